@@ -1,0 +1,117 @@
+# s2dump: KVM arm64 stage-2 page tables from vmcores and live kernels.
+#
+#   make            libs2dump (static + shared), CLI, crash extension, drgn module
+#   make check      install what is missing, then every test (ASan+UBSan build, valgrind)
+#   make demo       install what is missing, then run the CLI on the bundled sample vmcore
+#   make bench      benchmarks, reported as ratios measured in one run
+#   make install    PREFIX=/usr/local DESTDIR=
+#
+# Each component adds to the variables below from its own module.mk, so that
+# one concept lives in one place:
+#   LIB_SRCS        core sources, linked into libs2dump
+#   TEST_SRCS       C test programs (one .c each, linked with libs2dump), run by `make check`
+#   VALGRIND_TESTS  names (basename without .c) of TEST_SRCS also run under valgrind
+#   CHECK_SCRIPTS   shell test scripts run by `make check` (print PASS/FAIL lines)
+#   ALL_TARGETS     extra things `make` builds
+#   BENCH_TARGETS   things `make bench` runs (phony targets)
+#   INSTALL_TARGETS extra install steps (phony targets)
+
+PREFIX ?= /usr/local
+DESTDIR ?=
+CC ?= gcc
+SANITIZE ?= 0
+
+ifeq ($(SANITIZE),1)
+BUILD ?= build/san
+SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+else
+BUILD ?= build
+SAN_FLAGS :=
+endif
+
+WARN_FLAGS := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+	-Wno-unused-parameter
+CFLAGS ?= -O2 -g
+S2_CFLAGS := -std=c11 -D_GNU_SOURCE $(WARN_FLAGS) -fPIC -Iinclude -Isrc $(SAN_FLAGS)
+S2_LDFLAGS := $(SAN_FLAGS)
+
+LIB_SRCS := src/core/error.c
+TEST_SRCS :=
+VALGRIND_TESTS :=
+CHECK_SCRIPTS :=
+ALL_TARGETS :=
+BENCH_TARGETS :=
+INSTALL_TARGETS :=
+
+LIB_A := $(BUILD)/libs2dump.a
+LIB_SO := $(BUILD)/libs2dump.so
+
+.PHONY: all check check-build demo bench install deps clean vmcores
+all: lib
+
+include $(sort $(wildcard src/*/module.mk)) \
+	$(wildcard extensions/module.mk libdrgn-contrib/module.mk) \
+	$(sort $(wildcard tests/*/module.mk))
+
+LIB_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(LIB_SRCS))
+TEST_BINS := $(patsubst %.c,$(BUILD)/%,$(TEST_SRCS))
+
+.PHONY: lib
+lib: $(LIB_A) $(LIB_SO)
+all: $(ALL_TARGETS) $(TEST_BINS)
+
+$(BUILD)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(S2_CFLAGS) $(CFLAGS) -MMD -MP -c -o $@ $<
+
+$(LIB_A): $(LIB_OBJS)
+	@mkdir -p $(dir $@)
+	rm -f $@
+	ar rcs $@ $^
+
+$(LIB_SO): $(LIB_OBJS)
+	@mkdir -p $(dir $@)
+	$(CC) -shared $(S2_LDFLAGS) -o $@ $^
+
+# Test programs: one source each, linked with the static library.
+$(BUILD)/tests/%: tests/%.c $(LIB_A) tests/unit/check.h
+	@mkdir -p $(dir $@)
+	$(CC) $(S2_CFLAGS) $(CFLAGS) -Itests -o $@ $< $(LIB_A) $(S2_LDFLAGS) $(TEST_LDLIBS_$(notdir $@)) -lm
+
+-include $(LIB_OBJS:.o=.d)
+
+# The README's test command. Installs what is missing, builds twice (ASan+UBSan
+# for every test, plain for valgrind), runs everything, ends with "N passed, N failed".
+check: deps
+	$(MAKE) SANITIZE=1 check-build
+	$(MAKE) SANITIZE=0 check-build
+	scripts/run-tests.sh
+
+check-build: all
+
+deps:
+	scripts/install-deps.sh
+
+demo: deps
+	$(MAKE) all
+	scripts/demo.sh
+
+bench: deps
+	$(MAKE) SANITIZE=0 all
+	@set -e; for t in $(BENCH_TARGETS); do $(MAKE) --no-print-directory SANITIZE=0 $$t; done
+
+install: all $(INSTALL_TARGETS)
+	install -d $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include/s2dump
+	install -m 644 $(LIB_A) $(DESTDIR)$(PREFIX)/lib/
+	install -m 755 $(LIB_SO) $(DESTDIR)$(PREFIX)/lib/
+	install -m 644 include/s2dump/*.h $(DESTDIR)$(PREFIX)/include/s2dump/
+
+# Printed for scripts/run-tests.sh.
+.PHONY: print-test-list
+print-test-list:
+	@echo "TEST_BINS=$(patsubst $(BUILD)/%,%,$(TEST_BINS))"
+	@echo "VALGRIND_TESTS=$(VALGRIND_TESTS)"
+	@echo "CHECK_SCRIPTS=$(CHECK_SCRIPTS)"
+
+clean:
+	rm -rf build

@@ -1,0 +1,2 @@
+TEST_SRCS += tests/unit/test_error.c
+VALGRIND_TESTS += test_error
