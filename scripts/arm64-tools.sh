@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Unpacks Debian's arm64 crash and makedumpfile into a private root
+# (build/tools/arm64) and writes wrappers that run them under qemu-aarch64-static:
+#   build/tools/bin/crash-arm64         crash:arm64 (also gives defs.h for the extension)
+#   build/tools/bin/makedumpfile-arm64  makedumpfile:arm64
+# Never `apt-get install crash:arm64`: it pulls in binutils:arm64 and apt then
+# removes gcc and the cross compiler. Their runtime libraries (Multi-Arch: same)
+# are installed by scripts/install-deps.sh. Safe to run again.
+set -eu
+top=$(cd "$(dirname "$0")/.." && pwd)
+tools=${S2_TOOLS:-$top/build/tools}
+root=$tools/arm64
+mkdir -p "$tools/bin" "$tools/debs"
+
+unpack() { # package:arch, file to expect in the root
+	local pkg=$1 want=$2
+	[ -e "$root/$want" ] && return 0
+	(cd "$tools/debs" && rm -f "${pkg%%:*}"_*.deb && apt-get download "$pkg" >/dev/null 2>&1) || {
+		echo "arm64-tools: apt-get download $pkg failed (run 'apt-get update' first?)" >&2
+		exit 1
+	}
+	dpkg-deb -x "$tools"/debs/"${pkg%%:*}"_*.deb "$root"
+}
+unpack crash:arm64 usr/bin/crash
+unpack makedumpfile:arm64 usr/bin/makedumpfile
+
+# The runtime libraries come from the system's multiarch directories, so -L
+# points at / (the system's arm64 ld.so); the unpacked binaries run from $root.
+cat >"$tools/bin/crash-arm64" <<WRAP
+#!/bin/sh
+# crash:arm64 from $root, under qemu-user. crash popens /usr/bin/strings, which is
+# the host's (x86_64) binutils here, so full mode works without binfmt_misc.
+exec qemu-aarch64-static -L / "$root/usr/bin/crash" "\$@"
+WRAP
+cat >"$tools/bin/makedumpfile-arm64" <<WRAP
+#!/bin/sh
+exec qemu-aarch64-static -L / "$root/usr/bin/makedumpfile" "\$@"
+WRAP
+chmod +x "$tools/bin/crash-arm64" "$tools/bin/makedumpfile-arm64"
