@@ -1,0 +1,132 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""
+s2dump for drgn
+---------------
+
+KVM arm64 stage-2 page tables from drgn, on vmcores and live kernels. The
+work is done by s2dump's C core (``s2dump_drgn._core``); this package only
+connects it to a :class:`drgn.Program` and keeps one session per program, so
+struct layouts are resolved once.
+
+>>> from s2dump_drgn import run
+>>> run(prog, ["s2dump", "-x", "0xffff800080000000"])   # debugfs text of one VM
+>>> run(prog, ["nesteds2", "list"])
+"""
+
+import os
+import struct
+import sys
+
+import drgn
+
+from ._core import Error, Session
+
+__all__ = ("Error", "Session", "main", "run", "session", "vmcoreinfo_text")
+
+_CACHE_KEY = "s2dump_drgn.session"
+
+
+def _elf_vmcoreinfo(path):
+    """The VMCOREINFO note of an AArch64 ELF core file, or None."""
+    try:
+        with open(path, "rb") as f:
+            ident = f.read(64)
+            if len(ident) < 64 or ident[:4] != b"\x7fELF" or ident[4] != 2 or ident[5] != 1:
+                return None
+            e_type, e_machine = struct.unpack_from("<HH", ident, 16)
+            if e_type != 4 or e_machine != 183:  # ET_CORE, EM_AARCH64
+                return None
+            phoff, = struct.unpack_from("<Q", ident, 32)
+            phentsize, phnum = struct.unpack_from("<HH", ident, 54)
+            for i in range(phnum):
+                f.seek(phoff + i * phentsize)
+                ph = f.read(56)
+                p_type, _, p_offset, _, _, p_filesz = struct.unpack_from("<IIQQQQ", ph)
+                if p_type != 4:  # PT_NOTE
+                    continue
+                f.seek(p_offset)
+                notes = f.read(min(p_filesz, 1 << 20))
+                off = 0
+                while off + 12 <= len(notes):
+                    namesz, descsz, _ = struct.unpack_from("<III", notes, off)
+                    name = notes[off + 12:off + 12 + namesz].rstrip(b"\0")
+                    desc_off = off + 12 + ((namesz + 3) & ~3)
+                    if name == b"VMCOREINFO":
+                        return notes[desc_off:desc_off + descsz].decode("ascii", "replace")
+                    off = desc_off + ((descsz + 3) & ~3)
+    except OSError:
+        return None
+    return None
+
+
+def vmcoreinfo_text(prog):
+    """
+    vmcoreinfo_text(prog) -> Optional[str]
+
+    The VMCOREINFO note of the program's kernel: from drgn where it exposes it,
+    else from the core file drgn has open (found through /proc/self/fd), else
+    from /sys/kernel/vmcoreinfo's note on a live kernel. None when unknown.
+    """
+    try:
+        obj = prog["VMCOREINFO"]
+        return obj.string_().decode("ascii", "replace")
+    except (KeyError, LookupError, drgn.FaultError, TypeError, ValueError, AttributeError):
+        pass
+    fd_dir = "/proc/self/fd"
+    for fd in sorted(os.listdir(fd_dir), key=int):
+        try:
+            path = os.readlink(os.path.join(fd_dir, fd))
+        except OSError:
+            continue
+        if path.startswith("/") and os.path.isfile(path):
+            text = _elf_vmcoreinfo(path)
+            if text:
+                return text
+    return None
+
+
+def session(prog):
+    """
+    session(prog) -> Session
+
+    The s2dump session of a program, created on first use and cached in
+    ``prog.cache``.
+    """
+    s = prog.cache.get(_CACHE_KEY)
+    if s is None:
+        live = bool(prog.flags & drgn.ProgramFlags.IS_LIVE)
+        s = Session(prog, vmcoreinfo_text(prog), live)
+        prog.cache[_CACHE_KEY] = s
+    return s
+
+
+def run(prog, argv, file=None):
+    """
+    run(prog, argv, file=sys.stdout) -> int
+
+    Run one command line exactly as the CLI and crash take it
+    (``["s2dump", "-v", "0xffff..."]``, ``["nesteds2", "list"]``), writing the
+    output to *file* as it is produced. Returns the exit status (0, or 1 when
+    the command found problems); raises :class:`drgn.FaultError`,
+    :class:`LookupError`, :class:`ValueError` or :class:`Error`.
+    """
+    return session(prog).run(list(argv), sys.stdout if file is None else file)
+
+
+COMMANDS = ("s2dump", "nesteds2")
+
+
+def main(prog, args):
+    """The contrib script: the first word picks the command (s2dump by default)."""
+    if args and args[0] in COMMANDS:
+        argv = list(args)
+    else:
+        argv = ["s2dump"] + list(args)
+    try:
+        status = run(prog, argv)
+    except (drgn.FaultError, LookupError, ValueError, Error) as e:
+        sys.stdout.flush()
+        print(f"{argv[0]}: {e}", file=sys.stderr)
+        return 2
+    sys.stdout.flush()
+    return status

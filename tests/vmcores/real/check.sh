@@ -1,0 +1,110 @@
+#!/usr/bin/env bash
+# Checks every real-kernel dump made by run.sh (or the run directories given):
+#  1. verify.py (ELF or compressed kdump): the dump against the KVM program's
+#     ground truth, with drgn and a stage-2 walker independent of s2dump
+#     (GPA -> host PA per page from
+#     /proc/self/pagemap, permissions, mapping sizes, geometry);
+#  2. a negative control: the same check with one truth PA altered must FAIL;
+#  3. if $S2_BUILD/s2dump exists: s2dump's canonical stage-2 text per VM against
+#     the walker's leaves (compare.py), leaf by leaf.
+# Prints PASS/FAIL lines; exit status 1 if any FAIL. Not part of `make check`
+# yet (it needs the cache that prepare.sh/run.sh fill: several GB, minutes).
+#
+#   check.sh [RUN_DIR...]
+# Env: S2_REAL_CACHE (default /var/cache/s2dump-real), S2_TOP, S2_BUILD (build),
+#      S2_REAL_S2DUMP_CMD: how to run s2dump for one VM, with {s2dump} {vmcore}
+#      {vmlinux} {kvm} (struct kvm address) {vm} (debugfs name pid-fd) replaced;
+#      default '{s2dump} -c {vmcore} -s {vmlinux} s2dump {kvm}'.
+set -uo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+top=${S2_TOP:-$(cd "$here/../../.." && pwd)}
+build=${S2_BUILD:-build}
+case $build in /*) ;; *) build=$top/$build ;; esac
+cache=${S2_REAL_CACHE:-/var/cache/s2dump-real}
+s2dump=$build/s2dump
+cmd_template=${S2_REAL_S2DUMP_CMD:-'{s2dump} -c {vmcore} -s {vmlinux} s2dump {kvm}'}
+py=/usr/bin/python3
+
+runs=("$@")
+if [ ${#runs[@]} -eq 0 ]; then
+	for d in "$cache"/dumps/*/*/; do
+		[ -e "$d/vmcore" ] && runs+=("${d%/}")
+	done
+fi
+if [ ${#runs[@]} -eq 0 ]; then
+	echo "SKIP real: no dumps under $cache/dumps (run tests/vmcores/real/prepare.sh, then run.sh)"
+	exit 0
+fi
+
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+failed=0
+for run in "${runs[@]}"; do
+	rel=$(basename "$(dirname "$run")")
+	name=real/$rel/$(basename "$run")
+	if [ ! -e "$run/truth/READY" ]; then
+		echo "FAIL $name/truth: no ground truth in $run/truth (run.sh did not finish)"
+		failed=1
+		continue
+	fi
+	"$py" "$here/verify.py" "$run" --leaves "$tmp/leaves" >"$tmp/verify.out" 2>&1
+	rc=$?
+	cat "$tmp/verify.out"
+	if [ $rc -ne 0 ]; then
+		failed=1
+		grep -q '^FAIL' "$tmp/verify.out" || echo "FAIL $name/verify: verify.py stopped (exit $rc)"
+		# the dump could not be read at all: nothing to control or compare against
+		grep -q '^FAIL .*/verify: ' "$tmp/verify.out" && continue
+	fi
+
+	# Negative control: corrupt one written page's PA in a copy of the truth.
+	neg=$tmp/neg/$rel/$(basename "$run")
+	mkdir -p "$neg"
+	ln -sf "$(readlink -f "$run/vmcore")" "$neg/vmcore"
+	ln -sf "$(readlink -f "$run/vmlinux")" "$neg/vmlinux"
+	cp -r "$run/truth" "$neg/truth"
+	victim=$(grep -l '^page 0x[0-9a-f]* w 0x' "$neg"/truth/vm*.txt | head -1)
+	# the neighbouring page: a plausible wrong answer
+	"$py" -c '
+import sys
+path = sys.argv[1]
+lines = open(path).read().split("\n")
+for i, line in enumerate(lines):
+    w = line.split()
+    if len(w) == 5 and w[0] == "page" and w[2] == "w" and w[3] != "-":
+        w[3] = "0x%x" % (int(w[3], 16) + 0x1000)
+        lines[i] = " ".join(w)
+        break
+open(path, "w").write("\n".join(lines))
+' "$victim"
+	"$py" "$here/verify.py" "$neg" >"$tmp/neg.out" 2>&1 # exits 1: expected
+	if grep -q '^FAIL .*/leaf-pa-equals-pagemap: 1 pages differ' "$tmp/neg.out"; then
+		echo "PASS $name/negative-control"
+	else
+		echo "FAIL $name/negative-control: verify.py did not notice a wrong PA in $(basename "$victim")"
+		failed=1
+	fi
+
+	if [ ! -x "$s2dump" ]; then
+		echo "INFO $name: $s2dump not built: compared with the independent walker only"
+		continue
+	fi
+	grep '^INFO .*struct kvm at' "$tmp/verify.out" | while read -r _ label _ _ _ kvm _ _ _ _ _ _ ia _; do
+		vmname=${label##*/}; vmname=${vmname%:}
+		kvm=${kvm%,}; ia=${ia%,}
+		vm=$(grep -h "^vm $vmname " "$run"/truth/vm*.txt | awk '{for(i=2;i<NF;i++) if($i=="debugfs") print $(i+1)}')
+		cmd=${cmd_template//\{s2dump\}/$s2dump}
+		cmd=${cmd//\{vmcore\}/$run/vmcore}
+		cmd=${cmd//\{vmlinux\}/$run/vmlinux}
+		cmd=${cmd//\{kvm\}/$kvm}
+		cmd=${cmd//\{vm\}/$vm}
+		if ! timeout 600 $cmd >"$tmp/s2dump.out" 2>"$tmp/s2dump.err"; then
+			echo "FAIL $name/$vmname/s2dump-runs: '$cmd' failed: $(head -1 "$tmp/s2dump.err")"
+			echo 1 >"$tmp/failed"
+			continue
+		fi
+		"$py" "$here/compare.py" "$tmp/leaves" "$vm" "$ia" "$name/$vmname" <"$tmp/s2dump.out" || echo 1 >"$tmp/failed"
+	done
+	[ -e "$tmp/failed" ] && failed=1
+done
+exit $failed

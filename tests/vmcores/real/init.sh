@@ -1,0 +1,93 @@
+#!/bin/busybox sh
+# /init of the initramfs built by tests/vmcores/real/prepare.sh (busybox-static, arm64).
+# Starts the KVM program, sends its ground truth to the console between markers
+# (base64 of a tar.gz, so kernel messages cannot corrupt it unnoticed), prints
+# S2REAL-READY and stays up with the guests live until the host dumps the machine.
+/bin/busybox --install -s /bin
+export PATH=/bin:/sbin
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev
+mount -t debugfs debugfs /sys/kernel/debug
+mkdir -p /dev/hugepages && mount -t hugetlbfs hugetlbfs /dev/hugepages
+echo 1 >/proc/sys/kernel/printk_ratelimit 2>/dev/null
+dmesg -n 1
+
+echo "s2real: kernel $(uname -r), cmdline: $(cat /proc/cmdline)"
+
+# The capture kernel (kexec -p after the panic): copy /proc/vmcore to the disk.
+if [ -e /proc/vmcore ]; then
+	size=$(stat -c %s /proc/vmcore)
+	echo "S2REAL-CAPTURE: /proc/vmcore is $size bytes"
+	insmod /lib/modules/virtio_blk.ko
+	i=0
+	while [ ! -b /dev/vda ] && [ $i -lt 30 ]; do sleep 1; i=$((i + 1)); done
+	src=/proc/vmcore
+	if grep -q 's2real.makedumpfile' /proc/cmdline; then
+		# as customers' kdump does: makedumpfile -d 31, compressed; the -i file
+		# works around makedumpfile's refusal of 4K-page VA_BITS=52 kernels
+		if /bin/s2real-kvm --vmcoreinfo-48 /proc/vmcore /tmp/vmcoreinfo.48 &&
+			/usr/lib/ld-linux-aarch64.so.1 --library-path /usr/lib/aarch64-linux-gnu /usr/bin/makedumpfile \
+				--message-level 22 -i /tmp/vmcoreinfo.48 -d 31 -c /proc/vmcore /tmp/dump >/tmp/md.log 2>&1; then
+			src=/tmp/dump
+			size=$(stat -c %s $src)
+			echo "S2REAL-CAPTURE: makedumpfile -d 31 -c wrote $size bytes"
+		else
+			echo "S2REAL-CAPTURE-FAILED: makedumpfile: $(grep -v '^$' /tmp/md.log | tail -8 | tr '\n' ' ')"
+			poweroff -f
+		fi
+	fi
+	if dd if=$src of=/dev/vda bs=1M conv=fsync 2>/tmp/dd.err; then
+		sync
+		echo "S2REAL-CAPTURE-DONE $size"
+	else
+		echo "S2REAL-CAPTURE-FAILED: $(cat /tmp/dd.err)"
+	fi
+	poweroff -f
+fi
+insmod /lib/modules/qemu_fw_cfg.ko || echo "s2real: insmod qemu_fw_cfg failed (no VMCOREINFO in QEMU dumps)"
+echo 16 >/proc/sys/vm/nr_hugepages
+echo always >/sys/kernel/mm/transparent_hugepage/enabled
+mkdir -p /truth
+{
+	uname -r
+	cat /proc/cmdline
+	echo "nr_hugepages $(cat /proc/sys/vm/nr_hugepages)"
+	echo "thp $(cat /sys/kernel/mm/transparent_hugepage/enabled)"
+	dmesg | grep -i -E 'kvm|hyp|VHE|NV2' | head -20
+} >/truth/machine.txt 2>&1
+
+/bin/s2real-kvm /truth >/truth/kvm.log 2>&1 &
+i=0
+while [ ! -e /truth/READY ] && [ $i -lt 900 ]; do
+	sleep 1
+	i=$((i + 1))
+	kill -0 $! 2>/dev/null || break
+done
+cat /truth/kvm.log
+ls /sys/kernel/debug/kvm >/truth/debugfs.txt 2>&1
+for d in /sys/kernel/debug/kvm/*-*; do
+	[ -d "$d" ] && echo "$d: $(ls "$d" | tr '\n' ' ')"
+done >>/truth/debugfs.txt 2>&1
+grep -E 'MemTotal|AnonHuge|HugePages_' /proc/meminfo >>/truth/machine.txt
+if [ -e /truth/READY ]; then
+	echo S2REAL-TRUTH-BEGIN
+	tar -C /truth -cf - . | gzip -c | base64
+	echo S2REAL-TRUTH-END
+	echo S2REAL-READY
+	if grep -q 's2real.kdump' /proc/cmdline; then
+		# The customers' path: panic with the guests live; the capture kernel dumps.
+		if /usr/lib/ld-linux-aarch64.so.1 --library-path /usr/lib/aarch64-linux-gnu /usr/sbin/kexec -p \
+			/boot/vmlinuz --initrd=/boot/capture.cpio.gz \
+			--append="console=ttyAMA0 rdinit=/init maxcpus=1 reset_devices cma=0 damon_stat.enabled=0 $(grep -o 's2real.makedumpfile' /proc/cmdline)"; then
+			echo S2REAL-KEXEC-LOADED
+			sleep 1
+			echo c >/proc/sysrq-trigger
+		else
+			echo "S2REAL-FAILED: kexec -p did not load the capture kernel"
+		fi
+	fi
+else
+	echo "S2REAL-FAILED: the KVM program did not get ready"
+fi
+while :; do sleep 3600; done

@@ -1,0 +1,170 @@
+#!/usr/bin/env bash
+# Boots a real Debian arm64 kernel under QEMU TCG (EL2 + nested virt), runs the
+# KVM program (kvm-prog.c) inside it and, while its guests are live, dumps the
+# whole machine with QEMU's dump-guest-memory (ELF) over QMP on a local socket.
+#
+#   run.sh [--lpa2] [--kdump | --makedumpfile] [release]   default release: 7.2.12+deb13-arm64
+#
+# --kdump: the customers' path instead: crashkernel=256M, kexec -p of the same
+# kernel with a capture initramfs, a panic (sysrq c) with the guests live, and
+# the capture kernel copies /proc/vmcore (the kernel's own ELF) to a virtio disk.
+# --makedumpfile: the same, but the capture kernel runs makedumpfile -d 31 -c
+# (trixie's 1.7.6) and writes its compressed dump (run kdump-md31c; not --lpa2).
+#
+# Output: $cache/dumps/<release>/<run>/{vmcore, vmlinux -> ..., truth/, console.log, run.txt}
+# with <run> = qemu-elf, qemu-elf-lpa2, kdump-elf, kdump-elf-lpa2 or kdump-md31c. Needs
+# prepare.sh first. One QEMU at a time (flock on $cache/qemu.lock): the
+# machine's CPUs are shared.
+set -euo pipefail
+cache=${S2_REAL_CACHE:-/var/cache/s2dump-real}
+lpa2=off
+kdump=0
+md=0
+while [ $# -gt 0 ]; do
+	case $1 in
+	--lpa2) lpa2=on; shift ;;
+	--kdump) kdump=1; shift ;;
+	--makedumpfile) kdump=1; md=1; shift ;;
+	-h|--help) sed -n '2,18p' "$0"; exit 0 ;;
+	-*) echo "run.sh: unknown option $1" >&2; exit 3 ;;
+	*) break ;;
+	esac
+done
+rel=${1:-7.2.12+deb13-arm64}
+kdir=$cache/kernels/$rel
+if [ $kdump -eq 1 ]; then
+	run="kdump-elf"
+	[ $md -eq 0 ] || run="kdump-md31c"
+	initrd=$cache/initramfs/$rel-kdump.cpio.gz
+else
+	run="qemu-elf"
+	initrd=$cache/initramfs/$rel.cpio.gz
+fi
+[ $lpa2 = off ] || run=$run-lpa2
+qemu=$cache/bin/qemu-system-aarch64
+for f in "$kdir/vmlinuz" "$kdir/vmlinux" "$initrd" "$qemu"; do
+	[ -e "$f" ] || { echo "run.sh: $f missing: run tests/vmcores/real/prepare.sh $rel first" >&2; exit 2; }
+done
+out=$cache/dumps/$rel/$run
+rm -rf "$out"
+mkdir -p "$out/truth"
+ln -s "$kdir/vmlinux" "$out/vmlinux"
+sock=$out/qmp.sock
+t0=$(date +%s)
+
+exec 9>"$cache/qemu.lock"
+flock 9
+
+# damon_stat.enabled=0: Debian's 7.2 ages pages with DAMON_STAT, which clears
+# AF on live stage-2 leaves at random moments; off, the run is deterministic.
+cmdline="console=ttyAMA0 rdinit=/init kvm-arm.mode=nested damon_stat.enabled=0 transparent_hugepage=always"
+mem=1G
+if [ $kdump -eq 1 ]; then
+	cmdline="$cmdline crashkernel=256M s2real.kdump"
+	# makedumpfile writes its output to the capture kernel's RAM first: 256M
+	# leaves about 128M usable there, not enough
+	[ $md -eq 0 ] || cmdline="${cmdline/crashkernel=256M/crashkernel=384M} s2real.makedumpfile"
+	mem=2G
+	truncate -s 2200M "$out/disk.img"
+fi
+qemu_args=(
+	-machine virt,virtualization=on,gic-version=3
+	-cpu "max,pauth-impdef=on,lpa2=$lpa2"
+	-smp 2 -m "$mem"
+	-kernel "$kdir/vmlinuz" -initrd "$initrd" -append "$cmdline"
+	-device vmcoreinfo
+	-display none -monitor none -nic none -no-reboot
+	-serial "file:$out/console.log"
+	-qmp "unix:$sock,server=on,wait=off"
+)
+if [ $kdump -eq 1 ]; then
+	qemu_args+=(-drive "file=$out/disk.img,format=raw,if=none,id=d0" -device virtio-blk-pci,drive=d0)
+fi
+printf '%q ' "$qemu" "${qemu_args[@]}" >"$out/run.txt"
+echo >>"$out/run.txt"
+"$qemu" "${qemu_args[@]}" &
+qpid=$!
+cleanup() { kill "$qpid" 2>/dev/null || true; }
+trap cleanup EXIT
+
+# Wait for the guests (about 15 s; generous limit for a loaded machine).
+state=
+for _ in $(seq 1 900); do
+	if grep -q 'S2REAL-READY' "$out/console.log" 2>/dev/null; then state=ready; break; fi
+	if grep -q 'S2REAL-FAILED\|Kernel panic' "$out/console.log" 2>/dev/null; then state=failed; break; fi
+	kill -0 "$qpid" 2>/dev/null || { state=exited; break; }
+	sleep 1
+done
+t_ready=$(date +%s)
+if [ "$state" != ready ]; then
+	echo "run.sh: $rel: machine not ready ($state${state:+, }see $out/console.log)" >&2
+	tail -20 "$out/console.log" >&2 || true
+	exit 1
+fi
+sed -n '/^S2REAL-TRUTH-BEGIN/,/^S2REAL-TRUTH-END/p' "$out/console.log" | sed '1d;$d' | tr -d '\r' |
+	base64 -d | tar -xz -C "$out/truth"
+
+if [ $kdump -eq 1 ]; then
+	# The machine panics by itself; the capture kernel writes /proc/vmcore and powers off.
+	for _ in $(seq 1 1800); do
+		kill -0 "$qpid" 2>/dev/null || break
+		grep -q 'S2REAL-CAPTURE-FAILED\|S2REAL-FAILED' "$out/console.log" && break
+		sleep 1
+	done
+	kill "$qpid" 2>/dev/null || true
+	wait "$qpid" || true
+	trap - EXIT
+	size=$(sed -n 's/^S2REAL-CAPTURE-DONE \([0-9]*\).*/\1/p' "$out/console.log" | head -1)
+	if [ -z "$size" ]; then
+		echo "run.sh: $rel/$run: no capture (see $out/console.log)" >&2
+		grep 'S2REAL\|Kernel panic\|kexec\|crashkernel' "$out/console.log" | tail -5 >&2
+		exit 1
+	fi
+	truncate -s "$size" "$out/disk.img"
+	mv "$out/disk.img" "$out/vmcore"
+	t_end=$(date +%s)
+	{
+		echo "release $rel lpa2 $lpa2 kdump 1"
+		echo "seconds_to_ready $((t_ready - t0)) seconds_total $((t_end - t0))"
+		echo "vmcore_bytes $size"
+	} >>"$out/run.txt"
+	echo "run.sh: $rel/$run: ready after $((t_ready - t0)) s, captured after $((t_end - t0)) s: $out"
+	exit 0
+fi
+
+# Dump while the guests sit in KVM_RUN, then quit.
+/usr/bin/python3 - "$sock" "$out/vmcore" <<'PY'
+import json, socket, sys
+sock_path, vmcore = sys.argv[1], sys.argv[2]
+s = socket.socket(socket.AF_UNIX)
+s.connect(sock_path)
+f = s.makefile("rw")
+def reply():
+    while True:
+        msg = json.loads(f.readline())
+        if "return" in msg or "error" in msg:
+            return msg
+def cmd(name, **args):
+    f.write(json.dumps({"execute": name, "arguments": args}) + "\n")
+    f.flush()
+    msg = reply()
+    if "error" in msg:
+        sys.exit("qmp %s: %s" % (name, msg["error"]))
+    return msg["return"]
+json.loads(f.readline())  # greeting
+cmd("qmp_capabilities")
+cmd("dump-guest-memory", paging=False, protocol="file:" + vmcore, format="elf")
+try:
+    cmd("quit")
+except Exception:
+    pass
+PY
+wait "$qpid" || true
+trap - EXIT
+t_end=$(date +%s)
+{
+	echo "release $rel lpa2 $lpa2"
+	echo "seconds_to_ready $((t_ready - t0)) seconds_total $((t_end - t0))"
+	echo "vmcore_bytes $(stat -c %s "$out/vmcore")"
+} >>"$out/run.txt"
+echo "run.sh: $rel/$run: ready after $((t_ready - t0)) s, dumped after $((t_end - t0)) s: $out"
