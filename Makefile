@@ -109,9 +109,9 @@ install: all $(INSTALL_TARGETS)
 # Printed for scripts/run-tests.sh.
 .PHONY: print-test-list
 print-test-list:
-	@echo "TEST_BINS=$(patsubst $(BUILD)/%,%,$(TEST_BINS))"
-	@echo "VALGRIND_TESTS=$(VALGRIND_TESTS)"
-	@echo "CHECK_SCRIPTS=$(CHECK_SCRIPTS)"
+	@echo "TEST_BINS='$(patsubst $(BUILD)/%,%,$(TEST_BINS))'"
+	@echo "VALGRIND_TESTS='$(VALGRIND_TESTS)'"
+	@echo "CHECK_SCRIPTS='$(CHECK_SCRIPTS)'"
 
 clean:
 	rm -rf build

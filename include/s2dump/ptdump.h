@@ -52,6 +52,7 @@ struct s2_ptdump {
 	int level;
 	uint64_t prot;
 	uint64_t start_address;
+	uint64_t last_end;      /* end of the last leaf seen: closes the final run in complete mode */
 	bool problem;           /* the current run is an unreadable range (complete mode) */
 	enum s2_walk_problem problem_kind;
 	uint64_t problem_pa;

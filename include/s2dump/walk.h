@@ -146,6 +146,9 @@ struct s2_desc {
 void s2_desc_decode(const struct s2_geometry *geo, int level, uint64_t raw,
 		    struct s2_desc *out);
 
+/* Name of a stage-2 MemAttr[3:0] value, without or with FEAT_S2FWB ("Normal-WB", "Device-nGnRE"). */
+const char *s2_memattr_name(uint8_t memattr, bool fwb);
+
 /*
  * KVM's encodings of invalid stage-2 entries (bit 0 clear, not zero).
  * The ABI changed in 7.1: before it, pKVM owner ids in desc[9:2] and a locked

@@ -1,0 +1,84 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Descriptor decode (ARM ARM "VMSAv8-64 translation table format
+ * descriptors", stage-2 attribute fields) and KVM's invalid-entry encodings.
+ */
+#include "walk/walk_internal.h"
+
+void s2_desc_decode(const struct s2_geometry *geo, int level, uint64_t raw, struct s2_desc *out)
+{
+	enum s2_desc_kind kind;
+	unsigned int low_bit = geo->granule_shift;
+
+	if (!(raw & 1))
+		kind = S2_DESC_INVALID;
+	else if (level == S2_LEVEL_MAX)
+		kind = (raw & 2) ? S2_DESC_PAGE : S2_DESC_RESERVED;
+	else if (raw & 2)
+		kind = S2_DESC_TABLE;
+	else
+		kind = s2_block_allowed(geo, level) ? S2_DESC_BLOCK : S2_DESC_RESERVED;
+	if (kind == S2_DESC_BLOCK || (kind == S2_DESC_RESERVED && level < S2_LEVEL_MAX))
+		low_bit = s2_level_shift(geo->granule_shift, level);
+	if (low_bit > 49)
+		low_bit = 49;
+
+	out->raw = raw;
+	out->kind = kind;
+	out->oa = s2_desc_oa(geo, raw, low_bit);
+	out->memattr = (raw >> 2) & 0xf;
+	out->s2ap = (raw >> 6) & 3;
+	out->sh = geo->lpa2 ? 0 : (raw >> 8) & 3;
+	out->af = (raw >> 10) & 1;
+	out->dbm = (raw >> 51) & 1;
+	out->contiguous = (raw >> 52) & 1;
+	out->xn = (raw >> 53) & 3;
+	out->sw = (raw >> 55) & 0xf;
+}
+
+void s2_desc_kvm_invalid(uint64_t raw, enum s2_kvm_pte_abi abi, struct s2_kvm_invalid *out)
+{
+	*out = (struct s2_kvm_invalid){ 0 };
+	if (raw & 1 || !raw)
+		return;
+	out->annotated = true;
+	if (abi == S2_KVM_PTE_ABI_6_1) {
+		/* KVM_INVALID_PTE_OWNER_MASK GENMASK(9, 2); KVM_INVALID_PTE_LOCKED BIT(10) (6.6+). */
+		out->owner = (raw >> 2) & 0xff;
+		out->locked = (raw >> 10) & 1;
+	} else {
+		/* KVM_INVALID_PTE_TYPE_MASK GENMASK(63, 60), payload bits [59:1]; type 1 = locked. */
+		out->type = raw >> 60;
+		out->payload = (raw >> 1) & s2_mask_bits(58, 0);
+		out->locked = out->type == 1;
+	}
+}
+
+const char *s2_memattr_name(uint8_t memattr, bool fwb)
+{
+	memattr &= 0xf;
+	if (fwb) {
+		/* FEAT_S2FWB: MemAttr[2] = 1 means "Normal, stage 2 forces the type". */
+		switch (memattr) {
+		case 0x0: return "Device-nGnRnE";
+		case 0x1: return "Device-nGnRE";
+		case 0x2: return "Device-nGRE";
+		case 0x3: return "Device-GRE";
+		case 0x5: return "Normal-NC";
+		case 0x6: return "Normal-WB";
+		case 0x7: return "Normal-as-S1";
+		}
+		return "reserved";
+	}
+	/* MemAttr[3:2] = 00: Device (MemAttr[1:0] selects), otherwise Normal outer:inner. */
+	switch (memattr) {
+	case 0x0: return "Device-nGnRnE";
+	case 0x1: return "Device-nGnRE";
+	case 0x2: return "Device-nGRE";
+	case 0x3: return "Device-GRE";
+	case 0x5: return "Normal-NC";
+	case 0xf: return "Normal-WB";
+	case 0xa: return "Normal-WT";
+	}
+	return "Normal-other";
+}
