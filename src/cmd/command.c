@@ -1,0 +1,560 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The command grammar shared by the CLI, crash and drgn:
+ *   s2dump [-v] [-x] [-j] [-t IPA] [kvm-address|pid]
+ *   nesteds2 list [kvm-address|pid]
+ *   nesteds2 dump [-v] [-x] <mmu-address|name>
+ * Options are parsed here without getopt (no global state: crash calls us
+ * repeatedly); output is streamed to the FILE* the front end gives.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kvm/kvm.h"
+#include "s2dump/command.h"
+#include "s2dump/ptdump.h"
+
+struct s2_session {
+	const struct s2_target *target;
+	struct s2_kernel *kernel;
+	struct s2_kvm_layout *layout;  /* resolved at the first command that needs it */
+	enum s2_ptdump_format format;
+	bool has_debugfs;
+};
+
+struct s2_error *s2_session_create(const struct s2_target *target, struct s2_session **out)
+{
+	struct s2_session *s = calloc(1, sizeof(*s));
+	struct s2_error *err;
+
+	if (!s)
+		return &s2_error_nomem;
+	s->target = target;
+	err = s2_kernel_open(target, &s->kernel);
+	if (!err)
+		err = s2_ptdump_format_for_release(s2_kernel_info(s->kernel)->osrelease, &s->format,
+						   &s->has_debugfs);
+	if (err) {
+		s2_session_destroy(s);
+		return err;
+	}
+	*out = s;
+	return NULL;
+}
+
+void s2_session_destroy(struct s2_session *s)
+{
+	if (!s)
+		return;
+	s2_kvm_layout_free(s->layout);
+	s2_kernel_close(s->kernel);
+	free(s);
+}
+
+static struct s2_error *layout(struct s2_session *s)
+{
+	if (s->layout)
+		return NULL;
+	return s2_kvm_layout_resolve(s->kernel, &s->layout);
+}
+
+/* Options */
+
+struct options {
+	bool verbose, exact, json, prefault, help;
+	bool translate;
+	uint64_t ipa;
+	const char *positional[4];
+	int npositional;
+};
+
+static struct s2_error *parse_u64(const char *s, uint64_t *v, const char *what)
+{
+	char *end;
+
+	errno = 0;
+	*v = strtoull(s, &end, 0);
+	if (!*s || *end || errno)
+		return s2_error_create(S2_ERROR_INVALID_ARGUMENT, "%s \"%s\" is not a number", what, s);
+	return NULL;
+}
+
+static struct s2_error *parse_options(const char *cmd, int argc, char *const argv[], const char *flags,
+				      struct options *o)
+{
+	bool options_done = false;
+
+	memset(o, 0, sizeof(*o));
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+
+		if (options_done || a[0] != '-' || !a[1]) {
+			if (o->npositional >= 4)
+				return s2_error_create(S2_ERROR_INVALID_ARGUMENT, "%s: too many arguments", cmd);
+			o->positional[o->npositional++] = a;
+			continue;
+		}
+		if (!strcmp(a, "--")) {
+			options_done = true;
+			continue;
+		}
+		if (!strcmp(a, "--help")) {
+			o->help = true;
+			continue;
+		}
+		for (const char *c = a + 1; *c; c++) {
+			if (!strchr(flags, *c) || *c == ':')
+				return s2_error_create(S2_ERROR_INVALID_ARGUMENT, "%s: unknown option -%c", cmd, *c);
+			switch (*c) {
+			case 'v': o->verbose = true; break;
+			case 'x': o->exact = true; break;
+			case 'j': o->json = true; break;
+			case 'p': o->prefault = true; break;
+			case 'h': o->help = true; break;
+			case 't': {
+				const char *val = c[1] ? c + 1 : (i + 1 < argc ? argv[++i] : NULL);
+				struct s2_error *err;
+
+				if (!val)
+					return s2_error_create(S2_ERROR_INVALID_ARGUMENT, "%s: -t needs an IPA", cmd);
+				err = parse_u64(val, &o->ipa, "IPA");
+				if (err)
+					return err;
+				o->translate = true;
+				goto next_word; /* -t took the rest of this word or the next one */
+			}
+			}
+		}
+next_word:;
+	}
+	return NULL;
+}
+
+/* A VM by struct kvm address or VMM pid (numbers below 2^32 are pids). */
+static struct s2_error *find_vm(struct s2_session *s, const char *arg, struct s2_kvm_vm *vm)
+{
+	uint64_t v;
+	struct s2_error *err = parse_u64(arg, &v, "kvm address or pid");
+
+	if (err)
+		return err;
+	if (v < (1ULL << 32))
+		return s2_kvm_find_pid(s->kernel, s->layout, (int)v, vm);
+	return s2_kvm_read_vm(s->kernel, s->layout, v, vm);
+}
+
+static void print_help(FILE *out, const char *name)
+{
+	const struct s2_command_help *h = s2_command_help(name);
+
+	fprintf(out, "NAME\n  %s - %s\n\nSYNOPSIS\n  %s %s\n\nDESCRIPTION\n", h->name, h->summary, h->name,
+		h->synopsis);
+	for (const char *const *l = h->description; *l; l++)
+		fprintf(out, "%s%s\n", **l ? "  " : "", *l);
+	fputs("\nEXAMPLES\n", out);
+	for (const char *const *l = h->examples; *l; l++)
+		fprintf(out, "%s\n", *l);
+}
+
+/* Reports */
+
+static void print_vm_header(FILE *out, const struct s2_kvm_vm *vm)
+{
+	const struct s2_kvm_mmu *m = &vm->mmu;
+	/* VTTBR_EL2 as KVM programs it: BADDR = pgd_phys, VMID in [63:48] (kvm_get_vttbr()). */
+	uint64_t vttbr = m->pgd_phys | ((m->vmid & 0xffff) << 48);
+
+	fprintf(out, "kvm 0x%016" PRIx64 "  pid %d  vcpus %u  memslots %u\n", vm->addr, vm->pid, vm->online_vcpus,
+		vm->nr_memslots);
+	fprintf(out, "  mmu 0x%016" PRIx64 "  vmid %" PRIu64 "  vtcr 0x%016" PRIx64 "  vttbr 0x%016" PRIx64 "\n",
+		m->addr, m->vmid & 0xffff, m->vtcr, vttbr);
+	fprintf(out, "  ipa_range %u  stage2_levels %d  pgd 0x%016" PRIx64 " (PA 0x%" PRIx64 ", %u table%s)\n",
+		m->ia_bits, 4 - m->start_level, m->pgd, m->pgd_phys, m->geo.concat, m->geo.concat == 1 ? "" : "s");
+}
+
+struct verbose_state {
+	FILE *out;
+	unsigned long problems;
+	uint64_t first_problem_ia;
+};
+
+static struct s2_error *verbose_visit(void *arg, const struct s2_walk_entry *e)
+{
+	struct verbose_state *v = arg;
+	const struct s2_desc *d = &e->desc;
+
+	if (e->event == S2_WALK_PROBLEM) {
+		if (!v->problems++)
+			v->first_problem_ia = e->ia;
+		fprintf(v->out, "0x%016" PRIx64 "-0x%016" PRIx64 " L%d  !! table at PA 0x%" PRIx64 " %s\n", e->ia,
+			e->ia + e->size, e->level, e->problem == S2_PROBLEM_READ ? e->desc_pa : d->oa,
+			e->problem == S2_PROBLEM_READ ? "not in dump" :
+			e->problem == S2_PROBLEM_CYCLE ? "already on the walk path (cycle)" : "beyond the OA size");
+		return NULL;
+	}
+	if (e->event != S2_WALK_LEAF || !(d->raw & 1))
+		return NULL;
+	fprintf(v->out, "0x%016" PRIx64 "-0x%016" PRIx64 " L%d %s -> 0x%016" PRIx64 "  desc 0x%016" PRIx64
+		" @PA 0x%" PRIx64 "  %c%c %s%s AF=%d SH=%u MemAttr=0x%x%s%s SW=0x%x\n",
+		e->ia, e->ia + e->size, e->level,
+		d->kind == S2_DESC_BLOCK ? "block" : d->kind == S2_DESC_PAGE ? "page " : "RSVD ", d->oa, d->raw,
+		e->desc_pa, (d->s2ap & 1) ? 'R' : '-', (d->s2ap & 2) ? 'W' : '-',
+		d->xn == 0 ? "X" : d->xn == 1 ? "PXN" : d->xn == 2 ? "XN" : "UXN", "", d->af, d->sh, d->memattr,
+		d->contiguous ? " CONT" : "", d->dbm ? " DBM" : "", d->sw);
+	return NULL;
+}
+
+/* Count problems while printing the debugfs text. */
+struct text_state {
+	struct s2_ptdump pt;
+	unsigned long problems;
+	uint64_t first_problem_ia;
+	uint64_t first_problem_pa;
+};
+
+static struct s2_error *text_visit(void *arg, const struct s2_walk_entry *e)
+{
+	struct text_state *t = arg;
+
+	if (e->event == S2_WALK_PROBLEM && !t->problems++) {
+		t->first_problem_ia = e->ia;
+		t->first_problem_pa = e->problem == S2_PROBLEM_READ ? e->desc_pa : e->desc.oa;
+	}
+	return s2_ptdump_visit(&t->pt, e);
+}
+
+static struct s2_error *dump_mmu(struct s2_session *s, const struct s2_kvm_mmu *m, const struct options *o,
+				 FILE *out, int *status)
+{
+	struct s2_mem mem = s2_kvm_host_mem(s->kernel);
+	uint64_t root;
+	struct s2_error *err;
+
+	if (!m->pgt || !m->pgd)
+		return s2_error_create(S2_ERROR_INVALID_ARGUMENT, "kvm_s2_mmu 0x%" PRIx64 " has no page table", m->addr);
+	err = s2_kernel_va_to_pa(s->kernel, m->pgd, &root);
+	if (err)
+		return s2_error_prefix(err, "kvm_s2_mmu 0x%" PRIx64 " pgd: ", m->addr);
+	if (o->verbose) {
+		struct verbose_state v = { .out = out };
+		struct s2_walker w = { verbose_visit, &v, 0 };
+
+		err = s2_walk(&m->geo, root, &mem, 0, 1ULL << m->ia_bits, &w);
+		if (!err && v.problems) {
+			*status = S2_STATUS_FINDINGS;
+			err = s2_error_create(S2_ERROR_FAULT, "kvm_s2_mmu 0x%" PRIx64 ": %lu table(s) unreadable, first "
+					      "at IPA 0x%" PRIx64, m->addr, v.problems, v.first_problem_ia);
+		}
+		return err;
+	}
+	{
+		struct text_state t = { 0 };
+		struct s2_walker w = { text_visit, &t, 0 };
+
+		s2_ptdump_begin(&t.pt, out, s->format, m->ia_bits, o->exact);
+		err = s2_walk(&m->geo, root, &mem, 0, 1ULL << m->ia_bits, &w);
+		if (!err)
+			s2_ptdump_end(&t.pt);
+		if (!err && t.problems) {
+			*status = S2_STATUS_FINDINGS;
+			err = s2_error_create(S2_ERROR_FAULT, "kvm_s2_mmu 0x%" PRIx64 ": %lu stage-2 table(s) unreadable, "
+					      "first at IPA 0x%" PRIx64 " (table PA 0x%" PRIx64 ")", m->addr,
+					      t.problems, t.first_problem_ia, t.first_problem_pa);
+		}
+		return err;
+	}
+}
+
+static struct s2_error *translate_one(struct s2_session *s, const struct s2_kvm_mmu *m, uint64_t ipa, FILE *out)
+{
+	struct s2_mem mem = s2_kvm_host_mem(s->kernel);
+	struct s2_translation t;
+	uint64_t root;
+	struct s2_error *err = s2_kernel_va_to_pa(s->kernel, m->pgd, &root);
+
+	if (!err)
+		err = s2_translate(&m->geo, root, &mem, ipa, &t);
+	if (err)
+		return err;
+	if (t.fault.type == S2_FAULT_NONE || t.fault.type == S2_FAULT_ACCESS_FLAG) {
+		fprintf(out, "IPA 0x%016" PRIx64 " -> PA 0x%016" PRIx64 "  level %d %s  desc 0x%016" PRIx64
+			" @PA 0x%" PRIx64 "  %c%c%s AF=%d%s\n", ipa, t.oa, t.level,
+			t.desc.kind == S2_DESC_BLOCK ? "block" : "page", t.desc.raw, t.desc_pa,
+			(t.desc.s2ap & 1) ? 'R' : '-', (t.desc.s2ap & 2) ? 'W' : '-', (t.desc.xn & 2) ? " XN" : "",
+			t.desc.af, t.fault.type == S2_FAULT_ACCESS_FLAG ? " (access flag fault until accessed)" : "");
+	} else {
+		fprintf(out, "IPA 0x%016" PRIx64 " -> %s, level %d (FSC 0x%02x)%s%s\n", ipa,
+			s2_fault_type_name(t.fault.type), t.level, t.fault.fsc, t.read_error[0] ? ": " : "",
+			t.read_error);
+	}
+	return NULL;
+}
+
+struct all_vms {
+	struct s2_session *s;
+	const struct options *o;
+	FILE *out;
+	int status;
+	unsigned int n;
+	struct s2_error *first_finding;
+};
+
+static struct s2_error *s2dump_vm(struct s2_session *s, const struct s2_kvm_vm *vm, const struct options *o,
+				  FILE *out, int *status)
+{
+	if (o->translate)
+		return translate_one(s, &vm->mmu, o->ipa, out);
+	if (!o->exact)
+		print_vm_header(out, vm);
+	return dump_mmu(s, &vm->mmu, o, out, status);
+}
+
+static struct s2_error *each_vm(void *arg, const struct s2_kvm_vm *vm)
+{
+	struct all_vms *a = arg;
+	int status = S2_STATUS_OK;
+	struct s2_error *err;
+
+	if (a->n++)
+		fputc('\n', a->out);
+	err = s2dump_vm(a->s, vm, a->o, a->out, &status);
+	if (err && status == S2_STATUS_FINDINGS) {
+		/* keep going through the other VMs; report the first problem at the end */
+		fprintf(a->out, "!! %s\n", err->message);
+		if (!a->first_finding)
+			a->first_finding = err;
+		else
+			s2_error_destroy(err);
+		a->status = S2_STATUS_FINDINGS;
+		return NULL;
+	}
+	return err;
+}
+
+static struct s2_error *cmd_s2dump(struct s2_session *s, int argc, char *const argv[], FILE *out, int *status)
+{
+	struct options o;
+	struct s2_error *err = parse_options("s2dump", argc, argv, "vxjpht:", &o);
+
+	if (err) {
+		*status = S2_STATUS_USAGE;
+		return err;
+	}
+	if (o.help) {
+		print_help(out, "s2dump");
+		return NULL;
+	}
+	if (o.json || o.prefault) {
+		*status = S2_STATUS_USAGE;
+		return s2_error_create(S2_ERROR_UNSUPPORTED, "s2dump: -%c is not implemented yet", o.json ? 'j' : 'p');
+	}
+	if (o.npositional > 1) {
+		*status = S2_STATUS_USAGE;
+		return s2_error_create(S2_ERROR_INVALID_ARGUMENT, "s2dump: one VM at most");
+	}
+	if (o.exact && o.npositional == 0) {
+		*status = S2_STATUS_USAGE;
+		return s2_error_create(S2_ERROR_INVALID_ARGUMENT, "s2dump: -x needs one VM (kvm address or pid)");
+	}
+	err = layout(s);
+	if (err)
+		return err;
+	if (o.npositional) {
+		struct s2_kvm_vm vm;
+
+		err = find_vm(s, o.positional[0], &vm);
+		if (!err)
+			err = s2dump_vm(s, &vm, &o, out, status);
+		return err;
+	}
+	{
+		struct all_vms a = { .s = s, .o = &o, .out = out, .status = S2_STATUS_OK };
+
+		err = s2_kvm_for_each_vm(s->kernel, s->layout, each_vm, &a);
+		if (!err && !a.n)
+			fprintf(out, "no VMs on vm_list\n");
+		if (!err && a.first_finding) {
+			*status = S2_STATUS_FINDINGS;
+			return a.first_finding;
+		}
+		s2_error_destroy(a.first_finding);
+		return err;
+	}
+}
+
+/* nesteds2 */
+
+struct nested_list {
+	struct s2_session *s;
+	FILE *out;
+	unsigned int vms;
+};
+
+static struct s2_error *list_vm(struct s2_session *s, const struct s2_kvm_vm *vm, FILE *out)
+{
+	fprintf(out, "kvm 0x%016" PRIx64 "  pid %d  nested_mmus %" PRIu64 "\n", vm->addr, vm->pid,
+		vm->nested_mmus_size);
+	for (uint64_t i = 0; i < vm->nested_mmus_size; i++) {
+		struct s2_kvm_mmu m;
+		char name[S2_NESTED_NAME_SIZE];
+		struct s2_error *err = s2_kvm_read_nested_mmu(s->kernel, s->layout, vm, i, &m);
+
+		if (err)
+			return err;
+		s2_ptdump_nested_name(name, m.tlb_vttbr, m.tlb_vtcr, m.nested_stage2_enabled);
+		fprintf(out, "  [%2" PRIu64 "] 0x%016" PRIx64 "  %s  %-7s vmid %-5" PRIu64 " refcnt %d%s\n", i, m.addr,
+			name, m.valid ? "valid" : "invalid", m.vmid & 0xffff, m.refcnt,
+			m.pending_unmap ? "  pending_unmap" : "");
+	}
+	return NULL;
+}
+
+static struct s2_error *list_each(void *arg, const struct s2_kvm_vm *vm)
+{
+	struct nested_list *l = arg;
+
+	l->vms++;
+	return list_vm(l->s, vm, l->out);
+}
+
+struct find_mmu {
+	struct s2_session *s;
+	uint64_t addr;          /* or 0 with name */
+	const char *name;
+	bool found;
+	struct s2_kvm_mmu mmu;
+};
+
+static struct s2_error *find_mmu_each(void *arg, const struct s2_kvm_vm *vm)
+{
+	struct find_mmu *f = arg;
+
+	for (uint64_t i = 0; i < vm->nested_mmus_size; i++) {
+		struct s2_kvm_mmu m;
+		char name[S2_NESTED_NAME_SIZE];
+		struct s2_error *err = s2_kvm_read_nested_mmu(f->s->kernel, f->s->layout, vm, i, &m);
+
+		if (err)
+			return err;
+		s2_ptdump_nested_name(name, m.tlb_vttbr, m.tlb_vtcr, m.nested_stage2_enabled);
+		if ((f->addr && m.addr == f->addr) || (f->name && !strcmp(name, f->name))) {
+			f->mmu = m;
+			f->found = true;
+			return &s2_error_stop;
+		}
+	}
+	return NULL;
+}
+
+static struct s2_error *cmd_nesteds2(struct s2_session *s, int argc, char *const argv[], FILE *out, int *status)
+{
+	struct options o;
+	const char *sub = argc > 1 ? argv[1] : NULL;
+	struct s2_error *err;
+
+	if (!sub || sub[0] == '-') {
+		err = parse_options("nesteds2", argc, argv, "h", &o);
+		if (err || !o.help) {
+			*status = S2_STATUS_USAGE;
+			s2_error_destroy(err);
+			return s2_error_create(S2_ERROR_INVALID_ARGUMENT, "nesteds2: list, dump, guest or check");
+		}
+		print_help(out, "nesteds2");
+		return NULL;
+	}
+	err = parse_options("nesteds2", argc - 1, argv + 1, !strcmp(sub, "dump") ? "vxh" : "h", &o);
+	if (err) {
+		*status = S2_STATUS_USAGE;
+		return err;
+	}
+	if (o.help) {
+		print_help(out, "nesteds2");
+		return NULL;
+	}
+	if (!strcmp(sub, "guest") || !strcmp(sub, "check")) {
+		*status = S2_STATUS_USAGE;
+		return s2_error_create(S2_ERROR_UNSUPPORTED, "nesteds2 %s is not implemented yet", sub);
+	}
+	if (strcmp(sub, "list") && strcmp(sub, "dump")) {
+		*status = S2_STATUS_USAGE;
+		return s2_error_create(S2_ERROR_INVALID_ARGUMENT, "nesteds2: unknown subcommand %s", sub);
+	}
+	err = layout(s);
+	if (err)
+		return err;
+	if (!strcmp(sub, "list")) {
+		if (o.npositional > 1) {
+			*status = S2_STATUS_USAGE;
+			return s2_error_create(S2_ERROR_INVALID_ARGUMENT, "nesteds2 list: one VM at most");
+		}
+		if (o.npositional) {
+			struct s2_kvm_vm vm;
+
+			err = find_vm(s, o.positional[0], &vm);
+			return err ? err : list_vm(s, &vm, out);
+		} else {
+			struct nested_list l = { s, out, 0 };
+
+			err = s2_kvm_for_each_vm(s->kernel, s->layout, list_each, &l);
+			if (!err && !l.vms)
+				fprintf(out, "no VMs on vm_list\n");
+			return err;
+		}
+	}
+	/* dump */
+	if (o.npositional != 1) {
+		*status = S2_STATUS_USAGE;
+		return s2_error_create(S2_ERROR_INVALID_ARGUMENT, "nesteds2 dump: one MMU address or name");
+	}
+	{
+		struct find_mmu f = { .s = s };
+
+		if (!strncmp(o.positional[0], "0x", 2) && strlen(o.positional[0]) > 20)
+			f.name = o.positional[0];
+		else if ((err = parse_u64(o.positional[0], &f.addr, "MMU address")))
+			return err;
+		err = s2_kvm_for_each_vm(s->kernel, s->layout, find_mmu_each, &f);
+		if (err == &s2_error_stop)
+			err = NULL;
+		if (err)
+			return err;
+		if (!f.found)
+			return s2_error_create(S2_ERROR_LOOKUP, "no nested MMU %s on any VM", o.positional[0]);
+		if (!o.exact) {
+			char name[S2_NESTED_NAME_SIZE];
+
+			s2_ptdump_nested_name(name, f.mmu.tlb_vttbr, f.mmu.tlb_vtcr, f.mmu.nested_stage2_enabled);
+			fprintf(out, "nested mmu 0x%016" PRIx64 "  %s  %s  ipa_range %u  stage2_levels %d\n", f.mmu.addr,
+				name, f.mmu.valid ? "valid" : "invalid", f.mmu.ia_bits, 4 - f.mmu.start_level);
+		}
+		return dump_mmu(s, &f.mmu, &o, out, status);
+	}
+}
+
+struct s2_error *s2_command_run(struct s2_session *s, int argc, char *const argv[], FILE *out, int *status)
+{
+	const char *name;
+	struct s2_error *err;
+	int st = S2_STATUS_OK;
+
+	if (argc < 1 || !argv || !argv[0]) {
+		*status = S2_STATUS_USAGE;
+		return s2_error_create(S2_ERROR_INVALID_ARGUMENT, "no command");
+	}
+	name = strrchr(argv[0], '/') ? strrchr(argv[0], '/') + 1 : argv[0];
+	if (!strcmp(name, "s2dump"))
+		err = cmd_s2dump(s, argc, argv, out, &st);
+	else if (!strcmp(name, "nesteds2"))
+		err = cmd_nesteds2(s, argc, argv, out, &st);
+	else {
+		st = S2_STATUS_USAGE;
+		err = s2_error_create(S2_ERROR_INVALID_ARGUMENT, "unknown command %s", name);
+	}
+	fflush(out);
+	if (err && st == S2_STATUS_OK)
+		st = S2_STATUS_ERROR;
+	*status = st;
+	return err;
+}

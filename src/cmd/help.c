@@ -1,0 +1,81 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Help text: one source for `s2dump --help`, crash's `help s2dump` and the
+ * drgn module. Keep it true to cmd/command.c.
+ */
+#include <string.h>
+
+#include "s2dump/command.h"
+
+static const char *const s2dump_description[] = {
+	"Dump the stage-2 page tables of KVM arm64 VMs (kvm->arch.mmu) from a",
+	"vmcore or the live kernel. With no VM named, every VM on vm_list.",
+	"A VM is named by its struct kvm address or its VMM's pid.",
+	"",
+	"Default output: a header per VM (struct kvm address, pid, vCPUs, memslots,",
+	"kvm_s2_mmu address, VMID, VTCR, VTTBR, ipa_range, stage2_levels, pgd and",
+	"its PA), then the kernel's debugfs stage2_page_tables text of that VM,",
+	"complete: the final run the kernel drops is printed, and tables missing",
+	"from the dump are shown as '!!' lines (exit status 1).",
+	"",
+	"  -x      exactly what /sys/kernel/debug/kvm/<pid>-<fd>/stage2_page_tables",
+	"          holds on this kernel version, quirks included (needs one VM)",
+	"  -v      one line per valid leaf: IPA range, level, output address, raw",
+	"          descriptor and its PA, S2AP, XN, AF, SH, MemAttr, contiguous, DBM,",
+	"          software bits",
+	"  -t IPA  translate one IPA through the VM's stage 2: output address and",
+	"          attributes, or the fault and level the MMU would raise",
+	"  -j, -p  JSON and pre-fault reports: not implemented yet",
+	NULL,
+};
+
+static const char *const s2dump_examples[] = {
+	"  s2dump                          every VM, header + debugfs text",
+	"  s2dump -x 0xffff000005d88000    the exact debugfs file of one VM",
+	"  s2dump -v 116                   leaves of the VM whose VMM is pid 116",
+	"  s2dump -t 0x40001000 116        one IPA through the stage 2",
+	NULL,
+};
+
+static const char *const nesteds2_description[] = {
+	"Nested-virtualization shadow stage-2 MMUs (kvm->arch.nested_mmus[]).",
+	"",
+	"  list [kvm]         every nested MMU: index, address, the kernel's debugfs",
+	"                     name 0x<tlb_vttbr>-0x<tlb_vtcr>-s2-{en,dis}abled, valid",
+	"                     or not, VMID, refcount, pending unmap",
+	"  dump [-v] [-x] <mmu address|name>",
+	"                     its shadow table (-x: exactly the kernel's",
+	"                     nested/<name> debugfs file; -v: leaves in detail)",
+	"  guest, check       the guest hypervisor's stage 2 and the shadow check:",
+	"                     not implemented yet",
+	NULL,
+};
+
+static const char *const nesteds2_examples[] = {
+	"  nesteds2 list",
+	"  nesteds2 dump -x 0x0001000040002000-0x0000000080023560-s2-enabled",
+	NULL,
+};
+
+static const struct s2_command_help helps[] = {
+	{ "s2dump", "KVM arm64 stage-2 page tables of a vmcore or the live kernel",
+	  "[-v] [-x] [-t IPA] [kvm-address|pid]", s2dump_description, s2dump_examples },
+	{ "nesteds2", "nested-virt shadow stage-2 MMUs of KVM arm64 VMs",
+	  "list [kvm-address|pid] | dump [-v] [-x] <mmu-address|name>", nesteds2_description,
+	  nesteds2_examples },
+};
+
+const struct s2_command_help *s2_command_help(const char *name)
+{
+	for (size_t i = 0; i < sizeof(helps) / sizeof(helps[0]); i++)
+		if (!strcmp(helps[i].name, name))
+			return &helps[i];
+	return NULL;
+}
+
+const char *const *s2_command_names(void)
+{
+	static const char *const names[] = { "s2dump", "nesteds2", NULL };
+
+	return names;
+}

@@ -1,0 +1,2 @@
+# Kernel facts (VMCOREINFO) and kernel-virtual reads (include/s2dump/kernel.h).
+LIB_SRCS += src/kernel/kernel.c

@@ -1,0 +1,2 @@
+# The KVM model: struct kvm, its MMUs, memslots, vCPUs (src/kvm/kvm.h).
+LIB_SRCS += src/kvm/kvm.c
