@@ -19,9 +19,9 @@ $(BUILD)/obj/libdrgn-contrib/%.o: libdrgn-contrib/%.c
 	$(CC) $(S2_CFLAGS) $(CFLAGS) -I$(DRGN_PY_INCLUDE) -Wno-missing-field-initializers \
 		-MMD -MP -c -o $@ $<
 
-$(DRGN_CORE_SO): $(BUILD)/obj/libdrgn-contrib/s2dump_drgn/_core.o $(LIB_OBJS)
+$(DRGN_CORE_SO): $(BUILD)/obj/libdrgn-contrib/s2dump_drgn/_core.o $(LIB_A)
 	@mkdir -p $(dir $@)
-	$(CC) -shared $(S2_LDFLAGS) -o $@ $^
+	$(CC) -shared $(S2_LDFLAGS) -o $@ $< -Wl,--whole-archive $(LIB_A) -Wl,--no-whole-archive
 
 $(DRGN_PKG_DIR)/%.py: libdrgn-contrib/s2dump_drgn/%.py
 	@mkdir -p $(dir $@)

@@ -197,6 +197,8 @@ enum s2_walk_problem {
 	S2_PROBLEM_READ,      /* the table could not be read (read_error says why) */
 	S2_PROBLEM_CYCLE,     /* the table is already on the current walk path */
 	S2_PROBLEM_OA_RANGE,  /* the table address lies beyond oa_bits (address size fault) */
+	S2_PROBLEM_SHARED,    /* the table was already walked from another entry: KVM never shares
+	                         tables, and a corrupt dump sharing them would make the walk explode */
 };
 
 struct s2_walk_entry {

@@ -26,11 +26,33 @@ __all__ = ("Error", "Session", "main", "run", "session", "vmcoreinfo_text")
 _CACHE_KEY = "s2dump_drgn.session"
 
 
-def _elf_vmcoreinfo(path):
-    """The VMCOREINFO note of an AArch64 ELF core file, or None."""
+def _diskdump_vmcoreinfo(f, header):
+    """VMCOREINFO of a kdump-compressed (makedumpfile) file: kdump_sub_header.offset_vmcoreinfo."""
+    # disk_dump_header: signature[8], header_version, new_utsname (390 bytes), timeval, then
+    # status, block_size at 424/428; the sub-header starts one block in.
+    if len(header) < 432:
+        return None
+    block_size, = struct.unpack_from("<i", header, 428)
+    if not 0 < block_size <= (1 << 20):
+        return None
+    f.seek(block_size)
+    sub = f.read(48)
+    if len(sub) < 48:
+        return None
+    offset, size = struct.unpack_from("<qQ", sub, 32)
+    if offset <= 0 or not 0 < size <= (1 << 20):
+        return None
+    f.seek(offset)
+    return f.read(size).split(b"\0", 1)[0].decode("ascii", "replace")
+
+
+def _file_vmcoreinfo(path):
+    """The VMCOREINFO of an AArch64 ELF core or a kdump-compressed file, or None."""
     try:
         with open(path, "rb") as f:
-            ident = f.read(64)
+            ident = f.read(512)
+            if ident[:8] == b"KDUMP   ":
+                return _diskdump_vmcoreinfo(f, ident)
             if len(ident) < 64 or ident[:4] != b"\x7fELF" or ident[4] != 2 or ident[5] != 1:
                 return None
             e_type, e_machine = struct.unpack_from("<HH", ident, 16)
@@ -64,13 +86,22 @@ def vmcoreinfo_text(prog):
     vmcoreinfo_text(prog) -> Optional[str]
 
     The VMCOREINFO note of the program's kernel: from drgn where it exposes it,
-    else from the core file drgn has open (found through /proc/self/fd), else
-    from /sys/kernel/vmcoreinfo's note on a live kernel. None when unknown.
+    else the kernel's own copy in memory (vmcoreinfo_data), else from the dump
+    file drgn has open (ELF note or kdump-compressed sub-header, found through
+    /proc/self/fd). None when unknown.
     """
     try:
         obj = prog["VMCOREINFO"]
         return obj.string_().decode("ascii", "replace")
     except (KeyError, LookupError, drgn.FaultError, TypeError, ValueError, AttributeError):
+        pass
+    # The kernel's own copy (vmcoreinfo_data/vmcoreinfo_size): any dump format drgn can read.
+    try:
+        size = prog["vmcoreinfo_size"].value_()
+        data = prog["vmcoreinfo_data"].value_()
+        if data and 0 < size <= 65536:
+            return prog.read(data, size).split(b"\0", 1)[0].decode("ascii", "replace")
+    except (KeyError, LookupError, drgn.FaultError, TypeError, ValueError):
         pass
     fd_dir = "/proc/self/fd"
     for fd in sorted(os.listdir(fd_dir), key=int):
@@ -79,7 +110,7 @@ def vmcoreinfo_text(prog):
         except OSError:
             continue
         if path.startswith("/") and os.path.isfile(path):
-            text = _elf_vmcoreinfo(path)
+            text = _file_vmcoreinfo(path)
             if text:
                 return text
     return None
@@ -126,7 +157,9 @@ def main(prog, args):
         status = run(prog, argv)
     except (drgn.FaultError, LookupError, ValueError, Error) as e:
         sys.stdout.flush()
-        print(f"{argv[0]}: {e}", file=sys.stderr)
-        return 2
+        # FaultError's str() appends the address, which the message already names
+        message = e.message if isinstance(e, drgn.FaultError) else str(e)
+        print(f"{argv[0]}: {message}", file=sys.stderr)
+        return getattr(e, "s2dump_status", 2)
     sys.stdout.flush()
     return status

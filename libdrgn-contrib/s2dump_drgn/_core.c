@@ -488,7 +488,22 @@ static PyObject *Session_run(SessionObject *self, PyObject *args)
 	if (writer.failed && !err)
 		goto out; /* the output file's exception */
 	if (err) {
+		PyObject *type, *value, *tb;
+
 		raise_s2_error(err);
+		/* the exit status the CLI would use travels with the exception */
+		PyErr_Fetch(&type, &value, &tb);
+		PyErr_NormalizeException(&type, &value, &tb);
+		if (value) {
+			PyObject *st = PyLong_FromLong(status);
+
+			if (st) {
+				PyObject_SetAttrString(value, "s2dump_status", st);
+				Py_DECREF(st);
+			}
+			PyErr_Clear();
+		}
+		PyErr_Restore(type, value, tb);
 		goto out;
 	}
 	result = PyLong_FromLong(status);

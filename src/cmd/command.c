@@ -191,7 +191,9 @@ static struct s2_error *verbose_visit(void *arg, const struct s2_walk_entry *e)
 		fprintf(v->out, "0x%016" PRIx64 "-0x%016" PRIx64 " L%d  !! table at PA 0x%" PRIx64 " %s\n", e->ia,
 			e->ia + e->size, e->level, e->problem == S2_PROBLEM_READ ? e->desc_pa : d->oa,
 			e->problem == S2_PROBLEM_READ ? "not in dump" :
-			e->problem == S2_PROBLEM_CYCLE ? "already on the walk path (cycle)" : "beyond the OA size");
+			e->problem == S2_PROBLEM_CYCLE ? "already on the walk path (cycle)" :
+			e->problem == S2_PROBLEM_SHARED ? "already walked from another entry (shared table)" :
+							  "beyond the OA size");
 		return NULL;
 	}
 	if (e->event != S2_WALK_LEAF || !(d->raw & 1))

@@ -53,7 +53,17 @@ static struct s2_error *vmcoreinfo_u64(const struct s2_target *t, const char *ke
 
 static struct s2_error *read_phys(struct s2_kernel *k, uint64_t pa, void *buf, size_t len)
 {
-	return k->target->ops->read_phys(k->target->ctx, pa, buf, len);
+	struct s2_error *err = k->target->ops->read_phys(k->target->ctx, pa, buf, len);
+
+	/*
+	 * One wording whatever the backend: the CLI, crash and drgn must print
+	 * the same error lines for the same dump.
+	 */
+	if (err && err->code == S2_ERROR_FAULT) {
+		s2_error_destroy(err);
+		err = s2_error_fault(pa, true, "PA 0x%" PRIx64 " not in the dump", pa);
+	}
+	return err;
 }
 
 static struct s2_error *mem_read(void *ctx, uint64_t pa, void *buf, size_t len)

@@ -169,6 +169,7 @@ static const char *problem_text(enum s2_walk_problem problem)
 	case S2_PROBLEM_READ: return "not in dump";
 	case S2_PROBLEM_CYCLE: return "already on this walk path (cycle)";
 	case S2_PROBLEM_OA_RANGE: return "beyond the output address size";
+	case S2_PROBLEM_SHARED: return "already walked from another entry (shared table)";
 	case S2_PROBLEM_NONE: break;
 	}
 	return "unusable";

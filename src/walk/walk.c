@@ -18,7 +18,22 @@ struct walk_state {
 	unsigned char *buf[S2_LEVEL_MAX - S2_LEVEL_MIN + 1];
 	uint64_t path[S2_LEVEL_MAX - S2_LEVEL_MIN + 1]; /* table PA at each level on the current path */
 	size_t table_bytes;
+	/*
+	 * Tables walked so far, direct-mapped by PA: fixed memory, and since a real
+	 * stage 2 never reaches a table twice, a hit is always a real repeat.
+	 */
+	uint64_t seen[4096];
 };
+
+static bool seen_before(struct walk_state *ws, uint64_t pa)
+{
+	uint64_t *slot = &ws->seen[((pa >> 12) * 0x9e3779b97f4a7c15ULL) >> 52];
+
+	if (*slot == pa + 1)
+		return true;
+	*slot = pa + 1;
+	return false;
+}
 
 static struct s2_error *visit(struct walk_state *ws, const struct s2_walk_entry *e)
 {
@@ -105,6 +120,9 @@ static struct s2_error *walk_table(struct walk_state *ws, int level, uint64_t ta
 			} else if (on_path(ws, level, next)) {
 				err = report_problem(ws, level + 1, ia, size, table_pa + i * 8, raw,
 						     S2_PROBLEM_CYCLE, NULL);
+			} else if (seen_before(ws, next)) {
+				err = report_problem(ws, level + 1, ia, size, table_pa + i * 8, raw,
+						     S2_PROBLEM_SHARED, NULL);
 			} else {
 				if (ws->walker->flags & S2_WALK_VISIT_TABLES) {
 					e.event = S2_WALK_TABLE;

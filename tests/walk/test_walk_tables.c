@@ -259,6 +259,9 @@ static void test_faults_and_problems(void)
 	CHECK(t.fault.type == S2_FAULT_SEA_WALK && t.level == 3 && t.fault.fsc == 0x17 && t.read_error[0],
 	      "unreadable level-3 table: external abort on walk L3 with the read error kept");
 
+	/* A shared table: a second level-2 entry pointing at the level-3 table of 0x40000000. */
+	ram_put(&r, mapper_entry(&m, 0x40c00000, 2), (mapper_entry(&m, 0x40000000, 3) & ~0xfffULL) | T_TABLE | T_VALID);
+
 	/* A cycle: a level-2 entry pointing back at the root tables. */
 	ram_put(&r, mapper_entry(&m, 0x40a00000, 2), m.root | T_TABLE | T_VALID);
 
@@ -266,7 +269,7 @@ static void test_faults_and_problems(void)
 	CHECK(!err, "walk over damaged tables ends without an error");
 	s2_error_destroy(err);
 	{
-		bool oa_problem = false, read_problem = false, cycle = false, after = false;
+		bool oa_problem = false, read_problem = false, cycle = false, shared = false, after = false;
 
 		for (unsigned int i = 0; i < s.n; i++) {
 			const struct s2_walk_entry *e = &s.e[i];
@@ -279,12 +282,15 @@ static void test_faults_and_problems(void)
 				read_problem = true;
 			if (e->event == S2_WALK_PROBLEM && e->problem == S2_PROBLEM_CYCLE && e->ia == 0x40a00000)
 				cycle = true;
+			if (e->event == S2_WALK_PROBLEM && e->problem == S2_PROBLEM_SHARED && e->ia == 0x40c00000)
+				shared = true;
 			if (e->event == S2_WALK_LEAF && e->ia >= 0x40a00000)
 				after = true;
 		}
 		CHECK(oa_problem, "walk: table beyond OA reported as a problem for IPA 0x40600000+2M");
 		CHECK(read_problem, "walk: unreadable table reported for IPA 0x40800000+2M at level 3 with its PA");
 		CHECK(cycle, "walk: the cycle reported at IPA 0x40a00000");
+		CHECK(shared, "walk: a table reached from a second entry reported at IPA 0x40c00000");
 		mapper_map(&m, 0x80000000, 0x70000000, 2, T_R | T_AF);
 		err = walk_all(&m, &r, S2_WALK_SKIP_INVALID, &s);
 		s2_error_destroy(err);

@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# The drgn front end (Debian's drgn 0.0.22, /usr/bin/drgn) against the CLI, byte
+# for byte, on the real-kernel dumps in the cache (QEMU ELF dumps that drgn
+# cannot translate by itself, the kernel's own /proc/vmcore, filtered
+# compressed kdumps), for every command form; and the error paths: the same
+# one-line message and exit status 2 as the CLI, raised in drgn as exceptions.
+set -uo pipefail
+top=${S2_TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
+build=${S2_BUILD:-$top/build}
+cache=${S2_REAL_CACHE:-/var/cache/s2dump-real}
+cli=$build/s2dump
+script=$top/libdrgn-contrib/s2dump.py
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+if [ ! -x "$cli" ] || ! ls "$build"/python/s2dump_drgn/_core*.so >/dev/null 2>&1; then
+	echo "FAIL drgn/build: $cli or the drgn module is not built"
+	exit 1
+fi
+runs=()
+for d in "$cache"/dumps/*/qemu-elf "$cache"/dumps/*/kdump-elf "$cache"/dumps/*/kdump-md31c; do
+	[ -e "$d/vmcore" ] && runs+=("$d")
+done
+if [ ${#runs[@]} -eq 0 ]; then
+	echo "FAIL drgn/dumps: no real-kernel dumps in $cache (tests/vmcores/real/make-check.sh makes them)"
+	exit 1
+fi
+
+same() { # name, args...: CLI and drgn must agree on stdout, stderr and status
+	local name=$1 d=$2
+	shift 2
+	"$cli" -c "$d/vmcore" -s "$d/vmlinux" "$@" >"$tmp/cli.out" 2>"$tmp/cli.err"
+	local rc_cli=$?
+	drgn -q -c "$d/vmcore" -s "$d/vmlinux" "$script" "$@" >"$tmp/drgn.out" 2>"$tmp/drgn.raw"
+	local rc_drgn=$?
+	# drgn's own warnings about kernel modules are not ours
+	grep -v -e '^warning: could not get debugging information' -e '^kernel modules (' "$tmp/drgn.raw" >"$tmp/drgn.err"
+	if [ $rc_cli -ne $rc_drgn ]; then
+		echo "FAIL $name: exit status CLI $rc_cli, drgn $rc_drgn"; head -3 "$tmp/drgn.err"; return
+	fi
+	if ! cmp -s "$tmp/cli.out" "$tmp/drgn.out"; then
+		echo "FAIL $name: drgn output differs from the CLI's"
+		diff "$tmp/cli.out" "$tmp/drgn.out" | head -5
+		return
+	fi
+	if ! cmp -s "$tmp/cli.err" "$tmp/drgn.err"; then
+		echo "FAIL $name: error lines differ: CLI [$(cat "$tmp/cli.err")] drgn [$(cat "$tmp/drgn.err")]"
+		return
+	fi
+	echo "PASS $name (status $rc_cli, $(wc -l <"$tmp/cli.out") lines identical)"
+}
+
+for d in "${runs[@]}"; do
+	name=drgn/$(basename "$(dirname "$d")")/$(basename "$d")
+	same "$name/all-vms" "$d" s2dump
+	kvm=$("$cli" -c "$d/vmcore" -s "$d/vmlinux" | awk '/^kvm 0x/ { print $2; exit }')
+	if [ -z "$kvm" ]; then
+		echo "FAIL $name: the CLI listed no VM"
+		continue
+	fi
+	same "$name/exact" "$d" s2dump -x "$kvm"
+	same "$name/verbose" "$d" s2dump -v "$kvm"
+	same "$name/translate" "$d" s2dump -t 0x40000000 "$kvm"
+	same "$name/nested-list" "$d" nesteds2 list
+	# errors: not a struct kvm, not a number, unknown option
+	same "$name/bogus-kvm" "$d" s2dump 0xffff000000001000
+	same "$name/bad-number" "$d" s2dump 0xzz
+	same "$name/bad-option" "$d" s2dump -q
+	if [ "$(tail -c +1 "$tmp/cli.err")" = "" ]; then
+		echo "FAIL $name/error-line: the CLI printed no error for an unknown option"
+	fi
+done
+# In a drgn script the errors are exceptions of drgn's kinds.
+d=${runs[0]}
+cat >"$tmp/exc.py" <<PY
+import sys
+sys.path.insert(0, "$build/python")
+import drgn, io
+from s2dump_drgn import run
+try:
+    run(prog, ["s2dump", "0xffff000000001000"], io.StringIO())
+    print("FAIL drgn/exception-kind: no exception for a bogus struct kvm")
+except (drgn.FaultError, ValueError) as e:
+    print("PASS drgn/exception-kind: %s: %s" % (type(e).__name__, e))
+try:
+    run(prog, ["s2dump", "-t"], io.StringIO())
+    print("FAIL drgn/exception-usage: no exception for -t without IPA")
+except ValueError as e:
+    print("PASS drgn/exception-usage: ValueError: %s" % e)
+PY
+drgn -q -c "$d/vmcore" -s "$d/vmlinux" "$tmp/exc.py" 2>/dev/null

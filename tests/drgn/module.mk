@@ -1,0 +1,1 @@
+CHECK_SCRIPTS += tests/drgn/check-drgn.sh

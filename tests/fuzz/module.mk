@@ -1,0 +1,17 @@
+# libFuzzer targets (clang). `make fuzz-walk FUZZ_SECONDS=600` runs the walker's;
+# the corpus stays in build/fuzz/ (generated, never committed).
+FUZZ_SECONDS ?= 60
+FUZZ_CC ?= clang
+FUZZ_FLAGS := -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined -Iinclude -Isrc
+FUZZ_WALK_SRCS := tests/fuzz/fuzz_walk.c src/core/error.c src/walk/geometry.c src/walk/desc.c \
+	src/walk/walk.c src/walk/translate.c src/ptdump/ptdump.c
+
+build/fuzz/fuzz_walk: $(FUZZ_WALK_SRCS) $(wildcard include/s2dump/*.h src/walk/*.h)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $(FUZZ_WALK_SRCS)
+
+.PHONY: fuzz-walk
+fuzz-walk: build/fuzz/fuzz_walk
+	@mkdir -p build/fuzz/corpus-walk
+	build/fuzz/fuzz_walk -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 \
+		-max_len=65536 -print_final_stats=1 build/fuzz/corpus-walk
