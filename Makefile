@@ -47,6 +47,7 @@ LIB_A := $(BUILD)/libs2dump.a
 LIB_SO := $(BUILD)/libs2dump.so
 
 .PHONY: all check check-build demo bench install deps clean vmcores
+.SECONDEXPANSION:
 all: lib
 
 include $(sort $(wildcard src/*/module.mk)) \

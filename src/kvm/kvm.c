@@ -110,8 +110,9 @@ struct s2_error *s2_kvm_layout_resolve(struct s2_kernel *k, struct s2_kvm_layout
 		goto fail;
 	}
 	/* ia_bits must be a u32, start_level a u32 or s8: anything else is not an upstream layout. */
+	/* (pgd is kvm_pteref_t, a typedef'd pointer: some backends only know its size) */
 	if (l->pgt_ia_bits.size != 4 || (l->pgt_start_level.size != 4 && l->pgt_start_level.size != 1) ||
-	    l->pgt_pgd.info.kind != S2_TYPE_POINTER) {
+	    l->pgt_pgd.size != 8) {
 		err = s2_error_create(S2_ERROR_LAYOUT, "unsupported layout (kernel %s): struct kvm_pgtable has "
 				      "ia_bits of %" PRIu64 " bytes, start_level of %" PRIu64 " bytes",
 				      s2_kernel_info(k)->osrelease, l->pgt_ia_bits.size, l->pgt_start_level.size);
@@ -203,7 +204,8 @@ static struct s2_error *read_mmu(struct s2_kernel *k, const struct s2_kvm_layout
 	m->ia_bits = (unsigned int)v;
 	if ((err = rd(k, m->pgt, &l->pgt_start_level, &v)))
 		return err;
-	m->start_level = (int)(int64_t)v;
+	/* s8 since the LPA2 series (level -1 exists), u32 before: a 1-byte level is signed. */
+	m->start_level = l->pgt_start_level.size == 1 ? (int)(int8_t)v : (int)(int64_t)v;
 	if ((err = rd(k, m->pgt, &l->pgt_pgd, &m->pgd)))
 		return err;
 	/* The host's descriptors are LPA2 when the kernel runs with 52-bit VA on 4K/16K (VTCR.DS). */

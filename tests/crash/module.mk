@@ -1,0 +1,1 @@
+CHECK_SCRIPTS += tests/crash/check-crash.sh
