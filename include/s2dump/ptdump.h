@@ -51,6 +51,7 @@ struct s2_ptdump {
 	bool started;
 	int level;
 	uint64_t prot;
+	uint64_t mask;          /* OR of the attribute columns' masks (pg_level[].mask) */
 	uint64_t start_address;
 	uint64_t last_end;      /* end of the last leaf seen: closes the final run in complete mode */
 	bool problem;           /* the current run is an unreadable range (complete mode) */
@@ -63,8 +64,9 @@ struct s2_ptdump {
 void s2_ptdump_begin(struct s2_ptdump *st, FILE *out, enum s2_ptdump_format format,
 		     unsigned int ia_bits, bool exact);
 /*
- * The visitor: pass it to s2_walk() with arg = st and no flags (every leaf,
- * invalid ones included). S2_WALK_TABLE entries are ignored.
+ * The visitor: pass it to s2_walk() with arg = st and flags 0 or
+ * S2_WALK_RAW_LEAVES (it reads only raw bits), never S2_WALK_SKIP_INVALID
+ * (invalid entries are leaves too). S2_WALK_TABLE entries are ignored.
  */
 struct s2_error *s2_ptdump_visit(void *st, const struct s2_walk_entry *entry);
 /* End of walk: in complete mode prints the final run; in exact mode nothing. */

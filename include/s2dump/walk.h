@@ -220,6 +220,12 @@ typedef struct s2_error *(*s2_visit_fn)(void *arg, const struct s2_walk_entry *e
 
 #define S2_WALK_VISIT_TABLES (1u << 0) /* also report valid table descriptors */
 #define S2_WALK_SKIP_INVALID (1u << 1) /* do not report invalid (bit 0 clear) leaves */
+/*
+ * Leaves carry only desc.raw (and desc.kind); the other decoded fields are
+ * left unset. For visitors that look at raw bits only (the debugfs text):
+ * decoding 16M descriptors nobody reads is most of a large walk's time.
+ */
+#define S2_WALK_RAW_LEAVES   (1u << 2)
 
 struct s2_walker {
 	s2_visit_fn visit;

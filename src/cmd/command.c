@@ -253,7 +253,7 @@ static struct s2_error *dump_mmu(struct s2_session *s, const struct s2_kvm_mmu *
 	}
 	{
 		struct text_state t = { 0 };
-		struct s2_walker w = { text_visit, &t, 0 };
+		struct s2_walker w = { text_visit, &t, S2_WALK_RAW_LEAVES };
 
 		s2_ptdump_begin(&t.pt, out, s->format, m->ia_bits, o->exact);
 		err = s2_walk(&m->geo, root, &mem, 0, 1ULL << m->ia_bits, &w);

@@ -120,6 +120,7 @@ void s2_ptdump_begin(struct s2_ptdump *st, FILE *out, enum s2_ptdump_format form
 		.exact = exact,
 		.end = ia_bits >= 64 ? ~0ULL : 1ULL << ia_bits,
 		.level = -1,
+		.mask = prot_table(format)->mask,
 	};
 }
 
@@ -211,7 +212,7 @@ struct s2_error *s2_ptdump_visit(void *arg, const struct s2_walk_entry *e)
 		return NULL;
 	}
 
-	prot = e->level >= 0 ? e->desc.raw & prot_table(st->format)->mask : 0;
+	prot = e->level >= 0 ? e->desc.raw & st->mask : 0;
 	st->last_end = e->ia + e->size;
 	if (!st->started) {
 		header(st);

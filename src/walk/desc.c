@@ -7,33 +7,7 @@
 
 void s2_desc_decode(const struct s2_geometry *geo, int level, uint64_t raw, struct s2_desc *out)
 {
-	enum s2_desc_kind kind;
-	unsigned int low_bit = geo->granule_shift;
-
-	if (!(raw & 1))
-		kind = S2_DESC_INVALID;
-	else if (level == S2_LEVEL_MAX)
-		kind = (raw & 2) ? S2_DESC_PAGE : S2_DESC_RESERVED;
-	else if (raw & 2)
-		kind = S2_DESC_TABLE;
-	else
-		kind = s2_block_allowed(geo, level) ? S2_DESC_BLOCK : S2_DESC_RESERVED;
-	if (kind == S2_DESC_BLOCK || (kind == S2_DESC_RESERVED && level < S2_LEVEL_MAX))
-		low_bit = s2_level_shift(geo->granule_shift, level);
-	if (low_bit > 49)
-		low_bit = 49;
-
-	out->raw = raw;
-	out->kind = kind;
-	out->oa = s2_desc_oa(geo, raw, low_bit);
-	out->memattr = (raw >> 2) & 0xf;
-	out->s2ap = (raw >> 6) & 3;
-	out->sh = geo->lpa2 ? 0 : (raw >> 8) & 3;
-	out->af = (raw >> 10) & 1;
-	out->dbm = (raw >> 51) & 1;
-	out->contiguous = (raw >> 52) & 1;
-	out->xn = (raw >> 53) & 3;
-	out->sw = (raw >> 55) & 0xf;
+	s2_desc_decode_inline(geo, level, raw, out);
 }
 
 void s2_desc_kvm_invalid(uint64_t raw, enum s2_kvm_pte_abi abi, struct s2_kvm_invalid *out)

@@ -29,15 +29,7 @@ uint64_t s2_root_bytes(const struct s2_geometry *geo)
 
 bool s2_block_allowed(const struct s2_geometry *geo, int level)
 {
-	switch (geo->granule_shift) {
-	case 12: /* 4K: 1G and 2M blocks; 512G at level 0 only with 52-bit (DS) descriptors */
-		return level == 1 || level == 2 || (level == 0 && geo->lpa2);
-	case 14: /* 16K: 32M blocks; 64G at level 1 only with DS */
-		return level == 2 || (level == 1 && geo->lpa2);
-	case 16: /* 64K: 512M blocks; 4T at level 1 only with 52-bit OA (FEAT_LPA) */
-		return level == 2 || (level == 1 && geo->oa_bits == 52);
-	}
-	return false;
+	return s2_block_allowed_inline(geo, level);
 }
 
 static bool valid_granule(unsigned int granule_shift)

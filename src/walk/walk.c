@@ -80,6 +80,8 @@ static struct s2_error *walk_table(struct walk_state *ws, int level, uint64_t ta
 	uint64_t size = 1ULL << shift, first, last, i;
 	unsigned char *buf = ws->buf[level - S2_LEVEL_MIN];
 	size_t bytes = (size_t)entries * 8;
+	struct s2_walk_entry leaf;
+	bool raw_only = ws->walker->flags & S2_WALK_RAW_LEAVES;
 	struct s2_error *err;
 
 	/* Only the entries overlapping [start, end). */
@@ -104,15 +106,21 @@ static struct s2_error *walk_table(struct walk_state *ws, int level, uint64_t ta
 	}
 	ws->path[level - S2_LEVEL_MIN] = table_pa;
 
+	/* Fields common to every leaf of this table are set once. */
+	leaf.event = S2_WALK_LEAF;
+	leaf.size = size;
+	leaf.level = level;
+	leaf.problem = S2_PROBLEM_NONE;
+	leaf.read_error = NULL;
 	for (i = first; i <= last; i++) {
 		uint64_t raw = s2_load_desc(geo, buf + i * 8);
 		uint64_t ia = ia_base + (i << shift);
-		struct s2_walk_entry e;
 
 		if ((raw & 3) == 3 && level < S2_LEVEL_MAX) {
+			struct s2_walk_entry e;
 			uint64_t next;
 
-			s2_desc_decode(geo, level, raw, &e.desc);
+			s2_desc_decode_inline(geo, level, raw, &e.desc);
 			next = e.desc.oa;
 			if (geo->oa_bits < 64 && (next >> geo->oa_bits)) {
 				err = report_problem(ws, level + 1, ia, size, table_pa + i * 8, raw,
@@ -145,15 +153,17 @@ static struct s2_error *walk_table(struct walk_state *ws, int level, uint64_t ta
 		}
 		if (!(raw & 1) && (ws->walker->flags & S2_WALK_SKIP_INVALID))
 			continue;
-		e.event = S2_WALK_LEAF;
-		e.ia = ia;
-		e.size = size;
-		e.level = level;
-		e.desc_pa = table_pa + i * 8;
-		e.problem = S2_PROBLEM_NONE;
-		e.read_error = NULL;
-		s2_desc_decode(geo, level, raw, &e.desc);
-		err = visit(ws, &e);
+		leaf.ia = ia;
+		leaf.desc_pa = table_pa + i * 8;
+		if (raw_only) {
+			leaf.desc.raw = raw;
+			leaf.desc.kind = !(raw & 1) ? S2_DESC_INVALID :
+					 level == S2_LEVEL_MAX ? ((raw & 2) ? S2_DESC_PAGE : S2_DESC_RESERVED) :
+					 s2_block_allowed_inline(geo, level) ? S2_DESC_BLOCK : S2_DESC_RESERVED;
+		} else {
+			s2_desc_decode_inline(geo, level, raw, &leaf.desc);
+		}
+		err = visit(ws, &leaf);
 		if (err)
 			return err;
 	}
