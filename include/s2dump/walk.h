@@ -226,11 +226,20 @@ typedef struct s2_error *(*s2_visit_fn)(void *arg, const struct s2_walk_entry *e
  * decoding 16M descriptors nobody reads is most of a large walk's time.
  */
 #define S2_WALK_RAW_LEAVES   (1u << 2)
+/*
+ * With S2_WALK_RAW_LEAVES: consecutive leaves of one table whose raw bits
+ * agree under walker->merge_mask are reported as one entry (ia of the first,
+ * size of them all, desc of the first). For visitors that coalesce on masked
+ * bits anyway (the debugfs text: pass s2_ptdump's mask); the inner loop then
+ * only loads and compares.
+ */
+#define S2_WALK_MERGE        (1u << 3)
 
 struct s2_walker {
 	s2_visit_fn visit;
 	void *arg;
 	unsigned int flags;
+	uint64_t merge_mask; /* S2_WALK_MERGE only */
 };
 
 /*

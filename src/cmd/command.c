@@ -241,7 +241,7 @@ static struct s2_error *dump_mmu(struct s2_session *s, const struct s2_kvm_mmu *
 		return s2_error_prefix(err, "kvm_s2_mmu 0x%" PRIx64 " pgd: ", m->addr);
 	if (o->verbose) {
 		struct verbose_state v = { .out = out };
-		struct s2_walker w = { verbose_visit, &v, 0 };
+		struct s2_walker w = { verbose_visit, &v, 0, 0 };
 
 		err = s2_walk(&m->geo, root, &mem, 0, 1ULL << m->ia_bits, &w);
 		if (!err && v.problems) {
@@ -253,9 +253,10 @@ static struct s2_error *dump_mmu(struct s2_session *s, const struct s2_kvm_mmu *
 	}
 	{
 		struct text_state t = { 0 };
-		struct s2_walker w = { text_visit, &t, S2_WALK_RAW_LEAVES };
+		struct s2_walker w = { text_visit, &t, S2_WALK_RAW_LEAVES | S2_WALK_MERGE, 0 };
 
 		s2_ptdump_begin(&t.pt, out, s->format, m->ia_bits, o->exact);
+		w.merge_mask = t.pt.mask; /* the text merges runs on these bits anyway */
 		err = s2_walk(&m->geo, root, &mem, 0, 1ULL << m->ia_bits, &w);
 		if (!err)
 			s2_ptdump_end(&t.pt);

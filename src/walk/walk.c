@@ -82,6 +82,7 @@ static struct s2_error *walk_table(struct walk_state *ws, int level, uint64_t ta
 	size_t bytes = (size_t)entries * 8;
 	struct s2_walk_entry leaf;
 	bool raw_only = ws->walker->flags & S2_WALK_RAW_LEAVES;
+	bool merge = raw_only && (ws->walker->flags & S2_WALK_MERGE);
 	struct s2_error *err;
 
 	/* Only the entries overlapping [start, end). */
@@ -155,6 +156,22 @@ static struct s2_error *walk_table(struct walk_state *ws, int level, uint64_t ta
 			continue;
 		leaf.ia = ia;
 		leaf.desc_pa = table_pa + i * 8;
+		leaf.size = size;
+		if (merge) {
+			/* Extend the run over following leaves equal under the mask (never tables). */
+			uint64_t key = raw & ws->walker->merge_mask, j = i + 1;
+
+			while (j <= last) {
+				uint64_t next_raw = s2_load_desc(geo, buf + j * 8);
+
+				if ((next_raw & ws->walker->merge_mask) != key ||
+				    ((next_raw & 3) == 3 && level < S2_LEVEL_MAX))
+					break;
+				j++;
+			}
+			leaf.size = (j - i) << shift;
+			i = j - 1;
+		}
 		if (raw_only) {
 			leaf.desc.raw = raw;
 			leaf.desc.kind = !(raw & 1) ? S2_DESC_INVALID :

@@ -305,7 +305,7 @@ static void test_walk_to_text(void)
 	mapper_map(&m, 0x40200000, 0x90000000, 2, T_R | T_W | T_AF | T_SH_IS | T_MEMATTR(0xf));
 	mapper_map(&m, 0x40400000, 0x81234000, 3, T_R | T_AF | T_XN | T_MEMATTR(0xf));
 	text_begin(&t, S2_PTDUMP_FORMAT_6_12, 40, false);
-	w = (struct s2_walker){ s2_ptdump_visit, &t.st, 0 };
+	w = (struct s2_walker){ s2_ptdump_visit, &t.st, 0, 0 };
 	err = s2_walk(&m.geo, m.root, &mem, 0, 1ULL << 40, &w);
 	CHECK(!err, "walk into ptdump succeeds");
 	s2_error_destroy(err);
@@ -324,6 +324,30 @@ static void test_walk_to_text(void)
 		     "0x0000000080000000-0x0000010000000000        1022G 1\n",
 		     "walk -> text over hand-built 4K tables, complete mode");
 	free(t.buf);
+
+	/* Merging leaves in the walker under the text's own mask must not change a byte. */
+	{
+		struct text merged, plain;
+		struct s2_walker wm, wp;
+		const char *a, *b;
+
+		mapper_map(&m, 0x40401000, 0x81235000, 3, T_R | T_AF | T_XN | T_MEMATTR(0xf));
+		mapper_map(&m, 0x40403000, 0x81237000, 3, T_R | T_W | T_AF | T_MEMATTR(0xf));
+		ram_put(&r, mapper_entry(&m, 0x40405000, 3), 1ULL << 10); /* a locked invalid entry */
+		text_begin(&merged, S2_PTDUMP_FORMAT_6_12, 40, false);
+		text_begin(&plain, S2_PTDUMP_FORMAT_6_12, 40, false);
+		wm = (struct s2_walker){ s2_ptdump_visit, &merged.st, S2_WALK_RAW_LEAVES | S2_WALK_MERGE,
+					 merged.st.mask };
+		wp = (struct s2_walker){ s2_ptdump_visit, &plain.st, 0, 0 };
+		s2_error_destroy(s2_walk(&m.geo, m.root, &mem, 0, 1ULL << 40, &wm));
+		s2_error_destroy(s2_walk(&m.geo, m.root, &mem, 0, 1ULL << 40, &wp));
+		a = text_end(&merged);
+		b = text_end(&plain);
+		CHECK(strlen(b) > 300, "merge test has a non-trivial text (%zu bytes)", strlen(b));
+		CHECK_EQ_STR(a, b, "walker-side merging gives the same text as leaf-by-leaf");
+		free(merged.buf);
+		free(plain.buf);
+	}
 	ram_fini(&r);
 }
 

@@ -74,7 +74,7 @@ static unsigned int run(uint64_t seed, const struct cfg *c)
 	struct ram r;
 	struct mapper m;
 	struct s2_mem mem = { ram_read, &r };
-	struct s2_walker w = { collect, &l, S2_WALK_SKIP_INVALID };
+	struct s2_walker w = { collect, &l, S2_WALK_SKIP_INVALID, 0 };
 	unsigned int failures = 0, maps = 40 + (unsigned int)(rng() % 60);
 	struct s2_error *err;
 

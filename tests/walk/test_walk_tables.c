@@ -45,7 +45,7 @@ static struct s2_error *collect(void *arg, const struct s2_walk_entry *e)
 static struct s2_error *walk_all(const struct mapper *m, struct ram *r, unsigned int flags, struct seen *s)
 {
 	struct s2_mem mem = { ram_read, r };
-	struct s2_walker w = { collect, s, flags };
+	struct s2_walker w = { collect, s, flags, 0 };
 
 	memset(s, 0, sizeof(*s));
 	s->ordered = true;
@@ -124,6 +124,32 @@ static void test_config(const struct config *c)
 	s2_error_destroy(err);
 	CHECK(s.ordered && s.covered == (1ULL << c->ia_bits) && s.next_ia == (1ULL << c->ia_bits),
 	      "%s: leaves incl. invalid ones cover [0, 2^%u) once, in order", c->name, c->ia_bits);
+
+	/*
+	 * A block at every other level that allows one (ARM ARM: 4K L1/L2, L0 with DS; 16K L2, L1 with
+	 * DS; 64K L2, L1 with 52-bit OA), in the third quarter of the input space, 2 blocks up.
+	 */
+	for (int level = c->start_level; level < 2; level++) {
+		bool allowed = (g == 12 && (level == 1 || (level == 0 && c->lpa2))) ||
+			       (g == 14 && level == 1 && c->lpa2) || (g == 16 && level == 1 && c->oa_bits == 52);
+		uint64_t bsize = 1ULL << t_shift(g, level), ia = (1ULL << (c->ia_bits - 1)) + 2 * bsize;
+		uint64_t oa = 5 * bsize;
+		unsigned int found = 0;
+
+		if (!allowed || level < 0 || ia + bsize > (1ULL << (c->ia_bits - 1)) + (1ULL << (c->ia_bits - 2)))
+			continue;
+		mapper_map(&m, ia, oa, level, T_R | T_W | T_AF);
+		err = walk_all(&m, &r, S2_WALK_SKIP_INVALID, &s);
+		s2_error_destroy(err);
+		for (unsigned int i = 0; i < s.n; i++)
+			found += s.e[i].ia == ia && s.e[i].size == bsize && s.e[i].level == level &&
+				 s.e[i].desc.kind == S2_DESC_BLOCK && s.e[i].desc.oa == oa;
+		CHECK(found == 1, "%s: level-%d block (%" PRIu64 "M) at IPA 0x%" PRIx64 " found by the walk", c->name,
+		      level, bsize >> 20, ia);
+		t = translate(&m, &r, ia + bsize - 8);
+		CHECK(t.fault.type == S2_FAULT_NONE && t.level == level && t.oa == oa + bsize - 8,
+		      "%s: level-%d block translates its last byte", c->name, level);
+	}
 
 	t = translate(&m, &r, ipa_page + 0x123);
 	CHECK(t.fault.type == S2_FAULT_NONE && t.oa == oa_page + 0x123 && t.level == 3 && t.block_size == page,
@@ -323,7 +349,7 @@ static void test_walker_protocol(void)
 	struct seen s;
 	struct s2_error *err;
 	struct s2_mem mem;
-	struct s2_walker w = { collect, &s, S2_WALK_SKIP_INVALID };
+	struct s2_walker w = { collect, &s, S2_WALK_SKIP_INVALID, 0 };
 	unsigned long reads;
 
 	ram_init(&r);
