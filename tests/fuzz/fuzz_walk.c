@@ -51,7 +51,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct s2_geometry geo;
 	struct s2_fault fault;
 	struct counter c = { 0 };
-	struct s2_walker w = { count, &c, 0 };
+	struct s2_walker w = { count, &c, 0, 0 };
 	struct s2_translation t;
 	uint64_t vtcr, root;
 	FILE *devnull;
@@ -72,6 +72,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	root = (uint64_t)(data[9] >> 1) << 12;
 	devnull = fopen("/dev/null", "w");
 	s2_ptdump_begin(&c.pt, devnull, S2_PTDUMP_FORMAT_6_19, geo.ia_bits, false);
+	/* half the inputs walk the way the CLI prints text: raw leaves merged under the text's mask */
+	if (data[8] & 0x80) {
+		w.flags = S2_WALK_RAW_LEAVES | S2_WALK_MERGE;
+		w.merge_mask = c.pt.mask;
+	}
 	err = s2_walk(&geo, root, &m, 0, 1ULL << geo.ia_bits, &w);
 	s2_error_destroy(err);
 	s2_ptdump_end(&c.pt);
