@@ -214,6 +214,45 @@ static void test_attributes(void)
 	CHECK(d.kind == S2_DESC_INVALID, "bit 0 clear is invalid");
 }
 
+static void test_memattr_names(void)
+{
+	/* Without FWB MemAttr is outer:inner (0xf Normal WB, 0x5 Normal NC) or 00xx Device;
+	 * with FEAT_S2FWB 0b110 is Normal WB, 0b111 "as stage 1" (kernel-facts §3.7). */
+	CHECK_EQ_STR(s2_memattr_name(0xf, false), "Normal-WB", "MemAttr 0xf without FWB");
+	CHECK_EQ_STR(s2_memattr_name(0x5, false), "Normal-NC", "MemAttr 0x5 without FWB");
+	CHECK_EQ_STR(s2_memattr_name(0x1, false), "Device-nGnRE", "MemAttr 0x1 without FWB");
+	CHECK_EQ_STR(s2_memattr_name(0x6, true), "Normal-WB", "MemAttr 0x6 with FWB");
+	CHECK_EQ_STR(s2_memattr_name(0x7, true), "Normal-as-S1", "MemAttr 0x7 with FWB");
+	CHECK_EQ_STR(s2_memattr_name(0x1, true), "Device-nGnRE", "MemAttr 0x1 with FWB");
+}
+
+/* The kernel's TTBR1 tables: VA_BITS 48, 4K, a vmalloc page and a linear-map 2M block. */
+static void test_stage1(void)
+{
+	struct ram r;
+	struct mapper m;
+	struct s2_geometry g;
+	struct s2_translation t;
+	struct s2_mem mem;
+	struct s2_error *err = s2_geometry_stage1(48, 12, false, 48, &g);
+
+	ram_init(&r);
+	mem = (struct s2_mem){ ram_read, &r };
+	mapper_init(&m, &r, 12, 48, 0, 1, false, 48);
+	/* TTBR1 translates VA[47:0]: 0xffff800080001000 -> index bits of 0x800080001000 */
+	mapper_map(&m, 0x800080001000ULL, 0x4abcd000, 3, T_AF);
+	mapper_map(&m, 0x000000200000ULL, 0x40200000, 2, T_AF);
+	err = s2_translate(&g, m.root, &mem, 0xffff800080001234ULL, &t);
+	CHECK(!err && t.fault.type == S2_FAULT_NONE && t.oa == 0x4abcd234 && t.level == 3,
+	      "stage 1 TTBR1: vmalloc VA 0xffff800080001234 -> 0x4abcd234 at level 3");
+	err = s2_translate(&g, m.root, &mem, 0xffff000000212345ULL, &t);
+	CHECK(!err && t.fault.type == S2_FAULT_NONE && t.oa == 0x40212345 && t.level == 2,
+	      "stage 1 TTBR1: linear VA 0xffff000000212345 -> 0x40212345 through a 2M block");
+	err = s2_translate(&g, m.root, &mem, 0xffff800090000000ULL, &t);
+	CHECK(!err && t.fault.type == S2_FAULT_TRANSLATION, "stage 1 TTBR1: an unmapped VA faults");
+	ram_fini(&r);
+}
+
 static void test_kvm_invalid(void)
 {
 	struct s2_kvm_invalid inv;
@@ -412,6 +451,8 @@ int main(void)
 		test_config(&configs[i]);
 	test_attributes();
 	test_kvm_invalid();
+	test_memattr_names();
+	test_stage1();
 	test_faults_and_problems();
 	test_walker_protocol();
 	return check_summary();
