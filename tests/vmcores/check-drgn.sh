@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Acceptance: Debian's unmodified drgn opens every generated vmcore, finds the scenario's VMs on
+# vm_list (address and pid against expected/vms), and reads stage-2 roots and guest pages physically.
+set -u
+top=${S2_TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
+cd "$top"
+[ -n "${VMC_ROOT:-}" ] || make -s --no-print-directory vmcores >build/vmcores-make.log 2>&1 ||
+	{ echo "FAIL drgn make-vmcores: make vmcores failed (build/vmcores-make.log)"; exit 0; }
+found=0
+root=${VMC_ROOT:-build/vmcores}
+for dir in "$root"/linux-*/*/; do
+	[ -f "$dir/vmcore" ] || continue
+	found=1
+	/usr/bin/python3 tests/vmcores/gen/check_drgn.py "${dir%/}"
+done
+[ "$found" = 1 ] || echo "FAIL drgn: no scenario in build/vmcores"

@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# Acceptance: libkdumpfile (C API, ostype "linux") reads every generated vmcore: each VM's
+# stats_id through its kernel VA (linear or vmalloc, so through swapper_pg_dir), each stage-2
+# root's first bytes physically, and guest pages physically (marker "VM<pid>-IPA-<ipa>").
+set -u
+top=${S2_TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
+cd "$top"
+[ -n "${VMC_ROOT:-}" ] || make -s --no-print-directory vmcores build/vmcores/gen/kdumpread >build/vmcores-make-kdf.log 2>&1 ||
+	{ echo "FAIL libkdumpfile make-vmcores: make failed (build/vmcores-make-kdf.log)"; exit 0; }
+rd=${KDUMPREAD:-build/vmcores/gen/kdumpread}
+hexstr() { printf '%s' "$1" | od -An -tx1 | tr -d ' \n'; }
+found=0
+root=${VMC_ROOT:-build/vmcores}
+for dir in "$root"/linux-*/*/; do
+	dir=${dir%/}
+	[ -f "$dir/vmcore" ] || continue
+	found=1
+	name=${dir#"$root"/}
+	damage=
+	[ -f "$dir/expected/error" ] && damage=$(sed -n 's/^damage=\([^ ]*\).*/\1/p' "$dir/expected/error")
+	if [ "$damage" = truncate ]; then
+		# past the end of the file the kernel objects must not be readable as they were written
+		# (libkdumpfile 0.5.1 may return an error or zeros)
+		eval "$(tr ' ' '\n' <"$dir/expected/vms" | sed -n 's/^\(pid\|stats_id_va\)=\(.*\)/v_\1=\2/p')"
+		want=$(hexstr "kvm-$v_pid")
+		got=$("$rd" "$dir/vmcore" kv "$v_stats_id_va" $((${#want}/2)) 2>&1)
+		if [ "$got" = "$want" ]; then
+			echo "FAIL libkdumpfile truncated-read $name: stats_id at $v_stats_id_va read back past the end of the file"
+		else
+			echo "PASS libkdumpfile truncated-read $name"
+		fi
+		continue
+	fi
+	while read -r line; do
+		eval "$(printf '%s\n' "$line" | tr ' ' '\n' | sed -n 's/^\(kvm\|pid\|pgd_pa\|stats_id_va\|area\)=\(.*\)/v_\1=\2/p')"
+		want=$(hexstr "kvm-$v_pid")
+		got=$("$rd" "$dir/vmcore" kv "$v_stats_id_va" $((${#want}/2)) 2>&1)
+		if [ "$got" = "$want" ]; then
+			echo "PASS libkdumpfile kvaddr-$v_area-$v_pid $name"
+		else
+			echo "FAIL libkdumpfile kvaddr-$v_area-$v_pid $name: stats_id at $v_stats_id_va expected $want got $got"
+		fi
+		got=$("$rd" "$dir/vmcore" kp "$v_pgd_pa" 8 2>&1)
+		if [[ "$got" =~ ^[0-9a-f]{16}$ ]]; then
+			echo "PASS libkdumpfile root-phys-$v_pid $name"
+		else
+			echo "FAIL libkdumpfile root-phys-$v_pid $name: PA $v_pgd_pa: $got"
+		fi
+		while read -r ipa pa lvl size; do
+			case "$pa" in pa=*) ;; *) continue ;; esac
+			pa=$((${pa#pa=})); size=$((${size#size=})); ipa=$((ipa))
+			base_pa=$((pa & ~(size - 1))); base_ipa=$((ipa & ~(size - 1)))
+			[ "$base_pa" -lt $((0x100000000)) ] || continue
+			marker=$(printf 'VM%s-IPA-%x' "$v_pid" "$base_ipa")
+			want=$(hexstr "$marker")
+			got=$("$rd" "$dir/vmcore" kp "$(printf '0x%x' $base_pa)" ${#marker} 2>&1)
+			if [ "$got" = "$want" ]; then
+				echo "PASS libkdumpfile guest-page-$v_pid-$(printf %x $ipa) $name"
+			elif [ -n "$damage" ]; then
+				:
+			else
+				echo "FAIL libkdumpfile guest-page-$v_pid-$(printf %x $ipa) $name: expected $marker got $got"
+			fi
+		done <"$dir/expected/$v_pid/translate"
+	done <"$dir/expected/vms"
+done
+[ "$found" = 1 ] || echo "FAIL libkdumpfile: no scenario in build/vmcores"

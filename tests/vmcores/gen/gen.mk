@@ -1,0 +1,36 @@
+# The synthetic arm64 vmcore generator (tests/vmcores/README.md).
+#   make vmcores   every scenario in tests/vmcores/scenarios/ -> build/vmcores/<layout>/<scenario>/
+# One generator binary per layout: it includes that layout's kernel_structs.h (engineer D's
+# tests/vmcores/layouts/<L>/) and fills kernel objects by member name. Layouts whose header is
+# not there yet are skipped.
+VMC_DIR := build/vmcores
+VMC_LAYOUT_DIR ?= tests/vmcores/layouts
+VMC_VMLINUX_DIR ?= $(VMC_DIR)/vmlinux
+VMC_LAYOUTS := linux-6.1 linux-6.12 linux-7.2
+VMC_VER_linux-6.1 := 601
+VMC_VER_linux-6.12 := 612
+VMC_VER_linux-7.2 := 702
+VMC_HAVE := $(strip $(foreach L,$(VMC_LAYOUTS),$(if $(wildcard $(VMC_LAYOUT_DIR)/$(L)/kernel_structs.h),$(L))))
+VMC_GENS := $(foreach L,$(VMC_HAVE),$(VMC_DIR)/gen/s2gen-$(L))
+VMC_CFLAGS := -std=c11 -D_GNU_SOURCE $(WARN_FLAGS) -O2 -g
+
+$(VMC_DIR)/gen/s2gen-%: tests/vmcores/gen/s2gen.c $(VMC_LAYOUT_DIR)/%/kernel_structs.h
+	@mkdir -p $(dir $@)
+	gcc $(VMC_CFLAGS) -DLAYOUT_VER=$(VMC_VER_$*) -I$(VMC_LAYOUT_DIR)/$* -o $@ $<
+
+# A tiny libkdumpfile reader for check-libkdumpfile.sh (python3-libkdumpfile is not installed).
+$(VMC_DIR)/gen/kdumpread: tests/vmcores/gen/kdumpread.c
+	@mkdir -p $(dir $@)
+	gcc $(VMC_CFLAGS) $(shell pkg-config --cflags libkdumpfile) -o $@ $< \
+		$(shell pkg-config --libs libkdumpfile)
+
+ALL_TARGETS += $(VMC_GENS) $(VMC_DIR)/gen/kdumpread
+
+vmcores: $(VMC_GENS) $(foreach L,$(VMC_HAVE),$(VMC_VMLINUX_DIR)/$(L)/vmlinux)
+	VMC_VMLINUX_DIR=$(VMC_VMLINUX_DIR) tests/vmcores/gen/make-vmcores.sh $(VMC_HAVE)
+
+# The acceptance tests run once at least one layout exists (they need D's vmlinux).
+ifneq ($(VMC_HAVE),)
+CHECK_SCRIPTS += tests/vmcores/check-drgn.sh tests/vmcores/check-libkdumpfile.sh \
+	tests/vmcores/check-crash.sh
+endif
