@@ -251,6 +251,19 @@ static void test_stage1(void)
 	err = s2_translate(&g, m.root, &mem, 0xffff800090000000ULL, &t);
 	CHECK(!err && t.fault.type == S2_FAULT_TRANSLATION, "stage 1 TTBR1: an unmapped VA faults");
 	ram_fini(&r);
+
+	/* VA_BITS 52 with LPA2 and 4K: 5 levels from -1; an output address above 2^50. */
+	err = s2_geometry_stage1(52, 12, true, 52, &g);
+	CHECK(!err && g.start_level == -1 && g.lpa2, "stage 1 52-bit LPA2 geometry starts at level -1");
+	ram_init(&r);
+	mem = (struct s2_mem){ ram_read, &r };
+	mapper_init(&m, &r, 12, 52, -1, 1, true, 52);
+	/* 0xfff0000012345000: the bottom of the 52-bit linear map; VA[51:0] = 0x12345000 */
+	mapper_map(&m, 0x0000000012345000ULL, 0x000c000040001000ULL, 3, T_AF);
+	err = s2_translate(&g, m.root, &mem, 0xfff0000012345678ULL, &t);
+	CHECK(!err && t.fault.type == S2_FAULT_NONE && t.oa == 0x000c000040001678ULL && t.level == 3,
+	      "stage 1 52-bit LPA2: VA 0xfff0000012345678 -> 0x000c000040001678 through 5 levels");
+	ram_fini(&r);
 }
 
 static void test_kvm_invalid(void)
