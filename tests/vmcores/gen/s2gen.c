@@ -51,7 +51,7 @@ static void die(const char *fmt, ...)
 #define RAM_BASE 0x40000000ULL
 #define RAM_SIZE (32ULL << 20)
 #define PAGE_OFFSET_48 0xffff000000000000ULL
-#define VMALLOC_BASE 0xffff800080000000ULL
+#define VMALLOC_BASE 0xffff800100000000ULL /* above the 6.12/7.2 kernel image at 0xffff800080000000 */
 
 static uint8_t *ram;
 static uint64_t page_size = 4096, page_shift = 12;

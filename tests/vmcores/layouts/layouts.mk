@@ -1,0 +1,35 @@
+# Faithful kernel layouts and the fake AArch64 vmlinux (tests/vmcores/layouts/README.md).
+#   make build/vmcores/vmlinux/<L>/vmlinux    one fake vmlinux (L = linux-6.1, linux-6.12, linux-7.2)
+#   make vmlinux-layouts                      all three
+#   make vmlinux-layouts-headers              regenerate <L>/kernel_structs.h from <L>/pahole.txt
+S2L_LAYOUTS := linux-6.1 linux-6.12 linux-7.2
+S2L_LAYOUT_SRC := tests/vmcores/layouts
+S2L_VMLINUX_DIR := build/vmcores/vmlinux
+S2L_CROSS ?= aarch64-linux-gnu-
+S2L_VMLINUX_CFLAGS := -std=gnu11 -g -O0 -ffreestanding -fno-pic -fno-pie -mgeneral-regs-only \
+	-fno-asynchronous-unwind-tables -fno-stack-protector -Wall -Wextra -Werror
+# A value from <L>/layout.conf, without C integer suffixes (for the linker script).
+s2l_conf = $(shell sed -n 's/^$(2)[[:space:]]*=[[:space:]]*\(.*\)$$/\1/p' $(S2L_LAYOUT_SRC)/$(1)/layout.conf | sed 's/[UuLl]*$$//')
+
+$(S2L_VMLINUX_DIR)/%/vmlinux: $(S2L_LAYOUT_SRC)/vmlinux.c $(S2L_LAYOUT_SRC)/vmlinux.lds.S \
+		$(S2L_LAYOUT_SRC)/%/kernel_structs.h $(S2L_LAYOUT_SRC)/%/layout.conf \
+		$(S2L_LAYOUT_SRC)/layouts.mk
+	@mkdir -p $(dir $@)
+	$(S2L_CROSS)gcc $(S2L_VMLINUX_CFLAGS) -I$(S2L_LAYOUT_SRC)/$* -c -o $(dir $@)vmlinux.o $<
+	$(S2L_CROSS)cpp -P -undef -DKIMAGE_VADDR=$(call s2l_conf,$*,S2L_KIMAGE_VADDR) \
+		-DLOAD_PA=$(call s2l_conf,$*,S2L_KIMAGE_LOAD_PA) \
+		-DSTEXT_OFFSET=$(call s2l_conf,$*,S2L_STEXT_OFFSET) \
+		-o $(dir $@)vmlinux.lds $(S2L_LAYOUT_SRC)/vmlinux.lds.S
+	$(S2L_CROSS)ld -T $(dir $@)vmlinux.lds --build-id=sha1 -static --emit-relocs --no-warn-rwx-segments \
+		-o $@.tmp $(dir $@)vmlinux.o
+	mv $@.tmp $@
+
+.PHONY: vmlinux-layouts vmlinux-layouts-headers
+vmlinux-layouts: $(foreach L,$(S2L_LAYOUTS),$(S2L_VMLINUX_DIR)/$(L)/vmlinux)
+vmlinux-layouts-headers:
+	set -e; for L in $(S2L_LAYOUTS); do \
+		/usr/bin/python3 $(S2L_LAYOUT_SRC)/pahole_layout.py header $(S2L_LAYOUT_SRC)/$$L \
+			>$(S2L_LAYOUT_SRC)/$$L/kernel_structs.h; done
+
+ALL_TARGETS += vmlinux-layouts
+CHECK_SCRIPTS += $(S2L_LAYOUT_SRC)/check-layouts.sh
