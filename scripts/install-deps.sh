@@ -12,7 +12,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 host_pkgs=(
 	gcc make pkg-config binutils
 	clang libclang-rt-14-dev
-	gcc-aarch64-linux-gnu             # fake vmlinux of the synthetic vmcores, crash extension for arm64 crash
+	gcc-aarch64-linux-gnu libc6-dev-arm64-cross   # fake vmlinux of the synthetic vmcores, crash extension for arm64 crash (needs arm64 libc headers)
 	qemu-user-static                  # runs Debian's arm64 crash and makedumpfile
 	libkdumpfile-dev libdw-dev libelf-dev   # the CLI's target
 	python3-drgn python3-dev          # the drgn module (Debian's python3, /usr/bin/python3)
