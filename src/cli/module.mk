@@ -1,7 +1,7 @@
 # The standalone CLI on libkdumpfile + libdw: build/s2dump and its nesteds2 alias.
 CLI_SRCS := src/cli/main.c src/cli/kdump_target.c src/cli/dwarf_types.c
 CLI_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(CLI_SRCS))
-CLI_LIBS := $(shell pkg-config --libs libkdumpfile libdw 2>/dev/null || echo -lkdumpfile -ldw -lelf)
+CLI_LIBS := $(shell pkg-config --libs libkdumpfile libaddrxlat libdw 2>/dev/null || echo -lkdumpfile -laddrxlat -ldw -lelf)
 CLI_BIN := $(BUILD)/s2dump
 ALL_TARGETS += $(CLI_BIN) $(BUILD)/nesteds2
 INSTALL_TARGETS += install-cli

@@ -174,10 +174,40 @@ static void print_vm_header(FILE *out, const struct s2_kvm_vm *vm)
 		m->ia_bits, 4 - m->start_level, m->pgd, m->pgd_phys, m->geo.concat, m->geo.concat == 1 ? "" : "s");
 }
 
+/*
+ * A valid descriptor with a reserved encoding (0b01 at the last level, a block where the
+ * granule allows none): the MMU faults on it and KVM never writes one, so the dump is
+ * damaged there. The kernel's text prints it like any leaf; s2dump prints that text and
+ * reports the first one as a finding (exit status 1).
+ */
+struct reserved_state {
+	unsigned long count;
+	uint64_t ia, raw, desc_pa;
+	int level;
+};
+
+static void note_reserved(struct reserved_state *r, const struct s2_walk_entry *e)
+{
+	if (e->event == S2_WALK_LEAF && e->desc.kind == S2_DESC_RESERVED && !r->count++) {
+		r->ia = e->ia;
+		r->raw = e->desc.raw;
+		r->desc_pa = e->desc_pa;
+		r->level = e->level;
+	}
+}
+
+static struct s2_error *reserved_error(uint64_t mmu, const struct reserved_state *r)
+{
+	return s2_error_create(S2_ERROR_CORRUPT, "kvm_s2_mmu 0x%" PRIx64 ": %lu reserved descriptor(s), first at "
+			       "IPA 0x%" PRIx64 ": level %d descriptor 0x%016" PRIx64 " at PA 0x%" PRIx64
+			       " (reserved encoding)", mmu, r->count, r->ia, r->level, r->raw, r->desc_pa);
+}
+
 struct verbose_state {
 	FILE *out;
 	unsigned long problems;
 	uint64_t first_problem_ia;
+	struct reserved_state reserved;
 };
 
 static struct s2_error *verbose_visit(void *arg, const struct s2_walk_entry *e)
@@ -198,6 +228,7 @@ static struct s2_error *verbose_visit(void *arg, const struct s2_walk_entry *e)
 	}
 	if (e->event != S2_WALK_LEAF || !(d->raw & 1))
 		return NULL;
+	note_reserved(&v->reserved, e);
 	fprintf(v->out, "0x%016" PRIx64 "-0x%016" PRIx64 " L%d %s -> 0x%016" PRIx64 "  desc 0x%016" PRIx64
 		" @PA 0x%" PRIx64 "  %c%c %s%s AF=%d SH=%u MemAttr=0x%x%s%s SW=0x%x\n",
 		e->ia, e->ia + e->size, e->level,
@@ -214,6 +245,8 @@ struct text_state {
 	unsigned long problems;
 	uint64_t first_problem_ia;
 	uint64_t first_problem_pa;
+	int first_problem_level;
+	struct reserved_state reserved;
 };
 
 static struct s2_error *text_visit(void *arg, const struct s2_walk_entry *e)
@@ -223,7 +256,9 @@ static struct s2_error *text_visit(void *arg, const struct s2_walk_entry *e)
 	if (e->event == S2_WALK_PROBLEM && !t->problems++) {
 		t->first_problem_ia = e->ia;
 		t->first_problem_pa = e->problem == S2_PROBLEM_READ ? e->desc_pa : e->desc.oa;
+		t->first_problem_level = e->level;
 	}
+	note_reserved(&t->reserved, e);
 	return s2_ptdump_visit(&t->pt, e);
 }
 
@@ -248,6 +283,9 @@ static struct s2_error *dump_mmu(struct s2_session *s, const struct s2_kvm_mmu *
 			*status = S2_STATUS_FINDINGS;
 			err = s2_error_create(S2_ERROR_FAULT, "kvm_s2_mmu 0x%" PRIx64 ": %lu table(s) unreadable, first "
 					      "at IPA 0x%" PRIx64, m->addr, v.problems, v.first_problem_ia);
+		} else if (!err && v.reserved.count) {
+			*status = S2_STATUS_FINDINGS;
+			err = reserved_error(m->addr, &v.reserved);
 		}
 		return err;
 	}
@@ -263,8 +301,12 @@ static struct s2_error *dump_mmu(struct s2_session *s, const struct s2_kvm_mmu *
 		if (!err && t.problems) {
 			*status = S2_STATUS_FINDINGS;
 			err = s2_error_create(S2_ERROR_FAULT, "kvm_s2_mmu 0x%" PRIx64 ": %lu stage-2 table(s) unreadable, "
-					      "first at IPA 0x%" PRIx64 " (table PA 0x%" PRIx64 ")", m->addr,
-					      t.problems, t.first_problem_ia, t.first_problem_pa);
+					      "first at IPA 0x%" PRIx64 " (level %d table PA 0x%" PRIx64 ")", m->addr,
+					      t.problems, t.first_problem_ia, t.first_problem_level,
+					      t.first_problem_pa);
+		} else if (!err && t.reserved.count) {
+			*status = S2_STATUS_FINDINGS;
+			err = reserved_error(m->addr, &t.reserved);
 		}
 		return err;
 	}

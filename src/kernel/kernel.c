@@ -28,6 +28,13 @@ struct s2_kernel {
 	uint64_t page_end;           /* end of the linear map: -(1 << (vabits_actual - 1)) */
 	bool backend_linear;         /* read_kvaddr proved right for linear addresses */
 	bool backend_other;          /* ... and for the kernel image (stands for vmalloc too) */
+	/*
+	 * The kernel image [_text, _end) (KASLR applied): __pa_symbol() is va - kimage_voffset,
+	 * no page table needed, so vm_list stays readable when swapper_pg_dir's lower tables are
+	 * not in the dump. Not used while proving the backend (that must walk swapper_pg_dir).
+	 */
+	uint64_t kimage_start, kimage_end;
+	bool proving;
 };
 
 static struct s2_error *vmcoreinfo(const struct s2_target *t, const char *key, char *buf, size_t len)
@@ -95,6 +102,10 @@ static struct s2_error *own_va_to_pa(struct s2_kernel *k, uint64_t va, uint64_t 
 	}
 	if (va < k->page_end)
 		return s2_error_fault(va, false, "0x%" PRIx64 " is not a kernel address", va);
+	if (!k->proving && va >= k->kimage_start && va < k->kimage_end) {
+		*pa = va - k->info.kimage_voffset;
+		return NULL;
+	}
 	err = s2_translate(&k->s1, k->swapper_pa, &mem, va, &t);
 	if (err)
 		return err;
@@ -292,8 +303,22 @@ struct s2_error *s2_kernel_open(const struct s2_target *target, struct s2_kernel
 		goto fail;
 	}
 	/* Trust the backend's translation per address class only where it agrees with ours. */
+	k->proving = true;
 	k->backend_other = backend_agrees(k, swapper_va, 64);
 	k->backend_linear = backend_agrees(k, s2_kernel_phys_to_linear(k, k->swapper_pa), 64);
+	k->proving = false;
+	{
+		uint64_t start, end;
+		struct s2_error *e1 = target->ops->symbol_address(target->ctx, "_text", &start);
+		struct s2_error *e2 = e1 ? NULL : target->ops->symbol_address(target->ctx, "_end", &end);
+
+		if (!e1 && !e2 && start < end && start >= k->page_end) {
+			k->kimage_start = start;
+			k->kimage_end = end;
+		}
+		s2_error_destroy(e1);
+		s2_error_destroy(e2);
+	}
 	*out = k;
 	return NULL;
 

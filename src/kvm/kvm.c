@@ -340,7 +340,8 @@ struct s2_error *s2_kvm_for_each_vm(struct s2_kernel *k, const struct s2_kvm_lay
 		/* list integrity: node->prev must be where we came from */
 		err = s2_kernel_read_u64(k, node + 8, &back);
 		if (err)
-			return s2_error_prefix(err, "vm_list entry 0x%" PRIx64 ": ", node);
+			return s2_error_prefix(err, "vm_list entry 0x%" PRIx64 " (struct kvm 0x%" PRIx64 "): ", node,
+					       node - l->kvm_vm_list.offset);
 		if (back != prev)
 			return s2_error_create(S2_ERROR_CORRUPT, "vm_list entry 0x%" PRIx64 " has prev 0x%" PRIx64
 					       ", expected 0x%" PRIx64, node, back, prev);
