@@ -1,0 +1,1 @@
+CHECK_SCRIPTS += tests/scenarios/check-cli.sh
