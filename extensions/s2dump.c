@@ -244,25 +244,36 @@ static void cmd_nesteds2(void)
 	run();
 }
 
-/* crash's help layout: name, one line, synopsis, description lines, "EXAMPLES", lines, NULL. */
+/*
+ * crash's help layout: name, one line, synopsis, then lines printed as they are under
+ * DESCRIPTION ("\nEXAMPLES" starts that section). Description lines are indented by two
+ * spaces like crash's own pages and the core's `s2dump -h`, so `help s2dump` and
+ * `s2dump -h` print the same page. One allocation per command (the array, then the
+ * indented text), freed on unload.
+ */
 static char **help_for(const char *name)
 {
 	const struct s2_command_help *h = s2_command_help(name);
-	size_t n = 4, i = 0;
-	char **help;
+	size_t n = 4, text = 0, i = 0;
+	char **help, *p;
 
-	for (const char *const *l = h->description; *l; l++)
+	for (const char *const *l = h->description; *l; l++) {
 		n++;
+		text += strlen(*l) + 3;
+	}
 	for (const char *const *l = h->examples; *l; l++)
 		n++;
-	help = calloc(n + 2, sizeof(*help));
+	help = calloc(1, (n + 2) * sizeof(*help) + text);
 	if (!help)
 		return NULL;
+	p = (char *)(help + n + 2);
 	help[i++] = (char *)h->name;
 	help[i++] = (char *)h->summary;
 	help[i++] = (char *)h->synopsis;
-	for (const char *const *l = h->description; *l; l++)
-		help[i++] = (char *)*l;
+	for (const char *const *l = h->description; *l; l++) {
+		help[i++] = p;
+		p += sprintf(p, "%s%s", **l ? "  " : "", *l) + 1;
+	}
 	help[i++] = "\nEXAMPLES";
 	for (const char *const *l = h->examples; *l; l++)
 		help[i++] = (char *)*l;

@@ -1,1 +1,2 @@
 CHECK_SCRIPTS += tests/crash/check-crash.sh
+CHECK_SCRIPTS += tests/crash/check-crash-scenarios.sh
