@@ -216,6 +216,15 @@ static struct s2_error *read_mmu(struct s2_kernel *k, const struct s2_kvm_layout
 	return NULL;
 }
 
+/* A read whose failure only ends a count: the error is dropped, never leaked. */
+static bool read_ok(struct s2_error *err)
+{
+	bool ok = !err;
+
+	s2_error_destroy(err);
+	return ok;
+}
+
 /* Count memslots in kvm->memslots[0]->gfn_tree (bounded, cycle-safe by the bound). */
 static unsigned int count_memslots(struct s2_kernel *k, const struct s2_kvm_layout *l, uint64_t kvm)
 {
@@ -224,11 +233,11 @@ static unsigned int count_memslots(struct s2_kernel *k, const struct s2_kvm_layo
 
 	if (!l->kvm_memslots.present || !l->slots_gfn_tree.present || !l->rb_left.present)
 		return 0;
-	if (s2_kernel_read_u64(k, kvm + l->kvm_memslots.offset, &slots) || !slots)
+	if (!read_ok(s2_kernel_read_u64(k, kvm + l->kvm_memslots.offset, &slots)) || !slots)
 		return 0;
-	if (s2_kernel_read_u64(k, slots + l->slots_gfn_tree.offset, &root))
+	if (!read_ok(s2_kernel_read_u64(k, slots + l->slots_gfn_tree.offset, &root)))
 		return 0;
-	if (rd(k, slots, &l->slots_node_idx, &node_idx))
+	if (!read_ok(rd(k, slots, &l->slots_node_idx, &node_idx)))
 		return 0;
 	(void)node_idx;
 	if (root)
@@ -238,8 +247,8 @@ static unsigned int count_memslots(struct s2_kernel *k, const struct s2_kvm_layo
 
 		visited++;
 		n++;
-		if (s2_kernel_read_u64(k, node + l->rb_left.offset, &left) ||
-		    s2_kernel_read_u64(k, node + l->rb_right.offset, &right))
+		if (!read_ok(s2_kernel_read_u64(k, node + l->rb_left.offset, &left)) ||
+		    !read_ok(s2_kernel_read_u64(k, node + l->rb_right.offset, &right)))
 			break;
 		if (left && sp < 64)
 			stack[sp++] = left;

@@ -1,0 +1,343 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * libFuzzer target: opening a dump and finding its VMs. A mock target whose VMCOREINFO,
+ * symbols, member layout and memory all come from the input drives s2_session_create()
+ * and s2_command_run() (s2dump, s2dump -x/-v/-t, nesteds2 list, nesteds2 dump).
+ *
+ * Input: a 64-byte header, then member overrides, then the bytes of physical memory at
+ * PA 0x40000000 (the linear map and the kernel image both map it):
+ *   hdr[0]  page size (4K/16K/64K), VA_BITS/T1SZ choice, whether read_kvaddr exists
+ *   hdr[1]  OSRELEASE choice (6.1, 6.12, 7.2, junk, missing), which VMCOREINFO keys are
+ *           missing or malformed
+ *   hdr[2]  layout variant: nested_mmus array of structs / of pointers / absent, start_level
+ *           u32 / s8, vtcr in kvm_arch or kvm_s2_mmu, memslot members present
+ *   hdr[4..7]   mask: which members take their offset/size from the override area
+ *   hdr[8..11]  vm_list offset in memory, hdr[12..15] swapper_pg_dir offset, hdr[16..23]
+ *               PHYS_OFFSET delta, hdr[24..31] KERNELOFFSET, hdr[32..35] kvm_s2_mmu size
+ *   overrides   per member (NMEMBERS of them): u16 offset, u8 size, u8 kind/signed
+ * Properties: no crash, no sanitizer report, no hang; every failure is an s2_error with a
+ * one-line, non-empty message; a non-zero status comes with an error and vice versa
+ * (findings: status 1 with an error).
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "s2dump/command.h"
+#include "s2dump/target.h"
+
+#define RAM_PA 0x40000000ULL
+#define LINEAR_VA 0xffff000000000000ULL
+#define KIMAGE_VA 0xffff800080000000ULL
+#define HDR 64
+
+struct member {
+	const char *type, *path;
+	uint64_t offset, size;
+	enum s2_type_kind kind, target_kind;
+	bool is_signed;
+};
+
+/* A small, self-consistent default layout (6.12-like); the input may move any member. */
+static const struct member default_members[] = {
+	{ "kvm", "vm_list", 0x10, 16, S2_TYPE_STRUCT, 0, false },
+	{ "kvm", "userspace_pid", 0x20, 4, S2_TYPE_INT, 0, true },
+	{ "kvm", "online_vcpus", 0x24, 4, S2_TYPE_INT, 0, false },
+	{ "kvm", "memslots", 0x28, 16, S2_TYPE_ARRAY, S2_TYPE_POINTER, false },
+	{ "kvm", "arch", 0x100, 0x100, S2_TYPE_STRUCT, 0, false },
+	{ "kvm", "arch.mmu", 0x100, 0x80, S2_TYPE_STRUCT, 0, false },
+	{ "kvm", "arch.vtcr", 0x180, 8, S2_TYPE_INT, 0, false },
+	{ "kvm", "arch.nested_mmus", 0x190, 8, S2_TYPE_POINTER, S2_TYPE_STRUCT, false },
+	{ "kvm", "arch.nested_mmus_size", 0x198, 8, S2_TYPE_INT, 0, false },
+	{ "kvm_s2_mmu", "vmid", 0x00, 8, S2_TYPE_STRUCT, 0, false },
+	{ "kvm_s2_mmu", "pgd_phys", 0x08, 8, S2_TYPE_INT, 0, false },
+	{ "kvm_s2_mmu", "pgt", 0x10, 8, S2_TYPE_POINTER, S2_TYPE_STRUCT, false },
+	{ "kvm_s2_mmu", "vtcr", 0x18, 8, S2_TYPE_INT, 0, false },
+	{ "kvm_s2_mmu", "arch", 0x20, 8, S2_TYPE_POINTER, S2_TYPE_STRUCT, false },
+	{ "kvm_s2_mmu", "tlb_vttbr", 0x28, 8, S2_TYPE_INT, 0, false },
+	{ "kvm_s2_mmu", "tlb_vtcr", 0x30, 8, S2_TYPE_INT, 0, false },
+	{ "kvm_s2_mmu", "nested_stage2_enabled", 0x38, 1, S2_TYPE_INT, 0, false },
+	{ "kvm_s2_mmu", "pending_unmap", 0x39, 1, S2_TYPE_INT, 0, false },
+	{ "kvm_s2_mmu", "refcnt", 0x3c, 4, S2_TYPE_INT, 0, true },
+	{ "kvm_pgtable", "ia_bits", 0x00, 4, S2_TYPE_INT, 0, false },
+	{ "kvm_pgtable", "start_level", 0x04, 4, S2_TYPE_INT, 0, false },
+	{ "kvm_pgtable", "pgd", 0x08, 8, S2_TYPE_POINTER, S2_TYPE_INT, false },
+	{ "kvm_pgtable", "mmu", 0x10, 8, S2_TYPE_POINTER, S2_TYPE_STRUCT, false },
+	{ "kvm_memslots", "gfn_tree", 0x08, 8, S2_TYPE_STRUCT, 0, false },
+	{ "kvm_memslots", "node_idx", 0x00, 4, S2_TYPE_INT, 0, true },
+	{ "kvm_memory_slot", "gfn_node", 0x00, 48, S2_TYPE_ARRAY, S2_TYPE_STRUCT, false },
+	{ "rb_node", "rb_left", 0x08, 8, S2_TYPE_POINTER, S2_TYPE_STRUCT, false },
+	{ "rb_node", "rb_right", 0x10, 8, S2_TYPE_POINTER, S2_TYPE_STRUCT, false },
+};
+#define NMEMBERS (sizeof(default_members) / sizeof(default_members[0]))
+
+struct mock {
+	struct member members[NMEMBERS];
+	bool absent[NMEMBERS];
+	const uint8_t *ram;
+	size_t ram_size;
+	uint64_t page_size, va_bits, t1sz, phys_offset, kimage_voffset, kaslr, vm_list, swapper;
+	uint64_t mmu_size;
+	const char *osrelease;
+	uint8_t keys; /* hdr[1] */
+};
+
+static uint64_t le(const uint8_t *p, int n)
+{
+	uint64_t v = 0;
+
+	for (int i = n - 1; i >= 0; i--)
+		v = v << 8 | p[i];
+	return v;
+}
+
+static struct s2_error *m_read_phys(void *ctx, uint64_t pa, void *buf, size_t len)
+{
+	const struct mock *m = ctx;
+
+	if (pa < RAM_PA || pa - RAM_PA > m->ram_size || len > m->ram_size - (pa - RAM_PA))
+		return s2_error_fault(pa, true, "PA 0x%" PRIx64 " not in the fuzz memory", pa);
+	memcpy(buf, m->ram + (pa - RAM_PA), len);
+	return NULL;
+}
+
+static struct s2_error *m_read_kvaddr(void *ctx, uint64_t va, void *buf, size_t len)
+{
+	const struct mock *m = ctx;
+
+	if (va >= LINEAR_VA && va < LINEAR_VA + (1ULL << 40))
+		return m_read_phys(ctx, va - LINEAR_VA + RAM_PA, buf, len);
+	if (va >= KIMAGE_VA + m->kaslr)
+		return m_read_phys(ctx, va - m->kimage_voffset, buf, len);
+	return s2_error_fault(va, false, "kernel VA 0x%" PRIx64 " not mapped by the mock", va);
+}
+
+static struct s2_error *m_symbol(void *ctx, const char *name, uint64_t *addr)
+{
+	const struct mock *m = ctx;
+
+	if (!strcmp(name, "vm_list"))
+		*addr = KIMAGE_VA + m->kaslr + m->vm_list;
+	else if (!strcmp(name, "swapper_pg_dir"))
+		*addr = KIMAGE_VA + m->kaslr + m->swapper;
+	else if (!strcmp(name, "_text"))
+		*addr = KIMAGE_VA + m->kaslr;
+	else if (!strcmp(name, "_end"))
+		*addr = KIMAGE_VA + m->kaslr + m->ram_size;
+	else
+		return s2_error_create(S2_ERROR_LOOKUP, "symbol %s not in the mock", name);
+	return NULL;
+}
+
+static struct s2_error *m_member(void *ctx, const char *type, const char *path, struct s2_member_info *out)
+{
+	const struct mock *m = ctx;
+
+	for (size_t i = 0; i < NMEMBERS; i++) {
+		const struct member *mb = &m->members[i];
+
+		if (m->absent[i] || strcmp(mb->type, type) || strcmp(mb->path, path))
+			continue;
+		memset(out, 0, sizeof(*out));
+		out->offset = mb->offset;
+		out->size = mb->size;
+		out->kind = mb->kind;
+		out->target_kind = mb->target_kind;
+		out->is_signed = mb->is_signed;
+		return NULL;
+	}
+	return s2_error_create(S2_ERROR_LOOKUP, "struct %s has no member %s", type, path);
+}
+
+static struct s2_error *m_type_size(void *ctx, const char *type, uint64_t *size)
+{
+	const struct mock *m = ctx;
+
+	if (!strcmp(type, "kvm_s2_mmu"))
+		*size = m->mmu_size;
+	else if (!strcmp(type, "rb_node"))
+		*size = 24;
+	else
+		return s2_error_create(S2_ERROR_LOOKUP, "struct %s not in the mock", type);
+	return NULL;
+}
+
+static struct s2_error *m_vmcoreinfo(void *ctx, const char *key, char *buf, size_t len)
+{
+	const struct mock *m = ctx;
+	unsigned int bad = m->keys >> 3; /* which key is missing or malformed */
+	static const char *const keys[] = { "OSRELEASE", "PAGESIZE", "NUMBER(VA_BITS)", "NUMBER(TCR_EL1_T1SZ)",
+					    "NUMBER(PHYS_OFFSET)", "NUMBER(kimage_voffset)", "KERNELOFFSET",
+					    "SYMBOL(swapper_pg_dir)" };
+	size_t k;
+
+	for (k = 0; k < sizeof(keys) / sizeof(keys[0]); k++)
+		if (!strcmp(key, keys[k]))
+			break;
+	if (k == sizeof(keys) / sizeof(keys[0]))
+		return s2_error_create(S2_ERROR_LOOKUP, "VMCOREINFO has no %s", key);
+	if (bad == k + 1)
+		return s2_error_create(S2_ERROR_LOOKUP, "VMCOREINFO has no %s", key);
+	if (bad == k + 9) {
+		snprintf(buf, len, "0xz%s", key);
+		return NULL;
+	}
+	switch (k) {
+	case 0: snprintf(buf, len, "%s", m->osrelease); break;
+	case 1: snprintf(buf, len, "%" PRIu64, m->page_size); break;
+	case 2: snprintf(buf, len, "%" PRIu64, m->va_bits); break;
+	case 3: snprintf(buf, len, "0x%" PRIx64, m->t1sz); break;
+	case 4: snprintf(buf, len, "0x%" PRIx64, m->phys_offset); break;
+	case 5: snprintf(buf, len, "0x%" PRIx64, m->kimage_voffset); break;
+	case 6: snprintf(buf, len, "%" PRIx64, m->kaslr); break;
+	case 7: snprintf(buf, len, "%" PRIx64, (uint64_t)(KIMAGE_VA + m->kaslr + m->swapper)); break;
+	}
+	return NULL;
+}
+
+static const struct s2_target_ops ops_with_kvaddr = {
+	.read_phys = m_read_phys,
+	.read_kvaddr = m_read_kvaddr,
+	.symbol_address = m_symbol,
+	.member_info = m_member,
+	.type_size = m_type_size,
+	.vmcoreinfo = m_vmcoreinfo,
+};
+
+static const struct s2_target_ops ops_phys_only = {
+	.read_phys = m_read_phys,
+	.symbol_address = m_symbol,
+	.member_info = m_member,
+	.type_size = m_type_size,
+	.vmcoreinfo = m_vmcoreinfo,
+};
+
+static void check_error(const struct s2_error *err, int status, bool from_command)
+{
+	if (!err) {
+		if (from_command && status != S2_STATUS_OK)
+			__builtin_trap(); /* a failure status must come with its error line */
+		return;
+	}
+	if (!err->message[0] || strchr(err->message, '\n') || strlen(err->message) >= S2_ERROR_MESSAGE_MAX)
+		__builtin_trap(); /* one line naming what failed */
+	if (from_command && status == S2_STATUS_OK)
+		__builtin_trap(); /* an error must not leave status 0 */
+}
+
+static void run(struct s2_session *s, FILE *out, int argc, const char *const *argv)
+{
+	int status = -1;
+	struct s2_error *err = s2_command_run(s, argc, (char *const *)argv, out, &status);
+
+	check_error(err, status, true);
+	if (err && out == stdout)
+		printf("%s: status %d: %s\n", argv[0], status, err->message);
+	s2_error_destroy(err);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static const char *const releases[] = { "6.1.0-fuzz", "6.12.0-fuzz", "7.2.0-fuzz", "6.18.1", "x.y" };
+	static FILE *out;
+	struct mock m;
+	struct s2_target target = { .ctx = &m, .backend = "fuzz" };
+	struct s2_session *s = NULL;
+	struct s2_error *err;
+	const uint8_t *h = data, *ov = data + HDR;
+	uint32_t mask;
+	char kvm_arg[32], mmu_arg[32], pid_arg[16];
+
+	if (size < HDR + NMEMBERS * 4)
+		return 0;
+	/* FUZZ_OPEN_VERBOSE=1: the commands' output and errors on stdout (to look at one input) */
+	if (!out && !(out = getenv("FUZZ_OPEN_VERBOSE") ? stdout : fopen("/dev/null", "w")))
+		abort();
+	memset(&m, 0, sizeof(m));
+	memcpy(m.members, default_members, sizeof(default_members));
+	m.ram = data + HDR + NMEMBERS * 4;
+	m.ram_size = size - HDR - NMEMBERS * 4;
+	m.page_size = (const uint64_t[]){ 4096, 16384, 65536, 4096 }[h[0] & 3];
+	m.va_bits = (h[0] & 4) ? 52 : 48;
+	m.t1sz = (h[0] & 8) ? 64 - m.va_bits : 16;
+	target.ops = (h[0] & 0x10) ? &ops_phys_only : &ops_with_kvaddr;
+	m.osrelease = releases[(h[1] & 7) % 5];
+	m.keys = h[1];
+	m.kaslr = (le(h + 24, 8) & 0xffffe00000ULL) * ((h[0] & 0x20) != 0);
+	m.kimage_voffset = KIMAGE_VA + m.kaslr - RAM_PA;
+	m.phys_offset = RAM_PA + ((h[0] & 0x40) ? le(h + 16, 8) : 0);
+	m.vm_list = le(h + 8, 4) % (m.ram_size + 64);
+	m.swapper = le(h + 12, 4) % (m.ram_size + 64);
+	m.mmu_size = le(h + 32, 4) % 0x1000;
+	/* layout variant */
+	switch (h[2] & 3) {
+	case 0: m.absent[7] = m.absent[8] = true; break;                    /* no nested fields */
+	case 1: break;                                                      /* array of structs */
+	case 2: m.members[7].target_kind = S2_TYPE_POINTER; break;          /* array of pointers */
+	case 3: m.members[7].kind = S2_TYPE_INT; break;                     /* nonsense */
+	}
+	if (h[2] & 4)
+		m.members[20].size = 1, m.members[20].is_signed = true;         /* s8 start_level */
+	if (h[2] & 8)
+		m.absent[12] = true;                                            /* vtcr in kvm_arch */
+	else
+		m.absent[6] = true;
+	if (!(h[2] & 16))
+		for (size_t i = 23; i < NMEMBERS; i++)
+			m.absent[i] = true;                                     /* no memslot tree */
+	if (h[2] & 32)
+		m.absent[13] = true;                                            /* 5.10: no mmu.arch */
+	if ((h[2] & 0xc0) == 0xc0)
+		m.absent[h[3] % NMEMBERS] = true;                               /* any member missing */
+	mask = (uint32_t)le(h + 4, 4);
+	for (size_t i = 0; i < NMEMBERS && i < 32; i++) {
+		if (!(mask & (1u << i)))
+			continue;
+		m.members[i].offset = le(ov + 4 * i, 2);
+		m.members[i].size = ov[4 * i + 2] % 17;
+		m.members[i].is_signed = ov[4 * i + 3] & 1;
+		if (ov[4 * i + 3] & 2)
+			m.members[i].kind = (enum s2_type_kind)((ov[4 * i + 3] >> 2) % 7);
+	}
+
+	err = s2_session_create(&target, &s);
+	check_error(err, 0, false);
+	if (err && out == stdout)
+		printf("session: %s\n", err->message);
+	if (err) {
+		s2_error_destroy(err);
+		return 0;
+	}
+	{
+		const char *a1[] = { "s2dump" };
+		const char *a2[] = { "nesteds2", "list" };
+
+		run(s, out, 1, a1);
+		run(s, out, 2, a2);
+	}
+	/* one VM by address and by pid, from the memory near vm_list: whatever it says */
+	if (m.vm_list + 8 <= m.ram_size) {
+		uint64_t next = le(m.ram + m.vm_list, 8);
+		const char *a3[] = { "s2dump", "-x", kvm_arg };
+		const char *a4[] = { "s2dump", "-v", kvm_arg };
+		const char *a5[] = { "s2dump", "-t", "0x40001000", pid_arg };
+		const char *a6[] = { "nesteds2", "dump", mmu_arg };
+
+		uint64_t kvm = next - m.members[0].offset, nested = kvm + m.members[7].offset;
+
+		/* nesteds2 dump of what kvm->arch.nested_mmus holds (linear map only) */
+		if (nested >= LINEAR_VA && nested - LINEAR_VA + 8 <= m.ram_size)
+			nested = le(m.ram + (nested - LINEAR_VA), 8);
+		snprintf(kvm_arg, sizeof(kvm_arg), "0x%" PRIx64, kvm);
+		snprintf(mmu_arg, sizeof(mmu_arg), "0x%" PRIx64, nested);
+		snprintf(pid_arg, sizeof(pid_arg), "%u", (unsigned int)(h[36] | h[37] << 8));
+		run(s, out, 3, a3);
+		run(s, out, 3, a4);
+		run(s, out, 4, a5);
+		run(s, out, 3, a6);
+	}
+	s2_session_destroy(s);
+	return 0;
+}
