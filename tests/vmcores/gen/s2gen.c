@@ -1097,6 +1097,18 @@ static void write_vcpus(struct vm *v, FILE *f)
 	}
 }
 
+/* objects (the acceptance tests' aid, not a tool contract): kernel VAs of the new objects */
+static void write_objects(struct vm *v, FILE *f)
+{
+	fprintf(f, "memslots va=0x%016" PRIx64 " active=%d\n", v->kvm_va + offsetof(struct kvm, __memslots) +
+		(uint64_t)(v->nslots % 2) * sizeof(struct kvm_memslots), v->nslots % 2);
+	for (int i = 0; i < v->nslots; i++)
+		fprintf(f, "memslot id=%d va=0x%016" PRIx64 " dirty_bitmap=0x%016" PRIx64 "\n", v->slots[i].id,
+			v->slots[i].va, v->slots[i].bitmap_va);
+	for (int i = 0; i < v->nvcpu; i++)
+		fprintf(f, "vcpu idx=%d va=0x%016" PRIx64 "\n", v->vcpu[i].idx, v->vcpu[i].va);
+}
+
 #if LAYOUT_VER >= 700
 static void write_pkvm(struct vm *v, FILE *f)
 {
@@ -1885,6 +1897,9 @@ int main(int argc, char **argv)
 		xclose(f);
 		f = xopen(argv[3], v->pid, "vcpus");
 		write_vcpus(v, f);
+		xclose(f);
+		f = xopen(argv[3], v->pid, "objects");
+		write_objects(v, f);
 		xclose(f);
 #if LAYOUT_VER >= 700
 		if (v->pkvm) {
