@@ -6,7 +6,8 @@ import drgn
 from drgn.helpers.linux.list import list_for_each_entry
 
 d = sys.argv[1]
-name = "/".join(d.split("/")[-2:])
+core = sys.argv[2] if len(sys.argv) > 2 else "vmcore"  # vmcore.kdump: the makedumpfile copy
+name = "/".join(d.split("/")[-2:]) + ("" if core == "vmcore" else f"/{core}")
 
 
 def result(ok, check, why=""):
@@ -27,7 +28,7 @@ if os.path.exists(os.path.join(d, "expected/error")):
 
 prog = drgn.Program()
 try:
-    prog.set_core_dump(os.path.join(d, "vmcore"))
+    prog.set_core_dump(os.path.join(d, core))
     prog.load_debug_info([os.path.join(d, "vmlinux")])
 except Exception as e:  # a truncated file may fail right here, which is the expected outcome
     result(damage == "truncate", "open", f"{type(e).__name__}: {e}")

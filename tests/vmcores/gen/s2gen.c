@@ -348,8 +348,9 @@ static void parse(const char *path)
 			ram_size = num(tok[1]);
 			if (ram_size < (32ULL << 20) || ram_size % (32ULL << 20))
 				die("%s:%d: ram must be a multiple of 32M, at least 32M", path, ln);
-		} else if (!strcmp(tok[0], "layout")) {
-			/* consumed by make-vmcores.sh: which generator builds this scenario */
+		} else if (!strcmp(tok[0], "layout") || (!strcmp(tok[0], "kdump") && n == 1)) {
+			/* consumed by make-vmcores.sh: which generator builds this scenario, and whether
+			 * makedumpfile writes a kdump-compressed copy */
 		} else if (!strcmp(tok[0], "vabits") && n == 2) {
 			va_bits_52 = num(tok[1]) == 52;
 			if (!va_bits_52 && num(tok[1]) != 48)
