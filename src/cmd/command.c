@@ -239,6 +239,13 @@ static struct s2_error *verbose_visit(void *arg, const struct s2_walk_entry *e)
 	return NULL;
 }
 
+static const char *problem_words(enum s2_walk_problem p)
+{
+	return p == S2_PROBLEM_READ ? "not in dump" :
+	       p == S2_PROBLEM_CYCLE ? "already on the walk path (cycle)" :
+	       p == S2_PROBLEM_SHARED ? "already walked from another entry (shared table)" : "beyond the OA size";
+}
+
 /* Count problems while printing the debugfs text. */
 struct text_state {
 	struct s2_ptdump pt;
@@ -246,6 +253,7 @@ struct text_state {
 	uint64_t first_problem_ia;
 	uint64_t first_problem_pa;
 	int first_problem_level;
+	enum s2_walk_problem first_problem;
 	struct reserved_state reserved;
 };
 
@@ -257,6 +265,7 @@ static struct s2_error *text_visit(void *arg, const struct s2_walk_entry *e)
 		t->first_problem_ia = e->ia;
 		t->first_problem_pa = e->problem == S2_PROBLEM_READ ? e->desc_pa : e->desc.oa;
 		t->first_problem_level = e->level;
+		t->first_problem = e->problem;
 	}
 	note_reserved(&t->reserved, e);
 	return s2_ptdump_visit(&t->pt, e);
@@ -300,10 +309,10 @@ static struct s2_error *dump_mmu(struct s2_session *s, const struct s2_kvm_mmu *
 			s2_ptdump_end(&t.pt);
 		if (!err && t.problems) {
 			*status = S2_STATUS_FINDINGS;
-			err = s2_error_create(S2_ERROR_FAULT, "kvm_s2_mmu 0x%" PRIx64 ": %lu stage-2 table(s) unreadable, "
-					      "first at IPA 0x%" PRIx64 " (level %d table PA 0x%" PRIx64 ")", m->addr,
+			err = s2_error_create(S2_ERROR_FAULT, "kvm_s2_mmu 0x%" PRIx64 ": %lu stage-2 table(s) cannot be walked, "
+					      "first at IPA 0x%" PRIx64 " (level %d table PA 0x%" PRIx64 " %s)", m->addr,
 					      t.problems, t.first_problem_ia, t.first_problem_level,
-					      t.first_problem_pa);
+					      t.first_problem_pa, problem_words(t.first_problem));
 		} else if (!err && t.reserved.count) {
 			*status = S2_STATUS_FINDINGS;
 			err = reserved_error(m->addr, &t.reserved);

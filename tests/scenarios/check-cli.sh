@@ -142,6 +142,52 @@ norm_header() { # file pid
 		sed -E 's/, [0-9]+ tables?\)$/, N tables)/'
 }
 
+# is_pkvm PID: a pKVM VM (expected/<pid>/pkvm): the host has no stage-2 tables for it, only
+# kvm_pgtable's pkvm_mappings; no stage2_page_tables files exist
+is_pkvm() { [ -f "$dir/expected/$1/pkvm" ]; }
+
+# refused_cleanly: the last run failed with one error line that says the VM is a pKVM one
+refused_cleanly() {
+	[ "$rc" -ne 0 ] && [ "$rc" -ne 999 ] && [ "$(wc -l <"$err")" -eq 1 ] && grep -q -i -E 'pkvm|protected' "$err"
+}
+
+check_pkvm_dump() { # a dump with pKVM VMs: clean answers or clean refusals, -t from the mappings
+	local v pid kvm line ipa pa level want got
+	for args in "" "nesteds2 list"; do
+		# shellcheck disable=SC2086
+		run $args
+		if [ "$rc" -eq 0 ] && [ ! -s "$err" ]; then
+			scn_pass "$tag '${args:-s2dump}' on pKVM VMs: status 0"
+		elif refused_cleanly; then
+			scn_pass "$tag '${args:-s2dump}' on pKVM VMs: one error line naming pKVM: $(cat "$err")"
+		else
+			scn_fail "$tag '${args:-s2dump}' on pKVM VMs" "expected an answer or one error line naming pKVM, came status $rc: $(head -c 300 "$err" | tr '\n' '|')"
+		fi
+	done
+	while read -r v; do
+		pid=$(scn_lfield "$v" pid)
+		kvm=$(scn_lfield "$v" kvm)
+		is_pkvm "$pid" || continue
+		while read -r line; do
+			ipa=${line%% *}
+			run -t "$ipa" "$kvm"
+			got=$(cat "$out")
+			if pa=$(scn_lfield "$line" pa); then
+				want=$(printf 'IPA %s -> PA %s ' "$(scn_hex "$ipa")" "$(scn_hex "$pa")")
+			else
+				want=$(printf 'IPA %s -> translation fault' "$(scn_hex "$ipa")")
+			fi
+			if [ "$rc" -eq 0 ] && [[ $got == "$want"* ]]; then
+				scn_pass "$tag -t $ipa (pKVM vm $pid, from pkvm_mappings): $want"
+			elif refused_cleanly; then
+				scn_pass "$tag -t $ipa (pKVM vm $pid): refused with one error line naming pKVM"
+			else
+				scn_fail "$tag -t $ipa (pKVM vm $pid)" "expected '$want...' or one error line naming pKVM, came status $rc: $(head -c 200 "$out" "$err" | tr '\n' '|')"
+			fi
+		done <"$dir/expected/$pid/translate"
+	done <"$dir/expected/vms"
+}
+
 check_headers_and_text() { # the default output of every VM
 	local i=0 v pid
 	run
@@ -289,7 +335,7 @@ check_damage() { # kind
 	v=$(head -n 1 "$dir/expected/vms")
 	granule=$(scn_field "$dir/expected/symbols" page_size)
 	case $kind in
-	corrupt | hole)
+	corrupt | hole | cycle)
 		pid=$(scn_field "$e" vm)
 		ipa=$(scn_field "$e" ipa)
 		level=$(scn_field "$e" level)
@@ -298,8 +344,8 @@ check_damage() { # kind
 			pa=$(scn_field "$e" descriptor_pa)
 			cutoff=$ipa
 		else
-			pa=$(scn_field "$e" missing_pa)
-			# the entry that points at the missing table covers the level above
+			if [ "$kind" = hole ]; then pa=$(scn_field "$e" missing_pa); else pa=$(scn_field "$e" table_pa); fi
+			# the entry that points at the missing (or cyclic) table covers the level above
 			cutoff=$((ipa & ~($(scn_level_size "$granule" $((level - 1))) - 1)))
 		fi
 		facts=("hex:$ipa" "level:$level" "hex:$pa" "word:$(scn_field "$e" field)")
@@ -370,6 +416,10 @@ for dir in $(scn_dirs); do
 			[ "$dump" = "$dir/vmcore" ] || tag="$tag/kdump"
 			if [ -n "$kind" ]; then
 				check_damage "$kind"
+				continue
+			fi
+			if grep -q . <(find "$dir/expected" -name pkvm); then
+				check_pkvm_dump
 				continue
 			fi
 			check_headers_and_text
