@@ -218,6 +218,9 @@ struct coverage {
 	uint64_t mapped;
 	struct { uint32_t count; uint64_t bytes; } g[NLEVELS][2][8][2];
 	const char *indent;
+	bool have_last_problem;   /* across the walks of one VM */
+	uint64_t last_problem_pa;
+	int last_problem_level;
 };
 
 static struct s2_error *coverage_visit(void *arg, const struct s2_walk_entry *e)
@@ -227,6 +230,16 @@ static struct s2_error *coverage_visit(void *arg, const struct s2_walk_entry *e)
 	unsigned int perm;
 
 	if (e->event == S2_WALK_PROBLEM) {
+		/*
+		 * The slot and gap walks tile [0, 2^ia_bits) in ascending order and
+		 * the walker clips a problem to the walk's range: a table that spans
+		 * two walks comes twice in a row. Report it once, where it starts.
+		 */
+		if (c->have_last_problem && c->last_problem_pa == problem_pa(e) && c->last_problem_level == e->level)
+			return NULL;
+		c->have_last_problem = true;
+		c->last_problem_pa = problem_pa(e);
+		c->last_problem_level = e->level;
 		note_problem(c->r, c->vm, e, c->indent);
 		return NULL;
 	}
