@@ -311,7 +311,7 @@ static struct s2_error *rd(struct s2_kernel *k, uint64_t va, const struct off *o
 	if (err)
 		return err;
 	memcpy(val, buf, n); /* little-endian host kernel */
-	if (o->info.is_signed && n < 8 && (buf[n - 1] & 0x80))
+	if (o->info.is_signed && n > 0 && n < 8 && (buf[n - 1] & 0x80))
 		*val |= ~0ULL << (n * 8);
 	return NULL;
 }
