@@ -13,7 +13,8 @@
 #  - damage scenarios (expected/error): non-zero status, exactly one error line on stderr naming
 #    the facts of expected/error, no sanitizer report, and stdout holding what can be printed
 #    before the damage (the expected lines up to it);
-#  - every run: no sanitizer report; successful runs: nothing on stderr.
+#  - every run: no sanitizer report; successful runs: nothing on stderr;
+#  - valgrind (plain build) on every dump's default run and nesteds2 list: no errors, no leaks.
 # A kdump-compressed copy (vmcore.kdump) next to a vmcore is checked the same way.
 # One PASS/FAIL line per assertion: scenario, what was expected, what came.
 set -u
@@ -431,5 +432,22 @@ for dir in $(scn_dirs); do
 		done
 	done
 done
+# valgrind (plain build): every dump's default run and nesteds2 list, damaged ones included
+if command -v valgrind >/dev/null && [ -x "$S2_BUILD/s2dump" ]; then
+	for dir in $(scn_dirs); do
+		name=$(scn_name "$dir")
+		for args in "" "nesteds2 list"; do
+			# shellcheck disable=SC2086
+			valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite \
+				"$S2_BUILD/s2dump" -c "$dir/vmcore" -s "$dir/vmlinux" $args >/dev/null 2>"$err"
+			rc=$?
+			if [ $rc -ne 99 ] && ! grep -q '^==[0-9]*==' "$err"; then
+				scn_pass "valgrind $name '${args:-s2dump}': no memory errors, no definite leaks (status $rc)"
+			else
+				scn_fail "valgrind $name '${args:-s2dump}'" "$(grep '^==' "$err" | head -n 4 | tr '\n' '|')"
+			fi
+		done
+	done
+fi
 [ "$ndumps" -gt 0 ] || scn_fail "dumps" "no scenario in $VMC_ROOT"
 scn_summary
