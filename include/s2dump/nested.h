@@ -30,6 +30,8 @@ extern "C" {
 /* Largest PARange value (32, 36, 40, 42, 44, 48, 52) not above ia_bits; 32 below that. */
 unsigned int s2_nested_parange_bits(unsigned int ia_bits);
 
+#define S2_NESTED_CACHE 8
+
 /* Why a read of guest (L1 IPA) memory failed. */
 enum s2_nested_read_fail {
 	S2_NESTED_READ_OK = 0,
@@ -41,7 +43,7 @@ enum s2_nested_read_fail {
  * Guest memory: L1 IPA -> host PA through the canonical stage 2, one
  * canonical leaf (at least one host granule) at a time, so a guest table
  * spanning several non-contiguous host pages is read correctly. Keeps a
- * one-leaf cache. The last failure is recorded for the caller (the walker's
+ * small cache of canonical leaves. The last failure is recorded for the caller (the walker's
  * problem report, a translation's external abort).
  */
 struct s2_nested_l1mem {
@@ -52,10 +54,13 @@ struct s2_nested_l1mem {
 	enum s2_nested_read_fail fail;
 	uint64_t fail_l1;                /* the L1 IPA that could not be read */
 	uint64_t fail_pa;                /* MISSING: the host PA not in the dump */
-	/* cache of the last canonical leaf */
-	bool cached;
-	uint64_t cache_ia, cache_size;
-	struct s2_translation cache;
+	/* the last few canonical leaves (guest table pages and the data leaf alternate) */
+	struct {
+		bool used;
+		uint64_t ia, size;
+		struct s2_translation t;
+	} cache[S2_NESTED_CACHE];
+	unsigned int cache_next;
 	unsigned long canon_translations; /* canonical translations done (cache misses) */
 };
 

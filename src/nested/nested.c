@@ -43,20 +43,24 @@ struct s2_error *s2_nested_canon_translate(struct s2_nested_l1mem *m, uint64_t l
 {
 	struct s2_error *err;
 
-	if (m->cached && l1 - m->cache_ia < m->cache_size) {
-		*t = m->cache;
-		t->oa = m->cache.desc.oa + (l1 - m->cache_ia);
-		return NULL;
+	for (unsigned int i = 0; i < S2_NESTED_CACHE; i++) {
+		if (m->cache[i].used && l1 - m->cache[i].ia < m->cache[i].size) {
+			*t = m->cache[i].t;
+			t->oa = t->desc.oa + (l1 - m->cache[i].ia);
+			return NULL;
+		}
 	}
 	m->canon_translations++;
 	err = s2_translate(m->canon_geo, m->canon_root, m->host, l1, t);
 	if (err)
 		return err;
 	if (s2_nested_translation_mapped(t) && t->block_size) {
-		m->cached = true;
-		m->cache = *t;
-		m->cache_size = t->block_size;
-		m->cache_ia = l1 & ~(t->block_size - 1);
+		unsigned int i = m->cache_next++ % S2_NESTED_CACHE;
+
+		m->cache[i].used = true;
+		m->cache[i].t = *t;
+		m->cache[i].size = t->block_size;
+		m->cache[i].ia = l1 & ~(t->block_size - 1);
 	}
 	return NULL;
 }
