@@ -213,13 +213,70 @@ static const char *granule_name(unsigned int shift)
 
 /* nesteds2 guest */
 
+/*
+ * An unreadable table, held back while the following concatenated start
+ * tables are unreadable the same way: the start level is one table to the
+ * hardware, so it is reported as one.
+ */
+struct pending_problem {
+	bool active;
+	uint64_t ia, size, table, table_end, pa;
+	int level;
+	enum s2_walk_problem problem;
+	enum s2_nested_read_fail fail;
+};
+
 struct guest_print {
 	FILE *out;
+	const struct s2_geometry *geo;
 	struct s2_nested_l1mem *l1mem;
 	bool verbose;
 	unsigned long problems;
 	uint64_t first_problem;
+	struct pending_problem pend;
 };
+
+static void flush_problem(struct guest_print *gp)
+{
+	struct pending_problem *p = &gp->pend;
+
+	if (!p->active)
+		return;
+	p->active = false;
+	if (!gp->problems++)
+		gp->first_problem = p->ia;
+	fprintf(gp->out, "0x%016" PRIx64 "-0x%016" PRIx64 " L%d  !! table at L1 0x%016" PRIx64 " ", p->ia,
+		p->ia + p->size, p->level, p->table);
+	if (p->problem == S2_PROBLEM_READ && p->fail == S2_NESTED_READ_UNMAPPED)
+		fputs("not mapped by the canonical stage 2\n", gp->out);
+	else if (p->problem == S2_PROBLEM_READ)
+		fprintf(gp->out, "not in dump (PA 0x%" PRIx64 ")\n", p->pa);
+	else
+		fputs(p->problem == S2_PROBLEM_CYCLE ? "already on the walk path (cycle)\n" :
+		      p->problem == S2_PROBLEM_SHARED ? "already walked from another entry (shared table)\n" :
+							"beyond the OA size (address size fault)\n", gp->out);
+}
+
+static void note_problem(struct guest_print *gp, const struct s2_walk_entry *e)
+{
+	struct pending_problem *p = &gp->pend;
+	uint64_t table = e->problem == S2_PROBLEM_READ ? e->desc_pa : e->desc.oa;
+	enum s2_nested_read_fail fail = e->problem == S2_PROBLEM_READ ? gp->l1mem->fail : S2_NESTED_READ_OK;
+
+	if (p->active && e->problem == S2_PROBLEM_READ && p->problem == S2_PROBLEM_READ &&
+	    e->level == gp->geo->start_level && p->level == e->level && p->fail == fail &&
+	    p->ia + p->size == e->ia && p->table_end == table) {
+		p->size += e->size;
+		p->table_end = table + e->size / s2_level_size(gp->geo, e->level) * 8;
+		return;
+	}
+	flush_problem(gp);
+	*p = (struct pending_problem){
+		.active = true, .ia = e->ia, .size = e->size, .table = table, .pa = gp->l1mem->fail_pa,
+		.table_end = table + e->size / s2_level_size(gp->geo, e->level) * 8,
+		.level = e->level, .problem = e->problem, .fail = fail,
+	};
+}
 
 static struct s2_error *guest_visit(void *arg, const struct s2_walk_entry *e)
 {
@@ -228,22 +285,12 @@ static struct s2_error *guest_visit(void *arg, const struct s2_walk_entry *e)
 	char perm[4];
 
 	if (e->event == S2_WALK_PROBLEM) {
-		if (!gp->problems++)
-			gp->first_problem = e->ia;
-		fprintf(gp->out, "0x%016" PRIx64 "-0x%016" PRIx64 " L%d  !! table at L1 0x%016" PRIx64 " ", e->ia,
-			e->ia + e->size, e->level, e->problem == S2_PROBLEM_READ ? e->desc_pa : d->oa);
-		if (e->problem == S2_PROBLEM_READ && gp->l1mem->fail == S2_NESTED_READ_UNMAPPED)
-			fputs("not mapped by the canonical stage 2\n", gp->out);
-		else if (e->problem == S2_PROBLEM_READ)
-			fprintf(gp->out, "not in dump (PA 0x%" PRIx64 ")\n", gp->l1mem->fail_pa);
-		else
-			fputs(e->problem == S2_PROBLEM_CYCLE ? "already on the walk path (cycle)\n" :
-			      e->problem == S2_PROBLEM_SHARED ? "already walked from another entry (shared table)\n" :
-								"beyond the OA size (address size fault)\n", gp->out);
+		note_problem(gp, e);
 		return NULL;
 	}
 	if (e->event != S2_WALK_LEAF || !(d->raw & 1))
 		return NULL;
+	flush_problem(gp);
 	if (d->kind == S2_DESC_RESERVED) {
 		fprintf(gp->out, "0x%016" PRIx64 "-0x%016" PRIx64 " L%d reserved desc 0x%016" PRIx64
 			" @L1 0x%016" PRIx64 " (translation fault)\n", e->ia, e->ia + e->size, e->level, d->raw,
@@ -262,7 +309,7 @@ static struct s2_error *guest_visit(void *arg, const struct s2_walk_entry *e)
 struct s2_error *s2_nested_guest_print(FILE *out, const struct s2_nested_guest *g, struct s2_nested_l1mem *l1mem,
 				       bool verbose, unsigned long *problems, uint64_t *first_problem)
 {
-	struct guest_print gp = { .out = out, .l1mem = l1mem, .verbose = verbose };
+	struct guest_print gp = { .out = out, .geo = &g->geo, .l1mem = l1mem, .verbose = verbose };
 	struct s2_walker w = { guest_visit, &gp, S2_WALK_SKIP_INVALID, 0 };
 	struct s2_mem mem = s2_nested_l1mem_mem(l1mem);
 	struct s2_error *err;
@@ -288,6 +335,8 @@ struct s2_error *s2_nested_guest_print(FILE *out, const struct s2_nested_guest *
 		return NULL;
 	}
 	err = s2_walk(&g->geo, g->root, &mem, 0, 1ULL << g->geo.ia_bits, &w);
+	if (!err)
+		flush_problem(&gp);
 	*problems = gp.problems;
 	*first_problem = gp.first_problem;
 	return err;

@@ -407,9 +407,22 @@ static void test_unreadable(void)
 	text = guest_text(&w, &g, false, &problems);
 	CHECK_EQ_STR(text,
 		     "  granule 4K  ia_bits 40  start_level 1  concat 2  oa_bits 40  root L1 0x0000000090000000\n"
-		     "0x0000000000000000-0x0000008000000000 L1  !! table at L1 0x0000000090000000 not mapped by the canonical stage 2\n"
+		     "0x0000000000000000-0x0000010000000000 L1  !! table at L1 0x0000000090000000 not mapped by the canonical stage 2\n",
+		     "unmapped root: one problem for both concatenated tables");
+	CHECK_EQ_U64(problems, 1, "unmapped root counted once");
+	free(text);
+	world_fini(&w);
+
+	/* Only the second concatenated root table unmapped: the first is walked (empty). */
+	world_init(&w, 12);
+	l1_back(&w.l1, 0x90000000ULL, 0x1000, true);
+	l1_back(&w.l1, 0x90001000ULL, 0x1000, false);
+	s2_nested_guest_setup(0x90000000ULL, t_vtcr(24, 1, 12, 2), true, 40, false, &g);
+	text = guest_text(&w, &g, false, &problems);
+	CHECK_EQ_STR(text,
+		     "  granule 4K  ia_bits 40  start_level 1  concat 2  oa_bits 40  root L1 0x0000000090000000\n"
 		     "0x0000008000000000-0x0000010000000000 L1  !! table at L1 0x0000000090001000 not mapped by the canonical stage 2\n",
-		     "unmapped root: one problem per concatenated table");
+		     "second root table unmapped");
 	free(text);
 	world_fini(&w);
 }
