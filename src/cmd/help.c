@@ -24,7 +24,11 @@ static const char *const s2dump_description[] = {
 	"          descriptor and its PA, S2AP, XN, AF, SH, MemAttr, contiguous, DBM,",
 	"          software bits",
 	"  -t IPA  translate one IPA through the VM's stage 2: output address and",
-	"          attributes, or the fault and level the MMU would raise",
+	"          attributes, or the fault and level the MMU would raise. Given a",
+	"          nested MMU (address or debugfs name) instead of a VM, IPA is an L2",
+	"          IPA: the guest hypervisor's stage 2 (L2 IPA -> L1 IPA, or the fault",
+	"          and guest level), the canonical line for the L1 IPA, and",
+	"          'shadow: ' with what the shadow table holds for the L2 IPA",
 	"  -j, -p  JSON and pre-fault reports: not implemented yet",
 	NULL,
 };
@@ -46,22 +50,44 @@ static const char *const nesteds2_description[] = {
 	"  dump [-v] [-x] <mmu address|name>",
 	"                     its shadow table (-x: exactly the kernel's",
 	"                     nested/<name> debugfs file; -v: leaves in detail)",
-	"  guest, check       the guest hypervisor's stage 2 and the shadow check:",
-	"                     not implemented yet",
+	"  guest [-v] <mmu address|name>",
+	"                     the guest hypervisor's own stage 2 (tlb_vttbr/tlb_vtcr),",
+	"                     read at guest (L1) IPAs through the canonical stage 2:",
+	"                     geometry from VTCR_EL2 with the VM's IPA size as the",
+	"                     guest's PARange (limits follow PARange, not T0SZ), or",
+	"                     'VTCR refused' / 'base refused' (address size fault,",
+	"                     level 0) as the hardware would; then every valid guest",
+	"                     leaf: L2 range, level, L1 IPA, rwx, AF (-v: descriptor",
+	"                     and its L1 IPA); unreadable guest tables as '!!' lines,",
+	"                     'not mapped by the canonical stage 2' or 'not in dump'",
+	"                     (exit status 1). Tables are read little-endian:",
+	"                     SCTLR_EL2.EE is not kept in the MMU",
+	"  check [kvm|pid|mmu]",
+	"                     every leaf of every valid shadow MMU must be",
+	"                     canonical(guest(L2 IPA)) with r/w/x no wider than",
+	"                     either stage: one line per violating leaf, kind",
+	"                     stale-oa, guest-unmapped, canonical-unmapped,",
+	"                     wider-than-guest or wider-than-canonical (the first",
+	"                     that applies anywhere in the leaf), then a summary;",
+	"                     exit status 1 when violations exist",
 	NULL,
 };
 
 static const char *const nesteds2_examples[] = {
 	"  nesteds2 list",
 	"  nesteds2 dump -x 0x0001000040002000-0x0000000080023560-s2-enabled",
+	"  nesteds2 guest -v 0xffff000000801080",
+	"  nesteds2 check 9001",
+	"  s2dump -t 0x80201000 0x0005000040800000-0x0000000080023558-s2-enabled",
 	NULL,
 };
 
 static const struct s2_command_help helps[] = {
 	{ "s2dump", "KVM arm64 stage-2 page tables of a vmcore or the live kernel",
-	  "[-v] [-x] [-t IPA] [kvm-address|pid]", s2dump_description, s2dump_examples },
+	  "[-v] [-x] [-t IPA] [kvm-address|pid|nested-mmu]", s2dump_description, s2dump_examples },
 	{ "nesteds2", "nested-virt shadow stage-2 MMUs of KVM arm64 VMs",
-	  "list [kvm-address|pid] | dump [-v] [-x] <mmu-address|name>", nesteds2_description,
+	  "list [kvm-address|pid] | dump [-v] [-x] <mmu-address|name> | guest [-v] <mmu-address|name> | "
+	  "check [kvm-address|pid|mmu-address|name]", nesteds2_description,
 	  nesteds2_examples },
 };
 

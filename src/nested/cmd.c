@@ -132,6 +132,11 @@ struct s2_error *s2_nested_cmd_guest(struct s2_kernel *k, const struct s2_kvm_la
 	s2_ptdump_nested_name(name, t->mmu.tlb_vttbr, t->mmu.tlb_vtcr, t->mmu.nested_stage2_enabled);
 	fprintf(out, "nested mmu 0x%016" PRIx64 "  %s  guest vttbr 0x%016" PRIx64 "  vtcr 0x%016" PRIx64 "\n",
 		t->mmu.addr, name, t->mmu.tlb_vttbr, t->mmu.tlb_vtcr);
+	if (!t->mmu.valid) {
+		/* kvm_s2_mmu_valid(): an unused shadow MMU keeps tlb_vttbr = VTTBR_CNP_BIT, nothing else */
+		fputs("  unused shadow MMU (tlb_vttbr has CnP set): no guest stage 2 cached\n", out);
+		goto out;
+	}
 	err = s2_nested_guest_print(out, &c->guest, &c->l1mem, verbose, &problems, &first);
 	if (!err && problems) {
 		*status = S2_STATUS_FINDINGS;
