@@ -184,6 +184,21 @@ struct s2_error *s2_nested_check_shadow(FILE *out, uint64_t mmu_addr, int index,
 					struct s2_nested_check_stats *stats);
 
 /*
+ * Would KVM's lookup_s2_mmu() pick a shadow MMU (tlb_vttbr, tlb_vtcr,
+ * nested_stage2_enabled) for a vCPU whose guest hypervisor has these
+ * VTTBR_EL2 / VTCR_EL2 / HCR_EL2? Stage 2 enabled (HCR_EL2.VM): the MMU must be
+ * enabled too and match VTTBR (CnP ignored) and VTCR exactly; disabled: the
+ * MMU must be disabled and match the VMID (VTTBR[63:48]) only.
+ */
+bool s2_nested_mmu_matches(uint64_t tlb_vttbr, uint64_t tlb_vtcr, bool s2_enabled, uint64_t vttbr,
+			   uint64_t vtcr, uint64_t hcr);
+
+/* VNCR page offsets (FEAT_NV2) of the guest hypervisor's registers KVM keeps there. */
+#define S2_VNCR_VTTBR_EL2 0x020
+#define S2_VNCR_VTCR_EL2 0x040
+#define S2_VNCR_HCR_EL2 0x078
+
+/*
  * First line of the two-stage `s2dump -t IPA <nested mmu>`:
  * "L2 IPA 0x... -> L1 IPA 0x...  guest level ..." or the guest fault.
  * *mapped tells whether an L1 IPA resulted (*l1 set).

@@ -157,7 +157,67 @@ struct check_all {
 	uint64_t mmu_addr;
 	unsigned long shadow_mmus;
 	struct s2_nested_check_stats stats;
+	unsigned long stale_vcpus, unknown_vcpus; /* vCPUs on a mismatching MMU / without a VNCR page */
+	const struct s2_kvm_vm *vm;               /* during the vCPU pass */
+	bool vncr_resolved, has_vncr;
+	uint64_t vncr_offset;                     /* kvm_vcpu.arch.ctxt.vncr_array */
 };
+
+/*
+ * A vCPU running on a shadow MMU (vcpu->arch.hw_mmu; KVM clears it when the
+ * vCPU is put) must have the guest registers that MMU was made for, as
+ * lookup_s2_mmu() matches them; they live in its VNCR page (FEAT_NV2).
+ */
+static struct s2_error *check_vcpu(void *arg, const struct s2_kvm_vcpu *vcpu)
+{
+	struct check_all *a = arg;
+	const struct s2_kvm_vm *vm = a->vm;
+	uint64_t vncr, vttbr, vtcr, hcr;
+	struct s2_error *err;
+
+	if (!vcpu->hw_mmu || vcpu->hw_mmu == vm->mmu.addr)
+		return NULL; /* not in a nested context */
+	for (uint64_t i = 0; i < vm->nested_mmus_size; i++) {
+		struct s2_kvm_mmu m;
+		char name[S2_NESTED_NAME_SIZE];
+
+		err = s2_kvm_read_nested_mmu(a->k, a->l, vm, i, &m);
+		if (err)
+			return err;
+		if (m.addr != vcpu->hw_mmu || !m.valid || (a->one_mmu && m.addr != a->mmu_addr))
+			continue;
+		if (!a->vncr_resolved) {
+			const struct s2_target *t = s2_kernel_target(a->k);
+			struct s2_member_info info;
+
+			a->vncr_resolved = true;
+			err = t->ops->member_info(t->ctx, "kvm_vcpu", "arch.ctxt.vncr_array", &info);
+			a->has_vncr = !err;
+			a->vncr_offset = err ? 0 : info.offset;
+			s2_error_destroy(err);
+		}
+		vncr = 0;
+		if (a->has_vncr && (err = s2_kernel_read_u64(a->k, vcpu->addr + a->vncr_offset, &vncr)))
+			return s2_error_prefix(err, "vcpu 0x%" PRIx64 " vncr_array: ", vcpu->addr);
+		if (!vncr) {
+			a->unknown_vcpus++;
+			return NULL;
+		}
+		if ((err = s2_kernel_read_u64(a->k, vncr + S2_VNCR_VTTBR_EL2, &vttbr)) ||
+		    (err = s2_kernel_read_u64(a->k, vncr + S2_VNCR_VTCR_EL2, &vtcr)) ||
+		    (err = s2_kernel_read_u64(a->k, vncr + S2_VNCR_HCR_EL2, &hcr)))
+			return s2_error_prefix(err, "vcpu 0x%" PRIx64 " VNCR page 0x%" PRIx64 ": ", vcpu->addr, vncr);
+		if (s2_nested_mmu_matches(m.tlb_vttbr, m.tlb_vtcr, m.nested_stage2_enabled, vttbr, vtcr, hcr))
+			return NULL;
+		a->stale_vcpus++;
+		s2_ptdump_nested_name(name, m.tlb_vttbr, m.tlb_vtcr, m.nested_stage2_enabled);
+		fprintf(a->out, "mmu 0x%016" PRIx64 " [%" PRIu64 "] %s: vcpu %" PRIu64 " (id %d) runs on it with "
+			"VTTBR_EL2 0x%016" PRIx64 " VTCR_EL2 0x%016" PRIx64 " HCR_EL2.VM %d: not the context it was "
+			"made for\n", m.addr, i, name, vcpu->index, vcpu->vcpu_id, vttbr, vtcr, (int)(hcr & 1));
+		return NULL;
+	}
+	return NULL;
+}
 
 static struct s2_error *check_mmu(struct check_all *a, const struct s2_kvm_vm *vm, uint64_t i,
 				  const struct s2_kvm_mmu *m)
@@ -202,6 +262,17 @@ static struct s2_error *check_vm(void *arg, const struct s2_kvm_vm *vm)
 		err = check_mmu(a, vm, i, &m);
 		if (err)
 			return err;
+	}
+	if (vm->nested_mmus_size) {
+		struct s2_error *err;
+
+		a->vm = vm;
+		err = s2_kvm_for_each_vcpu(a->k, a->l, vm, check_vcpu, a);
+		if (err) {
+			/* The shadow check stands without it; say what could not be examined. */
+			fprintf(a->out, "kvm 0x%016" PRIx64 ": vCPUs not examined: %s\n", vm->addr, err->message);
+			s2_error_destroy(err);
+		}
 	}
 	return NULL;
 }
@@ -248,7 +319,11 @@ struct s2_error *s2_nested_cmd_check(struct s2_kernel *k, const struct s2_kvm_la
 		a.stats.violations);
 	if (a.stats.problems)
 		fprintf(out, "check: %lu shadow table(s) unreadable\n", a.stats.problems);
-	if (a.stats.violations || a.stats.problems)
+	if (a.stale_vcpus)
+		fprintf(out, "check: %lu vCPU(s) on a shadow MMU made for another VTTBR_EL2/VTCR_EL2\n", a.stale_vcpus);
+	if (a.unknown_vcpus)
+		fprintf(out, "check: %lu vCPU(s) on a shadow MMU without a VNCR page to compare\n", a.unknown_vcpus);
+	if (a.stats.violations || a.stats.problems || a.stale_vcpus)
 		*status = S2_STATUS_FINDINGS;
 	return NULL;
 }

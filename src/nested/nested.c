@@ -513,6 +513,17 @@ struct s2_error *s2_nested_check_shadow(FILE *out, uint64_t mmu_addr, int index,
 	return s2_walk(shadow_geo, shadow_root, host, 0, 1ULL << shadow_geo->ia_bits, &w);
 }
 
+bool s2_nested_mmu_matches(uint64_t tlb_vttbr, uint64_t tlb_vtcr, bool s2_enabled, uint64_t vttbr, uint64_t vtcr,
+			   uint64_t hcr)
+{
+	bool vm = hcr & 1; /* HCR_EL2.VM */
+
+	vttbr &= ~1ULL;    /* VTTBR_CNP_BIT does not take part */
+	if (vm)
+		return s2_enabled && vttbr == tlb_vttbr && vtcr == tlb_vtcr;
+	return !s2_enabled && (vttbr >> 48) == (tlb_vttbr >> 48);
+}
+
 /* s2dump -t IPA <nested mmu>: the guest stage */
 
 struct s2_error *s2_nested_translate_print(FILE *out, const struct s2_nested_guest *g,

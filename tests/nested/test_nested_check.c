@@ -232,8 +232,26 @@ static void test_disabled(void)
 	ram_fini(&w.ram);
 }
 
+/* lookup_s2_mmu()'s rule, worked by hand from the kernel-facts contract (section 5). */
+static void test_mmu_matches(void)
+{
+	const uint64_t en_vttbr = 0x0005000040400000ULL, vtcr = 0x80053558ULL, dis_vttbr = 0x0006000000000000ULL;
+
+	CHECK(s2_nested_mmu_matches(en_vttbr, vtcr, true, en_vttbr | 1, vtcr, 0x80000001ULL),
+	      "enabled MMU: same VTTBR (CnP ignored), VTCR, HCR_EL2.VM set: matches%s", "");
+	CHECK(!s2_nested_mmu_matches(en_vttbr, vtcr, true, en_vttbr, vtcr + 1, 1), "enabled MMU: other VTCR%s", "");
+	CHECK(!s2_nested_mmu_matches(en_vttbr, vtcr, true, en_vttbr + 0x1000, vtcr, 1), "enabled MMU: other BADDR%s", "");
+	CHECK(!s2_nested_mmu_matches(en_vttbr, vtcr, true, en_vttbr ^ (2ULL << 48), vtcr, 1), "enabled MMU: other VMID (7)%s", "");
+	CHECK(!s2_nested_mmu_matches(en_vttbr, vtcr, true, en_vttbr, vtcr, 0), "enabled MMU, guest stage 2 now off%s", "");
+	CHECK(s2_nested_mmu_matches(dis_vttbr, vtcr, false, dis_vttbr | 0x12345000ULL, 0, 0),
+	      "disabled MMU: the VMID alone matches%s", "");
+	CHECK(!s2_nested_mmu_matches(dis_vttbr, vtcr, false, 0x0007000000000000ULL, vtcr, 0), "disabled MMU: other VMID%s", "");
+	CHECK(!s2_nested_mmu_matches(dis_vttbr, vtcr, false, dis_vttbr, vtcr, 1), "disabled MMU, guest stage 2 now on%s", "");
+}
+
 int main(void)
 {
+	test_mmu_matches();
 	test_kinds();
 	test_clean();
 	test_disabled();
