@@ -69,6 +69,8 @@ static const char *const nesteds2_description[] = {
 	"                     stale-oa, guest-unmapped, canonical-unmapped,",
 	"                     wider-than-guest or wider-than-canonical (the first",
 	"                     that applies anywhere in the leaf), then a summary;",
+	"                     also vCPUs running on a shadow MMU made for other",
+	"                     VTTBR_EL2/VTCR_EL2 (read from their VNCR page);",
 	"                     exit status 1 when violations exist",
 	NULL,
 };

@@ -302,6 +302,8 @@ static struct s2_error *guest_visit(void *arg, const struct s2_walk_entry *e)
 		s2_nested_perm_str(s2_nested_perm(d), perm), d->af);
 	if (gp->verbose)
 		fprintf(gp->out, "  desc 0x%016" PRIx64 " @L1 0x%016" PRIx64, d->raw, e->desc_pa);
+	if (gp->geo->oa_bits < 64 && (d->oa >> gp->geo->oa_bits))
+		fprintf(gp->out, "  (address size fault: beyond oa_bits %u)", gp->geo->oa_bits);
 	fputc('\n', gp->out);
 	return NULL;
 }

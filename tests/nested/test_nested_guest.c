@@ -188,6 +188,7 @@ static void test_4k_concat(void)
 	gmap_map(&gm, 0x0, 0x40000000ULL, 2, A_RWX);                 /* 2M block */
 	desc_l1 = gmap_map(&gm, 0x8000003000ULL, 0x40203000ULL, 3, A_R); /* second root table */
 	gmap_map(&gm, 0x100000000ULL, 0xc0000000ULL, 1, T_R | T_W | T_XN); /* 1G block, AF clear */
+	gmap_map(&gm, 0x400000, 0x10000000000ULL, 2, A_R);          /* OA 1T: beyond the 40-bit PS */
 	s2_nested_guest_setup(gm.root | (3ULL << 48), t_vtcr(24, 1, 12, 2), true, 40, false, &g);
 
 	t = gtr(&w, &g, 0x1234);
@@ -205,6 +206,9 @@ static void test_4k_concat(void)
 	      "4K: 0x200000 translation fault level 2 (FSC 0x06)%s", "");
 	t = gtr(&w, &g, 0x200000000ULL);
 	CHECK(t.fault.type == S2_FAULT_TRANSLATION && t.level == 1, "4K: 0x200000000 translation fault level 1%s", "");
+	t = gtr(&w, &g, 0x400000);
+	CHECK(t.fault.type == S2_FAULT_ADDRESS_SIZE && t.level == 2 && t.fault.fsc == 0x02,
+	      "4K: leaf OA beyond 40 bits: address size fault level 2 (FSC 0x02)%s", "");
 	t = gtr(&w, &g, 1ULL << 40);
 	CHECK(t.fault.type == S2_FAULT_TRANSLATION && t.level == 0, "4K: beyond 40 bits: translation fault level 0%s", "");
 
@@ -212,6 +216,8 @@ static void test_4k_concat(void)
 	CHECK_EQ_STR(text,
 		     "  granule 4K  ia_bits 40  start_level 1  concat 2  oa_bits 40  root L1 0x0000000080000000\n"
 		     "0x0000000000000000-0x0000000000200000 L2 block -> L1 0x0000000040000000  rwx AF=1\n"
+		     "0x0000000000400000-0x0000000000600000 L2 block -> L1 0x0000010000000000  r-- AF=1"
+		     "  (address size fault: beyond oa_bits 40)\n"
 		     "0x0000000100000000-0x0000000140000000 L1 block -> L1 0x00000000c0000000  rw- AF=0\n"
 		     "0x0000008000003000-0x0000008000004000 L3 page -> L1 0x0000000040203000  r-- AF=1\n",
 		     "4K guest text");
