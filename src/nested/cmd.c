@@ -140,7 +140,7 @@ struct s2_error *s2_nested_cmd_guest(struct s2_kernel *k, const struct s2_kvm_la
 	err = s2_nested_guest_print(out, &c->guest, &c->l1mem, verbose, &problems, &first);
 	if (!err && problems) {
 		*status = S2_STATUS_FINDINGS;
-		err = s2_error_create(S2_ERROR_FAULT, "nested mmu 0x%" PRIx64 ": %lu guest stage-2 table(s) unreadable, "
+		err = s2_error_create(S2_ERROR_FAULT, "nested mmu 0x%" PRIx64 ": %lu guest stage-2 table(s) unreadable or out of range, "
 				      "first at L2 IPA 0x%" PRIx64, t->mmu.addr, problems, first);
 	}
 out:

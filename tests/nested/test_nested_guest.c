@@ -189,6 +189,7 @@ static void test_4k_concat(void)
 	desc_l1 = gmap_map(&gm, 0x8000003000ULL, 0x40203000ULL, 3, A_R); /* second root table */
 	gmap_map(&gm, 0x100000000ULL, 0xc0000000ULL, 1, T_R | T_W | T_XN); /* 1G block, AF clear */
 	gmap_map(&gm, 0x400000, 0x10000000000ULL, 2, A_R);          /* OA 1T: beyond the 40-bit PS */
+	l1_put(&w.l1, gm.root + 5 * 8, 0x10000000000ULL | T_TABLE | T_VALID, false); /* table at 1T */
 	s2_nested_guest_setup(gm.root | (3ULL << 48), t_vtcr(24, 1, 12, 2), true, 40, false, &g);
 
 	t = gtr(&w, &g, 0x1234);
@@ -209,6 +210,9 @@ static void test_4k_concat(void)
 	t = gtr(&w, &g, 0x400000);
 	CHECK(t.fault.type == S2_FAULT_ADDRESS_SIZE && t.level == 2 && t.fault.fsc == 0x02,
 	      "4K: leaf OA beyond 40 bits: address size fault level 2 (FSC 0x02)%s", "");
+	t = gtr(&w, &g, 0x140000000ULL);
+	CHECK(t.fault.type == S2_FAULT_ADDRESS_SIZE && t.level == 1 && t.fault.fsc == 0x01,
+	      "4K: table address beyond 40 bits: address size fault level 1 (FSC 0x01)%s", "");
 	t = gtr(&w, &g, 1ULL << 40);
 	CHECK(t.fault.type == S2_FAULT_TRANSLATION && t.level == 0, "4K: beyond 40 bits: translation fault level 0%s", "");
 
@@ -219,9 +223,11 @@ static void test_4k_concat(void)
 		     "0x0000000000400000-0x0000000000600000 L2 block -> L1 0x0000010000000000  r-- AF=1"
 		     "  (address size fault: beyond oa_bits 40)\n"
 		     "0x0000000100000000-0x0000000140000000 L1 block -> L1 0x00000000c0000000  rw- AF=0\n"
+		     "0x0000000140000000-0x0000000180000000 L2  !! table at L1 0x0000010000000000 beyond the OA size "
+		     "(address size fault)\n"
 		     "0x0000008000003000-0x0000008000004000 L3 page -> L1 0x0000000040203000  r-- AF=1\n",
 		     "4K guest text");
-	CHECK_EQ_U64(problems, 0, "4K: no problems");
+	CHECK_EQ_U64(problems, 1, "4K: one problem (the table beyond the OA size)");
 	free(text);
 	text = guest_text(&w, &g, true, &problems);
 	{
