@@ -151,17 +151,20 @@ for v, kvm_addr in zip(vms, [a for a, _ in got]):
     want = kv_lines(os.path.join(d, "expected", pid, "vcpus"))
     if want:
         try:
-            head = int(kvm.vcpu_array.xa_head.value_())
-            vc = drgn.Object(prog, "struct kvm_vcpu *", head)  # one vCPU: the entry itself
-            w = want[0]
-            g = (f"idx={int(vc.vcpu_idx)} id={int(vc.vcpu_id)} esr=0x{int(vc.arch.fault.esr_el2):x} "
-                 f"far=0x{int(vc.arch.fault.far_el2):x} hpfar=0x{int(vc.arch.fault.hpfar_el2):x}")
-            e = f"idx={w['idx']} id={w['id']} esr={w['esr']} far={w['far']} hpfar={w['hpfar']}"
-            ok = g == e and int(vc.kvm.value_()) == kvm_addr and int(vc.arch.hw_mmu.value_()) == int(v["mmu"], 16)
-            result(ok, f"vcpu-{pid}", f"expected {e} (kvm {hex(kvm_addr)}, hw_mmu {v['mmu']}) got {g} "
-                   f"(kvm {hex(vc.kvm.value_())}, hw_mmu {hex(vc.arch.hw_mmu.value_())})")
+            from drgn.helpers.linux.xarray import xa_for_each
+            gotv, expv = [], []
+            for index, entry in xa_for_each(kvm.vcpu_array.address_of_()):
+                vc = drgn.cast("struct kvm_vcpu *", entry)
+                gotv.append(f"[{index}] idx={int(vc.vcpu_idx)} id={int(vc.vcpu_id)} "
+                            f"esr=0x{int(vc.arch.fault.esr_el2):x} far=0x{int(vc.arch.fault.far_el2):x} "
+                            f"hpfar=0x{int(vc.arch.fault.hpfar_el2):x} kvm=0x{int(vc.kvm.value_()):x} "
+                            f"hw_mmu=0x{int(vc.arch.hw_mmu.value_()):x}")
+            for w in want:
+                expv.append(f"[{w['idx']}] idx={w['idx']} id={w['id']} esr={w['esr']} far={w['far']} "
+                            f"hpfar={w['hpfar']} kvm=0x{kvm_addr:x} hw_mmu=0x{int(v['mmu'], 16):x}")
+            result(gotv == expv, f"vcpus-{pid}", f"expected {expv} got {gotv}")
         except drgn.FaultError as e:
-            result(False, f"vcpu-{pid}", f"FaultError {e}")
+            result(False, f"vcpus-{pid}", f"FaultError {e}")
     want = kv_lines(os.path.join(d, "expected", pid, "pkvm"))
     if want:
         try:

@@ -198,6 +198,7 @@ struct vm {
 	int nslots;
 	struct vcpu vcpu[8];
 	int nvcpu;
+	uint64_t xa_node_va; /* vcpu_array's node (more than one vCPU) */
 	bool pkvm, pkvm_protected;
 	/* for a shadow MMU: tlb_vttbr/tlb_vtcr/enabled/valid */
 	uint64_t tlb_vttbr, tlb_vtcr;
@@ -515,9 +516,25 @@ static void parse(const char *path)
 		if (v->nvcpu && v->nvcpu != v->vcpus)
 			die("vm %d: %d vcpu lines for %d vCPUs", v->pid, v->nvcpu, v->vcpus);
 		/* vcpu_array is an xarray: one entry at index 0 lives in xa_head itself; more need
-		 * struct xa_node, whose real layout is not recorded in the layout headers yet. */
+		 * struct xa_node (recorded for 6.12 and 7.2 only) */
+#ifndef S2L_DEFINES_struct_xa_node
 		if (v->nvcpu > 1 || (v->nvcpu == 1 && v->vcpu[0].idx != 0))
-			die("vm %d: only one vCPU (index 0) per VM is supported (no recorded xa_node layout)", v->pid);
+			die("vm %d: this layout has no recorded xa_node: one vCPU (index 0) only", v->pid);
+#endif
+		for (int j = 0; j < v->nvcpu; j++) {
+			if (v->vcpu[j].idx < 0 || v->vcpu[j].idx >= 64)
+				die("vm %d: vcpu index must be 0..63 (one xa_node)", v->pid);
+			for (int k = 0; k < j; k++)
+				if (v->vcpu[k].idx == v->vcpu[j].idx)
+					die("vm %d: vcpu %d twice", v->pid, v->vcpu[j].idx);
+		}
+		/* vcpus file and objects in vcpu_array index order */
+		for (int j = 1; j < v->nvcpu; j++)
+			for (int k = j; k > 0 && v->vcpu[k - 1].idx > v->vcpu[k].idx; k--) {
+				struct vcpu t = v->vcpu[k];
+				v->vcpu[k] = v->vcpu[k - 1];
+				v->vcpu[k - 1] = t;
+			}
 	}
 }
 
@@ -1108,6 +1125,8 @@ static void write_objects(struct vm *v, FILE *f)
 			v->slots[i].va, v->slots[i].bitmap_va);
 	for (int i = 0; i < v->nvcpu; i++)
 		fprintf(f, "vcpu idx=%d va=0x%016" PRIx64 "\n", v->vcpu[i].idx, v->vcpu[i].va);
+	if (v->xa_node_va)
+		fprintf(f, "xa_node va=0x%016" PRIx64 "\n", v->xa_node_va);
 }
 
 #if LAYOUT_VER >= 700
@@ -1334,9 +1353,23 @@ static void build_memslots(struct vm *v, struct kvm *k)
 #endif
 }
 
-/* One struct kvm_vcpu per `vcpu` line (kmem_cache_zalloc: linear); index 0 sits in xa_head. */
+/* One struct kvm_vcpu per `vcpu` line (kmem_cache_zalloc: linear). vcpu_array (xa_init: flags
+ * 0): a lone entry at index 0 sits in xa_head itself; otherwise xa_head = xa_mk_node(node) (node
+ * | 2), one struct xa_node with shift 0 (indices 0..63), slots[idx] = the vCPU. */
 static void build_vcpus(struct vm *v, struct kvm *k)
 {
+#ifdef S2L_DEFINES_struct_xa_node
+	struct xa_node node;
+	memset(&node, 0, sizeof(node));
+	uint64_t node_pa = 0;
+	if (v->nvcpu > 1 || (v->nvcpu == 1 && v->vcpu[0].idx != 0)) {
+		node_pa = alloc_linear(sizeof(node));
+		SET64(node.array, v->kvm_va + offsetof(struct kvm, vcpu_array));
+		node.count = (unsigned char)v->nvcpu;
+		SET64(k->vcpu_array.xa_head, lin_va(node_pa) | 2);
+		v->xa_node_va = lin_va(node_pa);
+	}
+#endif
 	for (int i = 0; i < v->nvcpu; i++) {
 		struct vcpu *c = &v->vcpu[i];
 		struct kvm_vcpu *vc = calloc(1, sizeof(*vc));
@@ -1351,9 +1384,19 @@ static void build_vcpus(struct vm *v, struct kvm *k)
 		SET64(vc->arch.hw_mmu, v->mmu_va);
 		memcpy(pa_ptr(pa, sizeof(*vc)), vc, sizeof(*vc));
 		free(vc);
+#ifdef S2L_DEFINES_struct_xa_node
+		if (node_pa) {
+			SET64(node.slots[c->idx], c->va);
+			continue;
+		}
+#endif
 		if (c->idx == 0)
 			SET64(k->vcpu_array.xa_head, c->va);
 	}
+#ifdef S2L_DEFINES_struct_xa_node
+	if (node_pa)
+		memcpy(pa_ptr(node_pa, sizeof(node)), &node, sizeof(node));
+#endif
 }
 
 #if LAYOUT_VER >= 700
