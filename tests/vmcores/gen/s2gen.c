@@ -1708,7 +1708,20 @@ static void write_core(const char *path, struct seg *segs, int nsegs)
 		die("%s: write failed", path);
 }
 
-/* Re-reads the written file: every canonical leaf descriptor must be at its table PA. */
+/* 8 bytes at a PA through the file's linear-map PT_LOADs */
+static bool file_rd64(FILE *f, const Elf64_Phdr *ph, int phnum, uint64_t pa, uint64_t *out)
+{
+	for (int p = 1; p < phnum; p++) {
+		if (ph[p].p_type != PT_LOAD || ph[p].p_vaddr != lin_va(ph[p].p_paddr) || ph[p].p_paddr > pa ||
+		    pa + 8 > ph[p].p_paddr + ph[p].p_filesz)
+			continue;
+		return !fseek(f, (long)(ph[p].p_offset + pa - ph[p].p_paddr), SEEK_SET) && fread(out, 8, 1, f) == 1;
+	}
+	return false;
+}
+
+/* Re-reads the written file: every map line's first leaf descriptor must be at its table PA, and
+ * the new objects' key fields and the guest hypervisor's table entries where they belong. */
 static void self_check(const char *path, struct seg *segs, int nsegs)
 {
 	FILE *f = fopen(path, "r");
@@ -1746,8 +1759,57 @@ static void self_check(const char *path, struct seg *segs, int nsegs)
 			}
 		}
 	}
+	/* the new objects, read back from the file at their linear-map PAs */
+	int objs = 0;
+#define FILE_CHECK(pa_, want_, what_, ...) do { \
+		uint64_t got_; \
+		if (!file_rd64(f, ph, eh.e_phnum, (pa_), &got_) || got_ != (uint64_t)(want_)) \
+			die("self-check: " what_ " at PA 0x%" PRIx64 " is not 0x%" PRIx64, __VA_ARGS__, \
+			    (uint64_t)(pa_), (uint64_t)(want_)); \
+		objs++; } while (0)
+	for (int i = 0; i < nvms; i++) {
+		struct vm *v = &vms[i];
+		for (int j = 0; j < v->nslots; j++) {
+			uint64_t pa = v->slots[j].va - PAGE_OFFSET_48 + RAM_BASE;
+			FILE_CHECK(pa + offsetof(struct kvm_memory_slot, base_gfn), v->slots[j].gpa >> page_shift,
+				   "vm %d memslot %d base_gfn", v->pid, v->slots[j].id);
+			FILE_CHECK(pa + offsetof(struct kvm_memory_slot, npages), v->slots[j].size >> page_shift,
+				   "vm %d memslot %d npages", v->pid, v->slots[j].id);
+		}
+		for (int j = 0; j < v->nvcpu; j++) {
+			uint64_t pa = v->vcpu[j].va - PAGE_OFFSET_48 + RAM_BASE;
+			FILE_CHECK(pa + offsetof(struct kvm_vcpu, arch.fault.esr_el2), v->vcpu[j].esr,
+				   "vm %d vcpu %d esr_el2", v->pid, v->vcpu[j].idx);
+			FILE_CHECK(pa + offsetof(struct kvm_vcpu, kvm), v->kvm_va, "vm %d vcpu %d kvm", v->pid,
+				   v->vcpu[j].idx);
+#ifdef S2L_DEFINES_struct_xa_node
+			if (v->xa_node_va)
+				FILE_CHECK(v->xa_node_va - PAGE_OFFSET_48 + RAM_BASE + offsetof(struct xa_node, slots) +
+					   8 * (uint64_t)v->vcpu[j].idx, v->vcpu[j].va, "vm %d xa_node slot %d", v->pid,
+					   v->vcpu[j].idx);
+#endif
+		}
+	}
+	/* every guest-table entry that the walk can read, at the PA its L1 IPA translates to */
+	for (int i = 0; i < ngtabs; i++) {
+		struct gtab *t = &gtabs[i];
+		struct vm *p = &vms[t->nm->parent];
+		if (gtab_readable(p, t->l1, t->bytes) != G_OK)
+			continue;
+		for (uint64_t o = 0; o < t->bytes; o += 8) {
+			uint64_t d;
+			int lvl;
+			if (!t->ent[o / 8])
+				continue;
+			s2_lookup(p, t->l1 + o, &d, &lvl);
+			FILE_CHECK(leaf_oa(d, lvl, t->l1 + o, (unsigned)page_shift), t->ent[o / 8],
+				   "vm %d guest table L1 0x%" PRIx64 " entry %" PRIu64, t->nm->pid, t->l1, o / 8);
+		}
+	}
+#undef FILE_CHECK
 	fclose(f);
-	fprintf(stderr, "s2gen: %s: self-check verified %d descriptors\n", path, checked);
+	fprintf(stderr, "s2gen: %s: self-check verified %d descriptors, %d object fields and guest-table entries\n",
+		path, checked, objs);
 }
 
 int main(int argc, char **argv)
