@@ -22,6 +22,7 @@ def parse_vms(path):
 
 
 vms = parse_vms(os.path.join(d, "expected/vms"))
+ps = int(open(os.path.join(d, "expected/symbols")).read().split("page_size=")[1].split()[0])
 damage = None
 if os.path.exists(os.path.join(d, "expected/error")):
     damage = open(os.path.join(d, "expected/error")).read().split()[0].split("=")[1]
@@ -383,3 +384,32 @@ for v, kvm_addr in zip(vms, [a for a, _ in got]):
     lines.append(f"violations={n}")
     exp = [line.strip() for line in open(path) if line.strip()]
     result(lines == exp, f"nested-check-{pid}", f"expected {exp} got {lines}")
+
+
+# ---- memslots' hva_tree (interval tree by userspace_addr) and id_hash (hash_32(id, 7)) in the
+# active set; hlist_head is an opaque stand-in in the fake vmlinux, so its first pointer is read raw
+for v, kvm_addr in zip(vms, [a for a, _ in got]):
+    pid = v["pid"]
+    want = kv_lines(os.path.join(d, "expected", pid, "memslots"))
+    if damage or not want:
+        continue
+    kvm = drgn.Object(prog, "struct kvm *", kvm_addr)
+    ss = kvm.memslots[0]
+    j = int(ss.node_idx)
+    exp = sorted((int(w["uaddr"], 16), int(w["uaddr"], 16) + int(w["size"], 16) - 1, int(w["id"])) for w in want)
+    gh = [(int(n.hva_node[j].start), int(n.hva_node[j].last), int(n.id)) for n in rbtree_inorder_for_each_entry(
+        "struct kvm_memory_slot", ss.hva_tree.rb_root.address_of_(), f"hva_node[{j}].rb")]
+    result(gh == exp, f"memslots-hva-{pid}", f"expected {exp} got {gh}")
+    ok, why = True, ""
+    for w in want:
+        sid = int(w["id"])
+        pos = int(ss.id_hash[((sid * 0x61C88647) & 0xffffffff) >> 25].__opaque[0])
+        found = False
+        while pos and not found:
+            n = drgn.container_of(drgn.Object(prog, "struct hlist_node *", pos), "struct kvm_memory_slot",
+                                  f"id_node[{j}]")
+            found = int(n.id) == sid and int(n.base_gfn) * ps == int(w["gpa"], 16)
+            pos = int(n.id_node[j].next.value_())
+        if not found:
+            ok, why = False, f"slot {sid} not found in its id_hash bucket"
+    result(ok, f"memslots-id-hash-{pid}", why)

@@ -1297,10 +1297,24 @@ static int cmp_slot(const void *a, const void *b)
 	return x->gpa < y->gpa ? -1 : x->gpa > y->gpa;
 }
 
-/* kvm->__memslots[0][0..1] and kvm->memslots[0]: every slot is in both sets' gfn_tree (through
- * gfn_node[node_idx]), as after the kernel's install-into-inactive-then-swap; each creation swaps
- * the active set once, so memslots[0] = &__memslots[0][nslots % 2]. hva_tree and id_hash stay
- * empty. */
+/* hva_tree: an interval tree (interval_tree_node: start, last, __subtree_last) in uaddr order */
+static uint64_t hva_subtree(const uint64_t *pa, const struct mslot *const *sl, int lo, int hi)
+{
+	if (lo > hi) return 0;
+	int mid = (lo + hi) / 2;
+	uint64_t last = sl[mid]->uaddr + sl[mid]->size - 1, l = hva_subtree(pa, sl, lo, mid - 1),
+		 r = hva_subtree(pa, sl, mid + 1, hi);
+	if (l > last) last = l;
+	if (r > last) last = r;
+	wr64(pa[mid] + offsetof(struct interval_tree_node, __subtree_last), last);
+	return last;
+}
+
+/* kvm->__memslots[0][0..1] and kvm->memslots[0]: every slot is in both sets (through
+ * gfn_node/hva_node/id_node[node_idx]), as after the kernel's install-into-inactive-then-swap;
+ * each creation swaps the active set once, so memslots[0] = &__memslots[0][nslots % 2].
+ * gfn_tree: rb-tree by base_gfn; hva_tree: interval tree by userspace_addr; id_hash[128]:
+ * hash_32(id, 7) buckets, slots inserted at the head in ascending GPA order. */
 static void build_memslots(struct vm *v, struct kvm *k)
 {
 	qsort(v->slots, (size_t)v->nslots, sizeof(v->slots[0]), cmp_slot);
@@ -1336,11 +1350,46 @@ static void build_memslots(struct vm *v, struct kvm *k)
 			npas[j][i] = pas[i] + offsetof(struct kvm_memory_slot, gfn_node) + (uint64_t)j * sizeof(struct rb_node);
 		}
 	}
+	/* hva order */
+	const struct mslot *hs[16];
+	int hidx[16];
+	for (int i = 0; i < v->nslots; i++) { hs[i] = &v->slots[i]; hidx[i] = i; }
+	for (int i = 1; i < v->nslots; i++)
+		for (int j = i; j > 0 && hs[j - 1]->uaddr > hs[j]->uaddr; j--) {
+			const struct mslot *t = hs[j]; hs[j] = hs[j - 1]; hs[j - 1] = t;
+			int ti = hidx[j]; hidx[j] = hidx[j - 1]; hidx[j - 1] = ti;
+		}
 	for (int j = 0; j < 2; j++) {
 		struct kvm_memslots *ss = &k->__memslots[0][j];
+		uint64_t set_va = v->kvm_va + offsetof(struct kvm, __memslots) + (uint64_t)j * sizeof(struct kvm_memslots);
 		ss->node_idx = j;
 		ss->generation = (u64)v->nslots * 2;
 		SET64(ss->gfn_tree.rb_node, rb_tree(nodes[j], npas[j], v->nslots));
+		uint64_t hv[16], hp[16];
+		for (int i = 0; i < v->nslots; i++) {
+			uint64_t off = offsetof(struct kvm_memory_slot, hva_node) + (uint64_t)j * sizeof(struct interval_tree_node);
+			hv[i] = hs[i]->va + off;
+			hp[i] = pas[hidx[i]] + off;
+			wr64(hp[i] + offsetof(struct interval_tree_node, start), hs[i]->uaddr);
+			wr64(hp[i] + offsetof(struct interval_tree_node, last), hs[i]->uaddr + hs[i]->size - 1);
+		}
+		SET64(ss->hva_tree.rb_root.rb_node, rb_tree(hv, hp, v->nslots));
+		SET64(ss->hva_tree.rb_leftmost, v->nslots ? hv[0] : 0);
+		hva_subtree(hp, hs, 0, v->nslots - 1);
+		for (int i = 0; i < v->nslots; i++) {
+			unsigned b = ((uint32_t)v->slots[i].id * 0x61C88647u) >> (32 - 7); /* hash_32(id, 7) */
+			uint64_t off = offsetof(struct kvm_memory_slot, id_node) + (uint64_t)j * sizeof(struct hlist_node);
+			uint64_t node_va = v->slots[i].va + off, node_pa = pas[i] + off;
+			uint64_t head_va = set_va + offsetof(struct kvm_memslots, id_hash) + 8 * (uint64_t)b;
+			uint64_t first;
+			memcpy(&first, &ss->id_hash[b], 8);
+			wr64(node_pa + offsetof(struct hlist_node, next), first);
+			wr64(node_pa + offsetof(struct hlist_node, pprev), head_va);
+			if (first) /* the old first node's pprev = &new->next */
+				wr64(first - PAGE_OFFSET_48 + RAM_BASE + offsetof(struct hlist_node, pprev),
+				     node_va + offsetof(struct hlist_node, next)); /* slots are linear */
+			memcpy(&ss->id_hash[b], &node_va, 8);
+		}
 	}
 	int active = v->nslots % 2;
 	SET64(k->memslots[0], v->kvm_va + offsetof(struct kvm, __memslots) +
