@@ -226,7 +226,6 @@ struct coverage {
 static struct s2_error *coverage_visit(void *arg, const struct s2_walk_entry *e)
 {
 	struct coverage *c = arg;
-	uint64_t a, b;
 	unsigned int perm;
 
 	if (e->event == S2_WALK_PROBLEM) {
@@ -245,14 +244,18 @@ static struct s2_error *coverage_visit(void *arg, const struct s2_walk_entry *e)
 	}
 	if (e->event != S2_WALK_LEAF || (e->desc.kind != S2_DESC_BLOCK && e->desc.kind != S2_DESC_PAGE))
 		return NULL;
-	a = e->ia > c->lo ? e->ia : c->lo;
-	b = e->ia + e->size < c->hi ? e->ia + e->size : c->hi;
-	if (a >= b)
+	/*
+	 * A leaf belongs, whole, to the slot (or gap) holding its first IPA: the
+	 * rule of the generator's model and of the drgn helpers. The walker also
+	 * reports leaves that start before the window (they overlap it): those
+	 * were counted by the walk holding their start.
+	 */
+	if (e->ia < c->lo || e->ia >= c->hi)
 		return NULL;
-	c->mapped += b - a;
+	c->mapped += e->size;
 	perm = ((e->desc.s2ap & 1) ? 4 : 0) | ((e->desc.s2ap & 2) ? 2 : 0) | (e->desc.xn == 0 ? 1 : 0);
 	c->g[e->level - S2_LEVEL_MIN][e->desc.kind == S2_DESC_PAGE][perm][e->desc.af].count++;
-	c->g[e->level - S2_LEVEL_MIN][e->desc.kind == S2_DESC_PAGE][perm][e->desc.af].bytes += b - a;
+	c->g[e->level - S2_LEVEL_MIN][e->desc.kind == S2_DESC_PAGE][perm][e->desc.af].bytes += e->size;
 	return NULL;
 }
 

@@ -623,8 +623,9 @@ static void test_layouts(void)
  *   L2[1] (IPA 0x40200000) -> L3 0x40073000; L3[0]: page r-- AF=1 (outside every slot)
  *   L1[2] (IPA 0x80000000) -> L2 0x40072000; L2[0]: 2M block rwx AF=1
  * Slots: 2 = [0x10000, +4K) (nothing mapped), 0 = [0x40000000, +1M) (6 pages = 24K: 2%),
- * 1 = [0x80000000, +64K) (64K of the block: 100%).
- * Outside: 4K (the r-- page) + the block beyond slot 1: 0x200000 - 0x10000 = 1984K -> 1988K.
+ * 1 = [0x80000000, +64K): the 2M block starts there, so it belongs to slot 1 whole (the rule of
+ * the generator's model: a leaf belongs to the slot holding its first IPA): 2M of 64K, 3200%.
+ * Outside: 4K (the r-- page at 0x40200000).
  */
 static void setup_stage2(struct mock *m)
 {
@@ -668,9 +669,9 @@ static const char prefault_want[] =
 	"  L3 page r-x AF=0  2 x 4K = 8K\n"
 	"  L3 page rw- AF=1  4 x 4K = 16K\n"
 	"memslot 1 gpa 0x0000000080000000-0x0000000080010000 size 64K uaddr 0x0000ffff90000000 flags LOG_DIRTY\n"
-	"  mapped 64K of 64K (100%)\n"
-	"  L2 block rwx AF=1  1 x 2M = 64K\n"
-	"outside memslots mapped 1988K\n"
+	"  mapped 2M of 64K (3200%)\n"
+	"  L2 block rwx AF=1  1 x 2M = 2M\n"
+	"outside memslots mapped 4K\n"
 	"vcpu 0 id 0  esr_el2 0x0000000092000047  far_el2 0x0000012345678abc  hpfar_el2 0x8000000000800010\n"
 	"  data abort from a lower EL (EC 0x24)  translation fault, level 3 (FSC 0x07)  WnR 1  fault IPA "
 	"0x0000000080001abc\n"
@@ -719,7 +720,7 @@ static void test_prefault_report(void)
 
 		status = run(&m, 4, argv, &buf, &err);
 		CHECK(!err && status == 0 && strstr(buf, "\"schema\": \"s2dump/1\"") && strstr(buf, "\"mode\": \"prefault\"") &&
-		      strstr(buf, "\"outside_mapped\": \"0x1f1000\"") && strstr(buf, "\"fault_ipa\": \"0x80001abc\"") &&
+		      strstr(buf, "\"outside_mapped\": \"0x1000\"") && strstr(buf, "\"fault_ipa\": \"0x80001abc\"") &&
 		      strstr(buf, "{\"level\": 3, \"kind\": \"page\", \"perm\": \"rw-\", \"af\": 1, \"count\": 4, "
 			      "\"leaf_size\": \"0x1000\", \"bytes\": \"0x4000\"}"),
 		      "report: s2dump -p -j carries the same facts (%s)", err ? err->message : "ok");
