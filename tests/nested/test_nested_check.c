@@ -249,9 +249,45 @@ static void test_mmu_matches(void)
 	CHECK(!s2_nested_mmu_matches(dis_vttbr, vtcr, false, dis_vttbr, vtcr, 1), "disabled MMU, guest stage 2 now on%s", "");
 }
 
+/* A 64K guest on a 16K host: 16K shadow pages inside 64K guest pages inside a 32M canonical block. */
+static void test_64k_on_16k(void)
+{
+	struct world w;
+	struct s2_nested_check_stats st;
+	char *text;
+
+	ram_init(&w.ram);
+	mapper_init(&w.canon, &w.ram, 14, 40, 1, 1, false, 48);
+	mapper_init(&w.shadow, &w.ram, 14, 40, 1, 1, false, 48);
+	l1_init(&w.l1, &w.ram, &w.canon, 0x80000000ULL, RAM_BASE + RAM_SIZE);
+	gmap_init(&w.gm, &w.l1, 16, 40, 2, 1, false);
+	w.host = (struct s2_mem){ ram_read, &w.ram };
+	s2_nested_l1mem_init(&w.l1mem, &w.canon.geo, w.canon.root, &w.host);
+	mapper_map(&w.canon, 0x40000000ULL, 0x100000000ULL, 2, A_RW);     /* 32M block */
+	gmap_map(&w.gm, 0x0, 0x40010000ULL, 3, A_RW);
+	gmap_map(&w.gm, 0x10000, 0x40020000ULL, 3, A_R);
+	for (uint64_t i = 0; i < 4; i++)
+		mapper_map(&w.shadow, i * 0x4000, 0x100010000ULL + i * 0x4000, 3, A_RW);
+	mapper_map(&w.shadow, 0x10000, 0x100020000ULL, 3, A_RW);          /* W: guest r-- */
+	mapper_map(&w.shadow, 0x14000, 0x100028000ULL, 3, A_R);           /* should be 0x100024000 */
+	world_guest(&w, true, t_vtcr(24, 1, 16, 2));
+	text = check_text(&w, &st);
+	CHECK_EQ_STR(text,
+		     "mmu 0xffff000012345000 [3] L2 0x0000000000010000-0x0000000000014000 wider-than-guest: "
+		     "shadow 0x0000000100020000 rw-, guest 0x0000000040020000 r--, canonical 0x0000000100020000 rw-\n"
+		     "mmu 0xffff000012345000 [3] L2 0x0000000000014000-0x0000000000018000 stale-oa: "
+		     "shadow 0x0000000100028000 r--, guest 0x0000000040024000 r--, canonical 0x0000000100024000 rw-\n",
+		     "64K guest on a 16K host: 16K shadow pages checked inside 64K guest pages");
+	CHECK_EQ_U64(st.leaves, 6, "64K on 16K: 6 shadow leaves");
+	CHECK_EQ_U64(st.violations, 2, "64K on 16K: 2 violations");
+	free(text);
+	ram_fini(&w.ram);
+}
+
 int main(void)
 {
 	test_mmu_matches();
+	test_64k_on_16k();
 	test_kinds();
 	test_clean();
 	test_disabled();
