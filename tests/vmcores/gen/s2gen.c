@@ -579,6 +579,9 @@ static void s2_install(struct vm *v, uint64_t ipa, unsigned level, uint64_t desc
 			uint64_t t = alloc_pages(1);
 			wr64(slot, t | 3);
 			e = t | 3;
+		} else if ((e & 3) != 3) {
+			die("vm %d: a level-%u leaf at IPA 0x%" PRIx64 " lies inside a level-%d block", v->pid, level,
+			    ipa, l);
 		}
 		table = e & 0x0000ffffffffffffULL & ~(page_size - 1);
 	}
@@ -763,6 +766,8 @@ static void build_gs2(struct vm *nm)
 					*e = (g->l1 + o) | g->attrs | (g->cont ? 1ULL << 52 : 0) | (l == 3 ? 3 : 1);
 					break;
 				}
+				if ((*e & 3) == 1)
+					die("vm %d: gmap 0x%" PRIx64 " lies inside a guest level-%d block", nm->pid, l2, l);
 				if (!(*e & 1)) {
 					unsigned csh = gran_shift(gsh, l);
 					struct gtab *c = gtab_new(nm, l + 1, l2 & ~((1ULL << csh) - 1), gps);
