@@ -207,6 +207,91 @@ struct s2_error *s2_report_pkvm_text(struct s2_kernel *k, const struct s2_kvm_la
 	return pkvm_mappings(&r, vm);
 }
 
+/*
+ * -t on a pKVM VM: the host cannot see the stage 2, but pkvm_mappings says
+ * which pfn backs each gfn it mapped, and in what size (a mapping is one
+ * block or page the host asked the hypervisor for).
+ */
+struct pkvm_find {
+	uint64_t gfn;
+	bool found;
+	struct s2_kvm_pkvm_mapping m;
+};
+
+static struct s2_error *pkvm_find_one(void *arg, const struct s2_kvm_pkvm_mapping *m)
+{
+	struct pkvm_find *f = arg;
+
+	if (f->gfn >= m->gfn && f->gfn - m->gfn < m->nr_pages) {
+		f->found = true;
+		f->m = *m;
+		return &s2_error_stop;
+	}
+	return NULL;
+}
+
+/* The level whose entries map exactly bytes (4 - ...), or 3 when no level does. */
+static int pkvm_level(unsigned int page_shift, uint64_t bytes)
+{
+	for (int level = 0; level <= 3; level++)
+		if (bytes == 1ULL << ((page_shift - 3) * (4 - level) + 3))
+			return level;
+	return 3;
+}
+
+static struct s2_error *pkvm_translate(struct report *r, const struct s2_kvm_vm *vm, uint64_t ipa)
+{
+	unsigned int ps = s2_kernel_info(r->k)->page_shift;
+	struct pkvm_find f = { .gfn = ipa >> ps };
+	struct s2_error *err = s2_kvm_for_each_pkvm_mapping(r->k, r->l, vm, pkvm_find_one, &f);
+	uint64_t pa = 0, bytes = 0;
+	int level = 3;
+
+	if (err == &s2_error_stop)
+		err = NULL;
+	if (err)
+		return err;
+	if (f.found) {
+		pa = ((f.m.pfn + (f.gfn - f.m.gfn)) << ps) | (ipa & ((1ULL << ps) - 1));
+		bytes = f.m.nr_pages << ps;
+		level = pkvm_level(ps, bytes);
+	}
+	if (r->json) {
+		s2_json_object_compact(&r->j, "translation");
+		s2_json_hex(&r->j, "ipa", ipa);
+		if (f.found) {
+			s2_json_hex(&r->j, "pa", pa);
+			s2_json_i64(&r->j, "level", level);
+			s2_json_str(&r->j, "kind", level == 3 ? "page" : "block");
+			s2_json_hex(&r->j, "block_size", bytes);
+			s2_json_hex(&r->j, "pkvm_mapping", f.m.addr);
+		} else {
+			s2_json_null(&r->j, "pa");
+		}
+		s2_json_null(&r->j, "fault");
+		s2_json_end(&r->j);
+		return NULL;
+	}
+	if (!f.found) {
+		fprintf(r->out, "IPA 0x%016" PRIx64 " -> not mapped: no pkvm_mapping holds gfn 0x%" PRIx64 " (pKVM, %s)\n",
+			ipa, f.gfn, vm->pkvm_why);
+		return NULL;
+	}
+	fprintf(r->out, "IPA 0x%016" PRIx64 " -> PA 0x%016" PRIx64 "  level %d %s  pkvm_mapping gfn 0x%" PRIx64 " pfn 0x%"
+		PRIx64 " nr_pages %" PRIu64 " (pKVM: host view, no descriptor)\n", ipa, pa, level,
+		level == 3 ? "page" : "block", f.m.gfn, f.m.pfn, f.m.nr_pages);
+	return NULL;
+}
+
+struct s2_error *s2_report_pkvm_translate(struct s2_kernel *k, const struct s2_kvm_layout *l, const struct s2_kvm_vm *vm,
+					  uint64_t ipa, FILE *out)
+{
+	struct s2_report_opts o = { 0 };
+	struct report r = { .k = k, .l = l, .o = &o, .out = out };
+
+	return pkvm_translate(&r, vm, ipa);
+}
+
 /* Pre-fault report */
 
 #define NLEVELS (S2_LEVEL_MAX - S2_LEVEL_MIN + 1)
@@ -618,6 +703,8 @@ static struct s2_error *dump_vm_json(struct report *r, const struct s2_kvm_vm *v
 	struct s2_error *err;
 
 	vm_header_json(r, vm);
+	if (vm->pkvm && r->o->translate)
+		return pkvm_translate(r, vm, r->o->ipa);
 	if (vm->pkvm)
 		return pkvm_mappings(r, vm);
 	if (r->o->translate)

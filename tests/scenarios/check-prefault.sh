@@ -151,6 +151,55 @@ for k, v in out.items():
         f.write(''.join(x + '\n' for x in v))
 PY
 
+# `s2dump -j -t IPA` per expected/<pid>/translate line, and `s2dump -j` leaves against
+# expected/<pid>/prefault (sum of valid leaves = mapped in slots + outside; ascending, disjoint).
+cat >"$tmp/jcheck.py" <<'PY'
+import json, sys
+
+def load(path):
+    with open(path) as f:
+        d = json.load(f)
+    if d.get('schema') != 's2dump/1' or d.get('error') is not None:
+        raise SystemExit('schema %r error %r' % (d.get('schema'), d.get('error')))
+    return d
+
+kind = sys.argv[1]
+if kind == 'translate':
+    want, path = sys.argv[2], sys.argv[3]
+    t = load(path)['vms'][0]['translation']
+    w = dict(x.split('=', 1) for x in want.split()[1:] if '=' in x)
+    if int(t['ipa'], 16) != int(want.split()[0], 16):
+        raise SystemExit('ipa %s' % t['ipa'])
+    if 'pa' in w:
+        got = (t['pa'] and int(t['pa'], 16), t['level'], t.get('block_size') and int(t['block_size'], 16))
+        exp = (int(w['pa'], 16), int(w['level']), int(w['size'], 16))
+    else:
+        f = t['fault'] or {}
+        got = (t['pa'], f.get('type'), f.get('level'))
+        exp = (None, 'translation fault', int(w['level']))
+    if got != exp:
+        raise SystemExit('got %r, expected %r' % (got, exp))
+elif kind == 'leaves':
+    prefault, path = sys.argv[2], sys.argv[3]
+    want = 0
+    for line in open(prefault):
+        if line.startswith('outside mapped='):
+            want += int(line.split('=', 1)[1], 16)
+        elif ' mapped=' in line:
+            want += int(line.split(' mapped=', 1)[1].split()[0], 16)
+    total, end = 0, 0
+    for e in load(path)['vms'][0]['entries']:
+        if e['type'] != 'leaf' or e['kind'] == 'reserved':
+            continue
+        ia, sz = int(e['ipa'], 16), int(e['size'], 16)
+        if ia < end:
+            raise SystemExit('leaf at %s overlaps or is out of order' % e['ipa'])
+        end = ia + sz
+        total += sz
+    if total != want:
+        raise SystemExit('valid leaves cover 0x%x, expected/prefault says 0x%x' % (total, want))
+PY
+
 cmp_file() { # what expected got
 	if cmp -s "$2" "$3"; then
 		pass "$1"
@@ -227,6 +276,27 @@ for d in "$VMC_ROOT"/linux-*/*/; do
 					fail "$tag $fmt prefault" "expected/$pid has neither prefault nor pkvm"
 				fi
 			done
+			case "$damage" in bogus-kvm|truncate|cycle|hole) continue ;; esac
+			# JSON of -t and of the default dump (leaves)
+			if [ -f "$e/translate" ]; then
+				while read -r line; do
+					ipa=${line%% *}
+					timeout 120 "$b" -c "$d/vmcore" -s "$d/vmlinux" -j -t "$ipa" "$pid" >"$tmp/t.json" 2>"$tmp/err"
+					if msg=$(python3 "$tmp/jcheck.py" translate "$line" "$tmp/t.json" 2>&1); then
+						pass "$tag json -t $ipa"
+					else
+						fail "$tag json -t $ipa" "$msg $(head -c 200 "$tmp/err")"
+					fi
+				done <"$e/translate"
+			fi
+			if [ -f "$e/prefault" ]; then
+				timeout 120 "$b" -c "$d/vmcore" -s "$d/vmlinux" -j "$pid" >"$tmp/l.json" 2>"$tmp/err"
+				if msg=$(python3 "$tmp/jcheck.py" leaves "$e/prefault" "$tmp/l.json" 2>&1); then
+					pass "$tag json leaves cover what expected/prefault maps"
+				else
+					fail "$tag json leaves" "$msg $(head -c 200 "$tmp/err")"
+				fi
+			fi
 		done
 	done
 done
