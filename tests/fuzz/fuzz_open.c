@@ -2,7 +2,7 @@
 /*
  * libFuzzer target: opening a dump and finding its VMs. A mock target whose VMCOREINFO,
  * symbols, member layout and memory all come from the input drives s2_session_create()
- * and s2_command_run() (s2dump, s2dump -x/-v/-t, nesteds2 list, nesteds2 dump).
+ * and s2_command_run() (s2dump, -x/-v/-t/-p/-j, nesteds2 list/dump/guest/check, nested -t).
  *
  * Input: a 64-byte header, then member overrides, then the bytes of physical memory at
  * PA 0x40000000 (the linear map and the kernel image both map it):
@@ -11,13 +11,15 @@
  *           missing or malformed
  *   hdr[2]  layout variant: nested_mmus array of structs / of pointers / absent, start_level
  *           u32 / s8, vtcr in kvm_arch or kvm_s2_mmu, memslot members present
- *   hdr[4..7]   mask: which members take their offset/size from the override area
+ *   hdr[3]  with hdr[2] & 0xc0 == 0xc0: one member missing; 0x40: no vCPU members;
+ *           0x80: the pKVM members (6.14+: pkvm_mappings in the kvm_pgtable union)
+ *   hdr[4..7], hdr[40..43]  mask: which members take their offset/size from the overrides
  *   hdr[8..11]  vm_list offset in memory, hdr[12..15] swapper_pg_dir offset, hdr[16..23]
  *               PHYS_OFFSET delta, hdr[24..31] KERNELOFFSET, hdr[32..35] kvm_s2_mmu size
  *   overrides   per member (NMEMBERS of them): u16 offset, u8 size, u8 kind/signed
  * Properties: no crash, no sanitizer report, no hang; every failure is an s2_error with a
- * one-line, non-empty message; a non-zero status comes with an error and vice versa
- * (findings: status 1 with an error).
+ * one-line, non-empty message; an error never leaves status 0, and status 2 or 3 always comes
+ * with an error (status 1, findings, may come without one: nesteds2 check's violations).
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -69,6 +71,33 @@ static const struct member default_members[] = {
 	{ "kvm_memory_slot", "gfn_node", 0x00, 48, S2_TYPE_ARRAY, S2_TYPE_STRUCT, false },
 	{ "rb_node", "rb_left", 0x08, 8, S2_TYPE_POINTER, S2_TYPE_STRUCT, false },
 	{ "rb_node", "rb_right", 0x10, 8, S2_TYPE_POINTER, S2_TYPE_STRUCT, false },
+	/* 28: memslot fields */
+	{ "kvm_memory_slot", "base_gfn", 0x30, 8, S2_TYPE_INT, 0, false },
+	{ "kvm_memory_slot", "npages", 0x38, 8, S2_TYPE_INT, 0, false },
+	{ "kvm_memory_slot", "dirty_bitmap", 0x40, 8, S2_TYPE_POINTER, S2_TYPE_INT, false },
+	{ "kvm_memory_slot", "userspace_addr", 0x48, 8, S2_TYPE_INT, 0, false },
+	{ "kvm_memory_slot", "flags", 0x50, 4, S2_TYPE_INT, 0, false },
+	{ "kvm_memory_slot", "as_id", 0x54, 2, S2_TYPE_INT, 0, false },
+	{ "kvm_memory_slot", "id", 0x56, 2, S2_TYPE_INT, 0, true },
+	/* 35: vCPUs */
+	{ "kvm", "vcpu_array.xa_head", 0x40, 8, S2_TYPE_POINTER, S2_TYPE_OTHER, false },
+	{ "kvm_vcpu", "kvm", 0x00, 8, S2_TYPE_POINTER, S2_TYPE_STRUCT, false },
+	{ "kvm_vcpu", "vcpu_id", 0x08, 4, S2_TYPE_INT, 0, true },
+	{ "kvm_vcpu", "vcpu_idx", 0x0c, 4, S2_TYPE_INT, 0, true },
+	{ "kvm_vcpu", "arch.fault.esr_el2", 0x20, 8, S2_TYPE_INT, 0, false },
+	{ "kvm_vcpu", "arch.fault.far_el2", 0x28, 8, S2_TYPE_INT, 0, false },
+	{ "kvm_vcpu", "arch.fault.hpfar_el2", 0x30, 8, S2_TYPE_INT, 0, false },
+	{ "kvm_vcpu", "arch.hw_mmu", 0x38, 8, S2_TYPE_POINTER, S2_TYPE_STRUCT, false },
+	{ "xa_node", "shift", 0x00, 1, S2_TYPE_INT, 0, false },
+	{ "xa_node", "slots", 0x28, 512, S2_TYPE_ARRAY, S2_TYPE_POINTER, false },
+	/* 45: pKVM (present only with the pKVM layout variant) */
+	{ "kvm_pgtable", "pkvm_mappings", 0x00, 8, S2_TYPE_STRUCT, 0, false },
+	{ "kvm_pgtable", "mm_ops", 0x18, 8, S2_TYPE_POINTER, S2_TYPE_STRUCT, false },
+	{ "kvm", "arch.pkvm.is_protected", 0x1a0, 1, S2_TYPE_INT, 0, false },
+	{ "pkvm_mapping", "node", 0x00, 24, S2_TYPE_STRUCT, 0, false },
+	{ "pkvm_mapping", "gfn", 0x18, 8, S2_TYPE_INT, 0, false },
+	{ "pkvm_mapping", "pfn", 0x20, 8, S2_TYPE_INT, 0, false },
+	{ "pkvm_mapping", "nr_pages", 0x28, 8, S2_TYPE_INT, 0, false },
 };
 #define NMEMBERS (sizeof(default_members) / sizeof(default_members[0]))
 
@@ -158,6 +187,12 @@ static struct s2_error *m_type_size(void *ctx, const char *type, uint64_t *size)
 		*size = m->mmu_size;
 	else if (!strcmp(type, "rb_node"))
 		*size = 24;
+	else if (!strcmp(type, "kvm_memory_slot"))
+		*size = 0x60;
+	else if (!strcmp(type, "kvm_vcpu"))
+		*size = 0x40;
+	else if (!strcmp(type, "pkvm_mapping"))
+		*size = 0x30;
 	else
 		return s2_error_create(S2_ERROR_LOOKUP, "struct %s not in the mock", type);
 	return NULL;
@@ -216,8 +251,10 @@ static const struct s2_target_ops ops_phys_only = {
 static void check_error(const struct s2_error *err, int status, bool from_command)
 {
 	if (!err) {
-		if (from_command && status != S2_STATUS_OK)
-			__builtin_trap(); /* a failure status must come with its error line */
+		/* an error status must come with its error line (nesteds2 check reports violations
+		 * with status 1 and its summary line, no error) */
+		if (from_command && status != S2_STATUS_OK && status != S2_STATUS_FINDINGS)
+			__builtin_trap();
 		return;
 	}
 	if (!err->message[0] || strchr(err->message, '\n') || strlen(err->message) >= S2_ERROR_MESSAGE_MAX)
@@ -247,7 +284,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct s2_session *s = NULL;
 	struct s2_error *err;
 	const uint8_t *h = data, *ov = data + HDR;
-	uint32_t mask;
+	uint64_t mask;
 	char kvm_arg[32], mmu_arg[32], pid_arg[16];
 
 	if (size < HDR + NMEMBERS * 4)
@@ -285,15 +322,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	else
 		m.absent[6] = true;
 	if (!(h[2] & 16))
-		for (size_t i = 23; i < NMEMBERS; i++)
+		for (size_t i = 23; i < 35; i++)
 			m.absent[i] = true;                                     /* no memslot tree */
+	if (h[3] & 0x40)
+		for (size_t i = 35; i < 45; i++)
+			m.absent[i] = true;                                     /* no vCPUs */
+	if (!(h[3] & 0x80))
+		for (size_t i = 45; i < NMEMBERS; i++)
+			m.absent[i] = true;                                     /* no pKVM */
 	if (h[2] & 32)
 		m.absent[13] = true;                                            /* 5.10: no mmu.arch */
 	if ((h[2] & 0xc0) == 0xc0)
 		m.absent[h[3] % NMEMBERS] = true;                               /* any member missing */
-	mask = (uint32_t)le(h + 4, 4);
-	for (size_t i = 0; i < NMEMBERS && i < 32; i++) {
-		if (!(mask & (1u << i)))
+	mask = le(h + 4, 4) | le(h + 40, 4) << 32;
+	for (size_t i = 0; i < NMEMBERS && i < 64; i++) {
+		if (!(mask & (1ULL << i)))
 			continue;
 		m.members[i].offset = le(ov + 4 * i, 2);
 		m.members[i].size = ov[4 * i + 2] % 17;
@@ -333,10 +376,23 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		snprintf(kvm_arg, sizeof(kvm_arg), "0x%" PRIx64, kvm);
 		snprintf(mmu_arg, sizeof(mmu_arg), "0x%" PRIx64, nested);
 		snprintf(pid_arg, sizeof(pid_arg), "%u", (unsigned int)(h[36] | h[37] << 8));
+		const char *a7[] = { "s2dump", "-p", kvm_arg };
+		const char *a8[] = { "s2dump", "-j", "-v", kvm_arg };
+		const char *a9[] = { "nesteds2", "guest", "-v", mmu_arg };
+		const char *a10[] = { "nesteds2", "check", kvm_arg };
+		const char *a11[] = { "s2dump", "-t", "0x80001000", mmu_arg };
+		const char *a12[] = { "nesteds2", "list", "-j" };
+
 		run(s, out, 3, a3);
 		run(s, out, 3, a4);
 		run(s, out, 4, a5);
 		run(s, out, 3, a6);
+		run(s, out, 3, a7);
+		run(s, out, 4, a8);
+		run(s, out, 4, a9);
+		run(s, out, 3, a10);
+		run(s, out, 4, a11);
+		run(s, out, 3, a12);
 	}
 	s2_session_destroy(s);
 	return 0;

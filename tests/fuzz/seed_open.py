@@ -10,7 +10,7 @@ import sys
 LINEAR = 0xffff000000000000
 KIMAGE = 0xffff800080000000
 RAM = 0x40000000
-NMEMBERS = 28
+NMEMBERS = 52
 HDR = 64
 
 
@@ -65,6 +65,20 @@ def seed(variant):
     put(0x180 + 0x8, LINEAR + 0x4000)
     put(0x4000, RAM + 0x5000 | 3)                    # L0[0] -> L1
     put(0x5000 + 8 * 2, 0x0040000080000000 | 0x7fd)  # 1G block at L1
+    # one memslot: kvm->memslots[0] (0xa00) -> gfn_tree root = the slot's gfn_node[0] (0xb00)
+    put(0x200 + 0x28, LINEAR + 0xa00)
+    put(0xa00 + 0x0, 0, 4)                           # node_idx
+    put(0xa00 + 0x8, LINEAR + 0xb00)                 # gfn_tree.rb_node
+    put(0xb00 + 0x30, 0x40000)                       # base_gfn
+    put(0xb00 + 0x38, 0x400)                         # npages (4 MiB)
+    put(0xb00 + 0x48, 0x0000ffff80000000)            # userspace_addr
+    # one vCPU: vcpu_array.xa_head is the entry itself (index 0 only), a data abort recorded
+    put(0x200 + 0x40, LINEAR + 0xc00)
+    put(0xc00 + 0x00, kvm)
+    put(0xc00 + 0x20, 0x92000047)                    # EC 0x24, WnR, translation fault level 3
+    put(0xc00 + 0x28, 0x40201234)
+    put(0xc00 + 0x30, 0x40201000 >> 8)
+    put(0xc00 + 0x38, kvm + 0x100)                   # hw_mmu
     hdr = bytearray(HDR)
     hdr[0] = 0                         # 4K, VA_BITS 48, read_kvaddr, no KASLR
     hdr[1] = 1                         # 6.12
