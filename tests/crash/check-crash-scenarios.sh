@@ -3,7 +3,8 @@
 # synthetic dump of `make vmcores` (tests/vmcores/README.md), in --minimal mode and, on the
 # non-KASLR 4K dumps, in full mode (-s --no_kmem_cache --no_panic; tests/vmcores/check-crash.sh):
 #  - one crash process per dump and mode, all commands from one file;
-#  - s2dump, s2dump -x/-v/-t per VM, nesteds2 list, nesteds2 dump [-x] per nested MMU:
+#  - s2dump, s2dump -x/-v/-t/-p/-j per VM, nesteds2 list [-j], check, dump [-x] and guest -v per
+#    nested MMU:
 #    each redirected to a file inside crash, which must equal the CLI's stdout byte for byte
 #    (followed by the CLI's error line where the command fails: crash's error(INFO) lands in
 #    the redirected file too);
@@ -71,6 +72,8 @@ for dir in $(scn_dirs); do
 				add "x.$pid" "s2dump -x $kvm"
 				add "xpid.$pid" "s2dump -x $pid"
 				add "v.$pid" "s2dump -v $kvm"
+				add "p.$pid" "s2dump -p $kvm"
+				add "j.$pid" "s2dump -j $kvm"
 				n=0
 				[ -f "$dir/expected/$pid/translate" ] && while read -r line; do
 					n=$((n + 1))
@@ -80,9 +83,12 @@ for dir in $(scn_dirs); do
 					i=$(scn_lfield "$line" index)
 					add "ndx.$pid.$i" "nesteds2 dump -x $(scn_lfield "$line" mmu)"
 					add "nd.$pid.$i" "nesteds2 dump $(scn_lfield "$line" mmu)"
+					add "ng.$pid.$i" "nesteds2 guest -v $(scn_lfield "$line" mmu)"
 				done <"$dir/expected/$pid/nested"
 			done <"$dir/expected/vms"
 			add nlist "nesteds2 list"
+			add nlistj "nesteds2 list -j"
+			add ncheck "nesteds2 check"
 			add bad "s2dump 0xffff000000001000"
 		else
 			pid=$(scn_lfield "$(head -n 1 "$dir/expected/vms")" pid)
