@@ -744,6 +744,21 @@ static void test_prefault_report(void)
 		free(buf);
 	}
 	m.hole_pa = 0;
+	/* a reserved level-3 encoding (0b01) at IPA 0x40006000: a finding, not a mapping */
+	mock_put64(&m, 0x40071000 + 6 * 8, 0x41006000 | 1 | (1 << 10) | (1 << 6));
+	{
+		char *argv[] = { "s2dump", "-p", "100", NULL };
+
+		status = run(&m, 3, argv, &buf, &err);
+		CHECK(err && err->code == S2_ERROR_CORRUPT && status == S2_STATUS_FINDINGS &&
+		      strstr(buf, "  !! 0x0000000040006000-0x0000000040007000 L3  reserved descriptor 0x0000000041006441 at "
+			     "PA 0x40071030\n  mapped 24K of 1M (2%)\n") &&
+		      strstr(err->message, "1 reserved descriptor(s), first at IPA 0x40006000"),
+		      "report: reserved descriptor is a finding inside its slot (%s)", err ? err->message : buf);
+		s2_error_destroy(err);
+		free(buf);
+	}
+	mock_put64(&m, 0x40071000 + 6 * 8, 0);
 	/* JSON of the default dump: valid, escaped, every leaf */
 	{
 		char *argv[] = { "s2dump", "-j", "100", NULL };

@@ -10,7 +10,9 @@
 # A VM without memslots and vcpus, or without one of prefault / pkvm, is a FAIL: the
 # generator writes them for every VM, so a missing file is a broken kit, not a pass.
 # Damage scenarios: bogus-kvm and truncate must fail with exit status 2 and one error line;
-# cycle and hole may end with status 1 ('!!' lines, one error line) and still match.
+# cycle and hole must end with status 1 naming the table ('!!'; their expected/prefault models
+# the tables as written, so it is not compared); corrupt must end with status 1 naming the
+# reserved descriptor, and match everything else.
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top" || exit 1
@@ -239,7 +241,17 @@ for d in "$VMC_ROOT"/linux-*/*/; do
 					fi
 					continue ;;
 				esac
-				if [ $rc -ne 0 ] && ! { [ $rc -eq 1 ] && [ "$(wc -l <"$tmp/err")" -eq 1 ] &&
+				if [ "$damage" = corrupt ]; then
+					# a reserved descriptor is a finding: '!!' line naming its PA, status 1, the rest as expected
+					dpa=$(printf '0x%x' "$(tr ' ' '\n' <"$d/expected/error" | sed -n 's/^descriptor_pa=//p')")
+					if [ $rc -eq 1 ] && [ "$(wc -l <"$tmp/err")" -eq 1 ] &&
+					   { grep -q "!! .* reserved descriptor 0x[0-9a-f]* at PA $dpa\$" "$o" ||
+					     grep -q "\"desc_pa\": \"$dpa\", \"problem\": \"reserved\"" "$o"; }; then
+						pass "$tag $fmt: damage corrupt: reserved descriptor at $dpa reported, status 1"
+					else
+						fail "$tag $fmt" "damage corrupt: status $rc, reserved descriptor at $dpa not reported"
+					fi
+				elif [ $rc -ne 0 ] && ! { [ $rc -eq 1 ] && [ "$(wc -l <"$tmp/err")" -eq 1 ] &&
 					{ [ "$damage" = cycle ] || [ "$damage" = hole ]; }; }; then
 					fail "$tag $fmt" "status $rc: $(head -c 300 "$tmp/err" | tr '\n' '|')"
 					continue
@@ -276,7 +288,7 @@ for d in "$VMC_ROOT"/linux-*/*/; do
 					fail "$tag $fmt prefault" "expected/$pid has neither prefault nor pkvm"
 				fi
 			done
-			case "$damage" in bogus-kvm|truncate|cycle|hole) continue ;; esac
+			case "$damage" in bogus-kvm|truncate|cycle|hole|corrupt) continue ;; esac
 			# JSON of -t and of the default dump (leaves)
 			if [ -f "$e/translate" ]; then
 				while read -r line; do
