@@ -4,7 +4,8 @@
 #
 # For every dump in $VMC_ROOT/<layout>/<scenario>/ (default build/vmcores; `make vmcores` first
 # unless VMC_ROOT is given) and every VM of expected/vms: run `s2dump -p <pid>` and
-# `s2dump -p -j <pid>` (plain build, and the ASan+UBSan build when present), turn each output
+# `s2dump -p -j <pid>` (plain build, and the ASan+UBSan build when present; on the ELF vmcore
+# and on vmcore.kdump, the makedumpfile copy, where there is one), turn each output
 # back into the expected files' key=value lines (the parser below knows only the documented
 # output formats, docs/commands.md and docs/json.md) and compare byte for byte.
 # A VM without memslots and vcpus, or without one of prefault / pkvm, is a FAIL: the
@@ -219,14 +220,23 @@ for d in "$VMC_ROOT"/linux-*/*/; do
 	damage=$(sed -n '1s/^damage=\([a-z-]*\).*/\1/p' "$d/expected/error" 2>/dev/null)
 	for pid in $(sed -n 's/.* pid=\([0-9]*\) .*/\1/p' "$d/expected/vms"); do
 		e=$d/expected/$pid
+		# the kdump-compressed copy (makedumpfile) where the generator made one
+		runs=()
 		for b in "${bins[@]}"; do
+			runs+=("$b:$d/vmcore")
+			[ -f "$d/vmcore.kdump" ] && runs+=("$b:$d/vmcore.kdump")
+		done
+		for run in "${runs[@]}"; do
+			b=${run%%:*}
+			dump=${run#*:}
 			tag="$name pid $pid ($([ "$b" = "$S2_SAN_BUILD/s2dump" ] && echo asan || echo plain))"
+			[ "$dump" = "$d/vmcore" ] || tag="$tag kdump"
 			for fmt in text json; do
 				o=$tmp/out.$fmt
 				opt=-p
 				[ $fmt = json ] && opt="-p -j"
 				# shellcheck disable=SC2086
-				timeout 120 "$b" -c "$d/vmcore" -s "$d/vmlinux" $opt "$pid" >"$o" 2>"$tmp/err"
+				timeout 120 "$b" -c "$dump" -s "$d/vmlinux" $opt "$pid" >"$o" 2>"$tmp/err"
 				rc=$?
 				if grep -qE 'AddressSanitizer|runtime error|LeakSanitizer' "$tmp/err"; then
 					fail "$tag $fmt" "sanitizer report: $(head -n 3 "$tmp/err" | tr '\n' '|')"
@@ -293,7 +303,7 @@ for d in "$VMC_ROOT"/linux-*/*/; do
 			if [ -f "$e/translate" ]; then
 				while read -r line; do
 					ipa=${line%% *}
-					timeout 120 "$b" -c "$d/vmcore" -s "$d/vmlinux" -j -t "$ipa" "$pid" >"$tmp/t.json" 2>"$tmp/err"
+					timeout 120 "$b" -c "$dump" -s "$d/vmlinux" -j -t "$ipa" "$pid" >"$tmp/t.json" 2>"$tmp/err"
 					if msg=$(python3 "$tmp/jcheck.py" translate "$line" "$tmp/t.json" 2>&1); then
 						pass "$tag json -t $ipa"
 					else
@@ -302,7 +312,7 @@ for d in "$VMC_ROOT"/linux-*/*/; do
 				done <"$e/translate"
 			fi
 			if [ -f "$e/prefault" ]; then
-				timeout 120 "$b" -c "$d/vmcore" -s "$d/vmlinux" -j "$pid" >"$tmp/l.json" 2>"$tmp/err"
+				timeout 120 "$b" -c "$dump" -s "$d/vmlinux" -j "$pid" >"$tmp/l.json" 2>"$tmp/err"
 				if msg=$(python3 "$tmp/jcheck.py" leaves "$e/prefault" "$tmp/l.json" 2>&1); then
 					pass "$tag json leaves cover what expected/prefault maps"
 				else
