@@ -400,6 +400,72 @@ out:
 	mock_fini(&m);
 }
 
+static struct s2_error *esr_cb(void *arg, const struct s2_kvm_vcpu *v)
+{
+	if (v->index == 2)
+		*(uint64_t *)arg = v->esr_el2;
+	return NULL;
+}
+
+/*
+ * Fallbacks for older layouts: kvm->vcpus[] instead of vcpu_array (<= 5.16), a u32
+ * esr_el2 (5.10), no vcpu_idx, and memslots without gfn_tree (< 5.17, named).
+ */
+static void test_old_layout(void)
+{
+	struct mock m;
+	struct s2_kvm_layout *l = NULL;
+	struct s2_kernel *k;
+	struct vcpu_list vl = { "", 0 };
+	struct slot_list sl = { "", 0 };
+	struct s2_kvm_vm vm;
+	struct s2_error *err;
+	const uint64_t vcpus_off = 0x800; /* struct kvm_vcpu *vcpus[4], placed past the mock struct kvm */
+
+	mock_init(&m);
+	setup_two_vms(&m);
+	mock_member_remove(&m, "kvm", "vcpu_array.xa_head");
+	mock_member_remove(&m, "kvm_vcpu", "vcpu_idx");
+	mock_member_remove(&m, "kvm_memslots", "gfn_tree");
+	mock_member_set(&m, "kvm", "vcpus", vcpus_off, 32, S2_TYPE_ARRAY, false);
+	m.members[m.nmembers - 1].info.array_length = 4;
+	m.members[m.nmembers - 1].info.target_kind = S2_TYPE_POINTER;
+	mock_member_set(&m, "kvm_vcpu", "arch.fault.esr_el2", offsetof(struct m_vcpu, arch.fault.esr_el2), 4,
+			S2_TYPE_INT, false);
+	put_vcpu(&m, 0, 20, 0);
+	put_vcpu(&m, 2, 22, 0);
+	/* a u32 esr_el2 with garbage in the next 4 bytes: only the low word is the register */
+	((struct m_vcpu *)mock_pa(&m, VCPU(2)))->arch.fault.esr_el2 = 0xdeadbeef92000047ULL;
+	mock_put64(&m, KVM_A + vcpus_off + 0 * 8, mock_lin(VCPU(0)));
+	mock_put64(&m, KVM_A + vcpus_off + 2 * 8, mock_lin(VCPU(2)));
+	kvm_at(&m, KVM_A)->online_vcpus = 3;
+	k = open_kernel(&m, &l);
+	if (!k)
+		goto out;
+	err = s2_kvm_read_vm(k, l, mock_lin(KVM_A), &vm);
+	if (!err)
+		err = s2_kvm_for_each_vcpu(k, l, &vm, vcpu_cb, &vl);
+	/* without vcpu_idx the index stands for it */
+	CHECK(!err && !strcmp(vl.buf, "0:20:0;2:22:2;"), "old layout: vcpus[] array, NULL slots skipped (%s)",
+	      err ? err->message : vl.buf);
+	s2_error_destroy(err);
+	{
+		uint64_t esr = 0;
+
+		err = s2_kvm_for_each_vcpu(k, l, &vm, esr_cb, &esr);
+		CHECK(!err && esr == 0x92000047, "old layout: u32 esr_el2 read as 4 bytes (got 0x%" PRIx64 ")", esr);
+		s2_error_destroy(err);
+	}
+	err = s2_kvm_for_each_memslot(k, l, &vm, slot_cb, &sl);
+	CHECK(err && err->code == S2_ERROR_LAYOUT && strstr(err->message, "scalable memslots, 5.17+"),
+	      "old layout: memslots without gfn_tree name the kernel range (%s)", err ? err->message : "no error");
+	s2_error_destroy(err);
+	s2_kvm_layout_free(l);
+	s2_kernel_close(k);
+out:
+	mock_fini(&m);
+}
+
 static void test_esr(void)
 {
 	struct s2_esr_info e;
@@ -788,6 +854,7 @@ int main(void)
 	test_vm_list();
 	test_memslots();
 	test_vcpus();
+	test_old_layout();
 	test_esr();
 	test_pkvm();
 	test_layouts();
