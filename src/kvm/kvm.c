@@ -110,6 +110,15 @@ static struct s2_error *check_upstream(struct s2_kernel *k, struct s2_kvm_layout
 {
 	if (l->pgt_pte_ops.present)
 		return not_upstream(k, "kvm_pgtable.pte_ops", "exists (offset %" PRIu64 ")", l->pgt_pte_ops.offset);
+	/*
+	 * Upstream kvm_pgtable has no mm_ops before 5.13 (5.10: ia_bits, start_level, pgd, mmu; mm_ops
+	 * came with the pKVM host stage-2 series of spring 2021); the Android 5.10 GKI backports it
+	 * (with KVM_INVALID_PTE_OWNER_MASK in desc[63:56]).
+	 */
+	if (l->pgt_mm_ops.present && (s2_kernel_info(k)->release_major < 5 ||
+				      (s2_kernel_info(k)->release_major == 5 && s2_kernel_info(k)->release_minor < 13)))
+		return not_upstream(k, "kvm_pgtable.mm_ops", "exists on %u.%u; upstream has it from 5.13 (pKVM backport)",
+				    s2_kernel_info(k)->release_major, s2_kernel_info(k)->release_minor);
 	/* 6.1 .. 7.2: mm_ops directly follows pgd (inside the 6.14+ anonymous struct too). */
 	if (l->pgt_mm_ops.present && l->pgt_mm_ops.offset != l->pgt_pgd.offset + 8)
 		return not_upstream(k, "kvm_pgtable.mm_ops", "is at offset %" PRIu64 ", upstream has it right after "

@@ -646,6 +646,23 @@ static void test_layouts(void)
 	mock_member_set(&m, "kvm_pgtable", "mm_ops", 32, 8, S2_TYPE_POINTER, false);
 	expect_layout_error(&m, "kvm_pgtable.mm_ops is at offset 32", "mm_ops at an unexpected place named");
 	mock_member_set(&m, "kvm_pgtable", "mm_ops", 16, 8, S2_TYPE_POINTER, false);
+	/* mm_ops on a 5.10 kernel: the Android GKI pKVM backport */
+	mock_set_vmcoreinfo_str(&m, "OSRELEASE", "5.10.198-android12-9");
+	{
+		struct s2_kernel *k5 = NULL;
+		struct s2_kvm_layout *l5 = NULL;
+		struct s2_error *e5 = s2_kernel_open(&m.target, &k5);
+
+		if (!e5)
+			e5 = s2_kvm_layout_resolve(k5, &l5);
+		CHECK(e5 && e5->code == S2_ERROR_LAYOUT && strstr(e5->message, "kvm_pgtable.mm_ops exists on 5.10") &&
+		      strstr(e5->message, "5.10.198-android12-9"), "layout: mm_ops on 5.10 is the Android backport (%s)",
+		      e5 ? e5->message : "no error");
+		s2_error_destroy(e5);
+		s2_kvm_layout_free(l5);
+		s2_kernel_close(k5);
+	}
+	mock_set_vmcoreinfo_str(&m, "OSRELEASE", "6.12.0-mock");
 	/* kvm_s2_mmu.vmid of another type */
 	mock_member_set(&m, "kvm_s2_mmu", "vmid", 0, 4, S2_TYPE_INT, false);
 	expect_layout_error(&m, "kvm_s2_mmu.vmid is an integer of 4 bytes", "vmid of a different type named");
