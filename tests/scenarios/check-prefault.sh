@@ -218,6 +218,26 @@ for d in "$VMC_ROOT"/linux-*/*/; do
 	ndumps=$((ndumps + 1))
 	name=${d#"$VMC_ROOT"/}
 	damage=$(sed -n '1s/^damage=\([a-z-]*\).*/\1/p' "$d/expected/error" 2>/dev/null)
+	# every JSON mode, every VM at once, damage included: one well-formed s2dump/1 document whose
+	# "status" is the exit status (and "error" set exactly when it is not 0)
+	for mode in "-j" "-j -v" "-j -p" "-j -t 0x40000000" "nesteds2 list -j"; do
+		# shellcheck disable=SC2086
+		timeout 120 "${bins[0]}" -c "$d/vmcore" -s "$d/vmlinux" $mode >"$tmp/all.json" 2>/dev/null
+		rc=$?
+		if msg=$(python3 - "$tmp/all.json" $rc 2>&1 <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+rc = int(sys.argv[2])
+assert d['schema'] == 's2dump/1', d.get('schema')
+assert d['status'] == rc, 'status %r, exit %d' % (d['status'], rc)
+assert (d['error'] is None) == (rc == 0), 'error %r with exit %d' % (d['error'], rc)
+PY
+		); then
+			pass "$name json $mode: well-formed, status $rc"
+		else
+			fail "$name json $mode" "$(echo "$msg" | tail -n 1)"
+		fi
+	done
 	for pid in $(sed -n 's/.* pid=\([0-9]*\) .*/\1/p' "$d/expected/vms"); do
 		e=$d/expected/$pid
 		# the kdump-compressed copy (makedumpfile) where the generator made one
