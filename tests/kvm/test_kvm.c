@@ -365,8 +365,12 @@ static void test_vcpus(void)
 	root->slots[0] = mock_lin(XA_N1) | 2;
 	root->slots[1] = mock_lin(XA_N2) | 2;
 	n1->shift = 0;
+	n1->parent = mock_lin(XA_ROOT);
+	n1->offset = 0;
 	n1->slots[5] = mock_lin(VCPU(1));
 	n2->shift = 0;
+	n2->parent = mock_lin(XA_ROOT);
+	n2->offset = 1;
 	n2->slots[0] = mock_lin(VCPU(2));
 	((struct m_vcpu *)mock_pa(&m, VCPU(1)))->vcpu_idx = 5;
 	((struct m_vcpu *)mock_pa(&m, VCPU(2)))->vcpu_idx = 64;
@@ -388,6 +392,14 @@ static void test_vcpus(void)
 	      "xarray: child shift checked (%s)", err ? err->message : "no error");
 	s2_error_destroy(err);
 	n2->shift = 0;
+	/* a node linked from two slots (shared): its parent/offset name only one of them */
+	root->slots[2] = mock_lin(XA_N2) | 2;
+	err = walk_vcpus(&m, k, l, &vl);
+	CHECK(err && err->code == S2_ERROR_CORRUPT && strstr(err->message, "in slot 2 of 0xffff000000014000 says parent "
+							      "0xffff000000014000 offset 1"),
+	      "xarray: a node linked twice refused (%s)", err ? err->message : "no error");
+	s2_error_destroy(err);
+	root->slots[2] = 0;
 	/* vcpu->kvm must be this VM */
 	((struct m_vcpu *)mock_pa(&m, VCPU(2)))->kvm = mock_lin(KVM_B);
 	err = walk_vcpus(&m, k, l, &vl);
