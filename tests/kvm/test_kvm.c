@@ -811,6 +811,18 @@ static void test_prefault_report(void)
 		free(buf);
 	}
 	{
+		/* every VM: VM B (no memslots, no vCPUs, an empty stage 2) after a blank line */
+		char *argv[] = { "s2dump", "-p", NULL };
+		char want[sizeof(prefault_want) + 128];
+
+		snprintf(want, sizeof(want), "%s\nkvm 0xffff000000020000  pid 200  vcpus 0  memslots 0\n", prefault_want);
+		status = run(&m, 2, argv, &buf, &err);
+		CHECK(!err && status == 0, "report: s2dump -p (every VM) succeeds (%s)", err ? err->message : "ok");
+		CHECK_EQ_STR(buf, want, "report: s2dump -p for every VM on vm_list");
+		s2_error_destroy(err);
+		free(buf);
+	}
+	{
 		char *argv[] = { "s2dump", "-p", "-j", "100", NULL };
 
 		status = run(&m, 4, argv, &buf, &err);
