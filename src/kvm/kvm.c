@@ -18,6 +18,10 @@
 
 #include "kvm/kvm.h"
 
+/* xarray geometry (XA_CHUNK_SHIFT 6 unless CONFIG_BASE_SMALL, which no arm64 KVM host uses) */
+#define XA_CHUNK_SHIFT 6
+#define XA_CHUNK_SIZE (1u << XA_CHUNK_SHIFT)
+
 struct off {
 	bool present;
 	uint64_t offset, size;
@@ -148,7 +152,12 @@ static struct s2_error *check_upstream(struct s2_kernel *k, struct s2_kvm_layout
 		note_layout(l->memslot_layout_error, k, "kvm_memory_slot.base_gfn", &l->slot_base_gfn, "gfn_t (8 bytes)");
 	else if (!size_in(&l->slots_node_idx, 4, 4))
 		note_layout(l->memslot_layout_error, k, "kvm_memslots.node_idx", &l->slots_node_idx, "int (4 bytes)");
-	if (!size_in(&l->vcpu_esr, 8, 4))
+	if (l->xa_node_slots.present && l->xa_node_slots.info.kind == S2_TYPE_ARRAY &&
+	    l->xa_node_slots.info.array_length != XA_CHUNK_SIZE)
+		snprintf(l->vcpu_layout_error, S2_ERROR_MESSAGE_MAX, "unsupported layout (kernel %s): xa_node.slots has "
+			 "%" PRIu64 " entries, not %u (CONFIG_BASE_SMALL?)", s2_kernel_info(k)->osrelease,
+			 l->xa_node_slots.info.array_length, XA_CHUNK_SIZE);
+	else if (!size_in(&l->vcpu_esr, 8, 4))
 		note_layout(l->vcpu_layout_error, k, "kvm_vcpu_fault_info.esr_el2", &l->vcpu_esr,
 			    "u64 (8 bytes; u32 in 5.10)");
 	else if (!size_in(&l->vcpu_far, 8, 8))
@@ -767,8 +776,6 @@ struct s2_error *s2_kvm_for_each_pkvm_mapping(struct s2_kernel *k, const struct 
  * set: a value entry, not a pointer. xa_node: u8 shift at 0, void *slots[64]
  * at 40 (XA_CHUNK_SHIFT 6, !CONFIG_BASE_SMALL) unless DWARF says otherwise.
  */
-#define XA_CHUNK_SHIFT 6
-#define XA_CHUNK_SIZE (1u << XA_CHUNK_SHIFT)
 #define XA_MAX_DEPTH 11 /* ceil(64 / 6) */
 
 static bool xa_is_internal(uint64_t e) { return (e & 3) == 2; }

@@ -708,6 +708,20 @@ static void test_layouts(void)
 		s2_kvm_layout_free(l);
 		s2_kernel_close(k);
 	}
+	/* xa_node with 16 slots (CONFIG_BASE_SMALL): the vCPU walk would misindex */
+	mock_member_set(&m, "kvm_vcpu", "arch.fault.esr_el2", offsetof(struct m_vcpu, arch.fault.esr_el2), 8,
+			S2_TYPE_INT, false);
+	mock_member_set(&m, "xa_node", "slots", 40, 128, S2_TYPE_ARRAY, false);
+	m.members[m.nmembers - 1].info.array_length = 16;
+	k = open_kernel(&m, &l);
+	if (k) {
+		err = walk_vcpus(&m, k, l, &vl);
+		CHECK(err && err->code == S2_ERROR_LAYOUT && strstr(err->message, "xa_node.slots has 16 entries"),
+		      "layout: xa_node.slots length checked (%s)", err ? err->message : "no error");
+		s2_error_destroy(err);
+		s2_kvm_layout_free(l);
+		s2_kernel_close(k);
+	}
 	mock_fini(&m);
 }
 
