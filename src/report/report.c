@@ -55,6 +55,7 @@ struct report {
 	unsigned long reserved;     /* valid descriptors with a reserved encoding (-p) */
 	uint64_t first_reserved_ia, first_reserved_vm, first_reserved_raw, first_reserved_pa;
 	int first_reserved_level;
+	const struct s2_kvm_vm *cur_vm; /* the VM whose vCPUs are being listed */
 };
 
 static const char *problem_name(enum s2_walk_problem p)
@@ -532,6 +533,37 @@ static struct s2_error *prefault_slot(void *arg, const struct s2_kvm_memslot *s)
 	return NULL;
 }
 
+/*
+ * Which stage 2 the vCPU last ran on (vcpu->arch.hw_mmu): the canonical one, a nested MMU
+ * (nested virtualization: what pre-faulting the canonical table does not populate), none.
+ */
+static void hw_mmu_json(struct report *r, const struct s2_kvm_vm *vm, uint64_t hw_mmu)
+{
+	if (!hw_mmu) {
+		s2_json_str(&r->j, "hw_mmu_is", "none");
+		return;
+	}
+	if (hw_mmu == vm->mmu.addr) {
+		s2_json_str(&r->j, "hw_mmu_is", "canonical");
+		return;
+	}
+	for (uint64_t i = 0; i < vm->nested_mmus_size; i++) {
+		struct s2_kvm_mmu m;
+		struct s2_error *err = s2_kvm_read_nested_mmu(r->k, r->l, vm, i, &m);
+
+		if (err) {
+			s2_error_destroy(err);
+			break;
+		}
+		if (m.addr == hw_mmu) {
+			s2_json_str(&r->j, "hw_mmu_is", "nested");
+			s2_json_u64(&r->j, "hw_mmu_nested_index", i);
+			return;
+		}
+	}
+	s2_json_str(&r->j, "hw_mmu_is", "unknown");
+}
+
 static struct s2_error *vcpu_one(void *arg, const struct s2_kvm_vcpu *v)
 {
 	struct report *r = arg;
@@ -545,6 +577,8 @@ static struct s2_error *vcpu_one(void *arg, const struct s2_kvm_vcpu *v)
 		s2_json_i64(&r->j, "vcpu_idx", v->vcpu_idx);
 		s2_json_hex(&r->j, "addr", v->addr);
 		s2_json_hex(&r->j, "hw_mmu", v->hw_mmu);
+		if (r->cur_vm)
+			hw_mmu_json(r, r->cur_vm, v->hw_mmu);
 		s2_json_hex(&r->j, "esr_el2", v->esr_el2);
 		s2_json_hex(&r->j, "far_el2", v->far_el2);
 		s2_json_hex(&r->j, "hpfar_el2", v->hpfar_el2);
@@ -635,7 +669,9 @@ static struct s2_error *prefault_vm(struct report *r, const struct s2_kvm_vm *vm
 	if (!err) {
 		if (r->json)
 			s2_json_array(&r->j, "vcpus");
+		r->cur_vm = vm;
 		err = s2_kvm_for_each_vcpu(r->k, r->l, vm, vcpu_one, r);
+		r->cur_vm = NULL;
 		if (r->json && !err)
 			s2_json_end(&r->j);
 	}

@@ -767,6 +767,10 @@ static void setup_faults(struct mock *m)
 	root->slots[1] = mock_lin(VCPU(1));
 	kvm_at(m, KVM_A)->vcpu_array.xa_head = mock_lin(XA_ROOT) | 2;
 	kvm_at(m, KVM_A)->online_vcpus = 2;
+	/* vCPU 1 last ran a nested guest: hw_mmu = &nested_mmus[1] (an array of structs at 0x40015000) */
+	kvm_at(m, KVM_A)->arch.nested_mmus = mock_lin(0x40015000);
+	kvm_at(m, KVM_A)->arch.nested_mmus_size = 2;
+	((struct m_vcpu *)mock_pa(m, VCPU(1)))->arch.hw_mmu = mock_lin(0x40015000 + sizeof(struct m_s2_mmu));
 }
 
 static const char prefault_want[] =
@@ -842,6 +846,8 @@ static void test_prefault_report(void)
 		status = run(&m, 4, argv, &buf, &err);
 		CHECK(!err && status == 0 && strstr(buf, "\"schema\": \"s2dump/1\"") && strstr(buf, "\"mode\": \"prefault\"") &&
 		      strstr(buf, "\"outside_mapped\": \"0x1000\"") && strstr(buf, "\"fault_ipa\": \"0x80001abc\"") &&
+		      strstr(buf, "\"hw_mmu_is\": \"canonical\"") &&
+		      strstr(buf, "\"hw_mmu_is\": \"nested\", \"hw_mmu_nested_index\": 1") &&
 		      strstr(buf, "{\"level\": 3, \"kind\": \"page\", \"perm\": \"rw-\", \"af\": 1, \"count\": 4, "
 			      "\"leaf_size\": \"0x1000\", \"bytes\": \"0x4000\"}"),
 		      "report: s2dump -p -j carries the same facts (%s)", err ? err->message : "ok");
