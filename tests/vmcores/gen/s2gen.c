@@ -1136,7 +1136,8 @@ static void write_objects(struct vm *v, FILE *f)
 		fprintf(f, "memslot id=%d va=0x%016" PRIx64 " dirty_bitmap=0x%016" PRIx64 "\n", v->slots[i].id,
 			v->slots[i].va, v->slots[i].bitmap_va);
 	for (int i = 0; i < v->nvcpu; i++)
-		fprintf(f, "vcpu idx=%d va=0x%016" PRIx64 "\n", v->vcpu[i].idx, v->vcpu[i].va);
+		fprintf(f, "vcpu idx=%d va=0x%016" PRIx64 " fault_va=0x%016" PRIx64 "\n", v->vcpu[i].idx,
+			v->vcpu[i].va, v->vcpu[i].va + offsetof(struct kvm_vcpu, arch.fault));
 	if (v->xa_node_va)
 		fprintf(f, "xa_node va=0x%016" PRIx64 "\n", v->xa_node_va);
 }
