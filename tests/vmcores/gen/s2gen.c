@@ -807,7 +807,7 @@ static struct gres guest_translate(struct vm *nm, uint64_t l2)
 		return r;
 	}
 	if (!nm->gs2 || nm->g_refused) {
-		r.level = nm->gs2 ? 0 : 0;
+		r.level = 0; /* refused VTCR: FAULT at level 0; no guest S2 in memory: nothing to walk */
 		return r;
 	}
 	struct vm *p = &vms[nm->parent];
