@@ -174,7 +174,7 @@ struct vcpu {
 	int idx, id;
 	uint64_t esr, far, hpfar, va;
 };
-struct gmap { uint64_t l2, size, l1, attrs; unsigned level; };
+struct gmap { uint64_t l2, size, l1, attrs; unsigned level; bool cont; };
 struct gpin { uint64_t l2, l1; int level; };
 struct vm {
 	int pid, vcpus;
@@ -198,6 +198,7 @@ struct vm {
 	int nslots;
 	struct vcpu vcpu[8];
 	int nvcpu;
+	uint64_t xa_node_va; /* vcpu_array's node (more than one vCPU) */
 	bool pkvm, pkvm_protected;
 	/* for a shadow MMU: tlb_vttbr/tlb_vtcr/enabled/valid */
 	uint64_t tlb_vttbr, tlb_vtcr;
@@ -483,9 +484,12 @@ static void parse(const char *path)
 			}
 			if (nm->g_ia < 25 || nm->g_ia > 48)
 				die("%s:%d: gs2 IA_BITS must be 25..48", path, ln);
-		} else if (!strcmp(tok[0], "gmap") && n == 6 && nm && nm->gs2 && nm->ngm < 64) {
-			/* gmap L2IPA SIZE LEVEL PERMS L1IPA: guest leaves (guest granule) */
+		} else if ((!strcmp(tok[0], "gmap") || !strcmp(tok[0], "gcmap")) && n == 6 && nm && nm->gs2 &&
+			   nm->ngm < 64) {
+			/* gmap L2IPA SIZE LEVEL PERMS L1IPA: guest leaves (guest granule); gcmap: with the
+			 * contiguous bit on whole aligned runs (nested.c honours it) */
 			struct gmap *g = &nm->gm[nm->ngm++];
+			g->cont = tok[0][1] == 'c';
 			g->l2 = num(tok[1]);
 			g->size = num(tok[2]);
 			g->level = (unsigned)num(tok[3]);
@@ -515,9 +519,25 @@ static void parse(const char *path)
 		if (v->nvcpu && v->nvcpu != v->vcpus)
 			die("vm %d: %d vcpu lines for %d vCPUs", v->pid, v->nvcpu, v->vcpus);
 		/* vcpu_array is an xarray: one entry at index 0 lives in xa_head itself; more need
-		 * struct xa_node, whose real layout is not recorded in the layout headers yet. */
+		 * struct xa_node (recorded for 6.12 and 7.2 only) */
+#ifndef S2L_DEFINES_struct_xa_node
 		if (v->nvcpu > 1 || (v->nvcpu == 1 && v->vcpu[0].idx != 0))
-			die("vm %d: only one vCPU (index 0) per VM is supported (no recorded xa_node layout)", v->pid);
+			die("vm %d: this layout has no recorded xa_node: one vCPU (index 0) only", v->pid);
+#endif
+		for (int j = 0; j < v->nvcpu; j++) {
+			if (v->vcpu[j].idx < 0 || v->vcpu[j].idx >= 64)
+				die("vm %d: vcpu index must be 0..63 (one xa_node)", v->pid);
+			for (int k = 0; k < j; k++)
+				if (v->vcpu[k].idx == v->vcpu[j].idx)
+					die("vm %d: vcpu %d twice", v->pid, v->vcpu[j].idx);
+		}
+		/* vcpus file and objects in vcpu_array index order */
+		for (int j = 1; j < v->nvcpu; j++)
+			for (int k = j; k > 0 && v->vcpu[k - 1].idx > v->vcpu[k].idx; k--) {
+				struct vcpu t = v->vcpu[k];
+				v->vcpu[k] = v->vcpu[k - 1];
+				v->vcpu[k - 1] = t;
+			}
 	}
 }
 
@@ -559,6 +579,9 @@ static void s2_install(struct vm *v, uint64_t ipa, unsigned level, uint64_t desc
 			uint64_t t = alloc_pages(1);
 			wr64(slot, t | 3);
 			e = t | 3;
+		} else if ((e & 3) != 3) {
+			die("vm %d: a level-%u leaf at IPA 0x%" PRIx64 " lies inside a level-%d block", v->pid, level,
+			    ipa, l);
 		}
 		table = e & 0x0000ffffffffffffULL & ~(page_size - 1);
 	}
@@ -730,15 +753,21 @@ static void build_gs2(struct vm *nm)
 			die("vm %d: gmap 0x%" PRIx64 " not aligned to its level %u", nm->pid, g->l2, g->level);
 		if ((g->l1 + g->size - 1) >> nm->g_ps)
 			die("vm %d: gmap output above the guest's PS", nm->pid);
+		uint64_t run = gs * cont_entries(gsh, g->level);
+		if (g->cont && (g->l2 % run || g->size % run || g->l1 % run))
+			die("vm %d: gcmap 0x%" PRIx64 " not aligned to a contiguous run (0x%" PRIx64 ")", nm->pid,
+			    g->l2, run);
 		for (uint64_t o = 0; o < g->size; o += gs) {
 			uint64_t l2 = g->l2 + o;
 			struct gtab *t = root;
 			for (int l = nm->g_start;; l++) {
 				uint64_t *e = &t->ent[g_index(nm, l2, l)];
 				if (l == (int)g->level) {
-					*e = (g->l1 + o) | g->attrs | (l == 3 ? 3 : 1);
+					*e = (g->l1 + o) | g->attrs | (g->cont ? 1ULL << 52 : 0) | (l == 3 ? 3 : 1);
 					break;
 				}
+				if ((*e & 3) == 1)
+					die("vm %d: gmap 0x%" PRIx64 " lies inside a guest level-%d block", nm->pid, l2, l);
 				if (!(*e & 1)) {
 					unsigned csh = gran_shift(gsh, l);
 					struct gtab *c = gtab_new(nm, l + 1, l2 & ~((1ULL << csh) - 1), gps);
@@ -778,7 +807,7 @@ static struct gres guest_translate(struct vm *nm, uint64_t l2)
 		return r;
 	}
 	if (!nm->gs2 || nm->g_refused) {
-		r.level = nm->gs2 ? 0 : 0;
+		r.level = 0; /* refused VTCR: FAULT at level 0; no guest S2 in memory: nothing to walk */
 		return r;
 	}
 	struct vm *p = &vms[nm->parent];
@@ -1107,7 +1136,10 @@ static void write_objects(struct vm *v, FILE *f)
 		fprintf(f, "memslot id=%d va=0x%016" PRIx64 " dirty_bitmap=0x%016" PRIx64 "\n", v->slots[i].id,
 			v->slots[i].va, v->slots[i].bitmap_va);
 	for (int i = 0; i < v->nvcpu; i++)
-		fprintf(f, "vcpu idx=%d va=0x%016" PRIx64 "\n", v->vcpu[i].idx, v->vcpu[i].va);
+		fprintf(f, "vcpu idx=%d va=0x%016" PRIx64 " fault_va=0x%016" PRIx64 "\n", v->vcpu[i].idx,
+			v->vcpu[i].va, v->vcpu[i].va + offsetof(struct kvm_vcpu, arch.fault));
+	if (v->xa_node_va)
+		fprintf(f, "xa_node va=0x%016" PRIx64 "\n", v->xa_node_va);
 }
 
 #if LAYOUT_VER >= 700
@@ -1278,10 +1310,24 @@ static int cmp_slot(const void *a, const void *b)
 	return x->gpa < y->gpa ? -1 : x->gpa > y->gpa;
 }
 
-/* kvm->__memslots[0][0..1] and kvm->memslots[0]: every slot is in both sets' gfn_tree (through
- * gfn_node[node_idx]), as after the kernel's install-into-inactive-then-swap; each creation swaps
- * the active set once, so memslots[0] = &__memslots[0][nslots % 2]. hva_tree and id_hash stay
- * empty. */
+/* hva_tree: an interval tree (interval_tree_node: start, last, __subtree_last) in uaddr order */
+static uint64_t hva_subtree(const uint64_t *pa, const struct mslot *const *sl, int lo, int hi)
+{
+	if (lo > hi) return 0;
+	int mid = (lo + hi) / 2;
+	uint64_t last = sl[mid]->uaddr + sl[mid]->size - 1, l = hva_subtree(pa, sl, lo, mid - 1),
+		 r = hva_subtree(pa, sl, mid + 1, hi);
+	if (l > last) last = l;
+	if (r > last) last = r;
+	wr64(pa[mid] + offsetof(struct interval_tree_node, __subtree_last), last);
+	return last;
+}
+
+/* kvm->__memslots[0][0..1] and kvm->memslots[0]: every slot is in both sets (through
+ * gfn_node/hva_node/id_node[node_idx]), as after the kernel's install-into-inactive-then-swap;
+ * each creation swaps the active set once, so memslots[0] = &__memslots[0][nslots % 2].
+ * gfn_tree: rb-tree by base_gfn; hva_tree: interval tree by userspace_addr; id_hash[128]:
+ * hash_32(id, 7) buckets, slots inserted at the head in ascending GPA order. */
 static void build_memslots(struct vm *v, struct kvm *k)
 {
 	qsort(v->slots, (size_t)v->nslots, sizeof(v->slots[0]), cmp_slot);
@@ -1317,11 +1363,46 @@ static void build_memslots(struct vm *v, struct kvm *k)
 			npas[j][i] = pas[i] + offsetof(struct kvm_memory_slot, gfn_node) + (uint64_t)j * sizeof(struct rb_node);
 		}
 	}
+	/* hva order */
+	const struct mslot *hs[16];
+	int hidx[16];
+	for (int i = 0; i < v->nslots; i++) { hs[i] = &v->slots[i]; hidx[i] = i; }
+	for (int i = 1; i < v->nslots; i++)
+		for (int j = i; j > 0 && hs[j - 1]->uaddr > hs[j]->uaddr; j--) {
+			const struct mslot *t = hs[j]; hs[j] = hs[j - 1]; hs[j - 1] = t;
+			int ti = hidx[j]; hidx[j] = hidx[j - 1]; hidx[j - 1] = ti;
+		}
 	for (int j = 0; j < 2; j++) {
 		struct kvm_memslots *ss = &k->__memslots[0][j];
+		uint64_t set_va = v->kvm_va + offsetof(struct kvm, __memslots) + (uint64_t)j * sizeof(struct kvm_memslots);
 		ss->node_idx = j;
 		ss->generation = (u64)v->nslots * 2;
 		SET64(ss->gfn_tree.rb_node, rb_tree(nodes[j], npas[j], v->nslots));
+		uint64_t hv[16], hp[16];
+		for (int i = 0; i < v->nslots; i++) {
+			uint64_t off = offsetof(struct kvm_memory_slot, hva_node) + (uint64_t)j * sizeof(struct interval_tree_node);
+			hv[i] = hs[i]->va + off;
+			hp[i] = pas[hidx[i]] + off;
+			wr64(hp[i] + offsetof(struct interval_tree_node, start), hs[i]->uaddr);
+			wr64(hp[i] + offsetof(struct interval_tree_node, last), hs[i]->uaddr + hs[i]->size - 1);
+		}
+		SET64(ss->hva_tree.rb_root.rb_node, rb_tree(hv, hp, v->nslots));
+		SET64(ss->hva_tree.rb_leftmost, v->nslots ? hv[0] : 0);
+		hva_subtree(hp, hs, 0, v->nslots - 1);
+		for (int i = 0; i < v->nslots; i++) {
+			unsigned b = ((uint32_t)v->slots[i].id * 0x61C88647u) >> (32 - 7); /* hash_32(id, 7) */
+			uint64_t off = offsetof(struct kvm_memory_slot, id_node) + (uint64_t)j * sizeof(struct hlist_node);
+			uint64_t node_va = v->slots[i].va + off, node_pa = pas[i] + off;
+			uint64_t head_va = set_va + offsetof(struct kvm_memslots, id_hash) + 8 * (uint64_t)b;
+			uint64_t first;
+			memcpy(&first, &ss->id_hash[b], 8);
+			wr64(node_pa + offsetof(struct hlist_node, next), first);
+			wr64(node_pa + offsetof(struct hlist_node, pprev), head_va);
+			if (first) /* the old first node's pprev = &new->next */
+				wr64(first - PAGE_OFFSET_48 + RAM_BASE + offsetof(struct hlist_node, pprev),
+				     node_va + offsetof(struct hlist_node, next)); /* slots are linear */
+			memcpy(&ss->id_hash[b], &node_va, 8);
+		}
 	}
 	int active = v->nslots % 2;
 	SET64(k->memslots[0], v->kvm_va + offsetof(struct kvm, __memslots) +
@@ -1334,9 +1415,23 @@ static void build_memslots(struct vm *v, struct kvm *k)
 #endif
 }
 
-/* One struct kvm_vcpu per `vcpu` line (kmem_cache_zalloc: linear); index 0 sits in xa_head. */
+/* One struct kvm_vcpu per `vcpu` line (kmem_cache_zalloc: linear). vcpu_array (xa_init: flags
+ * 0): a lone entry at index 0 sits in xa_head itself; otherwise xa_head = xa_mk_node(node) (node
+ * | 2), one struct xa_node with shift 0 (indices 0..63), slots[idx] = the vCPU. */
 static void build_vcpus(struct vm *v, struct kvm *k)
 {
+#ifdef S2L_DEFINES_struct_xa_node
+	struct xa_node node;
+	memset(&node, 0, sizeof(node));
+	uint64_t node_pa = 0;
+	if (v->nvcpu > 1 || (v->nvcpu == 1 && v->vcpu[0].idx != 0)) {
+		node_pa = alloc_linear(sizeof(node));
+		SET64(node.array, v->kvm_va + offsetof(struct kvm, vcpu_array));
+		node.count = (unsigned char)v->nvcpu;
+		SET64(k->vcpu_array.xa_head, lin_va(node_pa) | 2);
+		v->xa_node_va = lin_va(node_pa);
+	}
+#endif
 	for (int i = 0; i < v->nvcpu; i++) {
 		struct vcpu *c = &v->vcpu[i];
 		struct kvm_vcpu *vc = calloc(1, sizeof(*vc));
@@ -1351,9 +1446,19 @@ static void build_vcpus(struct vm *v, struct kvm *k)
 		SET64(vc->arch.hw_mmu, v->mmu_va);
 		memcpy(pa_ptr(pa, sizeof(*vc)), vc, sizeof(*vc));
 		free(vc);
+#ifdef S2L_DEFINES_struct_xa_node
+		if (node_pa) {
+			SET64(node.slots[c->idx], c->va);
+			continue;
+		}
+#endif
 		if (c->idx == 0)
 			SET64(k->vcpu_array.xa_head, c->va);
 	}
+#ifdef S2L_DEFINES_struct_xa_node
+	if (node_pa)
+		memcpy(pa_ptr(node_pa, sizeof(node)), &node, sizeof(node));
+#endif
 }
 
 #if LAYOUT_VER >= 700
@@ -1665,7 +1770,20 @@ static void write_core(const char *path, struct seg *segs, int nsegs)
 		die("%s: write failed", path);
 }
 
-/* Re-reads the written file: every canonical leaf descriptor must be at its table PA. */
+/* 8 bytes at a PA through the file's linear-map PT_LOADs */
+static bool file_rd64(FILE *f, const Elf64_Phdr *ph, int phnum, uint64_t pa, uint64_t *out)
+{
+	for (int p = 1; p < phnum; p++) {
+		if (ph[p].p_type != PT_LOAD || ph[p].p_vaddr != lin_va(ph[p].p_paddr) || ph[p].p_paddr > pa ||
+		    pa + 8 > ph[p].p_paddr + ph[p].p_filesz)
+			continue;
+		return !fseek(f, (long)(ph[p].p_offset + pa - ph[p].p_paddr), SEEK_SET) && fread(out, 8, 1, f) == 1;
+	}
+	return false;
+}
+
+/* Re-reads the written file: every map line's first leaf descriptor must be at its table PA, and
+ * the new objects' key fields and the guest hypervisor's table entries where they belong. */
 static void self_check(const char *path, struct seg *segs, int nsegs)
 {
 	FILE *f = fopen(path, "r");
@@ -1703,8 +1821,57 @@ static void self_check(const char *path, struct seg *segs, int nsegs)
 			}
 		}
 	}
+	/* the new objects, read back from the file at their linear-map PAs */
+	int objs = 0;
+#define FILE_CHECK(pa_, want_, what_, ...) do { \
+		uint64_t got_; \
+		if (!file_rd64(f, ph, eh.e_phnum, (pa_), &got_) || got_ != (uint64_t)(want_)) \
+			die("self-check: " what_ " at PA 0x%" PRIx64 " is not 0x%" PRIx64, __VA_ARGS__, \
+			    (uint64_t)(pa_), (uint64_t)(want_)); \
+		objs++; } while (0)
+	for (int i = 0; i < nvms; i++) {
+		struct vm *v = &vms[i];
+		for (int j = 0; j < v->nslots; j++) {
+			uint64_t pa = v->slots[j].va - PAGE_OFFSET_48 + RAM_BASE;
+			FILE_CHECK(pa + offsetof(struct kvm_memory_slot, base_gfn), v->slots[j].gpa >> page_shift,
+				   "vm %d memslot %d base_gfn", v->pid, v->slots[j].id);
+			FILE_CHECK(pa + offsetof(struct kvm_memory_slot, npages), v->slots[j].size >> page_shift,
+				   "vm %d memslot %d npages", v->pid, v->slots[j].id);
+		}
+		for (int j = 0; j < v->nvcpu; j++) {
+			uint64_t pa = v->vcpu[j].va - PAGE_OFFSET_48 + RAM_BASE;
+			FILE_CHECK(pa + offsetof(struct kvm_vcpu, arch.fault.esr_el2), v->vcpu[j].esr,
+				   "vm %d vcpu %d esr_el2", v->pid, v->vcpu[j].idx);
+			FILE_CHECK(pa + offsetof(struct kvm_vcpu, kvm), v->kvm_va, "vm %d vcpu %d kvm", v->pid,
+				   v->vcpu[j].idx);
+#ifdef S2L_DEFINES_struct_xa_node
+			if (v->xa_node_va)
+				FILE_CHECK(v->xa_node_va - PAGE_OFFSET_48 + RAM_BASE + offsetof(struct xa_node, slots) +
+					   8 * (uint64_t)v->vcpu[j].idx, v->vcpu[j].va, "vm %d xa_node slot %d", v->pid,
+					   v->vcpu[j].idx);
+#endif
+		}
+	}
+	/* every guest-table entry that the walk can read, at the PA its L1 IPA translates to */
+	for (int i = 0; i < ngtabs; i++) {
+		struct gtab *t = &gtabs[i];
+		struct vm *p = &vms[t->nm->parent];
+		if (gtab_readable(p, t->l1, t->bytes) != G_OK)
+			continue;
+		for (uint64_t o = 0; o < t->bytes; o += 8) {
+			uint64_t d;
+			int lvl;
+			if (!t->ent[o / 8])
+				continue;
+			s2_lookup(p, t->l1 + o, &d, &lvl);
+			FILE_CHECK(leaf_oa(d, lvl, t->l1 + o, (unsigned)page_shift), t->ent[o / 8],
+				   "vm %d guest table L1 0x%" PRIx64 " entry %" PRIu64, t->nm->pid, t->l1, o / 8);
+		}
+	}
+#undef FILE_CHECK
 	fclose(f);
-	fprintf(stderr, "s2gen: %s: self-check verified %d descriptors\n", path, checked);
+	fprintf(stderr, "s2gen: %s: self-check verified %d descriptors, %d object fields and guest-table entries\n",
+		path, checked, objs);
 }
 
 int main(int argc, char **argv)
