@@ -2,7 +2,8 @@
 #
 #   make            libs2dump (static + shared), CLI, crash extension, drgn module
 #   make check      install what is missing, then every test (ASan+UBSan build, valgrind)
-#   make demo       install what is missing, then run the CLI on the bundled sample vmcore
+#   make demo       install what is missing, then every front end on the bundled (generated) sample vmcore
+#   make demo-real  the same on a dump of Debian's real arm64 kernel with live KVM guests (QEMU, ~10 min once)
 #   make bench      benchmarks, reported as ratios measured in one run
 #   make install    PREFIX=/usr/local DESTDIR=
 #
@@ -46,7 +47,7 @@ INSTALL_TARGETS :=
 LIB_A := $(BUILD)/libs2dump.a
 LIB_SO := $(BUILD)/libs2dump.so
 
-.PHONY: all check check-build demo bench install deps clean vmcores
+.PHONY: all check check-build demo demo-real bench install deps clean vmcores
 .SECONDEXPANSION:
 all: lib
 
@@ -95,7 +96,12 @@ deps:
 
 demo: deps
 	$(MAKE) all
+	$(MAKE) vmcores
 	scripts/demo.sh
+
+demo-real: deps
+	$(MAKE) all
+	scripts/demo-real.sh
 
 bench: deps
 	$(MAKE) SANITIZE=0 all
