@@ -12,6 +12,8 @@
 #   LIB_SRCS        core sources, linked into libs2dump
 #   TEST_SRCS       C test programs (one .c each, linked with libs2dump), run by `make check`
 #   VALGRIND_TESTS  names (basename without .c) of TEST_SRCS also run under valgrind
+#   PREPARE_SCRIPTS scripts run by `make check` before every test (make inputs other tests read;
+#                   print PASS/FAIL lines like tests)
 #   CHECK_SCRIPTS   shell test scripts run by `make check` (print PASS/FAIL lines)
 #   ALL_TARGETS     extra things `make` builds
 #   BENCH_TARGETS   things `make bench` runs (phony targets)
@@ -39,6 +41,7 @@ S2_LDFLAGS := $(SAN_FLAGS)
 LIB_SRCS := src/core/error.c
 TEST_SRCS :=
 VALGRIND_TESTS :=
+PREPARE_SCRIPTS :=
 CHECK_SCRIPTS :=
 ALL_TARGETS :=
 BENCH_TARGETS :=
@@ -118,6 +121,7 @@ install: all $(INSTALL_TARGETS)
 print-test-list:
 	@echo "TEST_BINS='$(patsubst $(BUILD)/%,%,$(TEST_BINS))'"
 	@echo "VALGRIND_TESTS='$(VALGRIND_TESTS)'"
+	@echo "PREPARE_SCRIPTS='$(PREPARE_SCRIPTS)'"
 	@echo "CHECK_SCRIPTS='$(CHECK_SCRIPTS)'"
 
 clean:

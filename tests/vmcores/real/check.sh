@@ -7,8 +7,8 @@
 #  2. a negative control: the same check with one truth PA altered must FAIL;
 #  3. if $S2_BUILD/s2dump exists: s2dump's canonical stage-2 text per VM against
 #     the walker's leaves (compare.py), leaf by leaf.
-# Prints PASS/FAIL lines; exit status 1 if any FAIL. Not part of `make check`
-# yet (it needs the cache that prepare.sh/run.sh fill: several GB, minutes).
+# Prints PASS/FAIL lines; exit status 1 if any FAIL. In `make check` after
+# make-dumps.sh (it needs the cache that prepare.sh/run.sh fill: several GB, minutes).
 #
 #   check.sh [RUN_DIR...]
 # Env: S2_REAL_CACHE (default /var/cache/s2dump-real), S2_TOP, S2_BUILD (build),
