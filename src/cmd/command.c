@@ -4,6 +4,8 @@
  *   s2dump [-v] [-x] [-j] [-t IPA] [kvm-address|pid]
  *   nesteds2 list [kvm-address|pid]
  *   nesteds2 dump [-v] [-x] <mmu-address|name>
+ *   nesteds2 guest [-v] <mmu-address|name>
+ *   nesteds2 check [kvm-address|pid|mmu-address|name]
  * Options are parsed here without getopt (no global state: crash calls us
  * repeatedly); output is streamed to the FILE* the front end gives.
  */
@@ -13,6 +15,8 @@
 #include <string.h>
 
 #include "kvm/kvm.h"
+#include "nested/cmd.h"
+#include "report/report.h"
 #include "s2dump/command.h"
 #include "s2dump/ptdump.h"
 
@@ -307,6 +311,17 @@ struct all_vms {
 static struct s2_error *s2dump_vm(struct s2_session *s, const struct s2_kvm_vm *vm, const struct options *o,
 				  FILE *out, int *status)
 {
+	if (vm->pkvm) {
+		/* pKVM: the host-side pgd is garbage (the union holds pkvm_mappings); never walk it */
+		if (o->translate)
+			return s2_report_pkvm_translate(s->kernel, s->layout, vm, o->ipa, out);
+		if (o->exact)
+			return s2_error_create(S2_ERROR_UNSUPPORTED, "kvm 0x%" PRIx64 ": pKVM (%s): the stage 2 is in "
+					       "EL2-private memory, not in the host's kvm_pgtable", vm->addr, vm->pkvm_why);
+		fprintf(out, "kvm 0x%016" PRIx64 "  pid %d  vcpus %u  memslots %u\n", vm->addr, vm->pid,
+			vm->online_vcpus, vm->nr_memslots);
+		return s2_report_pkvm_text(s->kernel, s->layout, vm, out);
+	}
 	if (o->translate)
 		return translate_one(s, &vm->mmu, o->ipa, out);
 	if (!o->exact)
@@ -336,6 +351,67 @@ static struct s2_error *each_vm(void *arg, const struct s2_kvm_vm *vm)
 	return err;
 }
 
+/*
+ * s2dump -t IPA <nested mmu>: the guest stage (src/nested), the canonical
+ * line for the L1 IPA, then what the shadow table holds for the L2 IPA.
+ * *found false: arg is no nested MMU (the caller tries a VM).
+ */
+static struct s2_error *nested_translate(struct s2_session *s, const char *arg, uint64_t ipa, FILE *out,
+					 bool *found)
+{
+	struct s2_nested_target *t;
+	struct s2_error *err;
+	uint64_t v = 0, l1 = 0;
+	bool mapped = false;
+
+	*found = false;
+	if (!s2_nested_arg_is_name(arg) && (parse_u64(arg, &v, "address") || v < (1ULL << 32)))
+		return NULL; /* a pid or not a number: not a nested MMU */
+	t = malloc(sizeof(*t));
+	if (!t)
+		return &s2_error_nomem;
+	err = s2_nested_find(s->kernel, s->layout, arg, t);
+	if (err && err->code == S2_ERROR_LOOKUP && !s2_nested_arg_is_name(arg)) {
+		s2_error_destroy(err);
+		free(t);
+		return NULL;
+	}
+	if (!err) {
+		*found = true;
+		err = s2_nested_cmd_translate(s->kernel, t, ipa, out, &mapped, &l1);
+	}
+	if (!err && mapped)
+		err = translate_one(s, &t->vm.mmu, l1, out);
+	if (!err) {
+		fputs("shadow: ", out);
+		if (t->mmu.pgt && t->mmu.pgd)
+			err = translate_one(s, &t->mmu, ipa, out);
+		else
+			fputs("no shadow table\n", out);
+	}
+	free(t);
+	return err;
+}
+
+/* -p and -j: src/report/ */
+static struct s2_error *s2dump_report(struct s2_session *s, const struct options *o, FILE *out, int *status)
+{
+	struct s2_report_opts r = { .json = o->json, .prefault = o->prefault, .verbose = o->verbose,
+				    .translate = o->translate, .ipa = o->ipa };
+	struct s2_error *err;
+
+	if (o->exact || (o->prefault && o->translate) || o->npositional > 1) {
+		*status = S2_STATUS_USAGE;
+		return s2_error_create(S2_ERROR_INVALID_ARGUMENT, "s2dump: %s", o->npositional > 1 ? "one VM at most" :
+				       o->exact ? "-x is the debugfs text: not with -j or -p" : "-p and -t exclude each other");
+	}
+	err = layout(s);
+	if (err)
+		return err;
+	r.vm = o->npositional ? o->positional[0] : NULL;
+	return s2_report_run(s->kernel, s->layout, &r, out, status);
+}
+
 static struct s2_error *cmd_s2dump(struct s2_session *s, int argc, char *const argv[], FILE *out, int *status)
 {
 	struct options o;
@@ -349,10 +425,8 @@ static struct s2_error *cmd_s2dump(struct s2_session *s, int argc, char *const a
 		print_help(out, "s2dump");
 		return NULL;
 	}
-	if (o.json || o.prefault) {
-		*status = S2_STATUS_USAGE;
-		return s2_error_create(S2_ERROR_UNSUPPORTED, "s2dump: -%c is not implemented yet", o.json ? 'j' : 'p');
-	}
+	if (o.json || o.prefault)
+		return s2dump_report(s, &o, out, status);
 	if (o.npositional > 1) {
 		*status = S2_STATUS_USAGE;
 		return s2_error_create(S2_ERROR_INVALID_ARGUMENT, "s2dump: one VM at most");
@@ -367,6 +441,14 @@ static struct s2_error *cmd_s2dump(struct s2_session *s, int argc, char *const a
 	if (o.npositional) {
 		struct s2_kvm_vm vm;
 
+		if (o.translate) {
+			/* A nested MMU: L2 IPA -> L1 IPA -> PA (src/nested/cmd.c). */
+			bool found = false;
+
+			err = nested_translate(s, o.positional[0], o.ipa, out, &found);
+			if (err || found)
+				return err;
+		}
 		err = find_vm(s, o.positional[0], &vm);
 		if (!err)
 			err = s2dump_vm(s, &vm, &o, out, status);
@@ -467,7 +549,9 @@ static struct s2_error *cmd_nesteds2(struct s2_session *s, int argc, char *const
 		print_help(out, "nesteds2");
 		return NULL;
 	}
-	err = parse_options("nesteds2", argc - 1, argv + 1, !strcmp(sub, "dump") ? "vxh" : "h", &o);
+	err = parse_options("nesteds2", argc - 1, argv + 1,
+			    !strcmp(sub, "dump") ? "vxh" : !strcmp(sub, "guest") ? "vh" : !strcmp(sub, "list") ? "jh" : "h",
+			    &o);
 	if (err) {
 		*status = S2_STATUS_USAGE;
 		return err;
@@ -477,8 +561,19 @@ static struct s2_error *cmd_nesteds2(struct s2_session *s, int argc, char *const
 		return NULL;
 	}
 	if (!strcmp(sub, "guest") || !strcmp(sub, "check")) {
-		*status = S2_STATUS_USAGE;
-		return s2_error_create(S2_ERROR_UNSUPPORTED, "nesteds2 %s is not implemented yet", sub);
+		/* src/nested/cmd.c */
+		if ((!strcmp(sub, "guest") && o.npositional != 1) || o.npositional > 1) {
+			*status = S2_STATUS_USAGE;
+			return s2_error_create(S2_ERROR_INVALID_ARGUMENT, !strcmp(sub, "guest") ?
+					       "nesteds2 guest: one MMU address or name" :
+					       "nesteds2 check: one VM or MMU at most");
+		}
+		err = layout(s);
+		if (err)
+			return err;
+		if (!strcmp(sub, "guest"))
+			return s2_nested_cmd_guest(s->kernel, s->layout, o.positional[0], o.verbose, out, status);
+		return s2_nested_cmd_check(s->kernel, s->layout, o.npositional ? o.positional[0] : NULL, out, status);
 	}
 	if (strcmp(sub, "list") && strcmp(sub, "dump")) {
 		*status = S2_STATUS_USAGE;
@@ -492,6 +587,8 @@ static struct s2_error *cmd_nesteds2(struct s2_session *s, int argc, char *const
 			*status = S2_STATUS_USAGE;
 			return s2_error_create(S2_ERROR_INVALID_ARGUMENT, "nesteds2 list: one VM at most");
 		}
+		if (o.json)
+			return s2_report_nested_list_json(s->kernel, s->layout, o.npositional ? o.positional[0] : NULL, out);
 		if (o.npositional) {
 			struct s2_kvm_vm vm;
 
