@@ -7,7 +7,7 @@ DRGN_PY_INCLUDE := $(shell $(DRGN_PYTHON) -c 'import sysconfig; print(sysconfig.
 DRGN_PY_SUFFIX := $(shell $(DRGN_PYTHON) -c 'import sysconfig; print(sysconfig.get_config_var("EXT_SUFFIX"))' 2>/dev/null)
 DRGN_PKG_DIR := $(BUILD)/python/s2dump_drgn
 DRGN_CORE_SO := $(DRGN_PKG_DIR)/_core$(DRGN_PY_SUFFIX)
-DRGN_PY_FILES := $(DRGN_PKG_DIR)/__init__.py
+DRGN_PY_FILES := $(DRGN_PKG_DIR)/__init__.py $(DRGN_PKG_DIR)/helpers.py
 
 ifeq ($(SANITIZE),0)
 ALL_TARGETS += $(DRGN_CORE_SO) $(DRGN_PY_FILES)
