@@ -822,6 +822,7 @@ typedef struct {
 	uint64_t next, end;       /* the walk resumes at next */
 	bool done;
 	bool with_invalid;
+	unsigned int batch_size;  /* <= WALK_BATCH (smaller only to test the resumption) */
 	struct s2_error *pending; /* raised once the batch before it is consumed */
 	unsigned int count, pos;
 	struct s2_walk_entry batch[WALK_BATCH];
@@ -861,7 +862,7 @@ static struct s2_error *walk_fill_visit(void *arg, const struct s2_walk_entry *e
 		return NULL;
 	it->batch[it->count] = *e;
 	it->batch[it->count].read_error = NULL;
-	if (++it->count == WALK_BATCH) {
+	if (++it->count == it->batch_size) {
 		it->next = e->ia + e->size;
 		f->stopped = true;
 		return &s2_error_stop;
@@ -929,16 +930,22 @@ static PyTypeObject WalkIterType = {
 
 static PyObject *Session_walk(SessionObject *self, PyObject *args, PyObject *kwds)
 {
-	static char *kwlist[] = { "mmu", "start", "end", "invalid", NULL };
+	static char *kwlist[] = { "mmu", "start", "end", "invalid", "batch", NULL };
 	unsigned long long addr, start = 0;
 	PyObject *end_obj = Py_None;
 	int invalid = 0;
+	unsigned int batch = WALK_BATCH;
 	WalkIterObject *it;
 	struct s2_kvm_mmu mmu;
 	uint64_t root, limit, end;
 
-	if (!PyArg_ParseTupleAndKeywords(args, kwds, "K|KOp:walk", kwlist, &addr, &start, &end_obj, &invalid))
+	if (!PyArg_ParseTupleAndKeywords(args, kwds, "K|KOpI:walk", kwlist, &addr, &start, &end_obj, &invalid,
+					 &batch))
 		return NULL;
+	if (batch < 1 || batch > WALK_BATCH) {
+		PyErr_Format(PyExc_ValueError, "walk: batch must be 1..%d", WALK_BATCH);
+		return NULL;
+	}
 	if (!find_mmu_root(self, addr, &mmu, &root))
 		return NULL;
 	limit = 1ULL << mmu.geo.ia_bits;
@@ -966,6 +973,7 @@ static PyObject *Session_walk(SessionObject *self, PyObject *args, PyObject *kwd
 	it->end = end;
 	it->done = false;
 	it->with_invalid = invalid;
+	it->batch_size = batch;
 	it->pending = NULL;
 	it->count = it->pos = 0;
 	return (PyObject *)it;
@@ -1145,7 +1153,7 @@ static PyMethodDef Session_methods[] = {
 	  "mmus(kvm) -> (list of kvm_s2_mmu addresses, exception or None)\n\n"
 	  "&kvm->arch.mmu first, then every kvm->arch.nested_mmus entry (either layout)." },
 	{ "walk", (PyCFunction)(void (*)(void))Session_walk, METH_VARARGS | METH_KEYWORDS,
-	  "walk(mmu, start=0, end=None, invalid=False) -> iterator of Leaf\n\n"
+	  "walk(mmu, start=0, end=None, invalid=False, batch=1024) -> iterator of Leaf\n\n"
 	  "The leaves of the kvm_s2_mmu at address mmu that overlap [start, end),\n"
 	  "ascending; raises drgn.FaultError at a table not in the dump." },
 	{ "translate", (PyCFunction)Session_translate, METH_VARARGS,

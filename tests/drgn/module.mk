@@ -1,1 +1,2 @@
 CHECK_SCRIPTS += tests/drgn/check-drgn.sh
+CHECK_SCRIPTS += tests/drgn/check-synthetic.sh
