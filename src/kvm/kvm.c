@@ -11,6 +11,8 @@
  *   - the MMU's back pointer: kvm_s2_mmu.arch (6.1+) or .kvm (5.10)
  */
 #include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -29,8 +31,18 @@ struct s2_kvm_layout {
 		mmu_nested_enabled, mmu_pending_unmap, mmu_refcnt;
 	struct off pgt_ia_bits, pgt_start_level, pgt_pgd, pgt_mmu;
 	struct off slots_gfn_tree, slots_node_idx, slot_gfn_node, rb_left, rb_right;
+	struct off slot_base_gfn, slot_npages, slot_dirty_bitmap, slot_uaddr, slot_flags, slot_id, slot_as_id;
+	struct off kvm_vcpu_array, kvm_vcpus, vcpu_kvm, vcpu_id, vcpu_idx, vcpu_esr, vcpu_far, vcpu_hpfar,
+		vcpu_hw_mmu;
+	struct off xa_node_shift, xa_node_slots;
+	struct off pgt_pkvm_mappings, pgt_mm_ops, pgt_pte_ops, arch_pkvm_protected, pm_node, pm_gfn, pm_pfn,
+		pm_nr_pages;
 	uint64_t mmu_size, rb_node_size;
 	bool back_pointer_is_arch;
+	/* protected mode (kvm_arm_mode == KVM_MODE_PROTECTED), read once at resolve time */
+	bool protected_mode;
+	/* first non-upstream finding for memslots / vCPUs (reported when those are walked) */
+	char memslot_layout_error[S2_ERROR_MESSAGE_MAX], vcpu_layout_error[S2_ERROR_MESSAGE_MAX];
 };
 
 static struct s2_error *resolve(struct s2_kernel *k, const char *type, const char *path, bool required,
@@ -51,6 +63,118 @@ static struct s2_error *resolve(struct s2_kernel *k, const char *type, const cha
 	o->offset = o->info.offset;
 	o->size = o->info.size;
 	return NULL;
+}
+
+/*
+ * Layouts that are not upstream. The three recorded upstream layouts (Debian
+ * 6.1, 6.12, 7.2; tests/vmcores/layouts) agree on the members below; Android
+ * GKI kernels (pKVM backports) differ: kvm_pgtable with pte_ops, mm_ops
+ * elsewhere, a different kvm_s2_mmu.vmid. Reading such a dump with the
+ * upstream model would misread silently: say which member and stop.
+ */
+static struct s2_error *not_upstream(struct s2_kernel *k, const char *member, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static struct s2_error *not_upstream(struct s2_kernel *k, const char *member, const char *fmt, ...)
+{
+	char what[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof(what), fmt, ap);
+	va_end(ap);
+	return s2_error_create(S2_ERROR_LAYOUT, "unsupported layout (kernel %s): %s %s; not an upstream kernel "
+			       "(Android GKI?)", s2_kernel_info(k)->osrelease, member, what);
+}
+
+static bool size_in(const struct off *o, uint64_t a, uint64_t b)
+{
+	return !o->present || o->size == a || o->size == b;
+}
+
+static void note_layout(char *buf, struct s2_kernel *k, const char *member, const struct off *o,
+			const char *upstream)
+{
+	if (buf[0])
+		return;
+	snprintf(buf, S2_ERROR_MESSAGE_MAX, "unsupported layout (kernel %s): %s is %" PRIu64 " bytes, upstream "
+		 "6.1/6.12/7.2 have %s; not an upstream kernel (Android GKI?)", s2_kernel_info(k)->osrelease,
+		 member, o->size, upstream);
+}
+
+static struct s2_error *check_upstream(struct s2_kernel *k, struct s2_kvm_layout *l)
+{
+	if (l->pgt_pte_ops.present)
+		return not_upstream(k, "kvm_pgtable.pte_ops", "exists (offset %" PRIu64 ")", l->pgt_pte_ops.offset);
+	/* 6.1 .. 7.2: mm_ops directly follows pgd (inside the 6.14+ anonymous struct too). */
+	if (l->pgt_mm_ops.present && l->pgt_mm_ops.offset != l->pgt_pgd.offset + 8)
+		return not_upstream(k, "kvm_pgtable.mm_ops", "is at offset %" PRIu64 ", upstream has it right after "
+				    "pgd (offset %" PRIu64 ")", l->pgt_mm_ops.offset, l->pgt_pgd.offset + 8);
+	/* struct kvm_vmid { atomic64_t id; } from 5.16; { u64 vmid_gen; u32 vmid; } in 5.10 (16 bytes). */
+	if (l->mmu_vmid.info.kind != S2_TYPE_STRUCT || (l->mmu_vmid.size != 8 && l->mmu_vmid.size != 16))
+		return not_upstream(k, "kvm_s2_mmu.vmid", "is %s of %" PRIu64 " bytes, upstream has struct kvm_vmid "
+				    "(8 bytes; 16 in 5.10)", l->mmu_vmid.info.kind == S2_TYPE_STRUCT ? "a struct" :
+				    l->mmu_vmid.info.kind == S2_TYPE_INT ? "an integer" : "another type",
+				    l->mmu_vmid.size);
+	if (l->mmu_pgd_phys.size != 8)
+		return not_upstream(k, "kvm_s2_mmu.pgd_phys", "is %" PRIu64 " bytes, upstream phys_addr_t is 8",
+				    l->mmu_pgd_phys.size);
+	if (l->arch_pkvm_protected.present && l->arch_pkvm_protected.size != 1)
+		return not_upstream(k, "kvm_protected_vm.is_protected", "is %" PRIu64 " bytes, upstream bool is 1",
+				    l->arch_pkvm_protected.size);
+	if (l->pm_gfn.present && (l->pm_gfn.size != 8 || l->pm_pfn.size != 8 || l->pm_nr_pages.size != 8))
+		return not_upstream(k, "pkvm_mapping.gfn/pfn/nr_pages", "are not u64");
+	/* memslots and vCPUs: found when they are walked, so the stage-2 dump still works */
+	if (!size_in(&l->slot_id, 2, 2))
+		note_layout(l->memslot_layout_error, k, "kvm_memory_slot.id", &l->slot_id, "short (2 bytes)");
+	else if (!size_in(&l->slot_flags, 4, 4))
+		note_layout(l->memslot_layout_error, k, "kvm_memory_slot.flags", &l->slot_flags, "u32 (4 bytes)");
+	else if (!size_in(&l->slot_as_id, 2, 2))
+		note_layout(l->memslot_layout_error, k, "kvm_memory_slot.as_id", &l->slot_as_id, "u16 (2 bytes)");
+	else if (!size_in(&l->slot_base_gfn, 8, 8))
+		note_layout(l->memslot_layout_error, k, "kvm_memory_slot.base_gfn", &l->slot_base_gfn, "gfn_t (8 bytes)");
+	else if (!size_in(&l->slots_node_idx, 4, 4))
+		note_layout(l->memslot_layout_error, k, "kvm_memslots.node_idx", &l->slots_node_idx, "int (4 bytes)");
+	if (!size_in(&l->vcpu_esr, 8, 4))
+		note_layout(l->vcpu_layout_error, k, "kvm_vcpu_fault_info.esr_el2", &l->vcpu_esr,
+			    "u64 (8 bytes; u32 in 5.10)");
+	else if (!size_in(&l->vcpu_far, 8, 8))
+		note_layout(l->vcpu_layout_error, k, "kvm_vcpu_fault_info.far_el2", &l->vcpu_far, "u64 (8 bytes)");
+	else if (!size_in(&l->vcpu_hpfar, 8, 8))
+		note_layout(l->vcpu_layout_error, k, "kvm_vcpu_fault_info.hpfar_el2", &l->vcpu_hpfar, "u64 (8 bytes)");
+	else if (!size_in(&l->vcpu_id, 4, 4))
+		note_layout(l->vcpu_layout_error, k, "kvm_vcpu.vcpu_id", &l->vcpu_id, "int (4 bytes)");
+	return NULL;
+}
+
+/*
+ * is_protected_kvm_enabled(): kvm_arm_mode == KVM_MODE_PROTECTED (5.12+). The
+ * enumerator comes from DWARF when the target knows it (upstream value 1).
+ */
+static void protected_mode(struct s2_kernel *k, struct s2_kvm_layout *l)
+{
+	const struct s2_target *t = s2_kernel_target(k);
+	int64_t want = 1;
+	uint64_t addr;
+	uint32_t mode;
+	struct s2_error *err = t->ops->symbol_address(t->ctx, "kvm_arm_mode", &addr);
+
+	if (err) {
+		s2_error_destroy(err);
+		return;
+	}
+	if (t->ops->enumerator_value) {
+		err = t->ops->enumerator_value(t->ctx, "KVM_MODE_PROTECTED", &want);
+		if (err) {
+			s2_error_destroy(err);
+			want = 1;
+		}
+	}
+	err = s2_kernel_read_u32(k, addr, &mode);
+	if (err) {
+		s2_error_destroy(err);
+		return;
+	}
+	l->protected_mode = mode == (uint32_t)want;
 }
 
 struct s2_error *s2_kvm_layout_resolve(struct s2_kernel *k, struct s2_kvm_layout **out)
@@ -92,6 +216,34 @@ struct s2_error *s2_kvm_layout_resolve(struct s2_kernel *k, struct s2_kvm_layout
 	O(slot_gfn_node, "kvm_memory_slot", "gfn_node");
 	O(rb_left, "rb_node", "rb_left");
 	O(rb_right, "rb_node", "rb_right");
+	O(slot_base_gfn, "kvm_memory_slot", "base_gfn");
+	O(slot_npages, "kvm_memory_slot", "npages");
+	O(slot_dirty_bitmap, "kvm_memory_slot", "dirty_bitmap");
+	O(slot_uaddr, "kvm_memory_slot", "userspace_addr");
+	O(slot_flags, "kvm_memory_slot", "flags");
+	O(slot_id, "kvm_memory_slot", "id");
+	O(slot_as_id, "kvm_memory_slot", "as_id");
+	O(kvm_vcpu_array, "kvm", "vcpu_array.xa_head"); /* xarray, >= 5.17 */
+	O(kvm_vcpus, "kvm", "vcpus");                   /* array of pointers, <= 5.16 */
+	O(vcpu_kvm, "kvm_vcpu", "kvm");
+	O(vcpu_id, "kvm_vcpu", "vcpu_id");
+	O(vcpu_idx, "kvm_vcpu", "vcpu_idx");
+	O(vcpu_esr, "kvm_vcpu", "arch.fault.esr_el2");  /* u32 in 5.10, u64 from 5.11/6.1 */
+	O(vcpu_far, "kvm_vcpu", "arch.fault.far_el2");
+	O(vcpu_hpfar, "kvm_vcpu", "arch.fault.hpfar_el2");
+	O(vcpu_hw_mmu, "kvm_vcpu", "arch.hw_mmu");
+	O(xa_node_shift, "xa_node", "shift");
+	O(xa_node_slots, "xa_node", "slots");
+	O(pgt_pkvm_mappings, "kvm_pgtable", "pkvm_mappings"); /* >= 6.14 (union with ia_bits..) */
+	O(pgt_mm_ops, "kvm_pgtable", "mm_ops");
+	O(pgt_pte_ops, "kvm_pgtable", "pte_ops");             /* Android GKI only */
+	O(arch_pkvm_protected, "kvm", "arch.pkvm.is_protected"); /* >= 6.14 */
+	if (!err && !l->arch_pkvm_protected.present)
+		err = resolve(k, "kvm", "arch.pkvm.enabled", false, &l->arch_pkvm_protected); /* 6.8 .. 6.13 */
+	O(pm_node, "pkvm_mapping", "node");
+	O(pm_gfn, "pkvm_mapping", "gfn");
+	O(pm_pfn, "pkvm_mapping", "pfn");
+	O(pm_nr_pages, "pkvm_mapping", "nr_pages");
 #undef R
 #undef O
 	if (err)
@@ -118,6 +270,10 @@ struct s2_error *s2_kvm_layout_resolve(struct s2_kernel *k, struct s2_kvm_layout
 				      s2_kernel_info(k)->osrelease, l->pgt_ia_bits.size, l->pgt_start_level.size);
 		goto fail;
 	}
+	err = check_upstream(k, l);
+	if (err)
+		goto fail;
+	protected_mode(k, l);
 	err = t->ops->type_size(t->ctx, "kvm_s2_mmu", &l->mmu_size);
 	if (err)
 		goto fail;
@@ -166,7 +322,7 @@ struct s2_mem s2_kvm_host_mem(struct s2_kernel *k)
 }
 
 static struct s2_error *read_mmu(struct s2_kernel *k, const struct s2_kvm_layout *l, uint64_t addr,
-				 uint64_t kvm_vtcr, bool canonical, struct s2_kvm_mmu *m)
+				 uint64_t kvm_vtcr, bool canonical, struct s2_kvm_mmu *m, bool pkvm, bool *pkvm_guess)
 {
 	const struct s2_kernel_info *ki = s2_kernel_info(k);
 	uint64_t v;
@@ -197,8 +353,8 @@ static struct s2_error *read_mmu(struct s2_kernel *k, const struct s2_kvm_layout
 	}
 	/* kvm_s2_mmu_valid(): an unused nested MMU holds tlb_vttbr = VTTBR_CNP_BIT. */
 	m->valid = canonical || !(m->tlb_vttbr & 1);
-	if (!m->pgt)
-		return NULL; /* an unused nested MMU may have no table yet */
+	if (!m->pgt || pkvm)
+		return NULL; /* an unused nested MMU may have no table yet; pKVM: ia_bits/pgd are garbage */
 	if ((err = rd(k, m->pgt, &l->pgt_ia_bits, &v)))
 		return s2_error_prefix(err, "kvm_s2_mmu 0x%" PRIx64 " pgt 0x%" PRIx64 ": ", addr, m->pgt);
 	m->ia_bits = (unsigned int)v;
@@ -211,43 +367,24 @@ static struct s2_error *read_mmu(struct s2_kernel *k, const struct s2_kvm_layout
 	/* The host's descriptors are LPA2 when the kernel runs with 52-bit VA on 4K/16K (VTCR.DS). */
 	err = s2_geometry_from_pgtable(m->ia_bits, m->start_level, ki->page_shift,
 				       ki->lpa2 || ((m->vtcr >> 32) & 1), ki->pa_bits, &m->geo);
+	if (err && pkvm_guess && l->pgt_pkvm_mappings.present) {
+		/*
+		 * 6.14+ with kvm_arm_mode unknown to us: ia_bits/start_level that are
+		 * no geometry at all are the low bytes of the pkvm_mappings rb-root.
+		 */
+		s2_error_destroy(err);
+		*pkvm_guess = true;
+		m->pgd = 0;
+		m->ia_bits = 0;
+		m->start_level = 0;
+		return NULL;
+	}
 	if (err)
 		return s2_error_prefix(err, "kvm_s2_mmu 0x%" PRIx64 " pgt 0x%" PRIx64 ": ", addr, m->pgt);
 	return NULL;
 }
 
-/* Count memslots in kvm->memslots[0]->gfn_tree (bounded, cycle-safe by the bound). */
-static unsigned int count_memslots(struct s2_kernel *k, const struct s2_kvm_layout *l, uint64_t kvm)
-{
-	uint64_t slots, root, node_idx, stack[64];
-	unsigned int n = 0, sp = 0, visited = 0;
-
-	if (!l->kvm_memslots.present || !l->slots_gfn_tree.present || !l->rb_left.present)
-		return 0;
-	if (s2_kernel_read_u64(k, kvm + l->kvm_memslots.offset, &slots) || !slots)
-		return 0;
-	if (s2_kernel_read_u64(k, slots + l->slots_gfn_tree.offset, &root))
-		return 0;
-	if (rd(k, slots, &l->slots_node_idx, &node_idx))
-		return 0;
-	(void)node_idx;
-	if (root)
-		stack[sp++] = root;
-	while (sp && visited < 32768) {
-		uint64_t node = stack[--sp], left, right;
-
-		visited++;
-		n++;
-		if (s2_kernel_read_u64(k, node + l->rb_left.offset, &left) ||
-		    s2_kernel_read_u64(k, node + l->rb_right.offset, &right))
-			break;
-		if (left && sp < 64)
-			stack[sp++] = left;
-		if (right && sp < 64)
-			stack[sp++] = right;
-	}
-	return n;
-}
+static unsigned int count_memslots(struct s2_kernel *k, const struct s2_kvm_layout *l, const struct s2_kvm_vm *vm);
 
 struct s2_error *s2_kvm_read_vm(struct s2_kernel *k, const struct s2_kvm_layout *l, uint64_t addr,
 				struct s2_kvm_vm *vm)
@@ -274,9 +411,30 @@ struct s2_error *s2_kvm_read_vm(struct s2_kernel *k, const struct s2_kvm_layout 
 	vm->online_vcpus = (unsigned int)v;
 	if (l->kvm_arch_vtcr.present && (err = rd(k, addr, &l->kvm_arch_vtcr, &kvm_vtcr)))
 		return err;
-	err = read_mmu(k, l, mmu, kvm_vtcr, true, &vm->mmu);
-	if (err)
-		return s2_error_prefix(err, "kvm 0x%" PRIx64 ": ", addr);
+	if ((err = rd(k, addr, &l->arch_pkvm_protected, &v)))
+		return err;
+	vm->pkvm_protected = v & 0xff;
+	if (l->pgt_pkvm_mappings.present && l->protected_mode) {
+		vm->pkvm = true;
+		vm->pkvm_why = "kvm_arm_mode is KVM_MODE_PROTECTED";
+	} else if (l->pgt_pkvm_mappings.present && vm->pkvm_protected) {
+		vm->pkvm = true;
+		vm->pkvm_why = "kvm->arch.pkvm.is_protected is set";
+	}
+	{
+		bool guess = false;
+
+		err = read_mmu(k, l, mmu, kvm_vtcr, true, &vm->mmu, vm->pkvm, &guess);
+		if (err)
+			return s2_error_prefix(err, "kvm 0x%" PRIx64 ": ", addr);
+		if (guess) {
+			vm->pkvm = true;
+			vm->pkvm_why = "arch.mmu.pgt holds no stage-2 geometry (ia_bits/start_level alias the "
+				       "pkvm_mappings rb-root)";
+		}
+	}
+	if ((err = rd(k, addr, &l->kvm_memslots, &vm->memslots)))
+		return err;
 	if (l->pgt_mmu.present && vm->mmu.pgt) {
 		err = s2_kernel_read_u64(k, vm->mmu.pgt + l->pgt_mmu.offset, &v);
 		if (!err && v != mmu)
@@ -293,7 +451,7 @@ struct s2_error *s2_kvm_read_vm(struct s2_kernel *k, const struct s2_kvm_layout 
 			return s2_error_create(S2_ERROR_CORRUPT, "kvm 0x%" PRIx64 ": arch.nested_mmus_size %" PRIu64
 					       " is implausible", addr, vm->nested_mmus_size);
 	}
-	vm->nr_memslots = count_memslots(k, l, addr);
+	vm->nr_memslots = count_memslots(k, l, vm);
 	return NULL;
 }
 
@@ -313,7 +471,7 @@ struct s2_error *s2_kvm_read_nested_mmu(struct s2_kernel *k, const struct s2_kvm
 	} else {
 		addr = vm->nested_mmus + idx * l->mmu_size;
 	}
-	return read_mmu(k, l, addr, vm->mmu.vtcr, false, mmu);
+	return read_mmu(k, l, addr, vm->mmu.vtcr, false, mmu, false, NULL);
 }
 
 struct s2_error *s2_kvm_for_each_vm(struct s2_kernel *k, const struct s2_kvm_layout *l, s2_kvm_vm_fn fn,
@@ -385,4 +543,482 @@ struct s2_error *s2_kvm_find_pid(struct s2_kernel *k, const struct s2_kvm_layout
 	if (!err && !f.found)
 		err = s2_error_create(S2_ERROR_LOOKUP, "no VM with VMM pid %d on vm_list", pid);
 	return err;
+}
+
+/*
+ * In-order walk of a kernel rb-tree: ascending keys. The stack holds the path
+ * (depth-bounded: a red-black tree of 32768 nodes is at most 30 deep); a node
+ * already on the path is a cycle, and keys must strictly ascend, so no node
+ * is ever visited twice and the walk ends whatever the dump holds.
+ */
+#define RB_MAX_DEPTH 64
+#define RB_MAX_NODES 32768
+
+typedef struct s2_error *(*rb_visit_fn)(void *arg, uint64_t node, uint64_t *key);
+
+static struct s2_error *rb_inorder(struct s2_kernel *k, const struct s2_kvm_layout *l, uint64_t root,
+				   const char *what, rb_visit_fn visit, void *arg)
+{
+	uint64_t stack[RB_MAX_DEPTH], cur = root, key, last_key = 0;
+	unsigned int sp = 0, n = 0;
+	bool have_last = false;
+	struct s2_error *err;
+
+	if (!l->rb_left.present || !l->rb_right.present)
+		return s2_error_create(S2_ERROR_LAYOUT, "%s: struct rb_node has no rb_left/rb_right", what);
+	while (cur || sp) {
+		while (cur) {
+			for (unsigned int i = 0; i < sp; i++)
+				if (stack[i] == cur)
+					return s2_error_create(S2_ERROR_CORRUPT, "%s: rb_node 0x%" PRIx64 " is its own "
+							       "ancestor (cycle)", what, cur);
+			if (sp == RB_MAX_DEPTH)
+				return s2_error_create(S2_ERROR_CORRUPT, "%s: rb-tree deeper than %d at rb_node 0x%" PRIx64,
+						       what, RB_MAX_DEPTH, cur);
+			stack[sp++] = cur;
+			err = s2_kernel_read_u64(k, cur + l->rb_left.offset, &cur);
+			if (err)
+				return s2_error_prefix(err, "%s: rb_node 0x%" PRIx64 ".rb_left: ", what, stack[sp - 1]);
+		}
+		cur = stack[--sp];
+		if (++n > RB_MAX_NODES)
+			return s2_error_create(S2_ERROR_CORRUPT, "%s: more than %d nodes", what, RB_MAX_NODES);
+		err = visit(arg, cur, &key);
+		if (err)
+			return err;
+		if (have_last && key <= last_key)
+			return s2_error_create(S2_ERROR_CORRUPT, "%s: rb_node 0x%" PRIx64 " key 0x%" PRIx64 " after 0x%"
+					       PRIx64 ": not in ascending order (node reached twice or tree corrupt)",
+					       what, cur, key, last_key);
+		last_key = key;
+		have_last = true;
+		err = s2_kernel_read_u64(k, cur + l->rb_right.offset, &cur);
+		if (err)
+			return s2_error_prefix(err, "%s: rb_node 0x%" PRIx64 ".rb_right: ", what, stack[sp]);
+	}
+	return NULL;
+}
+
+struct memslot_walk {
+	struct s2_kernel *k;
+	const struct s2_kvm_layout *l;
+	const struct s2_kvm_vm *vm;
+	uint64_t node_off;
+	s2_kvm_memslot_fn fn;
+	void *arg;
+	bool stopped_by_fn;
+};
+
+static struct s2_error *memslot_visit(void *arg, uint64_t node, uint64_t *key)
+{
+	struct memslot_walk *w = arg;
+	const struct s2_kvm_layout *l = w->l;
+	unsigned int page_shift = s2_kernel_info(w->k)->page_shift;
+	struct s2_kvm_memslot m = { .addr = node - w->node_off };
+	uint64_t v;
+	struct s2_error *err;
+
+	if ((err = rd(w->k, m.addr, &l->slot_base_gfn, &m.base_gfn)) || (err = rd(w->k, m.addr, &l->slot_npages, &m.npages)) ||
+	    (err = rd(w->k, m.addr, &l->slot_dirty_bitmap, &m.dirty_bitmap)) ||
+	    (err = rd(w->k, m.addr, &l->slot_uaddr, &m.userspace_addr)))
+		return s2_error_prefix(err, "kvm 0x%" PRIx64 " memslot 0x%" PRIx64 ": ", w->vm->addr, m.addr);
+	if ((err = rd(w->k, m.addr, &l->slot_flags, &v)))
+		return err;
+	m.flags = (uint32_t)v;
+	if ((err = rd(w->k, m.addr, &l->slot_id, &v)))
+		return err;
+	m.id = (int)(int16_t)v;
+	if ((err = rd(w->k, m.addr, &l->slot_as_id, &v)))
+		return err;
+	m.as_id = (unsigned int)(uint16_t)v;
+	*key = m.base_gfn;
+	if (m.as_id != 0)
+		return s2_error_create(S2_ERROR_CORRUPT, "kvm 0x%" PRIx64 " memslot 0x%" PRIx64 " (id %d) has as_id %u "
+				       "in address space 0", w->vm->addr, m.addr, m.id, m.as_id);
+	if (m.base_gfn >> (64 - page_shift) || m.npages >> (64 - page_shift) ||
+	    ((m.base_gfn + m.npages) << page_shift) < (m.base_gfn << page_shift))
+		return s2_error_create(S2_ERROR_CORRUPT, "kvm 0x%" PRIx64 " memslot 0x%" PRIx64 " (id %d): base_gfn 0x%"
+				       PRIx64 " npages 0x%" PRIx64 " overflow the address space", w->vm->addr,
+				       m.addr, m.id, m.base_gfn, m.npages);
+	m.gpa = m.base_gfn << page_shift;
+	m.size = m.npages << page_shift;
+	err = w->fn(w->arg, &m);
+	if (err)
+		w->stopped_by_fn = true;
+	return err;
+}
+
+struct s2_error *s2_kvm_for_each_memslot(struct s2_kernel *k, const struct s2_kvm_layout *l,
+					 const struct s2_kvm_vm *vm, s2_kvm_memslot_fn fn, void *arg)
+{
+	struct memslot_walk w = { k, l, vm, 0, fn, arg, false };
+	uint64_t root, node_idx;
+	char what[64];
+	struct s2_error *err;
+
+	if (l->memslot_layout_error[0])
+		return s2_error_create(S2_ERROR_LAYOUT, "%s", l->memslot_layout_error);
+	if (!l->kvm_memslots.present || !l->slots_gfn_tree.present || !l->slot_gfn_node.present ||
+	    !l->slots_node_idx.present || !l->slot_base_gfn.present)
+		return s2_error_create(S2_ERROR_LAYOUT, "unsupported layout (kernel %s): no kvm_memslots.gfn_tree / "
+				       "kvm_memory_slot.gfn_node (scalable memslots, 5.17+)",
+				       s2_kernel_info(k)->osrelease);
+	if (!vm->memslots)
+		return NULL; /* no memslots installed yet */
+	err = s2_kernel_read_u64(k, vm->memslots + l->slots_gfn_tree.offset, &root);
+	if (!err)
+		err = rd(k, vm->memslots, &l->slots_node_idx, &node_idx);
+	if (err)
+		return s2_error_prefix(err, "kvm 0x%" PRIx64 " memslots 0x%" PRIx64 ": ", vm->addr, vm->memslots);
+	if (node_idx > 1)
+		return s2_error_create(S2_ERROR_CORRUPT, "kvm 0x%" PRIx64 " memslots 0x%" PRIx64 ": node_idx %" PRIu64
+				       " is not 0 or 1", vm->addr, vm->memslots, node_idx);
+	w.node_off = l->slot_gfn_node.offset + node_idx * (l->rb_node_size ? l->rb_node_size : 24);
+	snprintf(what, sizeof(what), "kvm 0x%" PRIx64 " memslots gfn_tree", vm->addr);
+	return rb_inorder(k, l, root, what, memslot_visit, &w);
+}
+
+static struct s2_error *count_one(void *arg, const struct s2_kvm_memslot *slot)
+{
+	(*(unsigned int *)arg)++;
+	return NULL;
+}
+
+static unsigned int count_memslots(struct s2_kernel *k, const struct s2_kvm_layout *l, const struct s2_kvm_vm *vm)
+{
+	unsigned int n = 0;
+
+	/* The header's count: what a walk sees before any error (the -p report names the error). */
+	s2_error_destroy(s2_kvm_for_each_memslot(k, l, vm, count_one, &n));
+	return n;
+}
+
+/* pKVM mappings */
+
+struct pkvm_walk {
+	struct s2_kernel *k;
+	const struct s2_kvm_layout *l;
+	s2_kvm_pkvm_fn fn;
+	void *arg;
+};
+
+static struct s2_error *pkvm_visit(void *arg, uint64_t node, uint64_t *key)
+{
+	struct pkvm_walk *w = arg;
+	struct s2_kvm_pkvm_mapping m = { .addr = node - w->l->pm_node.offset };
+	struct s2_error *err;
+
+	if ((err = rd(w->k, m.addr, &w->l->pm_gfn, &m.gfn)) || (err = rd(w->k, m.addr, &w->l->pm_pfn, &m.pfn)) ||
+	    (err = rd(w->k, m.addr, &w->l->pm_nr_pages, &m.nr_pages)))
+		return s2_error_prefix(err, "pkvm_mapping 0x%" PRIx64 ": ", m.addr);
+	*key = m.gfn;
+	return w->fn(w->arg, &m);
+}
+
+struct s2_error *s2_kvm_for_each_pkvm_mapping(struct s2_kernel *k, const struct s2_kvm_layout *l,
+					      const struct s2_kvm_vm *vm, s2_kvm_pkvm_fn fn, void *arg)
+{
+	struct pkvm_walk w = { k, l, fn, arg };
+	uint64_t root;
+	char what[64];
+	struct s2_error *err;
+
+	if (!l->pgt_pkvm_mappings.present || !l->pm_gfn.present || !l->pm_node.present)
+		return s2_error_create(S2_ERROR_LAYOUT, "unsupported layout (kernel %s): no kvm_pgtable.pkvm_mappings "
+				       "/ struct pkvm_mapping (6.14+)", s2_kernel_info(k)->osrelease);
+	if (!vm->mmu.pgt)
+		return NULL;
+	/* rb_root_cached.rb_root.rb_node is its first word */
+	err = s2_kernel_read_u64(k, vm->mmu.pgt + l->pgt_pkvm_mappings.offset, &root);
+	if (err)
+		return s2_error_prefix(err, "kvm 0x%" PRIx64 " pgt 0x%" PRIx64 " pkvm_mappings: ", vm->addr, vm->mmu.pgt);
+	snprintf(what, sizeof(what), "kvm 0x%" PRIx64 " pkvm_mappings", vm->addr);
+	return rb_inorder(k, l, root, what, pkvm_visit, &w);
+}
+
+/* vCPUs */
+
+/*
+ * xarray facts (include/linux/xarray.h): an entry with bits [1:0] == 0b10 is
+ * internal; internal entries above 4096 are nodes (address | 2), small ones
+ * are siblings (0..62 << 2 | 2), 256/257 << 2 | 2 are retry and zero. Bit 0
+ * set: a value entry, not a pointer. xa_node: u8 shift at 0, void *slots[64]
+ * at 40 (XA_CHUNK_SHIFT 6, !CONFIG_BASE_SMALL) unless DWARF says otherwise.
+ */
+#define XA_CHUNK_SHIFT 6
+#define XA_CHUNK_SIZE (1u << XA_CHUNK_SHIFT)
+#define XA_MAX_DEPTH 11 /* ceil(64 / 6) */
+
+static bool xa_is_internal(uint64_t e) { return (e & 3) == 2; }
+static bool xa_is_node(uint64_t e) { return xa_is_internal(e) && e > 4096; }
+
+struct vcpu_walk {
+	struct s2_kernel *k;
+	const struct s2_kvm_layout *l;
+	const struct s2_kvm_vm *vm;
+	s2_kvm_vcpu_fn fn;
+	void *arg;
+};
+
+static struct s2_error *visit_vcpu(struct vcpu_walk *w, uint64_t index, uint64_t addr)
+{
+	const struct s2_kvm_layout *l = w->l;
+	struct s2_kvm_vcpu c = { .addr = addr, .index = index };
+	uint64_t v;
+	struct s2_error *err;
+
+	if (l->vcpu_kvm.present) {
+		if ((err = rd(w->k, addr, &l->vcpu_kvm, &v)))
+			return s2_error_prefix(err, "kvm 0x%" PRIx64 " vcpu_array[%" PRIu64 "] 0x%" PRIx64 ": ",
+					       w->vm->addr, index, addr);
+		if (v != w->vm->addr)
+			return s2_error_create(S2_ERROR_CORRUPT, "kvm 0x%" PRIx64 " vcpu_array[%" PRIu64 "] 0x%" PRIx64
+					       " is not a vCPU of this VM: vcpu->kvm is 0x%" PRIx64, w->vm->addr, index,
+					       addr, v);
+	}
+	if ((err = rd(w->k, addr, &l->vcpu_id, &v)))
+		return err;
+	c.vcpu_id = (int)(int32_t)v;
+	if ((err = rd(w->k, addr, &l->vcpu_idx, &v)))
+		return err;
+	c.vcpu_idx = l->vcpu_idx.present ? (int)(int32_t)v : (int)index;
+	if ((err = rd(w->k, addr, &l->vcpu_esr, &c.esr_el2)) || (err = rd(w->k, addr, &l->vcpu_far, &c.far_el2)) ||
+	    (err = rd(w->k, addr, &l->vcpu_hpfar, &c.hpfar_el2)) || (err = rd(w->k, addr, &l->vcpu_hw_mmu, &c.hw_mmu)))
+		return s2_error_prefix(err, "kvm 0x%" PRIx64 " vcpu 0x%" PRIx64 ": ", w->vm->addr, addr);
+	return w->fn(w->arg, &c);
+}
+
+struct xa_frame {
+	uint64_t node, base;
+	unsigned int shift, slot;
+	uint64_t slots[XA_CHUNK_SIZE];
+};
+
+static struct s2_error *xa_read_node(struct vcpu_walk *w, uint64_t node, struct xa_frame *f)
+{
+	uint64_t shift_off = w->l->xa_node_shift.present ? w->l->xa_node_shift.offset : 0;
+	uint64_t slots_off = w->l->xa_node_slots.present ? w->l->xa_node_slots.offset : 40;
+	uint8_t shift;
+	struct s2_error *err = s2_kernel_read(w->k, node + shift_off, &shift, 1);
+
+	if (!err)
+		err = s2_kernel_read(w->k, node + slots_off, f->slots, sizeof(f->slots));
+	if (err)
+		return s2_error_prefix(err, "kvm 0x%" PRIx64 " vcpu_array xa_node 0x%" PRIx64 ": ", w->vm->addr, node);
+	f->node = node;
+	f->shift = shift;
+	f->slot = 0;
+	return NULL;
+}
+
+struct s2_error *s2_kvm_for_each_vcpu(struct s2_kernel *k, const struct s2_kvm_layout *l,
+				      const struct s2_kvm_vm *vm, s2_kvm_vcpu_fn fn, void *arg)
+{
+	struct vcpu_walk w = { k, l, vm, fn, arg };
+	struct xa_frame *stack;
+	unsigned int depth = 0, nodes = 0;
+	uint64_t head;
+	struct s2_error *err;
+
+	if (l->vcpu_layout_error[0])
+		return s2_error_create(S2_ERROR_LAYOUT, "%s", l->vcpu_layout_error);
+	if (!l->kvm_vcpu_array.present) {
+		/* <= 5.16: struct kvm_vcpu *vcpus[KVM_MAX_VCPUS] */
+		if (!l->kvm_vcpus.present || l->kvm_vcpus.info.kind != S2_TYPE_ARRAY)
+			return s2_error_create(S2_ERROR_LAYOUT, "unsupported layout (kernel %s): struct kvm has neither "
+					       "vcpu_array (5.17+) nor vcpus[] (<= 5.16)", s2_kernel_info(k)->osrelease);
+		for (uint64_t i = 0; i < l->kvm_vcpus.info.array_length && i < vm->online_vcpus; i++) {
+			uint64_t p;
+
+			err = s2_kernel_read_u64(k, vm->addr + l->kvm_vcpus.offset + 8 * i, &p);
+			if (!err && p)
+				err = visit_vcpu(&w, i, p);
+			if (err)
+				return err;
+		}
+		return NULL;
+	}
+	err = s2_kernel_read_u64(k, vm->addr + l->kvm_vcpu_array.offset, &head);
+	if (err)
+		return s2_error_prefix(err, "kvm 0x%" PRIx64 " vcpu_array: ", vm->addr);
+	if (!head)
+		return NULL;
+	if (!xa_is_node(head)) {
+		/* a single entry at index 0 lives in xa_head itself */
+		if (xa_is_internal(head) || (head & 1))
+			return NULL;
+		return visit_vcpu(&w, 0, head);
+	}
+	/* one frame per level: memory bounded by the tree height */
+	stack = calloc(XA_MAX_DEPTH + 1, sizeof(*stack));
+	if (!stack)
+		return &s2_error_nomem;
+	err = xa_read_node(&w, head - 2, &stack[0]);
+	if (!err && (stack[0].shift % XA_CHUNK_SHIFT || stack[0].shift > XA_CHUNK_SHIFT * (XA_MAX_DEPTH - 1)))
+		err = s2_error_create(S2_ERROR_CORRUPT, "kvm 0x%" PRIx64 " vcpu_array xa_node 0x%" PRIx64 ": shift %u "
+				      "is not a multiple of %d below 64", vm->addr, stack[0].node, stack[0].shift,
+				      XA_CHUNK_SHIFT);
+	if (!err) {
+		stack[0].base = 0;
+		depth = 1;
+	}
+	while (!err && depth) {
+		struct xa_frame *f = &stack[depth - 1];
+		uint64_t e, index;
+
+		if (f->slot == XA_CHUNK_SIZE) {
+			depth--;
+			continue;
+		}
+		e = f->slots[f->slot];
+		index = f->base + ((uint64_t)f->slot << f->shift);
+		f->slot++;
+		if (!e)
+			continue;
+		if (xa_is_node(e)) {
+			struct xa_frame *c;
+
+			if (f->shift == 0) {
+				err = s2_error_create(S2_ERROR_CORRUPT, "kvm 0x%" PRIx64 " vcpu_array xa_node 0x%" PRIx64
+						      " (shift 0) has a node in slot %u", vm->addr, f->node, f->slot - 1);
+				break;
+			}
+			if (++nodes > 65536) {
+				err = s2_error_create(S2_ERROR_CORRUPT, "kvm 0x%" PRIx64 " vcpu_array: more than 65536 "
+						      "xa_nodes", vm->addr);
+				break;
+			}
+			c = &stack[depth];
+			err = xa_read_node(&w, e - 2, c);
+			if (err)
+				break;
+			/* shift drops by one chunk per level: a pointer back up (a cycle) cannot pass */
+			if (c->shift != f->shift - XA_CHUNK_SHIFT) {
+				err = s2_error_create(S2_ERROR_CORRUPT, "kvm 0x%" PRIx64 " vcpu_array xa_node 0x%" PRIx64
+						      " has shift %u under a node of shift %u (cycle or corrupt)",
+						      vm->addr, c->node, c->shift, f->shift);
+				break;
+			}
+			c->base = index;
+			depth++;
+			continue;
+		}
+		if (xa_is_internal(e) || (e & 1))
+			continue; /* sibling, retry, zero or value entry: no vCPU pointer */
+		if (f->shift != 0) {
+			/* a pointer in an interior node stands for a multi-index entry: its first index */
+		}
+		err = visit_vcpu(&w, index, e);
+	}
+	free(stack);
+	return err;
+}
+
+/* ESR decode */
+
+static const char *ec_name(unsigned int ec)
+{
+	switch (ec) {
+	case 0x00: return "unknown reason";
+	case 0x01: return "WFI/WFE";
+	case 0x03: return "MCR/MRC CP15";
+	case 0x04: return "MCRR/MRRC CP15";
+	case 0x05: return "MCR/MRC CP14";
+	case 0x06: return "LDC/STC CP14";
+	case 0x07: return "SVE/SIMD/FP access";
+	case 0x0a: return "LD64B/ST64B";
+	case 0x0c: return "MRRC CP14";
+	case 0x0d: return "branch target exception";
+	case 0x0e: return "illegal execution state";
+	case 0x11: return "SVC (AArch32)";
+	case 0x12: return "HVC (AArch32)";
+	case 0x13: return "SMC (AArch32)";
+	case 0x15: return "SVC (AArch64)";
+	case 0x16: return "HVC (AArch64)";
+	case 0x17: return "SMC (AArch64)";
+	case 0x18: return "MSR/MRS/system instruction";
+	case 0x19: return "SVE access";
+	case 0x1a: return "ERET";
+	case 0x1c: return "pointer authentication failure";
+	case 0x1d: return "SME access";
+	case 0x20: return "instruction abort from a lower EL";
+	case 0x21: return "instruction abort from the same EL";
+	case 0x22: return "PC alignment fault";
+	case 0x24: return "data abort from a lower EL";
+	case 0x25: return "data abort from the same EL";
+	case 0x26: return "SP alignment fault";
+	case 0x27: return "memory operation exception";
+	case 0x28: return "FP exception (AArch32)";
+	case 0x2c: return "FP exception (AArch64)";
+	case 0x2f: return "SError";
+	case 0x30: return "breakpoint from a lower EL";
+	case 0x31: return "breakpoint from the same EL";
+	case 0x32: return "software step from a lower EL";
+	case 0x33: return "software step from the same EL";
+	case 0x34: return "watchpoint from a lower EL";
+	case 0x35: return "watchpoint from the same EL";
+	case 0x38: return "BKPT (AArch32)";
+	case 0x3a: return "vector catch (AArch32)";
+	case 0x3c: return "BRK (AArch64)";
+	default: return "reserved EC";
+	}
+}
+
+static void fsc_decode(unsigned int fsc, struct s2_esr_info *o)
+{
+	o->has_level = true;
+	switch (fsc) {
+	case 0x00: case 0x01: case 0x02: case 0x03:
+		o->fsc_name = "address size fault"; o->level = fsc & 3; return;
+	case 0x29: o->fsc_name = "address size fault"; o->level = -1; return;
+	case 0x04: case 0x05: case 0x06: case 0x07:
+		o->fsc_name = "translation fault"; o->level = fsc & 3; return;
+	case 0x2b: o->fsc_name = "translation fault"; o->level = -1; return;
+	case 0x08: case 0x09: case 0x0a: case 0x0b:
+		o->fsc_name = "access flag fault"; o->level = fsc & 3; return;
+	case 0x0c: case 0x0d: case 0x0e: case 0x0f:
+		o->fsc_name = "permission fault"; o->level = fsc & 3; return;
+	case 0x14: case 0x15: case 0x16: case 0x17:
+		o->fsc_name = "synchronous external abort on table walk"; o->level = fsc & 3; return;
+	case 0x13: o->fsc_name = "synchronous external abort on table walk"; o->level = -1; return;
+	case 0x1c: case 0x1d: case 0x1e: case 0x1f:
+		o->fsc_name = "parity/ECC error on table walk"; o->level = fsc & 3; return;
+	case 0x1b: o->fsc_name = "parity/ECC error on table walk"; o->level = -1; return;
+	case 0x24: case 0x25: case 0x26: case 0x27:
+		o->fsc_name = "granule protection fault on table walk"; o->level = fsc & 3; return;
+	case 0x23: o->fsc_name = "granule protection fault on table walk"; o->level = -1; return;
+	}
+	o->has_level = false;
+	o->level = 0;
+	switch (fsc) {
+	case 0x10: o->fsc_name = "synchronous external abort"; return;
+	case 0x11: o->fsc_name = "synchronous tag check fault"; return;
+	case 0x18: o->fsc_name = "parity/ECC error"; return;
+	case 0x21: o->fsc_name = "alignment fault"; return;
+	case 0x22: o->fsc_name = "debug exception"; return;
+	case 0x28: o->fsc_name = "granule protection fault"; return;
+	case 0x30: o->fsc_name = "TLB conflict abort"; return;
+	case 0x31: o->fsc_name = "unsupported atomic hardware update fault"; return;
+	case 0x34: o->fsc_name = "IMPLEMENTATION DEFINED fault (lockdown)"; return;
+	case 0x35: o->fsc_name = "IMPLEMENTATION DEFINED fault (unsupported exclusive or atomic)"; return;
+	default: o->fsc_name = "reserved FSC"; return;
+	}
+}
+
+void s2_esr_decode(uint64_t esr, uint64_t far, uint64_t hpfar, struct s2_esr_info *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->ec = (unsigned int)(esr >> 26) & 0x3f;
+	o->ec_name = ec_name(o->ec);
+	o->iss = (uint32_t)esr & 0x1ffffff;
+	o->is_abort = o->ec == 0x20 || o->ec == 0x21 || o->ec == 0x24 || o->ec == 0x25;
+	o->is_data = o->ec == 0x24 || o->ec == 0x25;
+	/* HPFAR_EL2.FIPA is bits [Y:4] holding IPA[Y+8:12]; bit 63 is NS (FEAT_SEL2) */
+	o->fault_ipa = ((hpfar & ~0xfULL & ~(1ULL << 63)) << 8) | (far & 0xfff);
+	if (!o->is_abort)
+		return;
+	o->fsc = o->iss & 0x3f;
+	fsc_decode(o->fsc, o);
+	o->wnr = o->is_data && ((o->iss >> 6) & 1);
+	o->s1ptw = (o->iss >> 7) & 1;
 }
