@@ -636,6 +636,8 @@ struct find_any_mmu {
 	SessionObject *self;
 	uint64_t addr;
 	bool found;
+	bool pkvm;
+	uint64_t kvm;
 	struct s2_kvm_mmu mmu;
 };
 
@@ -646,6 +648,8 @@ static struct s2_error *find_any_mmu_each(void *arg, const struct s2_kvm_vm *vm)
 	if (vm->mmu.addr == f->addr) {
 		f->mmu = vm->mmu;
 		f->found = true;
+		f->pkvm = vm->pkvm;
+		f->kvm = vm->addr;
 		return &s2_error_stop;
 	}
 	for (uint64_t i = 0; i < vm->nested_mmus_size; i++) {
@@ -680,6 +684,9 @@ static bool find_mmu_root(SessionObject *self, uint64_t addr, struct s2_kvm_mmu 
 	if (!err && !f.found)
 		err = s2_error_create(S2_ERROR_LOOKUP, "0x%" PRIx64 " is no VM's kvm_s2_mmu (neither arch.mmu nor "
 				      "one of arch.nested_mmus of a struct kvm on vm_list)", addr);
+	if (!err && f.pkvm)
+		err = s2_error_create(S2_ERROR_UNSUPPORTED, "kvm 0x%" PRIx64 " runs in pKVM protected mode: its stage 2 "
+				      "lives in EL2-private memory; the host keeps only pgt->pkvm_mappings", f.kvm);
 	if (!err && (!f.mmu.pgt || !f.mmu.pgd))
 		err = s2_error_create(S2_ERROR_INVALID_ARGUMENT, "kvm_s2_mmu 0x%" PRIx64 " has no page table", addr);
 	if (!err) {
@@ -1089,45 +1096,33 @@ static struct s2_error *coverage_visit(void *arg, const struct s2_walk_entry *e)
 	return NULL;
 }
 
-static PyObject *Session_coverage(SessionObject *self, PyObject *args)
+static struct s2_error *coverage_walk(SessionObject *self, const struct s2_kvm_mmu *mmu, uint64_t root,
+				      struct coverage *c)
 {
-	unsigned long long addr, start, end;
-	struct s2_kvm_mmu mmu;
-	struct s2_mem mem;
-	struct s2_error *err;
-	struct coverage c;
-	uint64_t root;
-	PyObject *list;
+	struct s2_mem mem = s2_kvm_host_mem(self->kernel);
+	struct s2_walker w = { coverage_visit, c, S2_WALK_SKIP_INVALID, 0 };
+	struct s2_error *err = c->start < c->end ? s2_walk(&mmu->geo, root, &mem, c->start, c->end, &w) : NULL;
 
-	if (!PyArg_ParseTuple(args, "KKK:coverage", &addr, &start, &end))
-		return NULL;
-	if (!find_mmu_root(self, addr, &mmu, &root))
-		return NULL;
-	memset(&c, 0, sizeof(c));
-	c.start = start;
-	c.end = end;
-	c.mmu = addr;
-	mem = s2_kvm_host_mem(self->kernel);
-	{
-		struct s2_walker w = { coverage_visit, &c, S2_WALK_SKIP_INVALID, 0 };
-
-		err = start < end ? s2_walk(&mmu.geo, root, &mem, start, end, &w) : NULL;
-	}
 	if (err) {
-		s2_error_destroy(c.problem);
-		return raise_s2_error(err);
+		s2_error_destroy(c->problem);
+		return err;
 	}
-	if (c.problem)
-		return raise_s2_error(c.problem);
-	list = PyList_New(0);
+	return c->problem;
+}
+
+/* [(level, 'block'|'page', count, bytes), ...] by level then kind; NULL with MemoryError. */
+static PyObject *coverage_list(struct coverage *c)
+{
+	PyObject *list = PyList_New(0);
+
 	for (int l = 0; list && l <= S2_LEVEL_MAX - S2_LEVEL_MIN; l++) {
 		for (int k = 0; k < 2; k++) {
 			PyObject *t;
 
-			if (!c.count[l][k])
+			if (!c->count[l][k])
 				continue;
 			t = Py_BuildValue("(isKK)", l + S2_LEVEL_MIN, k ? "page" : "block",
-					  (unsigned long long)c.count[l][k], (unsigned long long)c.bytes[l][k]);
+					  (unsigned long long)c->count[l][k], (unsigned long long)c->bytes[l][k]);
 			if (!t || PyList_Append(list, t)) {
 				Py_XDECREF(t);
 				Py_CLEAR(list);
@@ -1137,6 +1132,105 @@ static PyObject *Session_coverage(SessionObject *self, PyObject *args)
 		}
 	}
 	return list;
+}
+
+static PyObject *Session_coverage(SessionObject *self, PyObject *args)
+{
+	unsigned long long addr, start, end;
+	struct s2_kvm_mmu mmu;
+	struct s2_error *err;
+	struct coverage c;
+	uint64_t root;
+
+	if (!PyArg_ParseTuple(args, "KKK:coverage", &addr, &start, &end))
+		return NULL;
+	if (!find_mmu_root(self, addr, &mmu, &root))
+		return NULL;
+	memset(&c, 0, sizeof(c));
+	c.start = start;
+	c.end = end;
+	c.mmu = addr;
+	err = coverage_walk(self, &mmu, root, &c);
+	if (err)
+		return raise_s2_error(err);
+	return coverage_list(&c);
+}
+
+/* Memslots of address space 0 with the canonical stage 2's coverage of each (one call per VM). */
+struct memslot_list {
+	SessionObject *self;
+	const struct s2_kvm_vm *vm;
+	uint64_t root;
+	PyObject *list;
+};
+
+static PyObject *coverage_list(struct coverage *c);
+static struct s2_error *coverage_walk(SessionObject *self, const struct s2_kvm_mmu *mmu, uint64_t root,
+				      struct coverage *c);
+
+static struct s2_error *memslot_each(void *arg, const struct s2_kvm_memslot *slot)
+{
+	struct memslot_list *m = arg;
+	struct coverage c;
+	PyObject *leaves, *t;
+	uint64_t mapped = 0;
+	struct s2_error *err;
+
+	memset(&c, 0, sizeof(c));
+	c.start = slot->gpa;
+	c.end = slot->gpa + slot->size;
+	c.mmu = m->vm->mmu.addr;
+	err = coverage_walk(m->self, &m->vm->mmu, m->root, &c);
+	if (err)
+		return err;
+	leaves = coverage_list(&c);
+	if (!leaves)
+		return &s2_error_nomem;
+	for (int l = 0; l <= S2_LEVEL_MAX - S2_LEVEL_MIN; l++)
+		mapped += c.bytes[l][0] + c.bytes[l][1];
+	t = Py_BuildValue("(KiKKKkKN)", (unsigned long long)slot->addr, slot->id, (unsigned long long)slot->gpa,
+			  (unsigned long long)slot->size, (unsigned long long)slot->userspace_addr,
+			  (unsigned long)slot->flags, (unsigned long long)mapped, leaves);
+	if (!t || PyList_Append(m->list, t)) {
+		Py_XDECREF(t);
+		return &s2_error_nomem;
+	}
+	Py_DECREF(t);
+	return NULL;
+}
+
+static PyObject *Session_memslots(SessionObject *self, PyObject *args)
+{
+	unsigned long long kvm;
+	struct s2_kvm_vm vm;
+	struct memslot_list m = { self, &vm, 0, NULL };
+	struct s2_error *err;
+
+	if (!PyArg_ParseTuple(args, "K:memslots", &kvm))
+		return NULL;
+	err = helper_model(self);
+	if (err || PyErr_Occurred())
+		return err ? raise_s2_error(err) : NULL;
+	err = s2_kvm_read_vm(self->kernel, self->layout, kvm, &vm);
+	if (!err && vm.pkvm)
+		err = s2_error_create(S2_ERROR_UNSUPPORTED, "kvm 0x%" PRIx64 " runs in pKVM protected mode: its stage 2 "
+				      "lives in EL2-private memory", vm.addr);
+	if (!err && (!vm.mmu.pgt || !vm.mmu.pgd))
+		err = s2_error_create(S2_ERROR_INVALID_ARGUMENT, "kvm 0x%" PRIx64 " has no stage-2 page table", vm.addr);
+	if (!err && (err = s2_kernel_va_to_pa(self->kernel, vm.mmu.pgd, &m.root)))
+		err = s2_error_prefix(err, "kvm_s2_mmu 0x%" PRIx64 " pgd: ", vm.mmu.addr);
+	if (err)
+		return raise_s2_error(err);
+	m.list = PyList_New(0);
+	if (!m.list)
+		return NULL;
+	err = s2_kvm_for_each_memslot(self->kernel, self->layout, &vm, memslot_each, &m);
+	if (err && PyErr_Occurred()) {
+		s2_error_destroy(err);
+		Py_DECREF(m.list);
+		return NULL;
+	}
+	return partial_result(m.list, err);
 }
 
 static PyMethodDef Session_methods[] = {
@@ -1158,6 +1252,10 @@ static PyMethodDef Session_methods[] = {
 	  "ascending; raises drgn.FaultError at a table not in the dump." },
 	{ "translate", (PyCFunction)Session_translate, METH_VARARGS,
 	  "translate(mmu, ipa) -> Translation" },
+	{ "memslots", (PyCFunction)Session_memslots, METH_VARARGS,
+	  "memslots(kvm) -> ([(slot address, id, gpa, size, uaddr, flags, mapped, coverage list)], exception or None)\n\n"
+	  "Address space 0's memslots in ascending GPA order, each with what the canonical\n"
+	  "stage 2 maps inside it (as coverage())." },
 	{ "coverage", (PyCFunction)Session_coverage, METH_VARARGS,
 	  "coverage(mmu, start, end) -> list of (level, 'block'|'page', count, bytes inside [start, end))" },
 	{ NULL, NULL, 0, NULL },

@@ -192,30 +192,16 @@ leaves inside the slot) and *leaves*: ``[(level, 'block'|'page', count,
 bytes inside the slot), ...]`` sorted by level then kind."""
 
 
-def _memslots(kvm):
-    """struct kvm_memory_slot * Objects of address space 0 in ascending GPA order (6.1+ layouts)."""
-    from drgn.helpers.linux.rbtree import rbtree_inorder_for_each_entry
-
-    slots = kvm.memslots[0]
-    if not slots:
-        return
-    node_idx = slots.node_idx.value_()
-    if node_idx not in (0, 1):
-        raise ValueError(f"kvm 0x{kvm.value_():x}: memslots->node_idx {node_idx} is neither 0 nor 1")
-    for slot in rbtree_inorder_for_each_entry("struct kvm_memory_slot", slots.gfn_tree.address_of_(),
-                                              f"gfn_node[{node_idx}]"):
-        yield slot
-
-
 def kvm_memslot_coverage(kvm, prog=None):
     """
     kvm_memslot_coverage(kvm, prog=None) -> Iterator[MemslotCoverage]
 
     For each memslot of address space 0 (``kvm->memslots[0]``'s gfn tree,
-    ascending GPA), its GPA range and how much of it the canonical stage 2
-    maps, by level and leaf kind (summed by the C walker, clipped to the
-    slot). Memslots are read with drgn Objects (kernels with scalable
-    memslots, 5.17+); a VM whose ``memslots[0]`` is NULL yields nothing.
+    in ascending GPA order), its GPA range and how much of it the canonical
+    stage 2 maps, by level and leaf kind, clipped to the slot. Both the
+    memslots (s2dump's KVM model: bounded, cycle-safe tree walk) and the
+    sums (the walker) come from the C core. A VM whose ``memslots[0]`` is
+    NULL yields nothing; a pKVM protected VM raises ``s2dump_drgn.Error``.
 
     :param kvm: ``struct kvm *`` or ``struct kvm`` Object, or an address with *prog*.
 
@@ -224,15 +210,9 @@ def kvm_memslot_coverage(kvm, prog=None):
     0 0x40000000 0x10000000 0x404000 [(2, 'block', 2, 4194304), (3, 'page', 4, 16384)]
     """
     prog, addr, _ = _address(kvm, prog, ("kvm",), "kvm_memslot_coverage")
-    kvm = drgn.Object(prog, "struct kvm *", value=addr)
-    session = _session(prog)
-    mmus, exc = session.mmus(addr)
+    slots, exc = _session(prog).memslots(addr)
+    for slot, sid, gpa, size, uaddr, flags, mapped, leaves in slots:
+        yield MemslotCoverage(drgn.Object(prog, "struct kvm_memory_slot *", value=slot), sid, gpa, size, uaddr,
+                              flags, mapped, leaves)
     if exc is not None:
         raise exc
-    page_shift = prog["PAGE_SHIFT"].value_()
-    for slot in _memslots(kvm):
-        gpa = slot.base_gfn.value_() << page_shift
-        size = slot.npages.value_() << page_shift
-        leaves = session.coverage(mmus[0], gpa, gpa + size)
-        yield MemslotCoverage(slot, slot.id.value_(), gpa, size, slot.userspace_addr.value_(),
-                              slot.flags.value_(), sum(b for _, _, _, b in leaves), leaves)
