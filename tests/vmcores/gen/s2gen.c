@@ -6,6 +6,10 @@
  * -I tests/vmcores/layouts/<L> so that kernel objects are filled by member name from D's header.
  *
  * Usage: s2gen SCENARIO VMLINUX OUTDIR
+ *
+ * Objects: vm_list, struct kvm (memslots with gfn_tree rb-trees, one vCPU in vcpu_array, nested
+ * MMUs, pKVM mappings), the canonical and shadow stage-2 tables, and the guest hypervisor's own
+ * stage 2 placed in guest memory (L1 IPA space, reached through the canonical stage 2).
  */
 /* D's header first: it is self-contained, and its own typedefs (bool, u64...) must not collide
  * with macros from the system headers below. */
@@ -21,6 +25,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -49,7 +54,8 @@ static void die(const char *fmt, ...)
 /* ---- memory model ------------------------------------------------------------------------- */
 
 #define RAM_BASE 0x40000000ULL
-#define RAM_SIZE (32ULL << 20)
+#define RAM_SIZE ram_size
+static uint64_t ram_size = 32ULL << 20; /* `ram SIZE` */
 #define PAGE_OFFSET_48 0xffff000000000000ULL
 #define VMALLOC_BASE 0xffff800100000000ULL /* above the 6.12/7.2 kernel image at 0xffff800080000000 */
 
@@ -77,7 +83,7 @@ static uint64_t alloc_pages(uint64_t n)
 	uint64_t pa = (alloc_next + page_size - 1) & ~(page_size - 1);
 	alloc_next = pa + n * page_size;
 	if (alloc_next > RAM_BASE + RAM_SIZE)
-		die("synthetic RAM exhausted");
+		die("synthetic RAM exhausted (`ram SIZE` makes it larger)");
 	return pa;
 }
 /* A kzalloc'd object in the linear map (16-byte aligned). */
@@ -147,13 +153,29 @@ static uint64_t kimg_pa(uint64_t va) { return va - kimage_voffset; }
 
 /* ---- scenario ----------------------------------------------------------------------------- */
 
+enum map_kind { MAP_FRESH, MAP_COMPOSE, MAP_STALE };
 struct map {
 	uint64_t ipa, size, pa;
 	unsigned level;     /* leaf level */
 	uint64_t attrs;     /* descriptor bits except OA/type */
 	bool valid;
 	uint64_t raw;       /* for invalid annotations: the whole descriptor */
+	bool cont;          /* cmap: contiguous bit (52) on aligned runs */
+	enum map_kind kind; /* nmap: OA from the composition (default), or stale/fresh pages */
+	bool auto_perm;     /* nmap PERMS `auto`: guest ∩ canonical permissions, AF set */
+	uint64_t first_desc; /* the first leaf's descriptor as written (self-check) */
 };
+struct mslot {
+	int id;
+	uint64_t gpa, size, uaddr, va, bitmap_va;
+	uint32_t flags;
+};
+struct vcpu {
+	int idx, id;
+	uint64_t esr, far, hpfar, va;
+};
+struct gmap { uint64_t l2, size, l1, attrs; unsigned level; };
+struct gpin { uint64_t l2, l1; int level; };
 struct vm {
 	int pid, vcpus;
 	bool vmalloc;
@@ -162,19 +184,44 @@ struct vm {
 	uint64_t kvm_va, kvm_pa, pgd_pa, pgt_va, mmu_va;
 	unsigned vmid;
 	uint64_t vtcr;
-	struct map maps[64];
+	struct map maps[128];
 	int nmaps;
-	struct { uint64_t ipa; } xlate[16];
+	struct { uint64_t ipa; } xlate[32];
 	int nxlate;
 	/* nested (shadow) MMUs of this VM: index into nmmus[] */
 	int nested[8];
 	int nnested;
+	struct { int mmu; uint64_t l2; } nxlate_[32];
+	int nnxlate;
+	uint64_t gpool, gpool_size, gpool_next; /* gs2pool: L1 IPAs for guest tables */
+	struct mslot slots[16];
+	int nslots;
+	struct vcpu vcpu[8];
+	int nvcpu;
+	bool pkvm, pkvm_protected;
 	/* for a shadow MMU: tlb_vttbr/tlb_vtcr/enabled/valid */
 	uint64_t tlb_vttbr, tlb_vtcr;
 	bool s2_enabled, nvalid;
 	uint64_t nmmu_va;
+	int parent; /* shadow MMU: index of its VM in vms[] */
+	/* shadow MMU: the guest hypervisor's stage 2 (gs2), in L1 IPA space */
+	bool gs2, g_refused;
+	unsigned g_shift, g_ia, g_ps, g_concat;
+	int g_start;
+	uint64_t g_root;
+	bool g_root_fixed;
+	struct gmap gm[64];
+	int ngm;
+	struct gpin pins[8];
+	int npins;
 };
 static struct vm nmmus[16];
+/* pKVM mappings per VM (gfn order after build_pkvm) */
+struct pkmap { uint64_t gfn, pfn, nr; };
+#if LAYOUT_VER >= 700
+static struct pkmap pkm[8][1024];
+static int npkm[8];
+#endif
 static int nnmmus;
 static struct vm vms[8];
 static int nvms;
@@ -202,6 +249,8 @@ static uint64_t num(const char *s)
 
 static unsigned granule_shift(int level) { return (page_shift - 3) * (4 - level) + 3; }
 
+static const uint64_t XN_BITS = 3ULL << 53; /* XN[1:0]; 6.1/6.12 KVM sets bit 54 (0b10) too */
+
 static uint64_t perm_attrs(const char *p)
 {
 	/* MemAttr normal (0xf), SH inner; S2AP and AF and XN from letters r w x a */
@@ -218,6 +267,56 @@ static uint64_t perm_attrs(const char *p)
 		a |= (LAYOUT_VER >= 619 ? 2ULL : 1ULL) << (LAYOUT_VER >= 619 ? 53 : 54);
 	return a;
 }
+/* r/w/x of a descriptor as bits 4/2/1, and its 3-character form */
+static unsigned desc_perm(uint64_t d)
+{
+	return ((d >> 6) & 1 ? 4u : 0) | ((d >> 7) & 1 ? 2u : 0) | (!(d & XN_BITS) ? 1u : 0);
+}
+static const char *perm_str(unsigned p)
+{
+	static char b[4][4];
+	static int n;
+	char *s = b[n++ & 3];
+	s[0] = p & 4 ? 'r' : '-'; s[1] = p & 2 ? 'w' : '-'; s[2] = p & 1 ? 'x' : '-'; s[3] = 0;
+	return s;
+}
+static unsigned shift_of(uint64_t size)
+{
+	if (size == 4096) return 12;
+	if (size == 16384) return 14;
+	if (size == 65536) return 16;
+	die("granule must be 4K, 16K or 64K");
+}
+/* The input-address bits resolved below one entry of LEVEL, for a granule of 1 << gsh bytes. */
+static unsigned gran_shift(unsigned gsh, int level) { return (gsh - 3) * (unsigned)(4 - level) + 3; }
+/* kvm_get_vtcr(): levels = ARM64_HW_PGTABLE_LEVELS(ia_bits - 4), at least 2 */
+static int start_level_for(unsigned gsh, unsigned ia_bits)
+{
+	int levels = (int)((ia_bits - 4 - 4) / (gsh - 3)); /* truncates: concatenation */
+	if (levels < 2) levels = 2;
+	return 4 - levels;
+}
+static uint64_t vtcr_for(unsigned gsh, unsigned ia_bits, int start, unsigned ps_enc)
+{
+	uint64_t sl0 = (uint64_t)((gsh == 12 ? 2 : 3) - start);
+	uint64_t tg0 = gsh == 12 ? 0 : gsh == 16 ? 1 : 2;
+	return (1ULL << 31) | ((uint64_t)ps_enc << 16) | (tg0 << 14) | (3ULL << 12) | (1ULL << 10) |
+	       (1ULL << 8) | (sl0 << 6) | (64 - ia_bits);
+}
+static unsigned ps_encode(unsigned bits)
+{
+	static const unsigned t[] = { 32, 36, 40, 42, 44, 48, 52 };
+	for (unsigned i = 0; i < 7; i++)
+		if (t[i] == bits) return i;
+	die("PS must be 32, 36, 40, 42, 44, 48 or 52 bits");
+}
+/* Contiguous-run length (entries) for a granule and level: 4K 16; 16K 128 (L3) / 32 (L2); 64K 32. */
+static uint64_t cont_entries(unsigned gsh, unsigned level)
+{
+	if (gsh == 12) return 16;
+	if (gsh == 14) return level == 2 ? 32 : 128;
+	return 32;
+}
 
 static void parse(const char *path)
 {
@@ -231,17 +330,24 @@ static void parse(const char *path)
 		ln++;
 		char *h = strchr(line, '#');
 		if (h) *h = 0;
-		char *tok[12];
+		char *tok[16];
 		int n = 0;
-		for (char *t = strtok(line, " \t\n"); t && n < 12; t = strtok(NULL, " \t\n"))
+		for (char *t = strtok(line, " \t\n"); t && n < 16; t = strtok(NULL, " \t\n"))
 			tok[n++] = t;
 		if (!n)
 			continue;
+		struct vm *nm = cur && cur->nnested ? &nmmus[cur->nested[cur->nnested - 1]] : NULL;
+		if (cur && cur->nmaps >= 128)
+			die("%s:%d: too many map lines in one VM", path, ln);
 		if (!strcmp(tok[0], "osrelease") && n == 2) {
 			snprintf(osrelease, sizeof(osrelease), "%s", tok[1]);
 		} else if (!strcmp(tok[0], "pagesize") && n == 2) {
 			page_size = num(tok[1]);
-			page_shift = page_size == 4096 ? 12 : page_size == 16384 ? 14 : 16;
+			page_shift = shift_of(page_size);
+		} else if (!strcmp(tok[0], "ram") && n == 2) {
+			ram_size = num(tok[1]);
+			if (ram_size < (32ULL << 20) || ram_size % (32ULL << 20))
+				die("%s:%d: ram must be a multiple of 32M, at least 32M", path, ln);
 		} else if (!strcmp(tok[0], "layout")) {
 			/* consumed by make-vmcores.sh: which generator builds this scenario */
 		} else if (!strcmp(tok[0], "vabits") && n == 2) {
@@ -252,7 +358,7 @@ static void parse(const char *path)
 			kaslr_offset = num(tok[1]);
 			if (kaslr_offset & 0x1fffff)
 				die("%s:%d: kaslr offset must be 2M aligned (the kimage is block-mapped)", path, ln);
-		} else if (!strcmp(tok[0], "vm") && n == 5) {
+		} else if (!strcmp(tok[0], "vm") && n == 5 && nvms < 8) {
 			/* vm PID VCPUS linear|vmalloc IA_BITS */
 			cur = &vms[nvms++];
 			cur->pid = (int)num(tok[1]);
@@ -260,14 +366,15 @@ static void parse(const char *path)
 			cur->vmalloc = !strcmp(tok[3], "vmalloc");
 			cur->ia_bits = (unsigned)num(tok[4]);
 			cur->vmid = (unsigned)nvms;
-		} else if (!strcmp(tok[0], "map") && n == 5 && cur) {
-			/* map IPA SIZE LEVEL PERMS  (a leaf per granule at LEVEL) */
+		} else if ((!strcmp(tok[0], "map") || !strcmp(tok[0], "cmap")) && n == 5 && cur) {
+			/* map IPA SIZE LEVEL PERMS  (a leaf per granule at LEVEL); cmap: contiguous runs */
 			struct map *m = &cur->maps[cur->nmaps++];
 			m->ipa = num(tok[1]);
 			m->size = num(tok[2]);
 			m->level = (unsigned)num(tok[3]);
 			m->attrs = perm_attrs(tok[4]);
 			m->valid = true;
+			m->cont = tok[0][0] == 'c';
 		} else if (!strcmp(tok[0], "invalid") && n == 4 && cur) {
 			/* invalid IPA LEVEL RAW: one invalid leaf holding a KVM annotation */
 			struct map *m = &cur->maps[cur->nmaps++];
@@ -276,27 +383,123 @@ static void parse(const char *path)
 			m->size = 1ULL << granule_shift((int)m->level);
 			m->raw = num(tok[3]);
 			m->valid = false;
-		} else if (!strcmp(tok[0], "nested") && n == 4 && cur && cur->nnested < 8) {
+		} else if (!strcmp(tok[0], "memslot") && n >= 5 && cur && cur->nslots < 16) {
+			/* memslot ID GPA SIZE UADDR [dirty] [readonly] [guest_memfd] */
+			struct mslot *s = &cur->slots[cur->nslots++];
+			s->id = (int)num(tok[1]);
+			s->gpa = num(tok[2]);
+			s->size = num(tok[3]);
+			s->uaddr = num(tok[4]);
+			for (int i = 5; i < n; i++) {
+				if (!strcmp(tok[i], "dirty")) s->flags |= 1;
+				else if (!strcmp(tok[i], "readonly")) s->flags |= 2;
+				else if (!strcmp(tok[i], "guest_memfd")) s->flags |= 4;
+				else die("%s:%d: memslot flag must be dirty, readonly or guest_memfd", path, ln);
+			}
+			if (s->gpa % page_size || s->size % page_size || !s->size)
+				die("%s:%d: memslot GPA and SIZE must be page aligned", path, ln);
+		} else if (!strcmp(tok[0], "vcpu") && n >= 2 && cur && cur->nvcpu < 8) {
+			/* vcpu IDX [id ID] [fault dabt|iabt IPA translation|access|permission LEVEL [write]] */
+			struct vcpu *c = &cur->vcpu[cur->nvcpu++];
+			c->idx = (int)num(tok[1]);
+			c->id = c->idx;
+			int i = 2;
+			if (i + 1 < n && !strcmp(tok[i], "id")) { c->id = (int)num(tok[i + 1]); i += 2; }
+			if (i < n && !strcmp(tok[i], "fault")) {
+				if (n < i + 5)
+					die("%s:%d: vcpu fault needs dabt|iabt IPA KIND LEVEL", path, ln);
+				bool dabt = !strcmp(tok[i + 1], "dabt");
+				if (!dabt && strcmp(tok[i + 1], "iabt"))
+					die("%s:%d: fault type must be dabt or iabt", path, ln);
+				uint64_t ipa = num(tok[i + 2]);
+				unsigned base = !strcmp(tok[i + 3], "translation") ? 0x04 :
+						!strcmp(tok[i + 3], "access") ? 0x08 :
+						!strcmp(tok[i + 3], "permission") ? 0x0c : 0xff;
+				unsigned lvl = (unsigned)num(tok[i + 4]);
+				if (base == 0xff || lvl > 3 || (base != 0x04 && lvl == 0))
+					die("%s:%d: fault kind translation (level 0-3), access or permission (1-3)", path, ln);
+				bool wr = i + 5 < n && !strcmp(tok[i + 5], "write");
+				if (wr && !dabt)
+					die("%s:%d: `write` is for data aborts only", path, ln);
+				uint64_t ec = dabt ? 0x24 : 0x20;
+				c->esr = (ec << 26) | (1ULL << 25) | (wr ? 1ULL << 6 : 0) | base | lvl;
+				c->far = 0xffff800012340000ULL | (ipa & 0xfff);
+				c->hpfar = (ipa >> 8) & 0x0000fffffffffff0ULL;
+				i += wr ? 6 : 5;
+			}
+			if (i != n)
+				die("%s:%d: cannot parse vcpu line", path, ln);
+		} else if (!strcmp(tok[0], "pkvm") && n <= 2 && cur) {
+			/* pkvm [unprotected]: 7.2 host-side pkvm_mappings instead of stage-2 tables */
+			if (LAYOUT_VER < 700)
+				die("%s:%d: pkvm is for the linux-7.2 layout only", path, ln);
+			cur->pkvm = true;
+			cur->pkvm_protected = !(n == 2 && !strcmp(tok[1], "unprotected"));
+		} else if (!strcmp(tok[0], "nested") && n == 4 && cur && cur->nnested < 8 && nnmmus < 16) {
 			/* nested TLB_VTTBR TLB_VTCR enabled|disabled|invalid: a shadow MMU of the VM;
 			 * following nmap lines fill its shadow stage-2 (ia_bits 48, the host PA size) */
-			struct vm *nm = &nmmus[nnmmus];
+			nm = &nmmus[nnmmus];
 			cur->nested[cur->nnested++] = nnmmus++;
 			nm->pid = cur->pid;
+			nm->parent = (int)(cur - vms);
 			nm->ia_bits = 48;
 			nm->nvalid = strcmp(tok[3], "invalid") != 0;
 			nm->tlb_vttbr = nm->nvalid ? num(tok[1]) : 1; /* CnP bit: unused */
 			nm->tlb_vtcr = num(tok[2]);
 			nm->s2_enabled = !strcmp(tok[3], "enabled");
 			nm->vmid = (unsigned)(nvms + nnmmus + 8);
-		} else if (!strcmp(tok[0], "nmap") && n == 5 && cur && cur->nnested) {
-			struct vm *nm = &nmmus[cur->nested[cur->nnested - 1]];
+		} else if (!strcmp(tok[0], "nmap") && n >= 5 && n <= 6 && nm) {
+			/* nmap L2IPA SIZE LEVEL PERMS|auto [stale] */
 			struct map *m = &nm->maps[nm->nmaps++];
 			m->ipa = num(tok[1]);
 			m->size = num(tok[2]);
 			m->level = (unsigned)num(tok[3]);
-			m->attrs = perm_attrs(tok[4]);
+			m->auto_perm = !strcmp(tok[4], "auto");
+			m->attrs = perm_attrs(m->auto_perm ? "ra" : tok[4]);
 			m->valid = true;
-		} else if (!strcmp(tok[0], "translate") && n == 2 && cur) {
+			m->kind = MAP_COMPOSE;
+			if (n == 6) {
+				if (strcmp(tok[5], "stale"))
+					die("%s:%d: nmap option must be `stale`", path, ln);
+				m->kind = MAP_STALE;
+			}
+		} else if (!strcmp(tok[0], "gs2pool") && n == 3 && cur) {
+			cur->gpool = cur->gpool_next = num(tok[1]);
+			cur->gpool_size = num(tok[2]);
+		} else if (!strcmp(tok[0], "gs2") && n >= 3 && nm && nm->s2_enabled) {
+			/* gs2 GRANULE IA_BITS [PS] [root=L1IPA] */
+			nm->gs2 = true;
+			nm->g_shift = shift_of(num(tok[1]));
+			nm->g_ia = (unsigned)num(tok[2]);
+			nm->g_ps = 48;
+			for (int i = 3; i < n; i++) {
+				if (!strncmp(tok[i], "root=", 5)) {
+					nm->g_root = num(tok[i] + 5);
+					nm->g_root_fixed = true;
+				} else {
+					nm->g_ps = (unsigned)num(tok[i]);
+				}
+			}
+			if (nm->g_ia < 25 || nm->g_ia > 48)
+				die("%s:%d: gs2 IA_BITS must be 25..48", path, ln);
+		} else if (!strcmp(tok[0], "gmap") && n == 6 && nm && nm->gs2 && nm->ngm < 64) {
+			/* gmap L2IPA SIZE LEVEL PERMS L1IPA: guest leaves (guest granule) */
+			struct gmap *g = &nm->gm[nm->ngm++];
+			g->l2 = num(tok[1]);
+			g->size = num(tok[2]);
+			g->level = (unsigned)num(tok[3]);
+			g->attrs = perm_attrs(tok[4]);
+			g->l1 = num(tok[5]);
+		} else if (!strcmp(tok[0], "gtable") && n == 4 && nm && nm->gs2 && nm->npins < 8) {
+			/* gtable L2IPA LEVEL L1IPA: the level-LEVEL guest table covering L2IPA is at L1IPA */
+			struct gpin *p = &nm->pins[nm->npins++];
+			p->l2 = num(tok[1]);
+			p->level = (int)num(tok[2]);
+			p->l1 = num(tok[3]);
+		} else if (!strcmp(tok[0], "ntranslate") && n == 3 && cur && cur->nnxlate < 32) {
+			cur->nxlate_[cur->nnxlate].mmu = (int)num(tok[1]);
+			cur->nxlate_[cur->nnxlate++].l2 = num(tok[2]);
+		} else if (!strcmp(tok[0], "translate") && n == 2 && cur && cur->nxlate < 32) {
 			cur->xlate[cur->nxlate++].ipa = num(tok[1]);
 		} else if (!strcmp(tok[0], "damage") && n >= 2) {
 			snprintf(damage, sizeof(damage), "%s", tok[1]);
@@ -306,6 +509,15 @@ static void parse(const char *path)
 		}
 	}
 	fclose(f);
+	for (int i = 0; i < nvms; i++) {
+		struct vm *v = &vms[i];
+		if (v->nvcpu && v->nvcpu != v->vcpus)
+			die("vm %d: %d vcpu lines for %d vCPUs", v->pid, v->nvcpu, v->vcpus);
+		/* vcpu_array is an xarray: one entry at index 0 lives in xa_head itself; more need
+		 * struct xa_node, whose real layout is not recorded in the layout headers yet. */
+		if (v->nvcpu > 1 || (v->nvcpu == 1 && v->vcpu[0].idx != 0))
+			die("vm %d: only one vCPU (index 0) per VM is supported (no recorded xa_node layout)", v->pid);
+	}
 }
 
 /* ---- stage 2 ------------------------------------------------------------------------------ */
@@ -351,42 +563,327 @@ static void s2_install(struct vm *v, uint64_t ipa, unsigned level, uint64_t desc
 	}
 }
 
+#define OA_MASK(sh) (0x0000ffffffffffffULL & ~((1ULL << (sh)) - 1))
+
+/* Canonical (or shadow) lookup in the table model: 1 and the leaf's descriptor and level, or 0
+ * and the level whose entry is invalid (the walk stops there). */
+static int s2_lookup(struct vm *v, uint64_t ipa, uint64_t *desc, int *level)
+{
+	if (ipa >> v->ia_bits) { *level = v->start_level; return 0; }
+	uint64_t table = v->pgd_pa;
+	for (int l = v->start_level;; l++) {
+		uint64_t e = rd64(table + s2_index(ipa, l, v->start_level, v->ia_bits) * 8);
+		*level = l;
+		if (!(e & 1) || (l == 3 && (e & 3) != 3))
+			return 0;
+		if (l == 3 || (e & 3) == 1) { *desc = e; return 1; }
+		table = e & OA_MASK(page_shift);
+	}
+}
+/* The output address of an IPA through a valid leaf */
+static uint64_t leaf_oa(uint64_t desc, int level, uint64_t ipa, unsigned gsh)
+{
+	unsigned sh = gran_shift(gsh, level);
+	return (desc & OA_MASK(sh)) | (ipa & ((1ULL << sh) - 1));
+}
+static bool pa_in_dump(uint64_t pa) { return pa >= RAM_BASE && pa < RAM_BASE + RAM_SIZE; }
+
+/* Output pages of a leaf run: aligned to the leaf size. Leaves bigger than 2M (and runs bigger
+ * than 8M) point above the dumped RAM (4 GiB up): their memory is not in the dump, only their
+ * descriptors are, which keeps every vmcore small. */
+static uint64_t alloc_out(uint64_t g, uint64_t size, bool *in_ram_out)
+{
+	static uint64_t high_next = 0x100000000ULL;
+	bool in_ram = g <= (2ULL << 20) && size <= (8ULL << 20);
+	uint64_t *next = in_ram ? &alloc_next : &high_next;
+	uint64_t pa = (*next + g - 1) & ~(g - 1);
+	*next = pa + size;
+	if (in_ram && alloc_next > RAM_BASE + RAM_SIZE)
+		die("RAM exhausted by mappings (`ram SIZE` makes it larger)");
+	if (in_ram_out) *in_ram_out = in_ram;
+	return pa;
+}
+
+/* ---- the guest hypervisor's stage 2 (in L1 IPA space) ------------------------------------ */
+
+struct gtab {
+	struct vm *nm;
+	int level;
+	uint64_t l2base, l1, bytes; /* L2 IPA range start, L1 IPA of the table, size (concat root) */
+	uint64_t *ent;
+};
+static struct gtab gtabs[512];
+static int ngtabs;
+
+enum gread { G_OK, G_UNMAPPED, G_MISSING };
+/* Can the table at L1 IPA [l1, l1+bytes) be read through the canonical stage 2 of VM p? */
+static enum gread gtab_readable(struct vm *p, uint64_t l1, uint64_t bytes)
+{
+	for (uint64_t o = 0; o < bytes; o += page_size) {
+		uint64_t d;
+		int lvl;
+		if (!s2_lookup(p, l1 + o, &d, &lvl))
+			return G_UNMAPPED;
+		uint64_t pa = leaf_oa(d, lvl, l1 + o, (unsigned)page_shift);
+		if (!pa_in_dump(pa) || !pa_in_dump(pa + page_size - 1))
+			return G_MISSING;
+	}
+	return G_OK;
+}
+static uint64_t gpool_alloc(struct vm *p, uint64_t bytes, uint64_t align)
+{
+	uint64_t a = (p->gpool_next + align - 1) & ~(align - 1);
+	if (!p->gpool_size || a + bytes > p->gpool + p->gpool_size)
+		die("vm %d: guest table pool exhausted (gs2pool L1IPA SIZE)", p->pid);
+	p->gpool_next = a + bytes;
+	return a;
+}
+static struct gtab *gtab_new(struct vm *nm, int level, uint64_t l2base, uint64_t bytes)
+{
+	if (ngtabs >= 512)
+		die("too many guest tables");
+	struct gtab *t = &gtabs[ngtabs++];
+	t->nm = nm;
+	t->level = level;
+	t->l2base = l2base;
+	t->bytes = bytes;
+	t->ent = calloc(1, bytes);
+	uint64_t gps = 1ULL << nm->g_shift;
+	bool pinned = false;
+	for (int i = 0; i < nm->npins; i++) {
+		struct gpin *pn = &nm->pins[i];
+		if (pn->level == level && level != nm->g_start &&
+		    (pn->l2 >> gran_shift(nm->g_shift, level - 1)) == (l2base >> gran_shift(nm->g_shift, level - 1))) {
+			t->l1 = pn->l1;
+			pinned = true;
+		}
+	}
+	if (level == nm->g_start && nm->g_root_fixed) {
+		t->l1 = nm->g_root;
+		pinned = true;
+	}
+	if (!pinned)
+		t->l1 = gpool_alloc(&vms[nm->parent], bytes, level == nm->g_start ? bytes : gps);
+	if (t->l1 % (level == nm->g_start ? bytes : gps))
+		die("vm %d: guest table at L1 0x%" PRIx64 " not aligned", nm->pid, t->l1);
+	return t;
+}
+static struct gtab *gtab_find(struct vm *nm, uint64_t l1)
+{
+	for (int i = 0; i < ngtabs; i++)
+		if (gtabs[i].nm == nm && gtabs[i].l1 == l1)
+			return &gtabs[i];
+	return NULL;
+}
+static uint64_t g_index(struct vm *nm, uint64_t l2, int level)
+{
+	unsigned sh = gran_shift(nm->g_shift, level);
+	if (level == nm->g_start)
+		return (l2 & ((1ULL << nm->g_ia) - 1)) >> sh;
+	return (l2 >> sh) & ((1ULL << (nm->g_shift - 3)) - 1);
+}
+static struct gtab *g_root(struct vm *nm)
+{
+	for (int i = 0; i < ngtabs; i++)
+		if (gtabs[i].nm == nm && gtabs[i].level == nm->g_start)
+			return &gtabs[i];
+	return NULL;
+}
+
+/* Builds the guest's tables (model only; copied into guest memory by gs2_place) and computes
+ * tlb_vtcr / tlb_vttbr the way the guest hypervisor would program VTCR_EL2 / VTTBR_EL2. */
+static void build_gs2(struct vm *nm)
+{
+	struct vm *p = &vms[nm->parent];
+	unsigned gsh = nm->g_shift, stride = gsh - 3;
+	nm->g_start = start_level_for(gsh, nm->g_ia);
+	unsigned top = gran_shift(gsh, nm->g_start - 1);
+	nm->g_concat = top >= nm->g_ia ? 1 : 1u << (nm->g_ia - top);
+	/* check_base_s2_limits() with pa_max = the VM's IPA size (kvm_get_pa_bits) */
+	int lvl = nm->g_start;
+	int start_size = (int)nm->g_ia - ((3 - lvl) * (int)stride + (int)gsh);
+	nm->g_refused = (gsh == 12 && (lvl < 0 || (lvl == 0 && p->ia_bits <= 42))) ||
+			(gsh != 12 && (lvl == 0 || (lvl == 1 && p->ia_bits <= (gsh == 16 ? 42 : 40)))) ||
+			nm->g_ia > p->ia_bits || start_size < 1 || start_size > (int)stride + 4;
+	uint64_t gps = 1ULL << gsh;
+	struct gtab *root = NULL;
+	if (!nm->g_refused) {
+		root = gtab_new(nm, nm->g_start, 0, gps * nm->g_concat);
+		nm->g_root = root->l1;
+	} else if (!nm->g_root_fixed) {
+		nm->g_root = gpool_alloc(p, gps, gps);
+	}
+	nm->tlb_vtcr = vtcr_for(gsh, nm->g_ia, nm->g_start, ps_encode(nm->g_ps));
+	nm->tlb_vttbr = (nm->tlb_vttbr & 0xffff000000000000ULL) | nm->g_root;
+	if (!root)
+		return;
+	for (int i = 0; i < nm->ngm; i++) {
+		struct gmap *g = &nm->gm[i];
+		unsigned sh = gran_shift(gsh, (int)g->level);
+		uint64_t gs = 1ULL << sh;
+		bool blk_ok = g->level == 3 || (g->level == 2) || (g->level == 1 && gsh == 12);
+		if (!blk_ok || (int)g->level < nm->g_start)
+			die("vm %d: gmap at level %u is not a valid leaf level for a %uK guest granule", nm->pid,
+			    g->level, (unsigned)(gps >> 10));
+		if (g->l2 % gs || g->size % gs || g->l1 % gs)
+			die("vm %d: gmap 0x%" PRIx64 " not aligned to its level %u", nm->pid, g->l2, g->level);
+		if ((g->l1 + g->size - 1) >> nm->g_ps)
+			die("vm %d: gmap output above the guest's PS", nm->pid);
+		for (uint64_t o = 0; o < g->size; o += gs) {
+			uint64_t l2 = g->l2 + o;
+			struct gtab *t = root;
+			for (int l = nm->g_start;; l++) {
+				uint64_t *e = &t->ent[g_index(nm, l2, l)];
+				if (l == (int)g->level) {
+					*e = (g->l1 + o) | g->attrs | (l == 3 ? 3 : 1);
+					break;
+				}
+				if (!(*e & 1)) {
+					unsigned csh = gran_shift(gsh, l);
+					struct gtab *c = gtab_new(nm, l + 1, l2 & ~((1ULL << csh) - 1), gps);
+					*e = c->l1 | 3;
+				}
+				t = gtab_find(nm, *e & OA_MASK(gsh));
+			}
+		}
+	}
+}
+/* Copies each readable guest table into the guest memory that holds it (through the canonical
+ * stage 2). Unreadable ones (unmapped or not in the dump) exist only in the model. */
+static void gs2_place(void)
+{
+	for (int i = 0; i < ngtabs; i++) {
+		struct gtab *t = &gtabs[i];
+		struct vm *p = &vms[t->nm->parent];
+		if (gtab_readable(p, t->l1, t->bytes) != G_OK)
+			continue;
+		for (uint64_t o = 0; o < t->bytes; o += 8) {
+			uint64_t d;
+			int lvl;
+			s2_lookup(p, t->l1 + o, &d, &lvl);
+			wr64(leaf_oa(d, lvl, t->l1 + o, (unsigned)page_shift), t->ent[o / 8]);
+		}
+	}
+}
+
+/* Guest translation of an L2 IPA. G_OK: *l1, *desc, *level (disabled S2: identity, level -1);
+ * otherwise *level = the level where the guest walk fails (unreadable table or invalid entry). */
+struct gres { int ok; uint64_t l1, desc; int level; unsigned perm; bool af; };
+static struct gres guest_translate(struct vm *nm, uint64_t l2)
+{
+	struct gres r = { 0 };
+	if (!nm->s2_enabled) {
+		r.ok = 1; r.l1 = l2; r.level = -1; r.perm = 7; r.af = true;
+		return r;
+	}
+	if (!nm->gs2 || nm->g_refused) {
+		r.level = nm->gs2 ? 0 : 0;
+		return r;
+	}
+	struct vm *p = &vms[nm->parent];
+	if (l2 >> nm->g_ia) { r.level = nm->g_start; return r; }
+	struct gtab *t = g_root(nm);
+	for (int l = nm->g_start;; l++) {
+		r.level = l;
+		if (gtab_readable(p, t->l1, t->bytes) != G_OK)
+			return r;
+		uint64_t e = t->ent[g_index(nm, l2, l)];
+		if (!(e & 1) || (l == 3 && (e & 3) != 3))
+			return r;
+		if (l == 3 || (e & 3) == 1) {
+			r.ok = 1;
+			r.desc = e;
+			r.l1 = leaf_oa(e, l, l2, nm->g_shift);
+			r.perm = desc_perm(e);
+			r.af = (e >> 10) & 1;
+			return r;
+		}
+		t = gtab_find(nm, e & OA_MASK(nm->g_shift));
+	}
+}
+
 static void build_s2(struct vm *v)
 {
 	v->start_level = s2_start_level(v->ia_bits);
 	v->pgd_pa = alloc_pages(pgd_pages(v));
+	struct vm *parent = v >= nmmus && v < nmmus + 16 ? &vms[v->parent] : NULL; /* shadow MMU */
 	for (int i = 0; i < v->nmaps; i++) {
 		struct map *m = &v->maps[i];
 		if (!m->valid) {
 			s2_install(v, m->ipa, m->level, m->raw);
+			m->first_desc = m->raw;
 			continue;
 		}
 		uint64_t g = 1ULL << granule_shift((int)m->level);
 		if (m->ipa % g || m->size % g)
 			die("vm %d: map 0x%" PRIx64 " not aligned to its level %u", v->pid, m->ipa, m->level);
-		/* Output pages: aligned to the leaf size; written with a text marker. */
-		/* Leaves bigger than 2M point above the dumped RAM (4 GiB up): their memory is not
-		 * in the dump, only their descriptors are, which keeps every vmcore small. */
-		static uint64_t high_next = 0x100000000ULL;
-		bool in_ram = g <= (2ULL << 20) && m->size <= (8ULL << 20);
-		uint64_t *next = in_ram ? &alloc_next : &high_next;
-		uint64_t pa = (*next + g - 1) & ~(g - 1);
-		*next = pa + m->size;
-		if (in_ram && alloc_next > RAM_BASE + RAM_SIZE)
-			die("RAM exhausted by vm %d mappings", v->pid);
-		m->pa = pa;
+		uint64_t run = m->cont ? g * cont_entries((unsigned)page_shift, m->level) : g;
+		if (m->cont && (m->ipa % run || m->size % run))
+			die("vm %d: cmap 0x%" PRIx64 " not aligned to a contiguous run (0x%" PRIx64 ")", v->pid,
+			    m->ipa, run);
+		bool compose = parent && m->kind == MAP_COMPOSE && (!v->s2_enabled || v->gs2);
+		bool in_ram = false;
+		/* fresh output pages (also the fallback of a composition that does not resolve) */
+		if (!compose)
+			m->pa = alloc_out(g, m->size, &in_ram);
 		for (uint64_t o = 0; o < m->size; o += g) {
-			s2_install(v, m->ipa + o, m->level, (pa + o) | m->attrs | (m->level == 3 ? 3 : 1));
-			if (in_ram)
-				snprintf((char *)pa_ptr(pa + o, 32), 32, "VM%d-IPA-%" PRIx64, v->pid,
-					 m->ipa + o);
+			uint64_t oa = m->pa + o, attrs = m->attrs;
+			bool marker = in_ram;
+			if (compose) {
+				struct gres gr = guest_translate(v, m->ipa + o);
+				uint64_t cd;
+				int cl;
+				if (gr.ok && s2_lookup(parent, gr.l1, &cd, &cl)) {
+					oa = leaf_oa(cd, cl, gr.l1, (unsigned)page_shift);
+					if (oa % g)
+						die("vm %d: shadow leaf 0x%" PRIx64 " composes to unaligned PA 0x%" PRIx64,
+						    v->pid, m->ipa + o, oa);
+					if (m->auto_perm) {
+						unsigned pm = gr.perm & desc_perm(cd);
+						attrs = perm_attrs(pm & 1 ? "xa" : "a") | (pm & 4 ? 1ULL << 6 : 0) |
+							(pm & 2 ? 1ULL << 7 : 0);
+					}
+					marker = false; /* the canonical marker of the L1 IPA is there */
+				} else {
+					oa = alloc_out(g, g, &marker);
+				}
+				if (gr.ok && gr.level >= 0)
+					attrs |= (uint64_t)(gr.level & 3) << 55; /* KVM_NV_GUEST_MAP_SZ */
+				if (o == 0)
+					m->pa = oa;
+			}
+			uint64_t d = oa | attrs | (m->cont ? 1ULL << 52 : 0) | (m->level == 3 ? 3 : 1);
+			s2_install(v, m->ipa + o, m->level, d);
+			if (o == 0)
+				m->first_desc = d;
+			if (marker)
+				snprintf((char *)pa_ptr(oa, 32), 32, "VM%d-IPA-%" PRIx64, v->pid, m->ipa + o);
 		}
 	}
-	/* VTCR: T0SZ, SL0, IRGN/ORGN/SH, TG0, PS (48 bits) */
-	uint64_t sl0 = (uint64_t)((page_shift == 12 ? 2 : 3) - v->start_level);
-	uint64_t tg0 = page_shift == 12 ? 0 : page_shift == 16 ? 1 : 2;
-	v->vtcr = (1ULL << 31) | (5ULL << 16) | (tg0 << 14) | (3ULL << 12) | (1ULL << 10) |
-		  (1ULL << 8) | (sl0 << 6) | (64 - v->ia_bits);
+	v->vtcr = vtcr_for((unsigned)page_shift, v->ia_bits, v->start_level, 5);
+}
+
+/* Calls cb for every valid leaf of a table model, in ascending IPA order. */
+typedef void (*leaf_cb)(void *ctx, uint64_t ipa, int level, uint64_t desc);
+static void walk_leaves(struct vm *v, uint64_t table, int level, uint64_t base, uint64_t n,
+			leaf_cb cb, void *ctx)
+{
+	unsigned sh = granule_shift(level);
+	for (uint64_t i = 0; i < n; i++) {
+		uint64_t e = rd64(table + i * 8);
+		if (!(e & 1))
+			continue;
+		uint64_t addr = base + (i << sh);
+		if (level < 3 && (e & 3) == 3)
+			walk_leaves(v, e & OA_MASK(page_shift), level + 1, addr, page_size / 8, cb, ctx);
+		else if (level < 3 || (e & 3) == 3)
+			cb(ctx, addr, level, e);
+	}
+}
+static void for_each_leaf(struct vm *v, leaf_cb cb, void *ctx)
+{
+	walk_leaves(v, v->pgd_pa, v->start_level, 0, (1ULL << v->ia_bits) >> granule_shift(v->start_level),
+		    cb, ctx);
 }
 
 /* ---- expected: the kernel's note_page coalescing, from the table model ----------------- */
@@ -500,6 +997,217 @@ static void write_translate(struct vm *v, FILE *f)
 	}
 }
 
+/* ---- expected: memslots, prefault, vcpus, pkvm, nested guest/translate/check ------------- */
+
+static FILE *xopen(const char *dir, int pid, const char *name)
+{
+	char path[4200];
+	snprintf(path, sizeof(path), "%s/expected/%d/%s", dir, pid, name);
+	FILE *f = fopen(path, "w");
+	if (!f)
+		die("%s: %s", path, strerror(errno));
+	return f;
+}
+static void xclose(FILE *f)
+{
+	if (ferror(f) | fclose(f))
+		die("writing an expected file failed");
+}
+
+static void write_memslots(struct vm *v, FILE *f)
+{
+	for (int i = 0; i < v->nslots; i++) {
+		struct mslot *s = &v->slots[i];
+		fprintf(f, "id=%d gpa=0x%016" PRIx64 " size=0x%" PRIx64 " uaddr=0x%016" PRIx64 " flags=0x%x\n",
+			s->id, s->gpa, s->size, s->uaddr, s->flags);
+	}
+}
+
+/* prefault: valid canonical leaves per memslot (a leaf belongs to the slot holding its first IPA) */
+struct pgroup { int level; unsigned perm; int af; uint64_t count, bytes; };
+struct pfctx {
+	struct vm *v;
+	struct pgroup g[17][64];
+	int ng[17];
+	uint64_t mapped[17]; /* [16]: outside every memslot */
+};
+static void pf_leaf(void *ctx, uint64_t ipa, int level, uint64_t desc)
+{
+	struct pfctx *c = ctx;
+	int s = 16;
+	for (int i = 0; i < c->v->nslots; i++)
+		if (ipa >= c->v->slots[i].gpa && ipa < c->v->slots[i].gpa + c->v->slots[i].size)
+			s = i;
+	uint64_t sz = 1ULL << granule_shift(level);
+	c->mapped[s] += sz;
+	unsigned perm = desc_perm(desc);
+	int af = (int)((desc >> 10) & 1);
+	for (int i = 0; i < c->ng[s]; i++) {
+		struct pgroup *g = &c->g[s][i];
+		if (g->level == level && g->perm == perm && g->af == af) {
+			g->count++;
+			g->bytes += sz;
+			return;
+		}
+	}
+	if (c->ng[s] >= 64)
+		die("too many leaf groups");
+	c->g[s][c->ng[s]++] = (struct pgroup){ level, perm, af, 1, sz };
+}
+static int cmp_group(const void *a, const void *b)
+{
+	const struct pgroup *x = a, *y = b;
+	if (x->level != y->level) return x->level - y->level;
+	int p = strcmp(perm_str(x->perm), perm_str(y->perm));
+	if (p) return p;
+	return x->af - y->af;
+}
+static void write_prefault(struct vm *v, FILE *f)
+{
+	struct pfctx *c = calloc(1, sizeof(*c));
+	c->v = v;
+	for_each_leaf(v, pf_leaf, c);
+	for (int i = 0; i < v->nslots; i++) {
+		fprintf(f, "slot=%d mapped=0x%" PRIx64 " size=0x%" PRIx64 "\n", v->slots[i].id, c->mapped[i],
+			v->slots[i].size);
+		qsort(c->g[i], (size_t)c->ng[i], sizeof(c->g[i][0]), cmp_group);
+		for (int j = 0; j < c->ng[i]; j++) {
+			struct pgroup *g = &c->g[i][j];
+			fprintf(f, "slot=%d level=%d kind=%s perm=%s af=%d count=%" PRIu64 " bytes=0x%" PRIx64 "\n",
+				v->slots[i].id, g->level, g->level == 3 ? "page" : "block", perm_str(g->perm), g->af,
+				g->count, g->bytes);
+		}
+	}
+	if (c->mapped[16])
+		fprintf(f, "outside mapped=0x%" PRIx64 "\n", c->mapped[16]);
+	free(c);
+}
+
+static void write_vcpus(struct vm *v, FILE *f)
+{
+	for (int i = 0; i < v->nvcpu; i++) {
+		struct vcpu *c = &v->vcpu[i];
+		fprintf(f, "idx=%d id=%d esr=0x%" PRIx64 " far=0x%" PRIx64 " hpfar=0x%" PRIx64, c->idx, c->id,
+			c->esr, c->far, c->hpfar);
+		if (c->esr)
+			fprintf(f, " ec=0x%" PRIx64 " fsc=0x%" PRIx64 " wnr=%d fault_ipa=0x%" PRIx64, c->esr >> 26,
+				c->esr & 0x3f, (int)((c->esr >> 6) & 1),
+				(uint64_t)(((c->hpfar & ~0xfULL & ~(1ULL << 63)) << 8) | (c->far & 0xfff)));
+		fputc('\n', f);
+	}
+}
+
+#if LAYOUT_VER >= 700
+static void write_pkvm(struct vm *v, FILE *f)
+{
+	int vi = (int)(v - vms);
+	fprintf(f, "protected=%d\n", v->pkvm_protected);
+	for (int i = 0; i < npkm[vi]; i++)
+		fprintf(f, "gfn=0x%" PRIx64 " pfn=0x%" PRIx64 " nr_pages=%" PRIu64 "\n", pkm[vi][i].gfn,
+			pkm[vi][i].pfn, pkm[vi][i].nr);
+}
+#endif
+
+/* nested-<i>.guest: the guest hypervisor's stage 2 as its walk sees it, ascending L2 IPA */
+static void guest_walk(FILE *f, struct vm *nm, struct gtab *t, int level, uint64_t base)
+{
+	struct vm *p = &vms[nm->parent];
+	unsigned sh = gran_shift(nm->g_shift, level);
+	uint64_t n = t->bytes / 8;
+	enum gread rd = gtab_readable(p, t->l1, t->bytes);
+	if (rd != G_OK) {
+		fprintf(f, "problem l2=0x%016" PRIx64 " size=0x%" PRIx64 " level=%d table_l1=0x%016" PRIx64
+			" kind=%s\n", base, (uint64_t)(n << sh), level, t->l1, rd == G_UNMAPPED ? "unmapped" : "missing");
+		return;
+	}
+	for (uint64_t i = 0; i < n; i++) {
+		uint64_t e = t->ent[i], l2 = base + (i << sh);
+		if (!(e & 1))
+			continue;
+		if (level < 3 && (e & 3) == 3)
+			guest_walk(f, nm, gtab_find(nm, e & OA_MASK(nm->g_shift)), level + 1, l2);
+		else if (level < 3 || (e & 3) == 3)
+			fprintf(f, "l2=0x%016" PRIx64 " size=0x%" PRIx64 " level=%d l1=0x%016" PRIx64 " perm=%s af=%d\n",
+				l2, (uint64_t)1 << sh, level, (uint64_t)(e & OA_MASK(sh)), perm_str(desc_perm(e)), (int)((e >> 10) & 1));
+	}
+}
+static void write_guest(struct vm *nm, FILE *f)
+{
+	if (!nm->s2_enabled) {
+		fprintf(f, "disabled\n");
+		return;
+	}
+	if (nm->g_refused) {
+		fprintf(f, "fault fsc=0x%x level=%d\n", 0x04, 0); /* check_base_s2_limits: FAULT, level 0 */
+		return;
+	}
+	fprintf(f, "geometry granule=%u ia_bits=%u start_level=%d concat=%u root_l1=0x%016" PRIx64 "\n",
+		1u << nm->g_shift, nm->g_ia, nm->g_start, nm->g_concat, nm->g_root);
+	guest_walk(f, nm, g_root(nm), nm->g_start, 0);
+}
+static void write_ntranslate(struct vm *v, FILE *f)
+{
+	for (int i = 0; i < v->nnxlate; i++) {
+		int mi = v->nxlate_[i].mmu;
+		uint64_t l2 = v->nxlate_[i].l2;
+		if (mi < 0 || mi >= v->nnested)
+			die("vm %d: ntranslate %d: no such nested MMU", v->pid, mi);
+		struct vm *nm = &nmmus[v->nested[mi]];
+		struct gres gr = guest_translate(nm, l2);
+		if (!gr.ok) {
+			fprintf(f, "mmu=%d l2=0x%016" PRIx64 " fault=guest level=%d\n", mi, l2, gr.level);
+			continue;
+		}
+		uint64_t d;
+		int l;
+		if (s2_lookup(v, gr.l1, &d, &l))
+			fprintf(f, "mmu=%d l2=0x%016" PRIx64 " l1=0x%016" PRIx64 " pa=0x%016" PRIx64 "\n", mi, l2,
+				gr.l1, leaf_oa(d, l, gr.l1, (unsigned)page_shift));
+		else
+			fprintf(f, "mmu=%d l2=0x%016" PRIx64 " l1=0x%016" PRIx64 " fault=canonical level=%d\n", mi,
+				l2, gr.l1, l);
+	}
+}
+/* check: shadow leaves that violate canonical(guest(l2)), judged at the leaf's first L2 IPA */
+struct ckctx { struct vm *v, *nm; int mi; int violations; FILE *f; };
+static void ck_leaf(void *ctx, uint64_t l2, int level, uint64_t desc)
+{
+	struct ckctx *c = ctx;
+	const char *kind = NULL;
+	unsigned sp = desc_perm(desc);
+	struct gres gr = guest_translate(c->nm, l2);
+	uint64_t cd;
+	int cl;
+	if (!gr.ok)
+		kind = "guest-unmapped";
+	else if (!s2_lookup(c->v, gr.l1, &cd, &cl))
+		kind = "canonical-unmapped";
+	else if ((desc & OA_MASK(granule_shift(level))) != leaf_oa(cd, cl, gr.l1, (unsigned)page_shift))
+		kind = "stale-oa";
+	else if (sp & ~gr.perm)
+		kind = "wider-than-guest";
+	else if (sp & ~desc_perm(cd))
+		kind = "wider-than-canonical";
+	if (!kind)
+		return;
+	c->violations++;
+	fprintf(c->f, "mmu=%d l2=0x%016" PRIx64 " size=0x%" PRIx64 " kind=%s\n", c->mi, l2,
+		(uint64_t)1 << granule_shift(level), kind);
+}
+static void write_check(struct vm *v, FILE *f)
+{
+	struct ckctx c = { .v = v, .f = f };
+	for (int j = 0; j < v->nnested; j++) {
+		struct vm *nm = &nmmus[v->nested[j]];
+		if (!nm->nvalid)
+			continue;
+		c.nm = nm;
+		c.mi = j;
+		for_each_leaf(nm, ck_leaf, &c);
+	}
+	fprintf(f, "violations=%d\n", c.violations);
+}
+
 /* ---- kernel objects ----------------------------------------------------------------------- */
 
 static uint64_t vm_list_va;
@@ -527,40 +1235,212 @@ static uint64_t place(const void *obj, size_t size, bool vmalloc, uint64_t *pa_o
 	return va;
 }
 
+/* A balanced rb-tree over n nodes (VAs of their struct rb_node, in key order) stored in guest
+ * memory: nodes on the deepest level of a non-perfect tree are red, the rest black (a valid
+ * red-black colouring). Returns the root node's VA. node_pa[i] is the node's PA. */
+static uint64_t rb_build(const uint64_t *node_va, const uint64_t *node_pa, int lo, int hi, uint64_t parent,
+			 int depth, int red_depth)
+{
+	if (lo > hi)
+		return 0;
+	int mid = (lo + hi) / 2;
+	uint64_t pa = node_pa[mid];
+	wr64(pa + offsetof(struct rb_node, __rb_parent_color), parent | (depth == red_depth ? 0 : 1));
+	wr64(pa + offsetof(struct rb_node, rb_left), rb_build(node_va, node_pa, lo, mid - 1, node_va[mid],
+							    depth + 1, red_depth));
+	wr64(pa + offsetof(struct rb_node, rb_right), rb_build(node_va, node_pa, mid + 1, hi, node_va[mid],
+							     depth + 1, red_depth));
+	return node_va[mid];
+}
+static uint64_t rb_tree(const uint64_t *node_va, const uint64_t *node_pa, int n)
+{
+	int h = 0;
+	while ((1 << h) - 1 < n) h++; /* height of the balanced tree */
+	int red = ((1 << h) - 1 == n) ? -1 : h - 1;
+	return rb_build(node_va, node_pa, 0, n - 1, 0, 0, red);
+}
+static int cmp_slot(const void *a, const void *b)
+{
+	const struct mslot *x = a, *y = b;
+	return x->gpa < y->gpa ? -1 : x->gpa > y->gpa;
+}
+
+/* kvm->__memslots[0][0..1] and kvm->memslots[0]: every slot is in both sets' gfn_tree (through
+ * gfn_node[node_idx]), as after the kernel's install-into-inactive-then-swap; each creation swaps
+ * the active set once, so memslots[0] = &__memslots[0][nslots % 2]. hva_tree and id_hash stay
+ * empty. */
+static void build_memslots(struct vm *v, struct kvm *k)
+{
+	qsort(v->slots, (size_t)v->nslots, sizeof(v->slots[0]), cmp_slot);
+	for (int i = 1; i < v->nslots; i++)
+		if (v->slots[i].gpa < v->slots[i - 1].gpa + v->slots[i - 1].size)
+			die("vm %d: memslots %d and %d overlap", v->pid, v->slots[i - 1].id, v->slots[i].id);
+	uint64_t pas[16], nodes[2][16], npas[2][16];
+	unsigned long pages = 0;
+	int dirty = 0;
+	for (int i = 0; i < v->nslots; i++) {
+		struct mslot *s = &v->slots[i];
+		pas[i] = alloc_linear(sizeof(struct kvm_memory_slot));
+		s->va = lin_va(pas[i]);
+		struct kvm_memory_slot ms;
+		memset(&ms, 0, sizeof(ms));
+		ms.base_gfn = s->gpa >> page_shift;
+		ms.npages = s->size >> page_shift;
+		ms.userspace_addr = s->uaddr;
+		ms.flags = s->flags;
+		ms.id = (short)s->id;
+		ms.as_id = 0;
+		if (s->flags & 1) {
+			/* kvm_alloc_dirty_bitmap(): two bitmaps of npages bits */
+			uint64_t bytes = 2 * (((ms.npages + 63) / 64) * 8);
+			s->bitmap_va = lin_va(alloc_linear(bytes));
+			SET64(ms.dirty_bitmap, s->bitmap_va);
+			dirty++;
+		}
+		memcpy(pa_ptr(pas[i], sizeof(ms)), &ms, sizeof(ms));
+		pages += ms.npages;
+		for (int j = 0; j < 2; j++) {
+			nodes[j][i] = s->va + offsetof(struct kvm_memory_slot, gfn_node) + (uint64_t)j * sizeof(struct rb_node);
+			npas[j][i] = pas[i] + offsetof(struct kvm_memory_slot, gfn_node) + (uint64_t)j * sizeof(struct rb_node);
+		}
+	}
+	for (int j = 0; j < 2; j++) {
+		struct kvm_memslots *ss = &k->__memslots[0][j];
+		ss->node_idx = j;
+		ss->generation = (u64)v->nslots * 2;
+		SET64(ss->gfn_tree.rb_node, rb_tree(nodes[j], npas[j], v->nslots));
+	}
+	int active = v->nslots % 2;
+	SET64(k->memslots[0], v->kvm_va + offsetof(struct kvm, __memslots) +
+	      (uint64_t)active * sizeof(struct kvm_memslots));
+	k->nr_memslot_pages = pages;
+#if LAYOUT_VER >= 612
+	k->nr_memslots_dirty_logging.counter = dirty;
+#else
+	(void)dirty;
+#endif
+}
+
+/* One struct kvm_vcpu per `vcpu` line (kmem_cache_zalloc: linear); index 0 sits in xa_head. */
+static void build_vcpus(struct vm *v, struct kvm *k)
+{
+	for (int i = 0; i < v->nvcpu; i++) {
+		struct vcpu *c = &v->vcpu[i];
+		struct kvm_vcpu *vc = calloc(1, sizeof(*vc));
+		uint64_t pa = alloc_linear(sizeof(*vc));
+		c->va = lin_va(pa);
+		SET64(vc->kvm, v->kvm_va);
+		vc->vcpu_id = c->id;
+		vc->vcpu_idx = c->idx;
+		vc->arch.fault.esr_el2 = c->esr;
+		vc->arch.fault.far_el2 = c->far;
+		vc->arch.fault.hpfar_el2 = c->hpfar;
+		SET64(vc->arch.hw_mmu, v->mmu_va);
+		memcpy(pa_ptr(pa, sizeof(*vc)), vc, sizeof(*vc));
+		free(vc);
+		if (c->idx == 0)
+			SET64(k->vcpu_array.xa_head, c->va);
+	}
+}
+
+#if LAYOUT_VER >= 700
+/* pKVM: the host keeps no stage-2 tables, only pkvm_mappings (an interval tree keyed by gfn) in
+ * the union at the start of struct kvm_pgtable; one mapping per leaf of the map lines. */
+static int cmp_pkm(const void *a, const void *b)
+{
+	const struct pkmap *x = a, *y = b;
+	return x->gfn < y->gfn ? -1 : x->gfn > y->gfn;
+}
+static uint64_t pk_subtree(const uint64_t *pa, int lo, int hi, const struct pkmap *m)
+{
+	if (lo > hi) return 0;
+	int mid = (lo + hi) / 2;
+	uint64_t last = m[mid].gfn + m[mid].nr - 1, l = pk_subtree(pa, lo, mid - 1, m),
+		 r = pk_subtree(pa, mid + 1, hi, m);
+	if (l > last) last = l;
+	if (r > last) last = r;
+	wr64(pa[mid] + offsetof(struct pkvm_mapping, __subtree_last), last);
+	return last;
+}
+static void build_pkvm(struct vm *v, struct kvm *k, struct kvm_pgtable *pgt)
+{
+	int vi = (int)(v - vms);
+	qsort(pkm[vi], (size_t)npkm[vi], sizeof(pkm[vi][0]), cmp_pkm);
+	uint64_t va[1024], pa[1024];
+	for (int i = 0; i < npkm[vi]; i++) {
+		pa[i] = alloc_linear(sizeof(struct pkvm_mapping));
+		va[i] = lin_va(pa[i]);
+		wr64(pa[i] + offsetof(struct pkvm_mapping, gfn), pkm[vi][i].gfn);
+		wr64(pa[i] + offsetof(struct pkvm_mapping, pfn), pkm[vi][i].pfn);
+		wr64(pa[i] + offsetof(struct pkvm_mapping, nr_pages), pkm[vi][i].nr);
+	}
+	SET64(pgt->pkvm_mappings.rb_root.rb_node, rb_tree(va, pa, npkm[vi]));
+	SET64(pgt->pkvm_mappings.rb_leftmost, npkm[vi] ? va[0] : 0);
+	pk_subtree(pa, 0, npkm[vi] - 1, pkm[vi]);
+	k->arch.pkvm.handle = (pkvm_handle_t)(0x1000 + vi);
+	k->arch.pkvm.is_protected = v->pkvm_protected;
+	k->arch.pkvm.is_created = 1;
+}
+static void pkvm_pages(struct vm *v)
+{
+	int vi = (int)(v - vms);
+	v->start_level = s2_start_level(v->ia_bits);
+	for (int i = 0; i < v->nmaps; i++) {
+		struct map *m = &v->maps[i];
+		if (!m->valid)
+			continue;
+		uint64_t g = 1ULL << granule_shift((int)m->level);
+		bool in_ram;
+		m->pa = alloc_out(g, m->size, &in_ram);
+		for (uint64_t o = 0; o < m->size; o += g) {
+			if (npkm[vi] >= 1024)
+				die("vm %d: too many pkvm mappings", v->pid);
+			pkm[vi][npkm[vi]++] = (struct pkmap){ (m->ipa + o) >> page_shift, (m->pa + o) >> page_shift,
+							      g >> page_shift };
+			if (in_ram)
+				snprintf((char *)pa_ptr(m->pa + o, 32), 32, "VM%d-IPA-%" PRIx64, v->pid, m->ipa + o);
+		}
+	}
+	v->vtcr = vtcr_for((unsigned)page_shift, v->ia_bits, v->start_level, 5);
+}
+#endif
+
 static void build_objects(void)
 {
 	/* Two passes: VAs first (the list links need every kvm's address), then contents. */
 	for (int i = 0; i < nvms; i++) {
 		struct vm *v = &vms[i];
-		build_s2(v);
-		uint64_t pa;
-		struct kvm_pgtable pgt;
-		memset(&pgt, 0, sizeof(pgt));
-		v->pgt_va = lin_va(alloc_linear(sizeof(pgt)));
-		(void)pa;
+#if LAYOUT_VER >= 700
+		if (v->pkvm)
+			pkvm_pages(v);
+		else
+#endif
+			build_s2(v);
+		v->pgt_va = lin_va(alloc_linear(sizeof(struct kvm_pgtable)));
 	}
-	/* shadow MMUs: tables, kvm_pgtable; the kvm_s2_mmu objects are written with their VM */
+	/* the guest hypervisors' stage 2 (model), then the shadow MMUs: tables, kvm_pgtable; the
+	 * kvm_s2_mmu objects are written with their VM; then the guest tables go into guest memory */
+	for (int i = 0; i < nnmmus; i++)
+		if (nmmus[i].gs2)
+			build_gs2(&nmmus[i]);
 	for (int i = 0; i < nnmmus; i++) {
 		build_s2(&nmmus[i]);
 		nmmus[i].pgt_va = lin_va(alloc_linear(sizeof(struct kvm_pgtable)));
 	}
+	gs2_place();
 	uint64_t kvm_size = sizeof(struct kvm);
 	/* reserve VAs */
 	uint64_t next_vm_va[8];
 	for (int i = 0; i < nvms; i++) {
 		struct vm *v = &vms[i];
 		if (v->vmalloc) {
-			uint64_t npages = (kvm_size + page_size - 1) / page_size;
 			v->kvm_va = vmalloc_next;
-			(void)npages;
-		} else {
-			v->kvm_pa = alloc_linear(kvm_size);
-			v->kvm_va = lin_va(v->kvm_pa);
-		}
-		if (v->vmalloc) {
 			/* placeholder, placed for real below (VA is deterministic) */
 			uint64_t npages = (kvm_size + page_size - 1) / page_size;
 			vmalloc_next += (npages + 1) * page_size;
+		} else {
+			v->kvm_pa = alloc_linear(kvm_size);
+			v->kvm_va = lin_va(v->kvm_pa);
 		}
 	}
 	vmalloc_next = VMALLOC_BASE;
@@ -580,6 +1460,15 @@ static void build_objects(void)
 		k->created_vcpus = v->vcpus;
 		uint64_t mmu_va = v->kvm_va + offsetof(struct kvm, arch.mmu);
 		v->mmu_va = mmu_va;
+		build_memslots(v, k);
+		build_vcpus(v, k);
+#if LAYOUT_VER >= 700
+		if (v->pkvm) {
+			/* kvm_init_stage2_mmu(): pgd_phys = __pa(pgt->pgd) with pgd NULL at init time
+			 * (not a linear address: the kimage formula) */
+			v->pgd_pa = 0 - kimage_voffset;
+		}
+#endif
 		SET64(k->arch.mmu.pgd_phys, v->pgd_pa);
 		SET64(k->arch.mmu.pgt, v->pgt_va);
 		k->arch.mmu.vmid.id.counter = v->vmid;
@@ -630,9 +1519,16 @@ static void build_objects(void)
 			free(arr);
 		}
 #endif
-		pgt.ia_bits = v->ia_bits;
-		pgt.start_level = v->start_level;
-		SET64(pgt.pgd, lin_va(v->pgd_pa));
+#if LAYOUT_VER >= 700
+		if (v->pkvm) {
+			build_pkvm(v, k, &pgt);
+		} else
+#endif
+		{
+			pgt.ia_bits = v->ia_bits;
+			pgt.start_level = v->start_level;
+			SET64(pgt.pgd, lin_va(v->pgd_pa));
+		}
 		SET64(pgt.mmu, mmu_va);
 		memcpy(pa_ptr(v->pgt_va - PAGE_OFFSET_48 + RAM_BASE, sizeof(pgt)), &pgt, sizeof(pgt));
 		if (v->vmalloc) {
@@ -688,6 +1584,14 @@ static char *vmcoreinfo(void)
 	P("KERNELOFFSET=%" PRIx64 "\n", kaslr_offset);
 	P("NUMBER(KERNELPACMASK)=0x0\n");
 	P("CRASHTIME=1700000000\n");
+	if (sym("mem_map", false)) {
+		/* what makedumpfile needs (FLATMEM); the values of the fake vmlinux's struct page */
+		P("SYMBOL(mem_map)=%" PRIx64 "\n", sym("mem_map", false));
+		P("SIZE(page)=64\n");
+		P("OFFSET(page.flags)=0\n");
+		P("OFFSET(page._refcount)=52\n");
+		P("OFFSET(page.mapping)=24\n");
+	}
 #undef P
 	return buf;
 }
@@ -765,14 +1669,14 @@ static void self_check(const char *path, struct seg *segs, int nsegs)
 	int checked = 0;
 	for (int i = 0; i < nvms + nnmmus; i++) {
 		struct vm *v = i < nvms ? &vms[i] : &nmmus[i - nvms];
-		for (int j = 0; j < v->nmaps; j++) {
+		for (int j = 0; j < v->nmaps && !v->pkvm; j++) {
 			struct map *m = &v->maps[j];
 			uint64_t table = v->pgd_pa, slot = 0;
 			for (int l = v->start_level; l <= (int)m->level; l++) {
 				slot = table + s2_index(m->ipa, l, v->start_level, v->ia_bits) * 8;
 				table = rd64(slot) & 0x0000ffffffffffffULL & ~(page_size - 1);
 			}
-			uint64_t want = m->valid ? (m->pa | m->attrs | (m->level == 3 ? 3 : 1)) : m->raw;
+			uint64_t want = m->first_desc;
 			for (int p = 1; p < eh.e_phnum; p++) {
 				if (ph[p].p_paddr > slot || slot + 8 > ph[p].p_paddr + ph[p].p_filesz ||
 				    ph[p].p_vaddr != lin_va(ph[p].p_paddr))
@@ -805,7 +1709,10 @@ int main(int argc, char **argv)
 	if (fread(vml, 1, vml_size, vf) != vml_size)
 		die("%s: short read", argv[2]);
 	fclose(vf);
-	ram = calloc(1, RAM_SIZE);
+	/* anonymous memory: pages never written cost nothing (a big `ram` stays cheap) */
+	ram = mmap(NULL, RAM_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (ram == MAP_FAILED)
+		die("cannot map %" PRIu64 " bytes of synthetic RAM", (uint64_t)RAM_SIZE);
 	/* memstart_addr of a 52-bit build on 48-bit hardware: __va(pa) = (pa - PHYS_OFFSET) | (~0 << 52) */
 	if (va_bits_52)
 		phys_offset_reported = RAM_BASE - (PAGE_OFFSET_48 - 0xfff0000000000000ULL);
@@ -844,6 +1751,13 @@ int main(int argc, char **argv)
 			snprintf((char *)u + i * 65, 65, "%s", uts[i] ? uts[i] : osrelease);
 	}
 	vm_list_va = sym("vm_list", true);
+	if (RAM_SIZE != (32ULL << 20)) {
+		/* the vmlinux's defaults describe 32 MiB of RAM (mem_map stays backed for those only) */
+		if (sym("high_memory", false))
+			wr64(kimg_pa(sym("high_memory", false)), lin_va(RAM_BASE + RAM_SIZE));
+		if (sym("max_mapnr", false))
+			wr64(kimg_pa(sym("max_mapnr", false)), (RAM_BASE + RAM_SIZE) >> 12);
+	}
 
 	/* stage 1: the linear map as level-2 blocks (2M, 32M or 512M by granule) */
 	unsigned block_depth = 1;
@@ -880,6 +1794,17 @@ int main(int argc, char **argv)
 		hole = e & 0x0000ffffffffffffULL & ~(page_size - 1);
 		snprintf(errfacts, sizeof(errfacts), "vm=%d ipa=0x%" PRIx64 " level=%d missing_pa=0x%" PRIx64
 			 " field=table\n", v->pid, v->maps[0].ipa, v->start_level + 1, hole);
+	} else if (!strcmp(damage, "cycle") && nvms) {
+		/* the level-(start+1) table descriptor on the first map's walk points back at the root */
+		struct vm *v = &vms[0];
+		int l = v->start_level + 1;
+		if ((int)v->maps[0].level < l + 1)
+			die("damage cycle: the first map must be at level %d or below", l + 1);
+		uint64_t e = rd64(v->pgd_pa + s2_index(v->maps[0].ipa, v->start_level, v->start_level, v->ia_bits) * 8);
+		uint64_t slot = (e & OA_MASK(page_shift)) + s2_index(v->maps[0].ipa, l, v->start_level, v->ia_bits) * 8;
+		wr64(slot, v->pgd_pa | 3);
+		snprintf(errfacts, sizeof(errfacts), "vm=%d ipa=0x%" PRIx64 " level=%d table_pa=0x%" PRIx64
+			 " field=table\n", v->pid, v->maps[0].ipa, l + 1, v->pgd_pa);
 	} else if (!strcmp(damage, "bogus-kvm") && nvms) {
 		/* the vm_list head's next points into unmapped vmalloc space */
 		uint64_t bad = 0xffff8000deadb000ULL;
@@ -901,7 +1826,7 @@ int main(int argc, char **argv)
 	mkdir(path, 0755);
 	snprintf(path, sizeof(path), "%s/vmcore", argv[3]);
 	write_core(path, segs, nsegs);
-	if (strcmp(damage, "corrupt") && !hole)
+	if (strcmp(damage, "corrupt") && strcmp(damage, "cycle") && !hole)
 		self_check(path, segs, nsegs);
 	if (!strcmp(damage, "truncate")) {
 		/* cut the file where the linear segment reaches the kernel objects (RAM_BASE + 8M) */
@@ -946,10 +1871,28 @@ int main(int argc, char **argv)
 		struct vm *v = &vms[i];
 		snprintf(path, sizeof(path), "%s/expected/%d", argv[3], v->pid);
 		mkdir(path, 0755);
-		snprintf(path, sizeof(path), "%s/expected/%d/stage2_page_tables", argv[3], v->pid);
-		write_ptdump(v, path, false);
-		snprintf(path, sizeof(path), "%s/expected/%d/stage2_page_tables.complete", argv[3], v->pid);
-		write_ptdump(v, path, true);
+		if (!v->pkvm) { /* pKVM: the host has no stage-2 tables */
+			snprintf(path, sizeof(path), "%s/expected/%d/stage2_page_tables", argv[3], v->pid);
+			write_ptdump(v, path, false);
+			snprintf(path, sizeof(path), "%s/expected/%d/stage2_page_tables.complete", argv[3], v->pid);
+			write_ptdump(v, path, true);
+			f = xopen(argv[3], v->pid, "prefault");
+			write_prefault(v, f);
+			xclose(f);
+		}
+		f = xopen(argv[3], v->pid, "memslots");
+		write_memslots(v, f);
+		xclose(f);
+		f = xopen(argv[3], v->pid, "vcpus");
+		write_vcpus(v, f);
+		xclose(f);
+#if LAYOUT_VER >= 700
+		if (v->pkvm) {
+			f = xopen(argv[3], v->pid, "pkvm");
+			write_pkvm(v, f);
+			xclose(f);
+		}
+#endif
 		snprintf(path, sizeof(path), "%s/expected/%d/ipa_range", argv[3], v->pid);
 		f = fopen(path, "w");
 		fprintf(f, "%2u\n", v->ia_bits);
@@ -974,8 +1917,22 @@ int main(int argc, char **argv)
 				snprintf(p2, sizeof(p2), "%s/expected/%d/nested-%d.stage2_page_tables.complete",
 					 argv[3], v->pid, j);
 				write_ptdump(nm, p2, true);
+				if (nm->gs2 || (nm->nvalid && !nm->s2_enabled)) {
+					snprintf(p2, sizeof(p2), "nested-%d.guest", j);
+					FILE *g = xopen(argv[3], v->pid, p2);
+					write_guest(nm, g);
+					xclose(g);
+				}
 			}
 			fclose(f);
+			f = xopen(argv[3], v->pid, "check");
+			write_check(v, f);
+			xclose(f);
+			if (v->nnxlate) {
+				f = xopen(argv[3], v->pid, "nested-translate");
+				write_ntranslate(v, f);
+				xclose(f);
+			}
 		}
 		snprintf(path, sizeof(path), "%s/expected/%d/translate", argv[3], v->pid);
 		f = fopen(path, "w");
