@@ -1053,7 +1053,11 @@ static PyObject *Session_translate(SessionObject *self, PyObject *args)
 	return o;
 }
 
-/* Bytes of valid leaves inside [start, end), per level and kind: the coverage of one range. */
+/*
+ * Valid leaves whose first IPA lies in [start, end), counted and summed (whole leaves) per level
+ * and kind: the coverage of one range, by the rule of the pre-fault report (a leaf belongs to
+ * the memslot holding its first IPA).
+ */
 struct coverage {
 	uint64_t start, end;
 	uint64_t count[S2_LEVEL_MAX - S2_LEVEL_MIN + 1][2];
@@ -1065,7 +1069,6 @@ struct coverage {
 static struct s2_error *coverage_visit(void *arg, const struct s2_walk_entry *e)
 {
 	struct coverage *c = arg;
-	uint64_t lo, hi;
 	int k;
 
 	if (e->event == S2_WALK_PROBLEM) {
@@ -1086,13 +1089,12 @@ static struct s2_error *coverage_visit(void *arg, const struct s2_walk_entry *e)
 	}
 	if (e->event != S2_WALK_LEAF || (e->desc.kind != S2_DESC_BLOCK && e->desc.kind != S2_DESC_PAGE))
 		return NULL;
-	lo = e->ia > c->start ? e->ia : c->start;
-	hi = e->ia + e->size < c->end ? e->ia + e->size : c->end;
-	if (hi <= lo)
+	/* A leaf belongs to the range holding its first IPA, with all its bytes (as s2dump -p counts). */
+	if (e->ia < c->start || e->ia >= c->end)
 		return NULL;
 	k = e->desc.kind == S2_DESC_PAGE;
 	c->count[e->level - S2_LEVEL_MIN][k]++;
-	c->bytes[e->level - S2_LEVEL_MIN][k] += hi - lo;
+	c->bytes[e->level - S2_LEVEL_MIN][k] += e->size;
 	return NULL;
 }
 
@@ -1257,7 +1259,8 @@ static PyMethodDef Session_methods[] = {
 	  "Address space 0's memslots in ascending GPA order, each with what the canonical\n"
 	  "stage 2 maps inside it (as coverage())." },
 	{ "coverage", (PyCFunction)Session_coverage, METH_VARARGS,
-	  "coverage(mmu, start, end) -> list of (level, 'block'|'page', count, bytes inside [start, end))" },
+	  "coverage(mmu, start, end) -> list of (level, 'block'|'page', count, bytes) of the valid\n"
+	  "leaves whose first IPA lies in [start, end) (whole leaves, as s2dump -p counts)" },
 	{ NULL, NULL, 0, NULL },
 };
 

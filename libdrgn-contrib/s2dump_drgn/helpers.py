@@ -187,9 +187,12 @@ MemslotCoverage = collections.namedtuple(
 MemslotCoverage.__doc__ = """\
 One memslot and what the canonical stage 2 maps of it: *slot* the
 ``struct kvm_memory_slot *`` Object, *id*, *gpa*, *size* (bytes),
-*uaddr* (userspace_addr), *flags* (KVM_MEM_*), *mapped* (bytes of valid
-leaves inside the slot) and *leaves*: ``[(level, 'block'|'page', count,
-bytes inside the slot), ...]`` sorted by level then kind."""
+*uaddr* (userspace_addr), *flags* (KVM_MEM_*: 1 LOG_DIRTY_PAGES,
+2 READONLY, 4 GUEST_MEMFD), *mapped* (bytes of the valid leaves that
+belong to the slot) and *leaves*: ``[(level, 'block'|'page', count,
+bytes), ...]`` sorted by level then kind. A leaf belongs to the slot that
+holds its first IPA, with all its bytes (the rule of ``s2dump -p``), so a
+block straddling the slot's end can make *mapped* exceed *size*."""
 
 
 def kvm_memslot_coverage(kvm, prog=None):
@@ -198,7 +201,8 @@ def kvm_memslot_coverage(kvm, prog=None):
 
     For each memslot of address space 0 (``kvm->memslots[0]``'s gfn tree,
     in ascending GPA order), its GPA range and how much of it the canonical
-    stage 2 maps, by level and leaf kind, clipped to the slot. Both the
+    stage 2 maps, by level and leaf kind (see :class:`MemslotCoverage` for
+    which leaves count). Both the
     memslots (s2dump's KVM model: bounded, cycle-safe tree walk) and the
     sums (the walker) come from the C core. A VM whose ``memslots[0]`` is
     NULL yields nothing; a pKVM protected VM raises ``s2dump_drgn.Error``.
