@@ -9,6 +9,9 @@
  * the output streamed to a Python file object. Everything about stage 2
  * lives in the core.
  *
+ * Built against the limited API (stable ABI): heap types from specs, no
+ * CPython-internal macros.
+ *
  * Errors from the core become drgn-style exceptions: S2_ERROR_FAULT ->
  * drgn.FaultError(message, address), S2_ERROR_LOOKUP -> LookupError,
  * S2_ERROR_INVALID_ARGUMENT and S2_ERROR_CORRUPT -> ValueError, anything
@@ -21,6 +24,13 @@
  * leaf it handed out, so memory stays bounded by the batch and the depth).
  */
 #define PY_SSIZE_T_CLEAN
+/*
+ * The stable ABI (limited API of 3.11): one _core.abi3.so loads in Debian 12's Python 3.11
+ * (drgn 0.0.22) and in Debian 13's 3.13 (drgn 0.0.31) alike.
+ */
+#ifndef Py_LIMITED_API
+#define Py_LIMITED_API 0x030B0000
+#endif
 #include <Python.h>
 
 #include <inttypes.h>
@@ -52,7 +62,7 @@ static void take_exception_text(char *buf, size_t len)
 	PyErr_NormalizeException(&type, &value, &tb);
 	if (value)
 		str = PyObject_Str(value);
-	snprintf(buf, len, "%s", str && PyUnicode_Check(str) ? PyUnicode_AsUTF8(str) : "unknown Python error");
+	snprintf(buf, len, "%s", str && PyUnicode_Check(str) ? PyUnicode_AsUTF8AndSize(str, NULL) : "unknown Python error");
 	if (!str)
 		PyErr_Clear();
 	Py_XDECREF(str);
@@ -73,11 +83,11 @@ static struct s2_error *drgn_read(struct drgn_target *t, uint64_t addr, void *bu
 		return s2_error_fault(addr, physical, "%s address 0x%" PRIx64 " not readable: %s",
 				      physical ? "physical" : "kernel virtual", addr, why);
 	}
-	if (!PyBytes_Check(bytes) || (size_t)PyBytes_GET_SIZE(bytes) != len) {
+	if (!PyBytes_Check(bytes) || (size_t)PyBytes_Size(bytes) != len) {
 		Py_DECREF(bytes);
 		return s2_error_fault(addr, physical, "short read at 0x%" PRIx64, addr);
 	}
-	memcpy(buf, PyBytes_AS_STRING(bytes), len);
+	memcpy(buf, PyBytes_AsString(bytes), len);
 	Py_DECREF(bytes);
 	return NULL;
 }
@@ -145,7 +155,7 @@ static PyObject *underlying_type(PyObject *type)
 		PyObject *kind = PyObject_GetAttrString(cur, "kind");
 		PyObject *name = kind ? PyObject_GetAttrString(kind, "name") : NULL;
 		bool is_typedef = name && PyUnicode_Check(name) &&
-				  strcmp(PyUnicode_AsUTF8(name), "TYPEDEF") == 0;
+				  strcmp(PyUnicode_AsUTF8AndSize(name, NULL), "TYPEDEF") == 0;
 		PyObject *next;
 
 		Py_XDECREF(kind);
@@ -164,7 +174,7 @@ static enum s2_type_kind kind_of(PyObject *type)
 {
 	PyObject *kind = PyObject_GetAttrString(type, "kind");
 	PyObject *name = kind ? PyObject_GetAttrString(kind, "name") : NULL;
-	const char *n = name && PyUnicode_Check(name) ? PyUnicode_AsUTF8(name) : "";
+	const char *n = name && PyUnicode_Check(name) ? PyUnicode_AsUTF8AndSize(name, NULL) : "";
 	enum s2_type_kind k = S2_TYPE_OTHER;
 
 	if (!strcmp(n, "INT") || !strcmp(n, "BOOL"))
@@ -319,7 +329,7 @@ static struct s2_error *op_vmcoreinfo(void *ctx, const char *key, char *buf, siz
 
 	if (!t->vmcoreinfo)
 		return s2_error_create(S2_ERROR_LOOKUP, "no VMCOREINFO available to drgn");
-	text = PyUnicode_AsUTF8(t->vmcoreinfo);
+	text = PyUnicode_AsUTF8AndSize(t->vmcoreinfo, NULL);
 	for (line = text; line && *line; line = strchr(line, '\n'), line = line ? line + 1 : NULL) {
 		if (strncmp(line, key, klen) == 0 && line[klen] == '=') {
 			const char *v = line + klen + 1;
@@ -371,6 +381,16 @@ static PyObject *raise_s2_error(struct s2_error *err)
 	return NULL;
 }
 
+/* Heap-type deallocation: free the object, drop the reference it held on its type. */
+static void free_self(PyObject *self)
+{
+	PyTypeObject *type = Py_TYPE(self);
+	freefunc tp_free = (freefunc)PyType_GetSlot(type, Py_tp_free);
+
+	tp_free(self);
+	Py_DECREF((PyObject *)type);
+}
+
 /* Session */
 
 typedef struct {
@@ -393,7 +413,7 @@ static void Session_dealloc(SessionObject *self)
 		s2_session_destroy(self->session);
 	Py_XDECREF(self->target_ctx.vmcoreinfo);
 	Py_XDECREF(self->prog);
-	Py_TYPE(self)->tp_free((PyObject *)self);
+	free_self((PyObject *)self);
 }
 
 static int Session_init(SessionObject *self, PyObject *args, PyObject *kwds)
@@ -468,10 +488,10 @@ static PyObject *Session_run(SessionObject *self, PyObject *args)
 
 	if (!PyArg_ParseTuple(args, "OO:run", &argv_seq, &file))
 		return NULL;
-	argv_seq = PySequence_Fast(argv_seq, "argv must be a sequence of str");
+	argv_seq = PySequence_List(argv_seq);
 	if (!argv_seq)
 		return NULL;
-	argc = PySequence_Fast_GET_SIZE(argv_seq);
+	argc = PyList_Size(argv_seq);
 	if (argc < 1) {
 		PyErr_SetString(PyExc_ValueError, "argv needs at least the command name");
 		goto out;
@@ -482,13 +502,13 @@ static PyObject *Session_run(SessionObject *self, PyObject *args)
 		goto out;
 	}
 	for (i = 0; i < argc; i++) {
-		PyObject *item = PySequence_Fast_GET_ITEM(argv_seq, i);
+		PyObject *item = PyList_GetItem(argv_seq, i);
 
 		if (!PyUnicode_Check(item)) {
 			PyErr_SetString(PyExc_TypeError, "argv must be a sequence of str");
 			goto out;
 		}
-		argv[i] = (char *)PyUnicode_AsUTF8(item);
+		argv[i] = (char *)PyUnicode_AsUTF8AndSize(item, NULL);
 		if (!argv[i])
 			goto out;
 	}
@@ -531,7 +551,7 @@ out:
 
 /* Helpers: the KVM model and the walker for s2dump_drgn's Python helpers */
 
-static PyTypeObject LeafType, TranslationType;
+static PyTypeObject *LeafType, *TranslationType, *WalkIterType, *SessionType;
 
 static struct s2_error *helper_model(SessionObject *self)
 {
@@ -778,7 +798,7 @@ static PyObject *bool_obj(bool b)
 
 static PyObject *leaf_new(const struct s2_walk_entry *e)
 {
-	PyObject *o = PyStructSequence_New(&LeafType);
+	PyObject *o = PyStructSequence_New(LeafType);
 	const struct s2_desc *d = &e->desc;
 	bool valid = d->kind == S2_DESC_BLOCK || d->kind == S2_DESC_PAGE || d->kind == S2_DESC_RESERVED;
 	PyObject *v[16];
@@ -813,7 +833,7 @@ static PyObject *leaf_new(const struct s2_walk_entry *e)
 			Py_DECREF(o);
 			return NULL;
 		}
-		PyStructSequence_SET_ITEM(o, i, v[i]);
+		PyStructSequence_SetItem(o, i, v[i]);
 	}
 	return o;
 }
@@ -880,8 +900,8 @@ static struct s2_error *walk_fill_visit(void *arg, const struct s2_walk_entry *e
 static void WalkIter_dealloc(WalkIterObject *self)
 {
 	s2_error_destroy(self->pending);
-	Py_XDECREF(self->session);
-	Py_TYPE(self)->tp_free((PyObject *)self);
+	Py_XDECREF((PyObject *)self->session);
+	free_self((PyObject *)self);
 }
 
 static PyObject *WalkIter_next(WalkIterObject *self)
@@ -924,15 +944,19 @@ static PyObject *WalkIter_next(WalkIterObject *self)
 	return leaf_new(&self->batch[self->pos++]);
 }
 
-static PyTypeObject WalkIterType = {
-	PyVarObject_HEAD_INIT(NULL, 0)
-	.tp_name = "s2dump_drgn._core.WalkIterator",
-	.tp_basicsize = sizeof(WalkIterObject),
-	.tp_flags = Py_TPFLAGS_DEFAULT,
-	.tp_doc = "Leaves of one stage-2 table in ascending IPA order, walked in bounded batches.",
-	.tp_dealloc = (destructor)WalkIter_dealloc,
-	.tp_iter = PyObject_SelfIter,
-	.tp_iternext = (iternextfunc)WalkIter_next,
+static PyType_Slot walk_iter_slots[] = {
+	{ Py_tp_doc, "Leaves of one stage-2 table in ascending IPA order, walked in bounded batches." },
+	{ Py_tp_dealloc, (void *)WalkIter_dealloc },
+	{ Py_tp_iter, (void *)PyObject_SelfIter },
+	{ Py_tp_iternext, (void *)WalkIter_next },
+	{ 0, NULL },
+};
+
+static PyType_Spec walk_iter_spec = {
+	.name = "s2dump_drgn._core.WalkIterator",
+	.basicsize = sizeof(WalkIterObject),
+	.flags = Py_TPFLAGS_DEFAULT,
+	.slots = walk_iter_slots,
 };
 
 static PyObject *Session_walk(SessionObject *self, PyObject *args, PyObject *kwds)
@@ -969,10 +993,10 @@ static PyObject *Session_walk(SessionObject *self, PyObject *args, PyObject *kwd
 			     (unsigned long long)end);
 		return NULL;
 	}
-	it = PyObject_New(WalkIterObject, &WalkIterType);
+	it = (WalkIterObject *)PyType_GenericAlloc(WalkIterType, 0);
 	if (!it)
 		return NULL;
-	Py_INCREF(self);
+	Py_INCREF((PyObject *)self);
 	it->session = self;
 	it->mmu = mmu;
 	it->root = root;
@@ -1005,7 +1029,7 @@ static PyObject *Session_translate(SessionObject *self, PyObject *args)
 	err = s2_translate(&mmu.geo, root, &mem, ipa, &t);
 	if (err)
 		return raise_s2_error(err);
-	o = PyStructSequence_New(&TranslationType);
+	o = PyStructSequence_New(TranslationType);
 	if (!o)
 		return NULL;
 	mapped = t.fault.type == S2_FAULT_NONE || t.fault.type == S2_FAULT_ACCESS_FLAG;
@@ -1048,7 +1072,7 @@ static PyObject *Session_translate(SessionObject *self, PyObject *args)
 			Py_DECREF(o);
 			return NULL;
 		}
-		PyStructSequence_SET_ITEM(o, i, v[i]);
+		PyStructSequence_SetItem(o, i, v[i]);
 	}
 	return o;
 }
@@ -1264,19 +1288,23 @@ static PyMethodDef Session_methods[] = {
 	{ NULL, NULL, 0, NULL },
 };
 
-static PyTypeObject SessionType = {
-	PyVarObject_HEAD_INIT(NULL, 0)
-	.tp_name = "s2dump_drgn._core.Session",
-	.tp_basicsize = sizeof(SessionObject),
-	.tp_flags = Py_TPFLAGS_DEFAULT,
-	.tp_doc = "Session(prog, vmcoreinfo=None, live=False)\n\n"
-		  "An s2dump session over a drgn.Program: kernel facts and struct\n"
-		  "layouts are resolved once. vmcoreinfo is the VMCOREINFO note text\n"
-		  "when drgn does not expose it.",
-	.tp_new = PyType_GenericNew,
-	.tp_init = (initproc)Session_init,
-	.tp_dealloc = (destructor)Session_dealloc,
-	.tp_methods = Session_methods,
+static PyType_Slot session_slots[] = {
+	{ Py_tp_doc, "Session(prog, vmcoreinfo=None, live=False)\n\n"
+		     "An s2dump session over a drgn.Program: kernel facts and struct\n"
+		     "layouts are resolved once. vmcoreinfo is the VMCOREINFO note text\n"
+		     "when drgn does not expose it." },
+	{ Py_tp_new, (void *)PyType_GenericNew },
+	{ Py_tp_init, (void *)Session_init },
+	{ Py_tp_dealloc, (void *)Session_dealloc },
+	{ Py_tp_methods, Session_methods },
+	{ 0, NULL },
+};
+
+static PyType_Spec session_spec = {
+	.name = "s2dump_drgn._core.Session",
+	.basicsize = sizeof(SessionObject),
+	.flags = Py_TPFLAGS_DEFAULT,
+	.slots = session_slots,
 };
 
 static PyObject *core_help(PyObject *self, PyObject *args)
@@ -1319,23 +1347,23 @@ PyMODINIT_FUNC PyInit__core(void)
 	drgn_fault_error = PyObject_GetAttrString(drgn_module, "FaultError");
 	if (!drgn_fault_error)
 		return NULL;
-	if (PyType_Ready(&SessionType) < 0 || PyType_Ready(&WalkIterType) < 0)
-		return NULL;
-	if (!LeafType.tp_name && PyStructSequence_InitType2(&LeafType, &leaf_desc) < 0)
-		return NULL;
-	if (!TranslationType.tp_name && PyStructSequence_InitType2(&TranslationType, &translation_desc) < 0)
+	SessionType = (PyTypeObject *)PyType_FromSpec(&session_spec);
+	WalkIterType = (PyTypeObject *)PyType_FromSpec(&walk_iter_spec);
+	LeafType = PyStructSequence_NewType(&leaf_desc);
+	TranslationType = PyStructSequence_NewType(&translation_desc);
+	if (!SessionType || !WalkIterType || !LeafType || !TranslationType)
 		return NULL;
 	m = PyModule_Create(&core_module);
 	if (!m)
 		return NULL;
 	core_error = PyErr_NewException("s2dump_drgn.Error", PyExc_Exception, NULL);
-	Py_INCREF(&SessionType);
-	Py_INCREF(&LeafType);
-	Py_INCREF(&TranslationType);
+	Py_INCREF((PyObject *)SessionType);
+	Py_INCREF((PyObject *)LeafType);
+	Py_INCREF((PyObject *)TranslationType);
 	if (!core_error || PyModule_AddObject(m, "Error", core_error) < 0 ||
-	    PyModule_AddObject(m, "Session", (PyObject *)&SessionType) < 0 ||
-	    PyModule_AddObject(m, "Leaf", (PyObject *)&LeafType) < 0 ||
-	    PyModule_AddObject(m, "Translation", (PyObject *)&TranslationType) < 0) {
+	    PyModule_AddObject(m, "Session", (PyObject *)SessionType) < 0 ||
+	    PyModule_AddObject(m, "Leaf", (PyObject *)LeafType) < 0 ||
+	    PyModule_AddObject(m, "Translation", (PyObject *)TranslationType) < 0) {
 		Py_DECREF(m);
 		return NULL;
 	}

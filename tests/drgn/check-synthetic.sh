@@ -47,17 +47,18 @@ for scn in "$top"/tests/drgn/scenarios/*.scn; do
 	done
 done
 
-# The drgns to test: name and command (the 0.0.31 one through the trixie root's own ld.so).
+# The drgns to test: name and command. 0.0.31 is the trixie root's, run through its own ld.so
+# (read only), with tests/drgn/drgn-force.py standing in for the drgn command: the synthetic
+# VMCOREINFO has no BUILD-ID, so drgn >= 0.0.29 would ignore `-s vmlinux` as not matching.
 drgns=("0.0.22" "/usr/bin/python3 -m drgn")
 r31=/var/cache/s2dump-real/root
 if [ "${DRGN31:-1}" = 1 ] && [ -x "$r31/usr/bin/python3" ] && [ -d "$r31/usr/lib/python3/dist-packages/drgn" ]; then
-	py31="$r31/lib64/ld-linux-x86-64.so.2 --library-path $r31/usr/lib/x86_64-linux-gnu:$r31/lib/x86_64-linux-gnu $r31/usr/bin/python3"
-	# the trixie Python only finds its own stdlib when told where its prefix is
-	export S2_PY31_HOME=$r31/usr
-	if PYTHONHOME=$S2_PY31_HOME PYTHONPATH="$build/python" $py31 -c 'import s2dump_drgn' >"$tmp/py31.err" 2>&1; then
-		drgns+=("0.0.31" "env PYTHONHOME=$S2_PY31_HOME $py31 -m drgn")
+	py31="env PYTHONHOME=$r31/usr $r31/lib64/ld-linux-x86-64.so.2 --library-path $r31/usr/lib/x86_64-linux-gnu:$r31/lib/x86_64-linux-gnu $r31/usr/bin/python3"
+	if $py31 -c "import sys; sys.path.insert(0, '$build/python'); import drgn, s2dump_drgn; print(drgn.__version__)" \
+		>"$tmp/py31.out" 2>&1; then
+		drgns+=("$(cat "$tmp/py31.out")" "$py31 $top/tests/drgn/drgn-force.py")
 	else
-		echo "FAIL drgn-synthetic/drgn-0.0.31: s2dump_drgn does not load in the trixie root's Python: $(tail -1 "$tmp/py31.err")"
+		echo "FAIL drgn-synthetic/drgn-trixie: s2dump_drgn does not load in the trixie root's Python: $(tail -1 "$tmp/py31.out")"
 	fi
 fi
 
