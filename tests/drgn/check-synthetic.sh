@@ -179,5 +179,10 @@ for ((k = 0; k < ${#drgns[@]}; k += 2)); do
 		$drgn -q -c "$d/vmcore" -s "$d/vmlinux" "$helpers" "$d" "$name" "$build" 2>"$tmp/helpers.err" ||
 			echo "FAIL $name/helpers: check_helpers.py exited with $?: $(filter "$tmp/helpers.err" | tail -2 | tr '\n' '|')"
 	done
+	d=$root/linux-6.12/demo
+	if [ -f "$d/vmcore" ]; then
+		$drgn -q -c "$d/vmcore" -s "$d/vmlinux" "$top/tests/drgn/check_leaks.py" "$build" "drgn-$ver/linux-6.12/demo" ||
+			echo "FAIL drgn-$ver/linux-6.12/demo/no-leaks: check_leaks.py exited with $?"
+	fi
 done
 [ "$found" = 1 ] || echo "FAIL drgn-synthetic: no scenario in $root"
