@@ -97,7 +97,8 @@ def for_each_kvm(prog):
 
     >>> for kvm in for_each_kvm(prog):
     ...     print(hex(kvm.value_()), kvm.userspace_pid.value_())
-    0xffff000000800040 1001
+    0xffff000000800080 1001
+    0xffff800100000000 1002
     """
     addrs, exc = _session(prog).vms()
     for addr in addrs:
@@ -118,8 +119,8 @@ def kvm_s2_mmus(kvm, prog=None):
 
     :param kvm: ``struct kvm *`` or ``struct kvm`` Object, or an address with *prog*.
 
-    >>> [hex(m.value_()) for m in kvm_s2_mmus(kvm)]
-    ['0xffff000000800ab0', '0xffff000000801140', '0xffff0000008011b8']
+    >>> [hex(m.value_()) for m in kvm_s2_mmus(kvm)]   # a 7.2 VM with three nested MMUs
+    ['0xffff000000800ab0', '0xffff000000801140', '0xffff0000008011b8', '0xffff000000801230']
     """
     prog, addr, _ = _address(kvm, prog, ("kvm",), "kvm_s2_mmus")
     addrs, exc = _session(prog).mmus(addr)
@@ -149,9 +150,11 @@ def s2_walk(mmu, start=0, end=None, *, invalid=False, prog=None):
     :param mmu: ``struct kvm_s2_mmu *`` / ``struct kvm_s2_mmu`` Object, a
         ``struct kvm`` (its canonical MMU), or an address with *prog*.
 
-    >>> for leaf in s2_walk(kvm, 0x40000000, 0x40400000):
+    >>> for leaf in s2_walk(kvm, 0x40000000, 0x40202000):
     ...     print(hex(leaf.ipa), hex(leaf.size), leaf.level, hex(leaf.oa), leaf.r, leaf.w)
     0x40000000 0x200000 2 0x41200000 True True
+    0x40200000 0x1000 3 0x41401000 True True
+    0x40201000 0x1000 3 0x41402000 True True
     """
     prog, addr = _mmu_address(mmu, prog, "s2_walk")
     return _session(prog).walk(addr, start, end, invalid)
@@ -211,7 +214,9 @@ def kvm_memslot_coverage(kvm, prog=None):
 
     >>> for c in kvm_memslot_coverage(kvm):
     ...     print(c.id, hex(c.gpa), hex(c.size), hex(c.mapped), c.leaves)
-    0 0x40000000 0x10000000 0x404000 [(2, 'block', 2, 4194304), (3, 'page', 4, 16384)]
+    0 0x40000000 0x10000000 0x504000 [(2, 'block', 2, 4194304), (3, 'page', 260, 1064960)]
+    1 0x80000000 0x100000 0x200000 [(2, 'block', 1, 2097152)]
+    2 0x90000000 0x1000000 0x2000 [(3, 'page', 2, 8192)]
     """
     prog, addr, _ = _address(kvm, prog, ("kvm",), "kvm_memslot_coverage")
     slots, exc = _session(prog).memslots(addr)
