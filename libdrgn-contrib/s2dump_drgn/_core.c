@@ -871,12 +871,12 @@ static struct s2_error *walk_fill_visit(void *arg, const struct s2_walk_entry *e
 		if (e->problem == S2_PROBLEM_READ)
 			it->pending = s2_error_fault(pa, true, "kvm_s2_mmu 0x%" PRIx64 ": level %d table at PA 0x%"
 						     PRIx64 " for IPA 0x%" PRIx64 "-0x%" PRIx64 " not readable: %s",
-						     it->mmu.addr, e->level + 1, pa, e->ia, e->ia + e->size,
+						     it->mmu.addr, e->level, pa, e->ia, e->ia + e->size,
 						     e->read_error ? e->read_error->message : "not in dump");
 		else
 			it->pending = s2_error_create(S2_ERROR_CORRUPT, "kvm_s2_mmu 0x%" PRIx64 ": level %d table at "
 						      "PA 0x%" PRIx64 " for IPA 0x%" PRIx64 "-0x%" PRIx64 " %s",
-						      it->mmu.addr, e->level + 1, pa, e->ia, e->ia + e->size,
+						      it->mmu.addr, e->level, pa, e->ia, e->ia + e->size,
 						      e->problem == S2_PROBLEM_CYCLE ? "is already on the walk path (cycle)" :
 						      e->problem == S2_PROBLEM_SHARED ? "was already walked from another "
 											"entry (shared table)" :
@@ -1102,11 +1102,11 @@ static struct s2_error *coverage_visit(void *arg, const struct s2_walk_entry *e)
 			c->problem = e->problem == S2_PROBLEM_READ ?
 				s2_error_fault(pa, true, "kvm_s2_mmu 0x%" PRIx64 ": level %d table at PA 0x%" PRIx64
 					       " for IPA 0x%" PRIx64 "-0x%" PRIx64 " not readable: %s", c->mmu,
-					       e->level + 1, pa, e->ia, e->ia + e->size,
+					       e->level, pa, e->ia, e->ia + e->size,
 					       e->read_error ? e->read_error->message : "not in dump") :
 				s2_error_create(S2_ERROR_CORRUPT, "kvm_s2_mmu 0x%" PRIx64 ": level %d table at PA 0x%"
 						PRIx64 " for IPA 0x%" PRIx64 "-0x%" PRIx64 " cannot be walked (%s)",
-						c->mmu, e->level + 1, pa, e->ia, e->ia + e->size,
+						c->mmu, e->level, pa, e->ia, e->ia + e->size,
 						e->problem == S2_PROBLEM_CYCLE ? "cycle" :
 						e->problem == S2_PROBLEM_SHARED ? "shared table" : "beyond OA size");
 		return NULL;

@@ -144,8 +144,10 @@ def s2_walk(mmu, start=0, end=None, *, invalid=False, prog=None):
     not allow: a translation fault if used) or, with ``invalid=True``,
     ``'invalid'`` (*oa* None). A leaf that starts before *start* is reported
     whole. A table the dump does not have raises :class:`drgn.FaultError`
-    (address: the table's PA) after the leaves before it; resume with
-    ``start=`` past it if you want the rest.
+    (naming the table's level, PA and IPA range; address: the table's PA)
+    after the leaves before it; calling ``next()`` on the iterator again
+    goes on after that table. A table cycle or a shared table raises
+    :class:`ValueError` the same way.
 
     :param mmu: ``struct kvm_s2_mmu *`` / ``struct kvm_s2_mmu`` Object, a
         ``struct kvm`` (its canonical MMU), or an address with *prog*.

@@ -104,8 +104,28 @@ def check_walk(what, mmu, text_path, hole=None):
     except drgn.FaultError as e:
         exc = e
     if hole is not None:
-        report(exc is not None and exc.address == hole, f"{what}/s2_walk-hole",
-               f"expected drgn.FaultError at table PA 0x{hole:x}, got {exc!r}")
+        # the fault names the missing table, its level and PA; the iterator then goes on after it
+        lvl = int(damage["level"])
+        report(exc is not None and exc.address == hole and f"level {lvl} table at PA 0x{hole:x}" in exc.message,
+               f"{what}/s2_walk-hole", f"expected drgn.FaultError naming the level {lvl} table at PA 0x{hole:x}, "
+               f"got {exc!r}")
+        it = s2_walk(mmu)
+        before, after, faults = [], [], 0
+        while True:
+            try:
+                leaf = next(it)
+            except StopIteration:
+                break
+            except drgn.FaultError:
+                faults += 1
+                if faults > 1:
+                    break
+                continue
+            (after if faults else before).append(leaf)
+        ipa = num(damage["ipa"])
+        report(faults == 1 and all(leaf.ipa < ipa for leaf in before) and all(leaf.ipa > ipa for leaf in after),
+               f"{what}/s2_walk-hole-resume", f"{faults} faults, {len(before)} leaves before and {len(after)} "
+               f"after the hole at IPA 0x{ipa:x}")
         return
     if exc is not None:
         report(False, f"{what}/s2_walk", f"unexpected {exc!r}")
@@ -215,10 +235,15 @@ if kind not in ("bogus-kvm", "truncate"):
                             t.level != int(rec["level"]) or t.size != num(rec["size"]):
                         bad.append(f"0x{ipa:x}: expected pa {rec['pa']} level {rec['level']} size {rec['size']}, "
                                    f"got {t}")
-            report(not bad, f"{pid}/s2_translate", "; ".join(bad[:3]) + f" ({n} IPAs)")
+            if n:
+                report(not bad, f"{pid}/s2_translate", "; ".join(bad[:3]) + f" ({n} IPAs)")
         hole = None
         if kind == "hole" and int(damage["vm"]) == pid:
             hole = num(damage["missing_pa"])
+            t = s2_translate(kvm, num(damage["ipa"]))
+            report(t.fault == "external abort on table walk" and t.level == int(damage["level"]) and
+                   t.desc_pa == hole and t.oa is None and t.read_error, f"{pid}/s2_translate-hole",
+                   f"expected an external abort at level {damage['level']} on the table at PA 0x{hole:x}, got {t}")
         if kind == "corrupt" and int(damage["vm"]) == pid:
             ipa, dpa = num(damage["ipa"]), num(damage["descriptor_pa"])
             t = s2_translate(kvm, ipa)
