@@ -26,8 +26,20 @@ $(VMC_DIR)/gen/kdumpread: tests/vmcores/gen/kdumpread.c
 
 ALL_TARGETS += $(VMC_GENS) $(VMC_DIR)/gen/kdumpread
 
-vmcores: $(VMC_GENS) $(foreach L,$(VMC_HAVE),$(VMC_VMLINUX_DIR)/$(L)/vmlinux)
+# makedumpfile:arm64 writes the kdump-compressed copies (scenarios with a `kdump` line)
+VMC_MAKEDUMPFILE := build/tools/bin/makedumpfile-arm64
+$(VMC_MAKEDUMPFILE):
+	scripts/arm64-tools.sh
+
+vmcores: $(VMC_GENS) $(foreach L,$(VMC_HAVE),$(VMC_VMLINUX_DIR)/$(L)/vmlinux) $(VMC_MAKEDUMPFILE)
 	VMC_VMLINUX_DIR=$(VMC_VMLINUX_DIR) tests/vmcores/gen/make-vmcores.sh $(VMC_HAVE)
+
+# The benchmark scenarios (tests/vmcores/scenarios/bench/: 16M 4K stage-2 pages) on demand only:
+# build/vmcores-bench/<layout>/<scenario>/
+vmcores-bench: $(VMC_GENS) $(foreach L,$(VMC_HAVE),$(VMC_VMLINUX_DIR)/$(L)/vmlinux)
+	VMC_SCENARIOS=tests/vmcores/scenarios/bench VMC_OUT=build/vmcores-bench \
+		VMC_VMLINUX_DIR=$(VMC_VMLINUX_DIR) tests/vmcores/gen/make-vmcores.sh $(VMC_HAVE)
+.PHONY: vmcores vmcores-bench
 
 # The acceptance tests run once at least one layout exists (they need D's vmlinux).
 ifneq ($(VMC_HAVE),)

@@ -198,6 +198,7 @@ struct vm {
 	int nslots;
 	struct vcpu vcpu[8];
 	int nvcpu;
+	uint64_t xa_node_va; /* vcpu_array's node (more than one vCPU) */
 	bool pkvm, pkvm_protected;
 	/* for a shadow MMU: tlb_vttbr/tlb_vtcr/enabled/valid */
 	uint64_t tlb_vttbr, tlb_vtcr;
@@ -348,8 +349,9 @@ static void parse(const char *path)
 			ram_size = num(tok[1]);
 			if (ram_size < (32ULL << 20) || ram_size % (32ULL << 20))
 				die("%s:%d: ram must be a multiple of 32M, at least 32M", path, ln);
-		} else if (!strcmp(tok[0], "layout")) {
-			/* consumed by make-vmcores.sh: which generator builds this scenario */
+		} else if (!strcmp(tok[0], "layout") || (!strcmp(tok[0], "kdump") && n == 1)) {
+			/* consumed by make-vmcores.sh: which generator builds this scenario, and whether
+			 * makedumpfile writes a kdump-compressed copy */
 		} else if (!strcmp(tok[0], "vabits") && n == 2) {
 			va_bits_52 = num(tok[1]) == 52;
 			if (!va_bits_52 && num(tok[1]) != 48)
@@ -514,9 +516,25 @@ static void parse(const char *path)
 		if (v->nvcpu && v->nvcpu != v->vcpus)
 			die("vm %d: %d vcpu lines for %d vCPUs", v->pid, v->nvcpu, v->vcpus);
 		/* vcpu_array is an xarray: one entry at index 0 lives in xa_head itself; more need
-		 * struct xa_node, whose real layout is not recorded in the layout headers yet. */
+		 * struct xa_node (recorded for 6.12 and 7.2 only) */
+#ifndef S2L_DEFINES_struct_xa_node
 		if (v->nvcpu > 1 || (v->nvcpu == 1 && v->vcpu[0].idx != 0))
-			die("vm %d: only one vCPU (index 0) per VM is supported (no recorded xa_node layout)", v->pid);
+			die("vm %d: this layout has no recorded xa_node: one vCPU (index 0) only", v->pid);
+#endif
+		for (int j = 0; j < v->nvcpu; j++) {
+			if (v->vcpu[j].idx < 0 || v->vcpu[j].idx >= 64)
+				die("vm %d: vcpu index must be 0..63 (one xa_node)", v->pid);
+			for (int k = 0; k < j; k++)
+				if (v->vcpu[k].idx == v->vcpu[j].idx)
+					die("vm %d: vcpu %d twice", v->pid, v->vcpu[j].idx);
+		}
+		/* vcpus file and objects in vcpu_array index order */
+		for (int j = 1; j < v->nvcpu; j++)
+			for (int k = j; k > 0 && v->vcpu[k - 1].idx > v->vcpu[k].idx; k--) {
+				struct vcpu t = v->vcpu[k];
+				v->vcpu[k] = v->vcpu[k - 1];
+				v->vcpu[k - 1] = t;
+			}
 	}
 }
 
@@ -1097,6 +1115,20 @@ static void write_vcpus(struct vm *v, FILE *f)
 	}
 }
 
+/* objects (the acceptance tests' aid, not a tool contract): kernel VAs of the new objects */
+static void write_objects(struct vm *v, FILE *f)
+{
+	fprintf(f, "memslots va=0x%016" PRIx64 " active=%d\n", v->kvm_va + offsetof(struct kvm, __memslots) +
+		(uint64_t)(v->nslots % 2) * sizeof(struct kvm_memslots), v->nslots % 2);
+	for (int i = 0; i < v->nslots; i++)
+		fprintf(f, "memslot id=%d va=0x%016" PRIx64 " dirty_bitmap=0x%016" PRIx64 "\n", v->slots[i].id,
+			v->slots[i].va, v->slots[i].bitmap_va);
+	for (int i = 0; i < v->nvcpu; i++)
+		fprintf(f, "vcpu idx=%d va=0x%016" PRIx64 "\n", v->vcpu[i].idx, v->vcpu[i].va);
+	if (v->xa_node_va)
+		fprintf(f, "xa_node va=0x%016" PRIx64 "\n", v->xa_node_va);
+}
+
 #if LAYOUT_VER >= 700
 static void write_pkvm(struct vm *v, FILE *f)
 {
@@ -1265,10 +1297,24 @@ static int cmp_slot(const void *a, const void *b)
 	return x->gpa < y->gpa ? -1 : x->gpa > y->gpa;
 }
 
-/* kvm->__memslots[0][0..1] and kvm->memslots[0]: every slot is in both sets' gfn_tree (through
- * gfn_node[node_idx]), as after the kernel's install-into-inactive-then-swap; each creation swaps
- * the active set once, so memslots[0] = &__memslots[0][nslots % 2]. hva_tree and id_hash stay
- * empty. */
+/* hva_tree: an interval tree (interval_tree_node: start, last, __subtree_last) in uaddr order */
+static uint64_t hva_subtree(const uint64_t *pa, const struct mslot *const *sl, int lo, int hi)
+{
+	if (lo > hi) return 0;
+	int mid = (lo + hi) / 2;
+	uint64_t last = sl[mid]->uaddr + sl[mid]->size - 1, l = hva_subtree(pa, sl, lo, mid - 1),
+		 r = hva_subtree(pa, sl, mid + 1, hi);
+	if (l > last) last = l;
+	if (r > last) last = r;
+	wr64(pa[mid] + offsetof(struct interval_tree_node, __subtree_last), last);
+	return last;
+}
+
+/* kvm->__memslots[0][0..1] and kvm->memslots[0]: every slot is in both sets (through
+ * gfn_node/hva_node/id_node[node_idx]), as after the kernel's install-into-inactive-then-swap;
+ * each creation swaps the active set once, so memslots[0] = &__memslots[0][nslots % 2].
+ * gfn_tree: rb-tree by base_gfn; hva_tree: interval tree by userspace_addr; id_hash[128]:
+ * hash_32(id, 7) buckets, slots inserted at the head in ascending GPA order. */
 static void build_memslots(struct vm *v, struct kvm *k)
 {
 	qsort(v->slots, (size_t)v->nslots, sizeof(v->slots[0]), cmp_slot);
@@ -1304,11 +1350,46 @@ static void build_memslots(struct vm *v, struct kvm *k)
 			npas[j][i] = pas[i] + offsetof(struct kvm_memory_slot, gfn_node) + (uint64_t)j * sizeof(struct rb_node);
 		}
 	}
+	/* hva order */
+	const struct mslot *hs[16];
+	int hidx[16];
+	for (int i = 0; i < v->nslots; i++) { hs[i] = &v->slots[i]; hidx[i] = i; }
+	for (int i = 1; i < v->nslots; i++)
+		for (int j = i; j > 0 && hs[j - 1]->uaddr > hs[j]->uaddr; j--) {
+			const struct mslot *t = hs[j]; hs[j] = hs[j - 1]; hs[j - 1] = t;
+			int ti = hidx[j]; hidx[j] = hidx[j - 1]; hidx[j - 1] = ti;
+		}
 	for (int j = 0; j < 2; j++) {
 		struct kvm_memslots *ss = &k->__memslots[0][j];
+		uint64_t set_va = v->kvm_va + offsetof(struct kvm, __memslots) + (uint64_t)j * sizeof(struct kvm_memslots);
 		ss->node_idx = j;
 		ss->generation = (u64)v->nslots * 2;
 		SET64(ss->gfn_tree.rb_node, rb_tree(nodes[j], npas[j], v->nslots));
+		uint64_t hv[16], hp[16];
+		for (int i = 0; i < v->nslots; i++) {
+			uint64_t off = offsetof(struct kvm_memory_slot, hva_node) + (uint64_t)j * sizeof(struct interval_tree_node);
+			hv[i] = hs[i]->va + off;
+			hp[i] = pas[hidx[i]] + off;
+			wr64(hp[i] + offsetof(struct interval_tree_node, start), hs[i]->uaddr);
+			wr64(hp[i] + offsetof(struct interval_tree_node, last), hs[i]->uaddr + hs[i]->size - 1);
+		}
+		SET64(ss->hva_tree.rb_root.rb_node, rb_tree(hv, hp, v->nslots));
+		SET64(ss->hva_tree.rb_leftmost, v->nslots ? hv[0] : 0);
+		hva_subtree(hp, hs, 0, v->nslots - 1);
+		for (int i = 0; i < v->nslots; i++) {
+			unsigned b = ((uint32_t)v->slots[i].id * 0x61C88647u) >> (32 - 7); /* hash_32(id, 7) */
+			uint64_t off = offsetof(struct kvm_memory_slot, id_node) + (uint64_t)j * sizeof(struct hlist_node);
+			uint64_t node_va = v->slots[i].va + off, node_pa = pas[i] + off;
+			uint64_t head_va = set_va + offsetof(struct kvm_memslots, id_hash) + 8 * (uint64_t)b;
+			uint64_t first;
+			memcpy(&first, &ss->id_hash[b], 8);
+			wr64(node_pa + offsetof(struct hlist_node, next), first);
+			wr64(node_pa + offsetof(struct hlist_node, pprev), head_va);
+			if (first) /* the old first node's pprev = &new->next */
+				wr64(first - PAGE_OFFSET_48 + RAM_BASE + offsetof(struct hlist_node, pprev),
+				     node_va + offsetof(struct hlist_node, next)); /* slots are linear */
+			memcpy(&ss->id_hash[b], &node_va, 8);
+		}
 	}
 	int active = v->nslots % 2;
 	SET64(k->memslots[0], v->kvm_va + offsetof(struct kvm, __memslots) +
@@ -1321,9 +1402,23 @@ static void build_memslots(struct vm *v, struct kvm *k)
 #endif
 }
 
-/* One struct kvm_vcpu per `vcpu` line (kmem_cache_zalloc: linear); index 0 sits in xa_head. */
+/* One struct kvm_vcpu per `vcpu` line (kmem_cache_zalloc: linear). vcpu_array (xa_init: flags
+ * 0): a lone entry at index 0 sits in xa_head itself; otherwise xa_head = xa_mk_node(node) (node
+ * | 2), one struct xa_node with shift 0 (indices 0..63), slots[idx] = the vCPU. */
 static void build_vcpus(struct vm *v, struct kvm *k)
 {
+#ifdef S2L_DEFINES_struct_xa_node
+	struct xa_node node;
+	memset(&node, 0, sizeof(node));
+	uint64_t node_pa = 0;
+	if (v->nvcpu > 1 || (v->nvcpu == 1 && v->vcpu[0].idx != 0)) {
+		node_pa = alloc_linear(sizeof(node));
+		SET64(node.array, v->kvm_va + offsetof(struct kvm, vcpu_array));
+		node.count = (unsigned char)v->nvcpu;
+		SET64(k->vcpu_array.xa_head, lin_va(node_pa) | 2);
+		v->xa_node_va = lin_va(node_pa);
+	}
+#endif
 	for (int i = 0; i < v->nvcpu; i++) {
 		struct vcpu *c = &v->vcpu[i];
 		struct kvm_vcpu *vc = calloc(1, sizeof(*vc));
@@ -1338,9 +1433,19 @@ static void build_vcpus(struct vm *v, struct kvm *k)
 		SET64(vc->arch.hw_mmu, v->mmu_va);
 		memcpy(pa_ptr(pa, sizeof(*vc)), vc, sizeof(*vc));
 		free(vc);
+#ifdef S2L_DEFINES_struct_xa_node
+		if (node_pa) {
+			SET64(node.slots[c->idx], c->va);
+			continue;
+		}
+#endif
 		if (c->idx == 0)
 			SET64(k->vcpu_array.xa_head, c->va);
 	}
+#ifdef S2L_DEFINES_struct_xa_node
+	if (node_pa)
+		memcpy(pa_ptr(node_pa, sizeof(node)), &node, sizeof(node));
+#endif
 }
 
 #if LAYOUT_VER >= 700
@@ -1652,7 +1757,20 @@ static void write_core(const char *path, struct seg *segs, int nsegs)
 		die("%s: write failed", path);
 }
 
-/* Re-reads the written file: every canonical leaf descriptor must be at its table PA. */
+/* 8 bytes at a PA through the file's linear-map PT_LOADs */
+static bool file_rd64(FILE *f, const Elf64_Phdr *ph, int phnum, uint64_t pa, uint64_t *out)
+{
+	for (int p = 1; p < phnum; p++) {
+		if (ph[p].p_type != PT_LOAD || ph[p].p_vaddr != lin_va(ph[p].p_paddr) || ph[p].p_paddr > pa ||
+		    pa + 8 > ph[p].p_paddr + ph[p].p_filesz)
+			continue;
+		return !fseek(f, (long)(ph[p].p_offset + pa - ph[p].p_paddr), SEEK_SET) && fread(out, 8, 1, f) == 1;
+	}
+	return false;
+}
+
+/* Re-reads the written file: every map line's first leaf descriptor must be at its table PA, and
+ * the new objects' key fields and the guest hypervisor's table entries where they belong. */
 static void self_check(const char *path, struct seg *segs, int nsegs)
 {
 	FILE *f = fopen(path, "r");
@@ -1690,8 +1808,57 @@ static void self_check(const char *path, struct seg *segs, int nsegs)
 			}
 		}
 	}
+	/* the new objects, read back from the file at their linear-map PAs */
+	int objs = 0;
+#define FILE_CHECK(pa_, want_, what_, ...) do { \
+		uint64_t got_; \
+		if (!file_rd64(f, ph, eh.e_phnum, (pa_), &got_) || got_ != (uint64_t)(want_)) \
+			die("self-check: " what_ " at PA 0x%" PRIx64 " is not 0x%" PRIx64, __VA_ARGS__, \
+			    (uint64_t)(pa_), (uint64_t)(want_)); \
+		objs++; } while (0)
+	for (int i = 0; i < nvms; i++) {
+		struct vm *v = &vms[i];
+		for (int j = 0; j < v->nslots; j++) {
+			uint64_t pa = v->slots[j].va - PAGE_OFFSET_48 + RAM_BASE;
+			FILE_CHECK(pa + offsetof(struct kvm_memory_slot, base_gfn), v->slots[j].gpa >> page_shift,
+				   "vm %d memslot %d base_gfn", v->pid, v->slots[j].id);
+			FILE_CHECK(pa + offsetof(struct kvm_memory_slot, npages), v->slots[j].size >> page_shift,
+				   "vm %d memslot %d npages", v->pid, v->slots[j].id);
+		}
+		for (int j = 0; j < v->nvcpu; j++) {
+			uint64_t pa = v->vcpu[j].va - PAGE_OFFSET_48 + RAM_BASE;
+			FILE_CHECK(pa + offsetof(struct kvm_vcpu, arch.fault.esr_el2), v->vcpu[j].esr,
+				   "vm %d vcpu %d esr_el2", v->pid, v->vcpu[j].idx);
+			FILE_CHECK(pa + offsetof(struct kvm_vcpu, kvm), v->kvm_va, "vm %d vcpu %d kvm", v->pid,
+				   v->vcpu[j].idx);
+#ifdef S2L_DEFINES_struct_xa_node
+			if (v->xa_node_va)
+				FILE_CHECK(v->xa_node_va - PAGE_OFFSET_48 + RAM_BASE + offsetof(struct xa_node, slots) +
+					   8 * (uint64_t)v->vcpu[j].idx, v->vcpu[j].va, "vm %d xa_node slot %d", v->pid,
+					   v->vcpu[j].idx);
+#endif
+		}
+	}
+	/* every guest-table entry that the walk can read, at the PA its L1 IPA translates to */
+	for (int i = 0; i < ngtabs; i++) {
+		struct gtab *t = &gtabs[i];
+		struct vm *p = &vms[t->nm->parent];
+		if (gtab_readable(p, t->l1, t->bytes) != G_OK)
+			continue;
+		for (uint64_t o = 0; o < t->bytes; o += 8) {
+			uint64_t d;
+			int lvl;
+			if (!t->ent[o / 8])
+				continue;
+			s2_lookup(p, t->l1 + o, &d, &lvl);
+			FILE_CHECK(leaf_oa(d, lvl, t->l1 + o, (unsigned)page_shift), t->ent[o / 8],
+				   "vm %d guest table L1 0x%" PRIx64 " entry %" PRIu64, t->nm->pid, t->l1, o / 8);
+		}
+	}
+#undef FILE_CHECK
 	fclose(f);
-	fprintf(stderr, "s2gen: %s: self-check verified %d descriptors\n", path, checked);
+	fprintf(stderr, "s2gen: %s: self-check verified %d descriptors, %d object fields and guest-table entries\n",
+		path, checked, objs);
 }
 
 int main(int argc, char **argv)
@@ -1885,6 +2052,9 @@ int main(int argc, char **argv)
 		xclose(f);
 		f = xopen(argv[3], v->pid, "vcpus");
 		write_vcpus(v, f);
+		xclose(f);
+		f = xopen(argv[3], v->pid, "objects");
+		write_objects(v, f);
 		xclose(f);
 #if LAYOUT_VER >= 700
 		if (v->pkvm) {

@@ -203,6 +203,9 @@ struct pglist_data {
 
 /* ---- pids (crash walks init_pid_ns.idr.idr_rt as an xarray) ---- */
 
+/* crash's stand-in, unless the layout records the real struct xa_node (6.12, 7.2: pahole of the
+ * -dbg vmlinux; the generator stores vcpu_array nodes with it) */
+#ifndef S2L_DEFINES_struct_xa_node
 struct xa_node {
 	unsigned char shift;
 	unsigned char offset;
@@ -214,6 +217,7 @@ struct xa_node {
 	void *slots[64];
 	unsigned long marks[3][1];
 };
+#endif
 
 struct idr {
 	struct xarray idr_rt;

@@ -157,6 +157,9 @@ _Static_assert(sizeof(struct arch_timer_cpu) == 568 && _Alignof(struct arch_time
 struct arch_timer_vm_data { u64 __opaque[4]; };
 #define S2L_DEFINES_struct_arch_timer_vm_data 1
 _Static_assert(sizeof(struct arch_timer_vm_data) == 32 && _Alignof(struct arch_timer_vm_data) == 8, "stand-in struct arch_timer_vm_data");
+struct callback_head { u64 __opaque[2]; };
+#define S2L_DEFINES_struct_callback_head 1
+_Static_assert(sizeof(struct callback_head) == 16 && _Alignof(struct callback_head) == 8, "stand-in struct callback_head");
 enum fp_type { S2L_FP_TYPE_OPAQUE = 0 };
 #define S2L_DEFINES_enum_fp_type 1
 struct hlist_head { u64 __opaque[1]; };
@@ -249,6 +252,7 @@ struct rb_node;
 struct interval_tree_node;
 struct hlist_node;
 struct kvm_mmu_memory_cache;
+struct xa_node;
 
 struct kvm_protected_vm {
 	pkvm_handle_t              handle;
@@ -608,6 +612,25 @@ struct kvm_pgtable_mm_ops {
 };
 #define S2L_DEFINES_struct_kvm_pgtable_mm_ops 1
 
+struct xa_node {
+	unsigned char              shift;
+	unsigned char              offset;
+	unsigned char              count;
+	unsigned char              nr_values;
+	struct xa_node *           parent;
+	struct xarray *            array;
+	union {
+		struct list_head   private_list;
+		struct callback_head callback_head __attribute__((__aligned__(8)));
+	} __attribute__((__aligned__(8)));
+	void *                     slots[64];
+	union {
+		long unsigned int  tags[3][1];
+		long unsigned int  marks[3][1];
+	};
+} __attribute__((__aligned__(8)));
+#define S2L_DEFINES_struct_xa_node 1
+
 /* ---- offsets and sizes from pahole.txt ---- */
 #define S2L_MEMBER_SIZE(type, member) sizeof(((type *)0)->member)
 _Static_assert(sizeof(struct kvm_protected_vm) == 80, "sizeof(struct kvm_protected_vm)");
@@ -886,5 +909,17 @@ _Static_assert(offsetof(struct kvm_pgtable_mm_ops, phys_to_virt) == 56 && S2L_ME
 _Static_assert(offsetof(struct kvm_pgtable_mm_ops, virt_to_phys) == 64 && S2L_MEMBER_SIZE(struct kvm_pgtable_mm_ops, virt_to_phys) == 8, "kvm_pgtable_mm_ops.virt_to_phys");
 _Static_assert(offsetof(struct kvm_pgtable_mm_ops, dcache_clean_inval_poc) == 72 && S2L_MEMBER_SIZE(struct kvm_pgtable_mm_ops, dcache_clean_inval_poc) == 8, "kvm_pgtable_mm_ops.dcache_clean_inval_poc");
 _Static_assert(offsetof(struct kvm_pgtable_mm_ops, icache_inval_pou) == 80 && S2L_MEMBER_SIZE(struct kvm_pgtable_mm_ops, icache_inval_pou) == 8, "kvm_pgtable_mm_ops.icache_inval_pou");
+_Static_assert(sizeof(struct xa_node) == 576, "sizeof(struct xa_node)");
+_Static_assert(offsetof(struct xa_node, shift) == 0 && S2L_MEMBER_SIZE(struct xa_node, shift) == 1, "xa_node.shift");
+_Static_assert(offsetof(struct xa_node, offset) == 1 && S2L_MEMBER_SIZE(struct xa_node, offset) == 1, "xa_node.offset");
+_Static_assert(offsetof(struct xa_node, count) == 2 && S2L_MEMBER_SIZE(struct xa_node, count) == 1, "xa_node.count");
+_Static_assert(offsetof(struct xa_node, nr_values) == 3 && S2L_MEMBER_SIZE(struct xa_node, nr_values) == 1, "xa_node.nr_values");
+_Static_assert(offsetof(struct xa_node, parent) == 8 && S2L_MEMBER_SIZE(struct xa_node, parent) == 8, "xa_node.parent");
+_Static_assert(offsetof(struct xa_node, array) == 16 && S2L_MEMBER_SIZE(struct xa_node, array) == 8, "xa_node.array");
+_Static_assert(offsetof(struct xa_node, private_list) == 24 && S2L_MEMBER_SIZE(struct xa_node, private_list) == 16, "xa_node.private_list");
+_Static_assert(offsetof(struct xa_node, callback_head) == 24 && S2L_MEMBER_SIZE(struct xa_node, callback_head) == 16, "xa_node.callback_head");
+_Static_assert(offsetof(struct xa_node, slots) == 40 && S2L_MEMBER_SIZE(struct xa_node, slots) == 512, "xa_node.slots");
+_Static_assert(offsetof(struct xa_node, tags) == 552 && S2L_MEMBER_SIZE(struct xa_node, tags) == 24, "xa_node.tags");
+_Static_assert(offsetof(struct xa_node, marks) == 552 && S2L_MEMBER_SIZE(struct xa_node, marks) == 24, "xa_node.marks");
 
 #endif /* S2L_LAYOUT_LINUX_7_2_H */
