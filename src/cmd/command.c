@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "kvm/kvm.h"
+#include "report/report.h"
 #include "s2dump/command.h"
 #include "s2dump/ptdump.h"
 
@@ -307,6 +308,15 @@ struct all_vms {
 static struct s2_error *s2dump_vm(struct s2_session *s, const struct s2_kvm_vm *vm, const struct options *o,
 				  FILE *out, int *status)
 {
+	if (vm->pkvm) {
+		/* pKVM: the host-side pgd is garbage (the union holds pkvm_mappings); never walk it */
+		if (o->translate || o->exact)
+			return s2_error_create(S2_ERROR_UNSUPPORTED, "kvm 0x%" PRIx64 ": pKVM (%s): the stage 2 is in "
+					       "EL2-private memory, not in the host's kvm_pgtable", vm->addr, vm->pkvm_why);
+		fprintf(out, "kvm 0x%016" PRIx64 "  pid %d  vcpus %u  memslots %u\n", vm->addr, vm->pid,
+			vm->online_vcpus, vm->nr_memslots);
+		return s2_report_pkvm_text(s->kernel, s->layout, vm, out);
+	}
 	if (o->translate)
 		return translate_one(s, &vm->mmu, o->ipa, out);
 	if (!o->exact)
@@ -336,6 +346,25 @@ static struct s2_error *each_vm(void *arg, const struct s2_kvm_vm *vm)
 	return err;
 }
 
+/* -p and -j: src/report/ */
+static struct s2_error *s2dump_report(struct s2_session *s, const struct options *o, FILE *out, int *status)
+{
+	struct s2_report_opts r = { .json = o->json, .prefault = o->prefault, .verbose = o->verbose,
+				    .translate = o->translate, .ipa = o->ipa };
+	struct s2_error *err;
+
+	if (o->exact || (o->prefault && o->translate) || o->npositional > 1) {
+		*status = S2_STATUS_USAGE;
+		return s2_error_create(S2_ERROR_INVALID_ARGUMENT, "s2dump: %s", o->npositional > 1 ? "one VM at most" :
+				       o->exact ? "-x is the debugfs text: not with -j or -p" : "-p and -t exclude each other");
+	}
+	err = layout(s);
+	if (err)
+		return err;
+	r.vm = o->npositional ? o->positional[0] : NULL;
+	return s2_report_run(s->kernel, s->layout, &r, out, status);
+}
+
 static struct s2_error *cmd_s2dump(struct s2_session *s, int argc, char *const argv[], FILE *out, int *status)
 {
 	struct options o;
@@ -349,10 +378,8 @@ static struct s2_error *cmd_s2dump(struct s2_session *s, int argc, char *const a
 		print_help(out, "s2dump");
 		return NULL;
 	}
-	if (o.json || o.prefault) {
-		*status = S2_STATUS_USAGE;
-		return s2_error_create(S2_ERROR_UNSUPPORTED, "s2dump: -%c is not implemented yet", o.json ? 'j' : 'p');
-	}
+	if (o.json || o.prefault)
+		return s2dump_report(s, &o, out, status);
 	if (o.npositional > 1) {
 		*status = S2_STATUS_USAGE;
 		return s2_error_create(S2_ERROR_INVALID_ARGUMENT, "s2dump: one VM at most");
@@ -467,7 +494,8 @@ static struct s2_error *cmd_nesteds2(struct s2_session *s, int argc, char *const
 		print_help(out, "nesteds2");
 		return NULL;
 	}
-	err = parse_options("nesteds2", argc - 1, argv + 1, !strcmp(sub, "dump") ? "vxh" : "h", &o);
+	err = parse_options("nesteds2", argc - 1, argv + 1, !strcmp(sub, "dump") ? "vxh" : !strcmp(sub, "list") ? "jh" : "h",
+			    &o);
 	if (err) {
 		*status = S2_STATUS_USAGE;
 		return err;
@@ -492,6 +520,8 @@ static struct s2_error *cmd_nesteds2(struct s2_session *s, int argc, char *const
 			*status = S2_STATUS_USAGE;
 			return s2_error_create(S2_ERROR_INVALID_ARGUMENT, "nesteds2 list: one VM at most");
 		}
+		if (o.json)
+			return s2_report_nested_list_json(s->kernel, s->layout, o.npositional ? o.positional[0] : NULL, out);
 		if (o.npositional) {
 			struct s2_kvm_vm vm;
 

@@ -25,7 +25,22 @@ static const char *const s2dump_description[] = {
 	"          software bits",
 	"  -t IPA  translate one IPA through the VM's stage 2: output address and",
 	"          attributes, or the fault and level the MMU would raise",
-	"  -j, -p  JSON and pre-fault reports: not implemented yet",
+	"  -p      pre-fault report: per memslot of address space 0 (GFN order) its",
+	"          range, size, userspace address and flags, how much of it the",
+	"          canonical stage 2 maps, and the valid leaves grouped by level, kind,",
+	"          permissions (r/w/x) and AF (a leaf counts, whole, for the slot that",
+	"          holds its first IPA); then 'outside memslots mapped <S>', then per",
+	"          vCPU (vcpu_array order) ESR_EL2/FAR_EL2/HPFAR_EL2 and the last",
+	"          fault decoded: exception class, fault status and level, WnR, fault",
+	"          IPA. pKVM VMs: memslots, pkvm_mappings and vCPUs (no walk)",
+	"  -j      JSON instead of text (default dump: every valid leaf; with -v,",
+	"          -t or -p: the same facts), schema \"s2dump/1\" (docs/json.md),",
+	"          one document per command, also on errors (\"error\" member)",
+	"",
+	"pKVM (6.14+ protected mode): the host's kvm_pgtable holds only the",
+	"pkvm_mappings tree; s2dump lists those (gfn, pfn, nr_pages) instead of",
+	"walking the pgd. A struct layout that is not upstream (Android GKI) is",
+	"refused with one line naming the member and the kernel release.",
 	NULL,
 };
 
@@ -34,15 +49,18 @@ static const char *const s2dump_examples[] = {
 	"  s2dump -x 0xffff000005d88000    the exact debugfs file of one VM",
 	"  s2dump -v 116                   leaves of the VM whose VMM is pid 116",
 	"  s2dump -t 0x40001000 116        one IPA through the stage 2",
+	"  s2dump -p 116                   memslot coverage and vCPU faults",
+	"  s2dump -p -j | jq .vms[].vcpus  the same as JSON",
 	NULL,
 };
 
 static const char *const nesteds2_description[] = {
 	"Nested-virtualization shadow stage-2 MMUs (kvm->arch.nested_mmus[]).",
 	"",
-	"  list [kvm]         every nested MMU: index, address, the kernel's debugfs",
+	"  list [-j] [kvm]    every nested MMU: index, address, the kernel's debugfs",
 	"                     name 0x<tlb_vttbr>-0x<tlb_vtcr>-s2-{en,dis}abled, valid",
-	"                     or not, VMID, refcount, pending unmap",
+	"                     or not, VMID, refcount, pending unmap (-j: JSON,",
+	"                     schema \"s2dump/1\", docs/json.md)",
 	"  dump [-v] [-x] <mmu address|name>",
 	"                     its shadow table (-x: exactly the kernel's",
 	"                     nested/<name> debugfs file; -v: leaves in detail)",
@@ -59,9 +77,9 @@ static const char *const nesteds2_examples[] = {
 
 static const struct s2_command_help helps[] = {
 	{ "s2dump", "KVM arm64 stage-2 page tables of a vmcore or the live kernel",
-	  "[-v] [-x] [-t IPA] [kvm-address|pid]", s2dump_description, s2dump_examples },
+	  "[-v] [-x] [-j] [-p] [-t IPA] [kvm-address|pid]", s2dump_description, s2dump_examples },
 	{ "nesteds2", "nested-virt shadow stage-2 MMUs of KVM arm64 VMs",
-	  "list [kvm-address|pid] | dump [-v] [-x] <mmu-address|name>", nesteds2_description,
+	  "list [-j] [kvm-address|pid] | dump [-v] [-x] <mmu-address|name>", nesteds2_description,
 	  nesteds2_examples },
 };
 

@@ -52,9 +52,14 @@ static struct s2_error *resolve(struct s2_kernel *k, const char *type, const cha
 	struct s2_error *err = t->ops->member_info(t->ctx, type, path, &o->info);
 
 	if (err) {
-		if (required)
-			return s2_error_prefix(err, "unsupported layout (kernel %s): ",
-					       s2_kernel_info(k)->osrelease);
+		if (required) {
+			/* whatever the backend's code (lookup), a missing member is a layout we do not know */
+			struct s2_error *lerr = s2_error_create(S2_ERROR_LAYOUT, "unsupported layout (kernel %s): %s",
+								s2_kernel_info(k)->osrelease, err->message);
+
+			s2_error_destroy(err);
+			return lerr;
+		}
 		s2_error_destroy(err);
 		o->present = false;
 		return NULL;

@@ -1,0 +1,158 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The KVM model: struct kvm, its stage-2 MMUs, memslots and vCPUs, read
+ * through the kernel layer with layouts resolved from DWARF once per
+ * session. Fallbacks for members that moved across kernels say which
+ * kernel range they serve (src/kvm/kvm.c).
+ *
+ * Iteration is by callback, like the walker: the model streams memslots,
+ * vCPUs, pKVM mappings and VMs to a visitor and keeps no arrays of them;
+ * a visitor returns NULL to go on, &s2_error_stop to end cleanly (the
+ * iterator then returns it for the caller to recognise) or an error.
+ * Every walk over kernel data is bounded and cycle-safe: a corrupt dump
+ * gives an S2_ERROR_CORRUPT naming the object, never a hang.
+ */
+#ifndef S2DUMP_KVM_H
+#define S2DUMP_KVM_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "s2dump/error.h"
+#include "s2dump/kernel.h"
+#include "s2dump/walk.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct s2_kvm_layout;
+
+/* Resolve every offset the model needs; an unknown layout is an error naming the member. */
+struct s2_error *s2_kvm_layout_resolve(struct s2_kernel *kernel, struct s2_kvm_layout **out);
+void s2_kvm_layout_free(struct s2_kvm_layout *layout);
+
+struct s2_kvm_mmu {
+	uint64_t addr;            /* struct kvm_s2_mmu */
+	uint64_t pgt;             /* struct kvm_pgtable * */
+	uint64_t pgd;             /* pgt->pgd: linear-map VA of the start-level table(s) */
+	uint64_t pgd_phys;        /* mmu->pgd_phys */
+	uint64_t vmid;            /* mmu->vmid.id */
+	uint64_t vtcr;            /* mmu->vtcr (>= 6.7) or kvm->arch.vtcr (<= 6.6) */
+	unsigned int ia_bits;     /* pgt->ia_bits */
+	int start_level;          /* pgt->start_level */
+	bool has_nested_fields;   /* >= 6.11: the fields below are meaningful */
+	uint64_t tlb_vttbr, tlb_vtcr;
+	bool nested_stage2_enabled, pending_unmap;
+	int refcnt;
+	bool valid;               /* canonical MMU, or a nested one with tlb_vttbr.CnP clear */
+	struct s2_geometry geo;   /* for the walker */
+};
+
+struct s2_kvm_vm {
+	uint64_t addr;            /* struct kvm */
+	uint64_t memslots;        /* kvm->memslots[0] (struct kvm_memslots *), 0 if not known */
+	int pid;                  /* kvm->userspace_pid */
+	unsigned int online_vcpus;
+	unsigned int nr_memslots;
+	uint64_t nested_mmus;     /* kvm->arch.nested_mmus (array of structs, or of pointers from 7.2) */
+	uint64_t nested_mmus_size;
+	bool nested_is_ptr_array;
+	struct s2_kvm_mmu mmu;    /* kvm->arch.mmu */
+	/*
+	 * pKVM (6.14+). In protected mode the host-side kvm_pgtable holds only
+	 * the pkvm_mappings rb-tree (the union's other half, ia_bits/pgd, is
+	 * garbage): the real stage 2 lives in EL2-private memory. mmu.geo and
+	 * mmu.pgd are then not set and must not be walked.
+	 */
+	bool pkvm;                /* host-side table is pkvm_mappings (protected mode) */
+	bool pkvm_protected;      /* kvm->arch.pkvm.is_protected (6.14+) / .enabled (6.12) */
+	const char *pkvm_why;     /* how protected mode was detected */
+};
+
+/* Call fn for every struct kvm on vm_list; stops at the first error fn returns. */
+typedef struct s2_error *(*s2_kvm_vm_fn)(void *arg, const struct s2_kvm_vm *vm);
+struct s2_error *s2_kvm_for_each_vm(struct s2_kernel *kernel, const struct s2_kvm_layout *layout,
+				    s2_kvm_vm_fn fn, void *arg);
+/* Read and validate one struct kvm (its arch.mmu back-pointer and pgt must agree). */
+struct s2_error *s2_kvm_read_vm(struct s2_kernel *kernel, const struct s2_kvm_layout *layout, uint64_t addr,
+				struct s2_kvm_vm *vm);
+/* The VM whose VMM has this pid (kvm->userspace_pid). */
+struct s2_error *s2_kvm_find_pid(struct s2_kernel *kernel, const struct s2_kvm_layout *layout, int pid,
+				 struct s2_kvm_vm *vm);
+/* Nested MMU idx of a VM (0 .. nested_mmus_size - 1). */
+struct s2_error *s2_kvm_read_nested_mmu(struct s2_kernel *kernel, const struct s2_kvm_layout *layout,
+					const struct s2_kvm_vm *vm, uint64_t idx, struct s2_kvm_mmu *mmu);
+/*
+ * Memslots of address space 0 (kvm->memslots[0]->gfn_tree, in-order through
+ * gfn_node[node_idx]: ascending GFN). Bounded (32768 slots, depth 64) and
+ * cycle-safe: the in-order GFNs must strictly ascend, so a node reached twice
+ * is reported as corruption instead of looping. Streaming: fn per slot.
+ */
+struct s2_kvm_memslot {
+	uint64_t addr;            /* struct kvm_memory_slot */
+	int id;                   /* short id */
+	unsigned int as_id;
+	uint64_t base_gfn, npages;
+	uint64_t userspace_addr;
+	uint32_t flags;           /* KVM_MEM_LOG_DIRTY_PAGES 1, READONLY 2, GUEST_MEMFD 4 */
+	uint64_t dirty_bitmap;
+	uint64_t gpa, size;       /* base_gfn << PAGE_SHIFT, npages << PAGE_SHIFT */
+};
+typedef struct s2_error *(*s2_kvm_memslot_fn)(void *arg, const struct s2_kvm_memslot *slot);
+struct s2_error *s2_kvm_for_each_memslot(struct s2_kernel *kernel, const struct s2_kvm_layout *layout,
+					 const struct s2_kvm_vm *vm, s2_kvm_memslot_fn fn, void *arg);
+
+/*
+ * vCPUs of a VM in vcpu_array index order (xarray, 5.17+; kvm->vcpus[] before).
+ * The xarray walk is bounded by the tree height (shift must drop by
+ * XA_CHUNK_SHIFT per level, so a node pointing back up is corruption) and
+ * skips internal entries (retry, zero, sibling).
+ */
+struct s2_kvm_vcpu {
+	uint64_t addr;            /* struct kvm_vcpu */
+	uint64_t index;           /* xarray index (== vcpu_idx in a sane kernel) */
+	int vcpu_id, vcpu_idx;
+	uint64_t esr_el2, far_el2, hpfar_el2; /* vcpu->arch.fault */
+	uint64_t hw_mmu;          /* vcpu->arch.hw_mmu */
+};
+typedef struct s2_error *(*s2_kvm_vcpu_fn)(void *arg, const struct s2_kvm_vcpu *vcpu);
+struct s2_error *s2_kvm_for_each_vcpu(struct s2_kernel *kernel, const struct s2_kvm_layout *layout,
+				      const struct s2_kvm_vm *vm, s2_kvm_vcpu_fn fn, void *arg);
+
+/* pKVM host-side mappings (struct pkvm_mapping in pgt->pkvm_mappings), in gfn order. */
+struct s2_kvm_pkvm_mapping {
+	uint64_t addr, gfn, pfn, nr_pages;
+};
+typedef struct s2_error *(*s2_kvm_pkvm_fn)(void *arg, const struct s2_kvm_pkvm_mapping *m);
+struct s2_error *s2_kvm_for_each_pkvm_mapping(struct s2_kernel *kernel, const struct s2_kvm_layout *layout,
+					      const struct s2_kvm_vm *vm, s2_kvm_pkvm_fn fn, void *arg);
+
+/*
+ * ESR_EL2 / FAR_EL2 / HPFAR_EL2 of a guest exit, decoded (ARM ARM D24.2.40).
+ * fault_ipa is kvm_vcpu_get_fault_ipa() plus the page offset from FAR:
+ * ((hpfar & ~0xf & ~HPFAR_EL2_NS) << 8) | (far & 0xfff).
+ */
+struct s2_esr_info {
+	unsigned int ec;          /* ESR[31:26] */
+	const char *ec_name;      /* "data abort from a lower EL" */
+	bool is_abort;            /* instruction or data abort (EC 0x20, 0x21, 0x24, 0x25) */
+	bool is_data;
+	unsigned int fsc;         /* ISS[5:0] (aborts) */
+	const char *fsc_name;     /* "translation fault" */
+	bool has_level;
+	int level;
+	bool wnr, s1ptw;          /* ISS[6], ISS[7] */
+	uint64_t fault_ipa;
+	uint32_t iss;             /* ISS[24:0] */
+};
+void s2_esr_decode(uint64_t esr, uint64_t far, uint64_t hpfar, struct s2_esr_info *out);
+
+/* Memory access for the walker: physical reads of the host. */
+struct s2_mem s2_kvm_host_mem(struct s2_kernel *kernel);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,10 @@
+# Reports over the KVM model and the walker: the pre-fault report (-p) and JSON (-j), src/report/report.h.
+LIB_SRCS += src/report/json.c src/report/report.c
+# The man page (s2dump and nesteds2).
+INSTALL_TARGETS += install-man
+
+.PHONY: install-man
+install-man:
+	install -d $(DESTDIR)$(PREFIX)/share/man/man1
+	install -m 644 docs/s2dump.1 $(DESTDIR)$(PREFIX)/share/man/man1/s2dump.1
+	echo '.so man1/s2dump.1' > $(DESTDIR)$(PREFIX)/share/man/man1/nesteds2.1

@@ -1,0 +1,793 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The pre-fault report and JSON (src/report/report.h). Everything streams:
+ * memslots, leaves and vCPUs are printed as the model and the walker yield
+ * them; the per-slot coverage is a fixed table (level x kind x perm x AF).
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "report/json.h"
+#include "report/report.h"
+#include "s2dump/command.h"
+
+void s2_report_format_size(char *buf, size_t len, uint64_t bytes)
+{
+	static const char units[] = "KMGTPE";
+	const char *u = units;
+	uint64_t v = bytes >> 10;
+
+	while (v && !(v & 1023) && u[1]) {
+		v >>= 10;
+		u++;
+	}
+	snprintf(buf, len, "%" PRIu64 "%c", v, *u);
+}
+
+struct s2_error *s2_report_find_vm(struct s2_kernel *k, const struct s2_kvm_layout *l, const char *arg,
+				   struct s2_kvm_vm *vm)
+{
+	char *end;
+	uint64_t v;
+
+	errno = 0;
+	v = strtoull(arg, &end, 0);
+	if (!*arg || *end || errno)
+		return s2_error_create(S2_ERROR_INVALID_ARGUMENT, "kvm address or pid \"%s\" is not a number", arg);
+	if (v < (1ULL << 32))
+		return s2_kvm_find_pid(k, l, (int)v, vm);
+	return s2_kvm_read_vm(k, l, v, vm);
+}
+
+/* Report state shared by the per-VM functions. */
+struct report {
+	struct s2_kernel *k;
+	const struct s2_kvm_layout *l;
+	const struct s2_report_opts *o;
+	FILE *out;
+	struct s2_json j;
+	bool json;
+	unsigned int vms;
+	unsigned long problems;     /* unreadable tables, all VMs */
+	uint64_t first_problem_ia, first_problem_vm;
+};
+
+static const char *problem_name(enum s2_walk_problem p)
+{
+	switch (p) {
+	case S2_PROBLEM_READ: return "read";
+	case S2_PROBLEM_CYCLE: return "cycle";
+	case S2_PROBLEM_OA_RANGE: return "oa_range";
+	case S2_PROBLEM_SHARED: return "shared";
+	default: return "none";
+	}
+}
+
+static const char *problem_text(enum s2_walk_problem p)
+{
+	switch (p) {
+	case S2_PROBLEM_READ: return "not in dump";
+	case S2_PROBLEM_CYCLE: return "already on the walk path (cycle)";
+	case S2_PROBLEM_SHARED: return "already walked from another entry (shared table)";
+	default: return "beyond the OA size";
+	}
+}
+
+static uint64_t problem_pa(const struct s2_walk_entry *e)
+{
+	return e->problem == S2_PROBLEM_READ ? e->desc_pa : e->desc.oa;
+}
+
+static void note_problem(struct report *r, const struct s2_kvm_vm *vm, const struct s2_walk_entry *e,
+			 const char *indent)
+{
+	if (!r->problems++) {
+		r->first_problem_ia = e->ia;
+		r->first_problem_vm = vm->addr;
+	}
+	if (r->json) {
+		s2_json_object_compact(&r->j, NULL);
+		s2_json_str(&r->j, "type", "problem");
+		s2_json_hex(&r->j, "ipa", e->ia);
+		s2_json_hex(&r->j, "size", e->size);
+		s2_json_i64(&r->j, "level", e->level);
+		s2_json_hex(&r->j, "table_pa", problem_pa(e));
+		s2_json_str(&r->j, "problem", problem_name(e->problem));
+		s2_json_end(&r->j);
+	} else {
+		fprintf(r->out, "%s!! 0x%016" PRIx64 "-0x%016" PRIx64 " L%d  table at PA 0x%" PRIx64 " %s\n", indent,
+			e->ia, e->ia + e->size, e->level, problem_pa(e), problem_text(e->problem));
+	}
+}
+
+static void perm_string(const struct s2_desc *d, char perm[4])
+{
+	perm[0] = (d->s2ap & 1) ? 'r' : '-';
+	perm[1] = (d->s2ap & 2) ? 'w' : '-';
+	perm[2] = d->xn == 0 ? 'x' : '-';
+	perm[3] = 0;
+}
+
+static struct s2_error *root_pa(struct report *r, const struct s2_kvm_mmu *m, uint64_t *root)
+{
+	struct s2_error *err;
+
+	if (!m->pgt || !m->pgd)
+		return s2_error_create(S2_ERROR_INVALID_ARGUMENT, "kvm_s2_mmu 0x%" PRIx64 " has no page table", m->addr);
+	err = s2_kernel_va_to_pa(r->k, m->pgd, root);
+	return err ? s2_error_prefix(err, "kvm_s2_mmu 0x%" PRIx64 " pgd: ", m->addr) : NULL;
+}
+
+static void vm_header_json(struct report *r, const struct s2_kvm_vm *vm)
+{
+	const struct s2_kvm_mmu *m = &vm->mmu;
+
+	s2_json_hex(&r->j, "kvm", vm->addr);
+	s2_json_i64(&r->j, "pid", vm->pid);
+	s2_json_u64(&r->j, "vcpus", vm->online_vcpus);
+	s2_json_u64(&r->j, "memslots", vm->nr_memslots);
+	s2_json_object_compact(&r->j, "mmu");
+	s2_json_hex(&r->j, "addr", m->addr);
+	s2_json_u64(&r->j, "vmid", m->vmid & 0xffff);
+	s2_json_hex(&r->j, "vtcr", m->vtcr);
+	s2_json_hex(&r->j, "vttbr", m->pgd_phys | ((m->vmid & 0xffff) << 48));
+	s2_json_hex(&r->j, "pgt", m->pgt);
+	if (vm->pkvm) {
+		s2_json_null(&r->j, "ipa_range");
+		s2_json_null(&r->j, "stage2_levels");
+		s2_json_null(&r->j, "pgd");
+	} else {
+		s2_json_u64(&r->j, "ipa_range", m->ia_bits);
+		s2_json_i64(&r->j, "stage2_levels", 4 - m->start_level);
+		s2_json_hex(&r->j, "pgd", m->pgd);
+	}
+	s2_json_hex(&r->j, "pgd_pa", m->pgd_phys);
+	s2_json_u64(&r->j, "concat", vm->pkvm ? 0 : m->geo.concat);
+	s2_json_end(&r->j);
+	s2_json_object_compact(&r->j, "pkvm");
+	s2_json_bool(&r->j, "host_view_only", vm->pkvm);
+	s2_json_bool(&r->j, "protected", vm->pkvm_protected);
+	s2_json_str(&r->j, "detected_by", vm->pkvm ? vm->pkvm_why : NULL);
+	s2_json_end(&r->j);
+}
+
+/* pKVM */
+
+struct pkvm_list {
+	struct report *r;
+	unsigned long n;
+	uint64_t pages;
+};
+
+static struct s2_error *pkvm_one(void *arg, const struct s2_kvm_pkvm_mapping *m)
+{
+	struct pkvm_list *p = arg;
+
+	p->n++;
+	p->pages += m->nr_pages;
+	if (p->r->json) {
+		s2_json_object_compact(&p->r->j, NULL);
+		s2_json_hex(&p->r->j, "gfn", m->gfn);
+		s2_json_hex(&p->r->j, "pfn", m->pfn);
+		s2_json_u64(&p->r->j, "nr_pages", m->nr_pages);
+		s2_json_end(&p->r->j);
+	} else {
+		fprintf(p->r->out, "  pkvm_mapping gfn 0x%" PRIx64 " pfn 0x%" PRIx64 " nr_pages %" PRIu64 "\n", m->gfn,
+			m->pfn, m->nr_pages);
+	}
+	return NULL;
+}
+
+static struct s2_error *pkvm_mappings(struct report *r, const struct s2_kvm_vm *vm)
+{
+	struct pkvm_list p = { r, 0, 0 };
+	struct s2_error *err;
+
+	if (!r->json)
+		fprintf(r->out, "  pKVM%s: the stage 2 lives in EL2-private memory (%s); the host keeps only "
+			"pkvm_mappings:\n", vm->pkvm_protected ? " protected VM" : "", vm->pkvm_why);
+	else
+		s2_json_array(&r->j, "pkvm_mappings");
+	err = s2_kvm_for_each_pkvm_mapping(r->k, r->l, vm, pkvm_one, &p);
+	if (r->json)
+		s2_json_end(&r->j);
+	else if (!err)
+		fprintf(r->out, "  %lu pkvm_mapping%s, %" PRIu64 " pages\n", p.n, p.n == 1 ? "" : "s", p.pages);
+	return err;
+}
+
+struct s2_error *s2_report_pkvm_text(struct s2_kernel *k, const struct s2_kvm_layout *l, const struct s2_kvm_vm *vm,
+				     FILE *out)
+{
+	struct s2_report_opts o = { 0 };
+	struct report r = { .k = k, .l = l, .o = &o, .out = out };
+
+	return pkvm_mappings(&r, vm);
+}
+
+/* Pre-fault report */
+
+#define NLEVELS (S2_LEVEL_MAX - S2_LEVEL_MIN + 1)
+
+struct coverage {
+	struct report *r;
+	const struct s2_kvm_vm *vm;
+	uint64_t lo, hi;      /* clip window */
+	uint64_t mapped;
+	struct { uint32_t count; uint64_t bytes; } g[NLEVELS][2][8][2];
+	const char *indent;
+	bool have_last_problem;   /* across the walks of one VM */
+	uint64_t last_problem_pa;
+	int last_problem_level;
+};
+
+static struct s2_error *coverage_visit(void *arg, const struct s2_walk_entry *e)
+{
+	struct coverage *c = arg;
+	unsigned int perm;
+
+	if (e->event == S2_WALK_PROBLEM) {
+		/*
+		 * The slot and gap walks tile [0, 2^ia_bits) in ascending order and
+		 * the walker clips a problem to the walk's range: a table that spans
+		 * two walks comes twice in a row. Report it once, where it starts.
+		 */
+		if (c->have_last_problem && c->last_problem_pa == problem_pa(e) && c->last_problem_level == e->level)
+			return NULL;
+		c->have_last_problem = true;
+		c->last_problem_pa = problem_pa(e);
+		c->last_problem_level = e->level;
+		note_problem(c->r, c->vm, e, c->indent);
+		return NULL;
+	}
+	if (e->event != S2_WALK_LEAF || (e->desc.kind != S2_DESC_BLOCK && e->desc.kind != S2_DESC_PAGE))
+		return NULL;
+	/*
+	 * A leaf belongs, whole, to the slot (or gap) holding its first IPA: the
+	 * rule of the generator's model and of the drgn helpers. The walker also
+	 * reports leaves that start before the window (they overlap it): those
+	 * were counted by the walk holding their start.
+	 */
+	if (e->ia < c->lo || e->ia >= c->hi)
+		return NULL;
+	c->mapped += e->size;
+	perm = ((e->desc.s2ap & 1) ? 4 : 0) | ((e->desc.s2ap & 2) ? 2 : 0) | (e->desc.xn == 0 ? 1 : 0);
+	c->g[e->level - S2_LEVEL_MIN][e->desc.kind == S2_DESC_PAGE][perm][e->desc.af].count++;
+	c->g[e->level - S2_LEVEL_MIN][e->desc.kind == S2_DESC_PAGE][perm][e->desc.af].bytes += e->size;
+	return NULL;
+}
+
+static struct s2_error *coverage_walk(struct report *r, const struct s2_kvm_vm *vm, uint64_t root,
+				      struct coverage *c, uint64_t lo, uint64_t hi)
+{
+	struct s2_mem mem = s2_kvm_host_mem(r->k);
+	struct s2_walker w = { coverage_visit, c, S2_WALK_SKIP_INVALID, 0 };
+	uint64_t top = 1ULL << vm->mmu.ia_bits;
+
+	memset(c->g, 0, sizeof(c->g));
+	c->mapped = 0;
+	c->r = r;
+	c->vm = vm;
+	if (hi > top)
+		hi = top;
+	c->lo = lo;
+	c->hi = hi;
+	if (lo >= hi)
+		return NULL;
+	return s2_walk(&vm->mmu.geo, root, &mem, lo, hi, &w);
+}
+
+static void flags_string(uint32_t flags, char *buf, size_t len)
+{
+	static const char *const names[] = { "LOG_DIRTY", "READONLY", "GUEST_MEMFD" };
+	size_t n = 0;
+
+	buf[0] = 0;
+	for (unsigned int i = 0; i < 3; i++)
+		if (flags & (1u << i))
+			n += (size_t)snprintf(buf + n, len - n, "%s%s", n ? "|" : "", names[i]);
+	if (flags & ~7u)
+		snprintf(buf + n, len - n, "%s0x%x", n ? "|" : "", flags & ~7u);
+	if (!buf[0])
+		snprintf(buf, len, "-");
+}
+
+struct prefault_vm {
+	struct report *r;
+	const struct s2_kvm_vm *vm;
+	uint64_t root;
+	uint64_t prev_end;     /* end of the previous slot: the gap before this one is outside */
+	uint64_t outside;
+	struct coverage c;
+};
+
+static void print_groups(struct report *r, const struct s2_kvm_vm *vm, const struct coverage *c)
+{
+	static const char *const perms[8] = { "---", "--x", "-w-", "-wx", "r--", "r-x", "rw-", "rwx" };
+
+	for (int lv = 0; lv < NLEVELS; lv++)
+		for (int kind = 0; kind < 2; kind++)
+			for (int p = 0; p < 8; p++)
+				for (int af = 0; af < 2; af++) {
+					uint32_t n = c->g[lv][kind][p][af].count;
+					uint64_t bytes = c->g[lv][kind][p][af].bytes;
+					int level = lv + S2_LEVEL_MIN;
+					char s1[32], s2[32];
+
+					if (!n)
+						continue;
+					if (r->json) {
+						s2_json_object_compact(&r->j, NULL);
+						s2_json_i64(&r->j, "level", level);
+						s2_json_str(&r->j, "kind", kind ? "page" : "block");
+						s2_json_str(&r->j, "perm", perms[p]);
+						s2_json_u64(&r->j, "af", (uint64_t)af);
+						s2_json_u64(&r->j, "count", n);
+						s2_json_hex(&r->j, "leaf_size", s2_level_size(&vm->mmu.geo, level));
+						s2_json_hex(&r->j, "bytes", bytes);
+						s2_json_end(&r->j);
+						continue;
+					}
+					s2_report_format_size(s1, sizeof(s1), s2_level_size(&vm->mmu.geo, level));
+					s2_report_format_size(s2, sizeof(s2), bytes);
+					fprintf(r->out, "  L%d %s %s AF=%d  %" PRIu32 " x %s = %s\n", level,
+						kind ? "page" : "block", perms[p], af, n, s1, s2);
+				}
+}
+
+static struct s2_error *prefault_slot(void *arg, const struct s2_kvm_memslot *s)
+{
+	struct prefault_vm *p = arg;
+	struct report *r = p->r;
+	char flags[64], s1[32], s2[32];
+	struct s2_error *err;
+
+	if (r->json)
+		s2_json_object(&r->j, NULL);
+	if (!p->vm->pkvm) {
+		/* the gap before this slot: valid leaves there are outside every memslot */
+		p->c.indent = "";
+		if (r->json)
+			s2_json_array(&r->j, "gap_problems");
+		err = coverage_walk(r, p->vm, p->root, &p->c, p->prev_end, s->gpa);
+		if (err)
+			return err;
+		if (r->json) {
+			s2_json_end(&r->j);
+			s2_json_hex(&r->j, "gap_outside_mapped", p->c.mapped);
+		}
+		p->outside += p->c.mapped;
+		if (s->gpa + s->size > p->prev_end)
+			p->prev_end = s->gpa + s->size;
+	}
+	flags_string(s->flags, flags, sizeof(flags));
+	if (r->json) {
+		s2_json_i64(&r->j, "id", s->id);
+		s2_json_u64(&r->j, "as_id", s->as_id);
+		s2_json_hex(&r->j, "addr", s->addr);
+		s2_json_hex(&r->j, "gpa", s->gpa);
+		s2_json_hex(&r->j, "size", s->size);
+		s2_json_hex(&r->j, "base_gfn", s->base_gfn);
+		s2_json_u64(&r->j, "npages", s->npages);
+		s2_json_hex(&r->j, "uaddr", s->userspace_addr);
+		s2_json_u64(&r->j, "flags", s->flags);
+		s2_json_str(&r->j, "flag_names", flags);
+		s2_json_hex(&r->j, "dirty_bitmap", s->dirty_bitmap);
+	} else {
+		s2_report_format_size(s1, sizeof(s1), s->size);
+		fprintf(r->out, "memslot %d gpa 0x%016" PRIx64 "-0x%016" PRIx64 " size %s uaddr 0x%016" PRIx64
+			" flags %s\n", s->id, s->gpa, s->gpa + s->size, s1, s->userspace_addr, flags);
+	}
+	if (p->vm->pkvm) {
+		if (r->json) {
+			s2_json_null(&r->j, "mapped");
+			s2_json_end(&r->j);
+		} else {
+			fprintf(r->out, "  mapped: not visible to the host (pKVM)\n");
+		}
+		return NULL;
+	}
+	p->c.indent = "  ";
+	if (r->json)
+		s2_json_array(&r->j, "problems");
+	err = coverage_walk(r, p->vm, p->root, &p->c, s->gpa, s->gpa + s->size);
+	if (err)
+		return err;
+	if (r->json)
+		s2_json_end(&r->j);
+	if (r->json) {
+		s2_json_hex(&r->j, "mapped", p->c.mapped);
+		s2_json_array(&r->j, "groups");
+		print_groups(r, p->vm, &p->c);
+		s2_json_end(&r->j);
+		s2_json_end(&r->j);
+		return NULL;
+	}
+	s2_report_format_size(s1, sizeof(s1), p->c.mapped);
+	s2_report_format_size(s2, sizeof(s2), s->size);
+	fprintf(r->out, "  mapped %s of %s (%u%%)\n", s1, s2,
+		s->size ? (unsigned int)((unsigned __int128)p->c.mapped * 100 / s->size) : 0);
+	print_groups(r, p->vm, &p->c);
+	return NULL;
+}
+
+static struct s2_error *vcpu_one(void *arg, const struct s2_kvm_vcpu *v)
+{
+	struct report *r = arg;
+	struct s2_esr_info e;
+
+	s2_esr_decode(v->esr_el2, v->far_el2, v->hpfar_el2, &e);
+	if (r->json) {
+		s2_json_object_compact(&r->j, NULL);
+		s2_json_u64(&r->j, "index", v->index);
+		s2_json_i64(&r->j, "id", v->vcpu_id);
+		s2_json_i64(&r->j, "vcpu_idx", v->vcpu_idx);
+		s2_json_hex(&r->j, "addr", v->addr);
+		s2_json_hex(&r->j, "hw_mmu", v->hw_mmu);
+		s2_json_hex(&r->j, "esr_el2", v->esr_el2);
+		s2_json_hex(&r->j, "far_el2", v->far_el2);
+		s2_json_hex(&r->j, "hpfar_el2", v->hpfar_el2);
+		if (!v->esr_el2) {
+			s2_json_null(&r->j, "fault");
+		} else {
+			s2_json_object_compact(&r->j, "fault");
+			s2_json_hex(&r->j, "ec", e.ec);
+			s2_json_str(&r->j, "ec_name", e.ec_name);
+			s2_json_bool(&r->j, "abort", e.is_abort);
+			if (e.is_abort) {
+				s2_json_hex(&r->j, "fsc", e.fsc);
+				s2_json_str(&r->j, "fsc_name", e.fsc_name);
+				if (e.has_level)
+					s2_json_i64(&r->j, "level", e.level);
+				else
+					s2_json_null(&r->j, "level");
+				s2_json_u64(&r->j, "wnr", e.wnr);
+				s2_json_u64(&r->j, "s1ptw", e.s1ptw);
+				s2_json_hex(&r->j, "fault_ipa", e.fault_ipa);
+			} else {
+				s2_json_hex(&r->j, "iss", e.iss);
+			}
+			s2_json_end(&r->j);
+		}
+		s2_json_end(&r->j);
+		return NULL;
+	}
+	fprintf(r->out, "vcpu %" PRIu64 " id %d  esr_el2 0x%016" PRIx64 "  far_el2 0x%016" PRIx64 "  hpfar_el2 0x%016"
+		PRIx64 "%s\n", v->index, v->vcpu_id, v->esr_el2, v->far_el2, v->hpfar_el2,
+		(uint64_t)v->vcpu_idx != v->index ? "  (vcpu_idx disagrees with its vcpu_array index)" : "");
+	if (!v->esr_el2) {
+		fprintf(r->out, "  no fault recorded\n");
+	} else if (e.is_abort) {
+		fprintf(r->out, "  %s (EC 0x%02x)  %s", e.ec_name, e.ec, e.fsc_name);
+		if (e.has_level)
+			fprintf(r->out, ", level %d", e.level);
+		fprintf(r->out, " (FSC 0x%02x)  WnR %d  fault IPA 0x%016" PRIx64 "%s\n", e.fsc, e.wnr, e.fault_ipa,
+			e.s1ptw ? "  S1PTW" : "");
+	} else {
+		fprintf(r->out, "  %s (EC 0x%02x)  ISS 0x%07x\n", e.ec_name, e.ec, e.iss);
+	}
+	return NULL;
+}
+
+static struct s2_error *prefault_vm(struct report *r, const struct s2_kvm_vm *vm)
+{
+	struct prefault_vm *p = calloc(1, sizeof(*p)); /* the coverage table is 5 KiB: keep it off crash's stack */
+	struct s2_error *err = NULL;
+	char s1[32];
+
+	if (!p)
+		return &s2_error_nomem;
+	p->r = r;
+	p->vm = vm;
+	if (!r->json)
+		fprintf(r->out, "kvm 0x%016" PRIx64 "  pid %d  vcpus %u  memslots %u\n", vm->addr, vm->pid,
+			vm->online_vcpus, vm->nr_memslots);
+	else
+		vm_header_json(r, vm);
+	if (!vm->pkvm)
+		err = root_pa(r, &vm->mmu, &p->root);
+	if (!err) {
+		if (r->json)
+			s2_json_array(&r->j, "memslots");
+		err = s2_kvm_for_each_memslot(r->k, r->l, vm, prefault_slot, p);
+		if (r->json && !err) {
+			s2_json_end(&r->j);
+		}
+	}
+	if (!err && !vm->pkvm) {
+		p->c.indent = "";
+		if (r->json)
+			s2_json_array(&r->j, "outside_problems");
+		err = coverage_walk(r, vm, p->root, &p->c, p->prev_end, 1ULL << vm->mmu.ia_bits);
+		if (r->json && !err)
+			s2_json_end(&r->j);
+		p->outside += p->c.mapped;
+		if (!err && r->json) {
+			s2_json_hex(&r->j, "outside_mapped", p->outside);
+		} else if (!err && p->outside) {
+			s2_report_format_size(s1, sizeof(s1), p->outside);
+			fprintf(r->out, "outside memslots mapped %s\n", s1);
+		}
+	}
+	if (!err && vm->pkvm)
+		err = pkvm_mappings(r, vm);
+	if (!err) {
+		if (r->json)
+			s2_json_array(&r->j, "vcpus");
+		err = s2_kvm_for_each_vcpu(r->k, r->l, vm, vcpu_one, r);
+		if (r->json && !err)
+			s2_json_end(&r->j);
+	}
+	free(p);
+	return err;
+}
+
+/* JSON of the stage 2 itself: valid leaves (default and -v) and -t */
+
+struct leaves {
+	struct report *r;
+	const struct s2_kvm_vm *vm;
+};
+
+static struct s2_error *leaf_json(void *arg, const struct s2_walk_entry *e)
+{
+	struct leaves *lv = arg;
+	struct s2_json *j = &lv->r->j;
+	const struct s2_desc *d = &e->desc;
+	char perm[4];
+
+	if (e->event == S2_WALK_PROBLEM) {
+		note_problem(lv->r, lv->vm, e, "");
+		return NULL;
+	}
+	if (e->event != S2_WALK_LEAF || !(d->raw & 1))
+		return NULL;
+	perm_string(d, perm);
+	s2_json_object_compact(j, NULL);
+	s2_json_str(j, "type", "leaf");
+	s2_json_hex(j, "ipa", e->ia);
+	s2_json_hex(j, "size", e->size);
+	s2_json_i64(j, "level", e->level);
+	s2_json_str(j, "kind", d->kind == S2_DESC_BLOCK ? "block" : d->kind == S2_DESC_PAGE ? "page" : "reserved");
+	s2_json_hex(j, "oa", d->oa);
+	s2_json_hex(j, "desc", d->raw);
+	s2_json_hex(j, "desc_pa", e->desc_pa);
+	s2_json_str(j, "perm", perm);
+	s2_json_u64(j, "xn", d->xn);
+	s2_json_u64(j, "af", d->af);
+	s2_json_u64(j, "sh", d->sh);
+	s2_json_hex(j, "memattr", d->memattr);
+	s2_json_bool(j, "contiguous", d->contiguous);
+	s2_json_bool(j, "dbm", d->dbm);
+	s2_json_hex(j, "sw", d->sw);
+	s2_json_end(j);
+	return NULL;
+}
+
+static struct s2_error *translate_json(struct report *r, const struct s2_kvm_vm *vm)
+{
+	struct s2_mem mem = s2_kvm_host_mem(r->k);
+	struct s2_translation t;
+	uint64_t root;
+	char perm[4];
+	struct s2_error *err = root_pa(r, &vm->mmu, &root);
+
+	if (!err)
+		err = s2_translate(&vm->mmu.geo, root, &mem, r->o->ipa, &t);
+	if (err)
+		return err;
+	s2_json_object_compact(&r->j, "translation");
+	s2_json_hex(&r->j, "ipa", r->o->ipa);
+	if (t.fault.type == S2_FAULT_NONE || t.fault.type == S2_FAULT_ACCESS_FLAG) {
+		perm_string(&t.desc, perm);
+		s2_json_hex(&r->j, "pa", t.oa);
+		s2_json_i64(&r->j, "level", t.level);
+		s2_json_str(&r->j, "kind", t.desc.kind == S2_DESC_BLOCK ? "block" : "page");
+		s2_json_hex(&r->j, "block_size", t.block_size);
+		s2_json_hex(&r->j, "desc", t.desc.raw);
+		s2_json_hex(&r->j, "desc_pa", t.desc_pa);
+		s2_json_str(&r->j, "perm", perm);
+		s2_json_u64(&r->j, "af", t.desc.af);
+	} else {
+		s2_json_null(&r->j, "pa");
+		s2_json_i64(&r->j, "level", t.level);
+	}
+	if (t.fault.type == S2_FAULT_NONE) {
+		s2_json_null(&r->j, "fault");
+	} else {
+		s2_json_object_compact(&r->j, "fault");
+		s2_json_str(&r->j, "type", s2_fault_type_name(t.fault.type));
+		s2_json_i64(&r->j, "level", t.fault.level);
+		s2_json_hex(&r->j, "fsc", t.fault.fsc);
+		if (t.read_error[0])
+			s2_json_str(&r->j, "read_error", t.read_error);
+		s2_json_end(&r->j);
+	}
+	s2_json_end(&r->j);
+	return NULL;
+}
+
+static struct s2_error *dump_vm_json(struct report *r, const struct s2_kvm_vm *vm)
+{
+	struct s2_mem mem = s2_kvm_host_mem(r->k);
+	struct leaves lv = { r, vm };
+	struct s2_walker w = { leaf_json, &lv, S2_WALK_SKIP_INVALID, 0 };
+	uint64_t root;
+	struct s2_error *err;
+
+	vm_header_json(r, vm);
+	if (vm->pkvm)
+		return pkvm_mappings(r, vm);
+	if (r->o->translate)
+		return translate_json(r, vm);
+	err = root_pa(r, &vm->mmu, &root);
+	if (err)
+		return err;
+	s2_json_array(&r->j, "entries");
+	err = s2_walk(&vm->mmu.geo, root, &mem, 0, 1ULL << vm->mmu.ia_bits, &w);
+	if (!err)
+		s2_json_end(&r->j);
+	return err;
+}
+
+static struct s2_error *one_vm(struct report *r, const struct s2_kvm_vm *vm)
+{
+	struct s2_error *err;
+
+	if (r->json) {
+		s2_json_object(&r->j, NULL);
+		err = r->o->prefault ? prefault_vm(r, vm) : dump_vm_json(r, vm);
+		if (!err)
+			s2_json_end(&r->j);
+		return err;
+	}
+	if (r->vms)
+		fputc('\n', r->out);
+	return prefault_vm(r, vm);
+}
+
+static struct s2_error *each_vm(void *arg, const struct s2_kvm_vm *vm)
+{
+	struct report *r = arg;
+	struct s2_error *err = one_vm(r, vm);
+
+	r->vms++;
+	return err;
+}
+
+static void json_begin(struct report *r, const char *command, const char *mode)
+{
+	const struct s2_kernel_info *ki = s2_kernel_info(r->k);
+
+	s2_json_init(&r->j, r->out);
+	s2_json_object(&r->j, NULL);
+	s2_json_str(&r->j, "schema", S2_JSON_SCHEMA);
+	s2_json_str(&r->j, "command", command);
+	s2_json_str(&r->j, "mode", mode);
+	s2_json_object_compact(&r->j, "kernel");
+	s2_json_str(&r->j, "release", ki->osrelease);
+	s2_json_u64(&r->j, "page_size", 1ULL << ki->page_shift);
+	s2_json_u64(&r->j, "va_bits", ki->va_bits);
+	s2_json_u64(&r->j, "va_bits_actual", ki->va_bits_actual);
+	s2_json_end(&r->j);
+}
+
+/* Close the document; on error, the open containers first, then "error" at the top. */
+static void json_end(struct report *r, const struct s2_error *err, int status)
+{
+	while (r->j.depth > 1)
+		s2_json_end(&r->j);
+	s2_json_u64(&r->j, "status", (uint64_t)status);
+	if (err)
+		s2_json_str(&r->j, "error", err->message);
+	else
+		s2_json_null(&r->j, "error");
+	s2_json_finish(&r->j);
+}
+
+struct s2_error *s2_report_run(struct s2_kernel *k, const struct s2_kvm_layout *l, const struct s2_report_opts *o,
+			       FILE *out, int *status)
+{
+	struct report r = { .k = k, .l = l, .o = o, .out = out, .json = o->json };
+	struct s2_error *err;
+
+	*status = S2_STATUS_OK;
+	if (r.json) {
+		json_begin(&r, "s2dump", o->prefault ? "prefault" : o->translate ? "translate" :
+			   o->verbose ? "leaves" : "dump");
+		s2_json_array(&r.j, "vms");
+	}
+	if (o->vm) {
+		struct s2_kvm_vm vm;
+
+		err = s2_report_find_vm(k, l, o->vm, &vm);
+		if (!err)
+			err = one_vm(&r, &vm);
+	} else {
+		err = s2_kvm_for_each_vm(k, l, each_vm, &r);
+		if (!err && !r.vms && !r.json)
+			fprintf(out, "no VMs on vm_list\n");
+	}
+	if (!err && r.problems) {
+		*status = S2_STATUS_FINDINGS;
+		err = s2_error_create(S2_ERROR_FAULT, "kvm 0x%" PRIx64 ": %lu stage-2 table(s) unreadable, first at IPA 0x%"
+				      PRIx64, r.first_problem_vm, r.problems, r.first_problem_ia);
+	}
+	if (r.json)
+		json_end(&r, err, err ? (*status == S2_STATUS_FINDINGS ? S2_STATUS_FINDINGS : S2_STATUS_ERROR) : 0);
+	return err;
+}
+
+/* nesteds2 list -j */
+
+struct nested_json {
+	struct report *r;
+};
+
+static struct s2_error *nested_vm_json(struct report *r, const struct s2_kvm_vm *vm)
+{
+	struct s2_error *err = NULL;
+
+	s2_json_object(&r->j, NULL);
+	s2_json_hex(&r->j, "kvm", vm->addr);
+	s2_json_i64(&r->j, "pid", vm->pid);
+	s2_json_u64(&r->j, "nested_mmus_size", vm->nested_mmus_size);
+	s2_json_array(&r->j, "nested_mmus");
+	for (uint64_t i = 0; i < vm->nested_mmus_size && !err; i++) {
+		struct s2_kvm_mmu m;
+
+		err = s2_kvm_read_nested_mmu(r->k, r->l, vm, i, &m);
+		if (err)
+			break;
+		s2_json_object_compact(&r->j, NULL);
+		s2_json_u64(&r->j, "index", i);
+		s2_json_hex(&r->j, "addr", m.addr);
+		s2_json_hex(&r->j, "tlb_vttbr", m.tlb_vttbr);
+		s2_json_hex(&r->j, "tlb_vtcr", m.tlb_vtcr);
+		s2_json_bool(&r->j, "nested_stage2_enabled", m.nested_stage2_enabled);
+		s2_json_bool(&r->j, "valid", m.valid);
+		s2_json_u64(&r->j, "vmid", m.vmid & 0xffff);
+		s2_json_i64(&r->j, "refcnt", m.refcnt);
+		s2_json_bool(&r->j, "pending_unmap", m.pending_unmap);
+		s2_json_hex(&r->j, "pgt", m.pgt);
+		s2_json_hex(&r->j, "pgd_pa", m.pgd_phys);
+		s2_json_end(&r->j);
+	}
+	if (!err) {
+		s2_json_end(&r->j);
+		s2_json_end(&r->j);
+	}
+	return err;
+}
+
+static struct s2_error *nested_each(void *arg, const struct s2_kvm_vm *vm)
+{
+	struct report *r = arg;
+
+	r->vms++;
+	return nested_vm_json(r, vm);
+}
+
+struct s2_error *s2_report_nested_list_json(struct s2_kernel *k, const struct s2_kvm_layout *l, const char *vm_arg,
+					    FILE *out)
+{
+	struct s2_report_opts o = { .json = true };
+	struct report r = { .k = k, .l = l, .o = &o, .out = out, .json = true };
+	struct s2_error *err;
+
+	json_begin(&r, "nesteds2", "list");
+	s2_json_array(&r.j, "vms");
+	if (vm_arg) {
+		struct s2_kvm_vm vm;
+
+		err = s2_report_find_vm(k, l, vm_arg, &vm);
+		if (!err)
+			err = nested_vm_json(&r, &vm);
+	} else {
+		err = s2_kvm_for_each_vm(k, l, nested_each, &r);
+	}
+	json_end(&r, err, err ? S2_STATUS_ERROR : 0);
+	return err;
+}

@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Reports over the KVM model and the walker (called from src/cmd/command.c):
+ *   - the pre-fault report (s2dump -p): per memslot, the canonical stage 2's
+ *     coverage by level, kind, permissions and AF (one walk per slot), the
+ *     valid leaves outside every memslot, each vCPU's last fault decoded;
+ *   - JSON (-j) of the default dump, -v, -t and -p, schema "s2dump/1"
+ *     (docs/json.md), streamed;
+ *   - pKVM VMs: their pkvm_mappings instead of the (garbage) pgd.
+ */
+#ifndef S2DUMP_REPORT_H
+#define S2DUMP_REPORT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "kvm/kvm.h"
+
+#define S2_JSON_SCHEMA "s2dump/1"
+
+struct s2_report_opts {
+	bool json, prefault, verbose, translate;
+	uint64_t ipa;
+	const char *vm; /* kvm address or pid; NULL: every VM on vm_list */
+};
+
+/* s2dump with -p and/or -j. *status: S2_STATUS_OK or S2_STATUS_FINDINGS (unreadable tables). */
+struct s2_error *s2_report_run(struct s2_kernel *kernel, const struct s2_kvm_layout *layout,
+			       const struct s2_report_opts *opts, FILE *out, int *status);
+/* nesteds2 list -j */
+struct s2_error *s2_report_nested_list_json(struct s2_kernel *kernel, const struct s2_kvm_layout *layout,
+					    const char *vm, FILE *out);
+/* Text for a pKVM VM (after the header): what it is and its pkvm_mappings. */
+struct s2_error *s2_report_pkvm_text(struct s2_kernel *kernel, const struct s2_kvm_layout *layout,
+				     const struct s2_kvm_vm *vm, FILE *out);
+/* The ptdump unit rule without padding: 4K 2044K 2M 1G (bytes >> 10, then /1024 while exact). */
+void s2_report_format_size(char *buf, size_t len, uint64_t bytes);
+/* A VM by struct kvm address or VMM pid (numbers below 2^32 are pids). */
+struct s2_error *s2_report_find_vm(struct s2_kernel *kernel, const struct s2_kvm_layout *layout, const char *arg,
+				   struct s2_kvm_vm *vm);
+
+#endif
