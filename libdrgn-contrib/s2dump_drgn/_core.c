@@ -13,9 +13,10 @@
  * CPython-internal macros.
  *
  * Errors from the core become drgn-style exceptions: S2_ERROR_FAULT ->
- * drgn.FaultError(message, address), S2_ERROR_LOOKUP -> LookupError,
- * S2_ERROR_INVALID_ARGUMENT and S2_ERROR_CORRUPT -> ValueError, anything
- * else -> s2dump_drgn.Error.
+ * drgn.FaultError(message, address) (address None for a summary of several),
+ * S2_ERROR_LOOKUP -> LookupError,
+ * S2_ERROR_INVALID_ARGUMENT, _CORRUPT, _LAYOUT and _UNSUPPORTED (a pKVM
+ * guest) -> ValueError, anything else (I/O) -> s2dump_drgn.Error.
  *
  * The helpers' entry points (Session.vms, .mmus, .walk, .translate,
  * .coverage) use the same KVM model and walker as the commands: vm_list and
@@ -360,9 +361,11 @@ static PyObject *raise_s2_error(struct s2_error *err)
 {
 	if (PyErr_Occurred()) {
 		/* a Python error (e.g. from the output file) takes precedence */
-	} else if (err->code == S2_ERROR_FAULT && err->has_address) {
-		PyObject *exc = PyObject_CallFunction(drgn_fault_error, "sK", err->message,
-						      (unsigned long long)err->address);
+	} else if (err->code == S2_ERROR_FAULT) {
+		/* address None: a summary ("N tables unreadable") names no single address */
+		PyObject *exc = err->has_address ?
+			PyObject_CallFunction(drgn_fault_error, "sK", err->message, (unsigned long long)err->address) :
+			PyObject_CallFunction(drgn_fault_error, "sO", err->message, Py_None);
 
 		if (exc) {
 			PyErr_SetObject(drgn_fault_error, exc);
@@ -370,7 +373,8 @@ static PyObject *raise_s2_error(struct s2_error *err)
 		}
 	} else if (err->code == S2_ERROR_LOOKUP) {
 		PyErr_SetString(PyExc_LookupError, err->message);
-	} else if (err->code == S2_ERROR_INVALID_ARGUMENT || err->code == S2_ERROR_CORRUPT) {
+	} else if (err->code == S2_ERROR_INVALID_ARGUMENT || err->code == S2_ERROR_CORRUPT ||
+		   err->code == S2_ERROR_LAYOUT || err->code == S2_ERROR_UNSUPPORTED) {
 		PyErr_SetString(PyExc_ValueError, err->message);
 	} else if (err->code == S2_ERROR_NOMEM) {
 		PyErr_NoMemory();

@@ -18,7 +18,8 @@ Errors: :class:`drgn.FaultError` for memory the dump does not have (the
 address is the one that could not be read), :class:`LookupError` for what is
 not there (no ``vm_list``: KVM not in this kernel; an address that is no VM's
 MMU), :class:`ValueError` for data that cannot be right (not a struct kvm, a
-table cycle), :class:`TypeError` for an Object of the wrong type.
+table cycle, a pKVM protected VM whose stage 2 is in EL2-private memory),
+:class:`TypeError` for an Object of the wrong type.
 """
 
 import collections
@@ -210,7 +211,7 @@ def kvm_memslot_coverage(kvm, prog=None):
     which leaves count). Both the
     memslots (s2dump's KVM model: bounded, cycle-safe tree walk) and the
     sums (the walker) come from the C core. A VM whose ``memslots[0]`` is
-    NULL yields nothing; a pKVM protected VM raises ``s2dump_drgn.Error``.
+    NULL yields nothing; a pKVM protected VM raises :class:`ValueError`.
 
     :param kvm: ``struct kvm *`` or ``struct kvm`` Object, or an address with *prog*.
 

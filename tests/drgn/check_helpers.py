@@ -11,8 +11,8 @@ build = sys.argv[3] if len(sys.argv) > 3 else os.path.join(os.path.dirname(__fil
 sys.path.insert(0, os.path.join(build, "python"))
 
 import drgn  # noqa: E402
-from s2dump_drgn import (Error, for_each_kvm, kvm_memslot_coverage, kvm_s2_mmus,  # noqa: E402
-                         s2_translate, s2_walk, session)
+from s2dump_drgn import (for_each_kvm, kvm_memslot_coverage, kvm_s2_mmus, s2_translate,  # noqa: E402
+                         s2_walk, session)
 
 exp = os.path.join(scenario, "expected")
 results = {"pass": 0, "fail": 0}
@@ -206,7 +206,7 @@ if kind not in ("bogus-kvm", "truncate"):
                 try:
                     call()
                     refused.append(f"{what} returned")
-                except Error as e:
+                except ValueError as e:
                     if "pKVM" not in str(e):
                         refused.append(f"{what}: {e}")
             report(not refused, f"{pid}/pkvm-refused", "; ".join(refused))
