@@ -2,8 +2,9 @@
 # The drgn front end on every generated synthetic vmcore (build/vmcores/<L>/<scenario>/, `make vmcores`):
 #  1. the contrib script (drgn -c vmcore -s vmlinux libdrgn-contrib/s2dump.py ARGS) prints exactly
 #     what the CLI prints, stdout, error line and exit status, for every command form the CLI tests
-#     use: all VMs, -x / -v / pid per VM, -t per expected/<pid>/translate IPA, nesteds2 list, and
-#     nesteds2 dump (address, -x by debugfs name) per expected/<pid>/nested MMU;
+#     use: all VMs, -x / -v / pid / -p / -j per VM, -t per expected/<pid>/translate IPA, nesteds2
+#     list and check, nesteds2 dump (address, -x by debugfs name) and guest -v per
+#     expected/<pid>/nested MMU, -t per expected/<pid>/nested-translate line;
 #  2. where the CLI stops on an error, the same command through s2dump_drgn.run() in a drgn script
 #     raises drgn.FaultError / LookupError / ValueError whose message is the CLI's error line;
 #  3. the helpers (for_each_kvm, kvm_s2_mmus, s2_walk, s2_translate, kvm_memslot_coverage) agree
@@ -159,6 +160,18 @@ for ((k = 0; k < ${#drgns[@]}; k += 2)); do
 				done <"$exp/$pid/translate"
 			fi
 			same "$name/$pid/nested-list" "$d" nesteds2 list "$pid"
+			# the model's and the nested work's forms (whatever the CLI answers, drgn must answer too)
+			same "$name/$pid/prefault" "$d" s2dump -p "$pid"
+			same "$name/$pid/json" "$d" s2dump -j "$kvm"
+			same "$name/$pid/nested-check" "$d" nesteds2 check "$pid"
+			if [ -f "$exp/$pid/nested-translate" ]; then
+				while read -r line; do
+					i=$(echo "$line" | tr ' ' '\n' | sed -n 's/^mmu=//p')
+					l2=$(echo "$line" | tr ' ' '\n' | sed -n 's/^l2=//p')
+					mmu=$(grep "^index=$i " "$exp/$pid/nested" | tr ' ' '\n' | sed -n 's/^mmu=//p')
+					[ -n "$mmu" ] && same "$name/$pid/nested-$i-translate-$l2" "$d" s2dump -t "$l2" "$mmu"
+				done <"$exp/$pid/nested-translate"
+			fi
 			if [ -f "$exp/$pid/nested" ]; then
 				while read -r line; do
 					i=$(echo "$line" | tr ' ' '\n' | sed -n 's/^index=//p')
@@ -166,6 +179,7 @@ for ((k = 0; k < ${#drgns[@]}; k += 2)); do
 					nm=$(echo "$line" | tr ' ' '\n' | sed -n 's/^name=//p')
 					same "$name/$pid/nested-$i-dump" "$d" nesteds2 dump "$mmu"
 					same "$name/$pid/nested-$i-exact" "$d" nesteds2 dump -x "$nm"
+					same "$name/$pid/nested-$i-guest" "$d" nesteds2 guest -v "$mmu"
 				done <"$exp/$pid/nested"
 			fi
 		done
