@@ -42,5 +42,6 @@ endif
 install-drgn: $(DRGN_CORE_SO) $(DRGN_PY_FILES)
 	install -d $(DESTDIR)$(DRGN_SITE_DIR)/s2dump_drgn $(DESTDIR)$(PREFIX)/share/s2dump
 	install -m 644 $(DRGN_PY_FILES) $(DESTDIR)$(DRGN_SITE_DIR)/s2dump_drgn/
+	rm -f $(DESTDIR)$(DRGN_SITE_DIR)/s2dump_drgn/_core.cpython-*.so # an older install's module would win
 	install -m 755 $(DRGN_CORE_SO) $(DESTDIR)$(DRGN_SITE_DIR)/s2dump_drgn/
 	install -m 644 libdrgn-contrib/s2dump.py $(DESTDIR)$(PREFIX)/share/s2dump/s2dump.py

@@ -10,6 +10,10 @@ trap 'rm -rf "$tmp"' EXIT
 d=$(ls -d "${VMC_ROOT:-$build/vmcores}"/linux-6.12/demo 2>/dev/null | head -1)
 for prefix in /usr/local /usr; do
 	dest=$tmp/dest$prefix
+	# an older install's version-specific module must not shadow the new one
+	mkdir -p "$dest$prefix/lib/python3.11/dist-packages/s2dump_drgn" "$dest/usr/lib/python3/dist-packages/s2dump_drgn"
+	touch "$dest$prefix/lib/python3.11/dist-packages/s2dump_drgn/_core.cpython-311-x86_64-linux-gnu.so" \
+		"$dest/usr/lib/python3/dist-packages/s2dump_drgn/_core.cpython-311-x86_64-linux-gnu.so"
 	if ! make -s -C "$top" --no-print-directory install DESTDIR="$dest" PREFIX="$prefix" >"$tmp/install.log" 2>&1; then
 		echo "FAIL drgn-install$prefix: make install failed: $(tail -1 "$tmp/install.log")"
 		continue
