@@ -174,7 +174,7 @@ struct vcpu {
 	int idx, id;
 	uint64_t esr, far, hpfar, va;
 };
-struct gmap { uint64_t l2, size, l1, attrs; unsigned level; };
+struct gmap { uint64_t l2, size, l1, attrs; unsigned level; bool cont; };
 struct gpin { uint64_t l2, l1; int level; };
 struct vm {
 	int pid, vcpus;
@@ -484,9 +484,12 @@ static void parse(const char *path)
 			}
 			if (nm->g_ia < 25 || nm->g_ia > 48)
 				die("%s:%d: gs2 IA_BITS must be 25..48", path, ln);
-		} else if (!strcmp(tok[0], "gmap") && n == 6 && nm && nm->gs2 && nm->ngm < 64) {
-			/* gmap L2IPA SIZE LEVEL PERMS L1IPA: guest leaves (guest granule) */
+		} else if ((!strcmp(tok[0], "gmap") || !strcmp(tok[0], "gcmap")) && n == 6 && nm && nm->gs2 &&
+			   nm->ngm < 64) {
+			/* gmap L2IPA SIZE LEVEL PERMS L1IPA: guest leaves (guest granule); gcmap: with the
+			 * contiguous bit on whole aligned runs (nested.c honours it) */
 			struct gmap *g = &nm->gm[nm->ngm++];
+			g->cont = tok[0][1] == 'c';
 			g->l2 = num(tok[1]);
 			g->size = num(tok[2]);
 			g->level = (unsigned)num(tok[3]);
@@ -576,6 +579,9 @@ static void s2_install(struct vm *v, uint64_t ipa, unsigned level, uint64_t desc
 			uint64_t t = alloc_pages(1);
 			wr64(slot, t | 3);
 			e = t | 3;
+		} else if ((e & 3) != 3) {
+			die("vm %d: a level-%u leaf at IPA 0x%" PRIx64 " lies inside a level-%d block", v->pid, level,
+			    ipa, l);
 		}
 		table = e & 0x0000ffffffffffffULL & ~(page_size - 1);
 	}
@@ -747,15 +753,21 @@ static void build_gs2(struct vm *nm)
 			die("vm %d: gmap 0x%" PRIx64 " not aligned to its level %u", nm->pid, g->l2, g->level);
 		if ((g->l1 + g->size - 1) >> nm->g_ps)
 			die("vm %d: gmap output above the guest's PS", nm->pid);
+		uint64_t run = gs * cont_entries(gsh, g->level);
+		if (g->cont && (g->l2 % run || g->size % run || g->l1 % run))
+			die("vm %d: gcmap 0x%" PRIx64 " not aligned to a contiguous run (0x%" PRIx64 ")", nm->pid,
+			    g->l2, run);
 		for (uint64_t o = 0; o < g->size; o += gs) {
 			uint64_t l2 = g->l2 + o;
 			struct gtab *t = root;
 			for (int l = nm->g_start;; l++) {
 				uint64_t *e = &t->ent[g_index(nm, l2, l)];
 				if (l == (int)g->level) {
-					*e = (g->l1 + o) | g->attrs | (l == 3 ? 3 : 1);
+					*e = (g->l1 + o) | g->attrs | (g->cont ? 1ULL << 52 : 0) | (l == 3 ? 3 : 1);
 					break;
 				}
+				if ((*e & 3) == 1)
+					die("vm %d: gmap 0x%" PRIx64 " lies inside a guest level-%d block", nm->pid, l2, l);
 				if (!(*e & 1)) {
 					unsigned csh = gran_shift(gsh, l);
 					struct gtab *c = gtab_new(nm, l + 1, l2 & ~((1ULL << csh) - 1), gps);
@@ -795,7 +807,7 @@ static struct gres guest_translate(struct vm *nm, uint64_t l2)
 		return r;
 	}
 	if (!nm->gs2 || nm->g_refused) {
-		r.level = nm->gs2 ? 0 : 0;
+		r.level = 0; /* refused VTCR: FAULT at level 0; no guest S2 in memory: nothing to walk */
 		return r;
 	}
 	struct vm *p = &vms[nm->parent];
@@ -1124,7 +1136,8 @@ static void write_objects(struct vm *v, FILE *f)
 		fprintf(f, "memslot id=%d va=0x%016" PRIx64 " dirty_bitmap=0x%016" PRIx64 "\n", v->slots[i].id,
 			v->slots[i].va, v->slots[i].bitmap_va);
 	for (int i = 0; i < v->nvcpu; i++)
-		fprintf(f, "vcpu idx=%d va=0x%016" PRIx64 "\n", v->vcpu[i].idx, v->vcpu[i].va);
+		fprintf(f, "vcpu idx=%d va=0x%016" PRIx64 " fault_va=0x%016" PRIx64 "\n", v->vcpu[i].idx,
+			v->vcpu[i].va, v->vcpu[i].va + offsetof(struct kvm_vcpu, arch.fault));
 	if (v->xa_node_va)
 		fprintf(f, "xa_node va=0x%016" PRIx64 "\n", v->xa_node_va);
 }
