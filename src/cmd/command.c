@@ -310,7 +310,9 @@ static struct s2_error *s2dump_vm(struct s2_session *s, const struct s2_kvm_vm *
 {
 	if (vm->pkvm) {
 		/* pKVM: the host-side pgd is garbage (the union holds pkvm_mappings); never walk it */
-		if (o->translate || o->exact)
+		if (o->translate)
+			return s2_report_pkvm_translate(s->kernel, s->layout, vm, o->ipa, out);
+		if (o->exact)
 			return s2_error_create(S2_ERROR_UNSUPPORTED, "kvm 0x%" PRIx64 ": pKVM (%s): the stage 2 is in "
 					       "EL2-private memory, not in the host's kvm_pgtable", vm->addr, vm->pkvm_why);
 		fprintf(out, "kvm 0x%016" PRIx64 "  pid %d  vcpus %u  memslots %u\n", vm->addr, vm->pid,

@@ -52,6 +52,9 @@ struct report {
 	unsigned int vms;
 	unsigned long problems;     /* unreadable tables, all VMs */
 	uint64_t first_problem_ia, first_problem_vm;
+	unsigned long reserved;     /* valid descriptors with a reserved encoding (-p) */
+	uint64_t first_reserved_ia, first_reserved_vm, first_reserved_raw, first_reserved_pa;
+	int first_reserved_level;
 };
 
 static const char *problem_name(enum s2_walk_problem p)
@@ -99,6 +102,32 @@ static void note_problem(struct report *r, const struct s2_kvm_vm *vm, const str
 	} else {
 		fprintf(r->out, "%s!! 0x%016" PRIx64 "-0x%016" PRIx64 " L%d  table at PA 0x%" PRIx64 " %s\n", indent,
 			e->ia, e->ia + e->size, e->level, problem_pa(e), problem_text(e->problem));
+	}
+}
+
+static void note_reserved(struct report *r, const struct s2_kvm_vm *vm, const struct s2_walk_entry *e,
+			  const char *indent)
+{
+	if (!r->reserved++) {
+		r->first_reserved_ia = e->ia;
+		r->first_reserved_vm = vm->addr;
+		r->first_reserved_level = e->level;
+		r->first_reserved_raw = e->desc.raw;
+		r->first_reserved_pa = e->desc_pa;
+	}
+	if (r->json) {
+		s2_json_object_compact(&r->j, NULL);
+		s2_json_str(&r->j, "type", "problem");
+		s2_json_hex(&r->j, "ipa", e->ia);
+		s2_json_hex(&r->j, "size", e->size);
+		s2_json_i64(&r->j, "level", e->level);
+		s2_json_hex(&r->j, "desc", e->desc.raw);
+		s2_json_hex(&r->j, "desc_pa", e->desc_pa);
+		s2_json_str(&r->j, "problem", "reserved");
+		s2_json_end(&r->j);
+	} else {
+		fprintf(r->out, "%s!! 0x%016" PRIx64 "-0x%016" PRIx64 " L%d  reserved descriptor 0x%016" PRIx64
+			" at PA 0x%" PRIx64 "\n", indent, e->ia, e->ia + e->size, e->level, e->desc.raw, e->desc_pa);
 	}
 }
 
@@ -207,6 +236,91 @@ struct s2_error *s2_report_pkvm_text(struct s2_kernel *k, const struct s2_kvm_la
 	return pkvm_mappings(&r, vm);
 }
 
+/*
+ * -t on a pKVM VM: the host cannot see the stage 2, but pkvm_mappings says
+ * which pfn backs each gfn it mapped, and in what size (a mapping is one
+ * block or page the host asked the hypervisor for).
+ */
+struct pkvm_find {
+	uint64_t gfn;
+	bool found;
+	struct s2_kvm_pkvm_mapping m;
+};
+
+static struct s2_error *pkvm_find_one(void *arg, const struct s2_kvm_pkvm_mapping *m)
+{
+	struct pkvm_find *f = arg;
+
+	if (f->gfn >= m->gfn && f->gfn - m->gfn < m->nr_pages) {
+		f->found = true;
+		f->m = *m;
+		return &s2_error_stop;
+	}
+	return NULL;
+}
+
+/* The level whose entries map exactly bytes (4 - ...), or 3 when no level does. */
+static int pkvm_level(unsigned int page_shift, uint64_t bytes)
+{
+	for (int level = 0; level <= 3; level++)
+		if (bytes == 1ULL << ((page_shift - 3) * (4 - level) + 3))
+			return level;
+	return 3;
+}
+
+static struct s2_error *pkvm_translate(struct report *r, const struct s2_kvm_vm *vm, uint64_t ipa)
+{
+	unsigned int ps = s2_kernel_info(r->k)->page_shift;
+	struct pkvm_find f = { .gfn = ipa >> ps };
+	struct s2_error *err = s2_kvm_for_each_pkvm_mapping(r->k, r->l, vm, pkvm_find_one, &f);
+	uint64_t pa = 0, bytes = 0;
+	int level = 3;
+
+	if (err == &s2_error_stop)
+		err = NULL;
+	if (err)
+		return err;
+	if (f.found) {
+		pa = ((f.m.pfn + (f.gfn - f.m.gfn)) << ps) | (ipa & ((1ULL << ps) - 1));
+		bytes = f.m.nr_pages << ps;
+		level = pkvm_level(ps, bytes);
+	}
+	if (r->json) {
+		s2_json_object_compact(&r->j, "translation");
+		s2_json_hex(&r->j, "ipa", ipa);
+		if (f.found) {
+			s2_json_hex(&r->j, "pa", pa);
+			s2_json_i64(&r->j, "level", level);
+			s2_json_str(&r->j, "kind", level == 3 ? "page" : "block");
+			s2_json_hex(&r->j, "block_size", bytes);
+			s2_json_hex(&r->j, "pkvm_mapping", f.m.addr);
+		} else {
+			s2_json_null(&r->j, "pa");
+		}
+		s2_json_null(&r->j, "fault");
+		s2_json_end(&r->j);
+		return NULL;
+	}
+	if (!f.found) {
+		fprintf(r->out, "IPA 0x%016" PRIx64 " -> not mapped: no pkvm_mapping holds gfn 0x%" PRIx64 " (pKVM, %s)\n",
+			ipa, f.gfn, vm->pkvm_why);
+		return NULL;
+	}
+	fprintf(r->out, "IPA 0x%016" PRIx64 " -> PA 0x%016" PRIx64 "  level %d %s  pkvm_mapping gfn 0x%" PRIx64 " pfn 0x%"
+		PRIx64 " nr_pages %" PRIu64 " (pKVM: host view, no descriptor)\n", ipa, pa, level,
+		level == 3 ? "page" : "block", f.m.gfn, f.m.pfn, f.m.nr_pages);
+	return NULL;
+}
+
+struct s2_error *s2_report_pkvm_translate(struct s2_kernel *k, const struct s2_kvm_layout *l, const struct s2_kvm_vm *vm,
+					  uint64_t ipa, FILE *out)
+{
+	struct s2_report_opts o = { 0 };
+	struct report r = { .k = k, .l = l, .o = &o, .out = out };
+
+	return pkvm_translate(&r, vm, ipa);
+}
+
 /* Pre-fault report */
 
 #define NLEVELS (S2_LEVEL_MAX - S2_LEVEL_MIN + 1)
@@ -240,6 +354,11 @@ static struct s2_error *coverage_visit(void *arg, const struct s2_walk_entry *e)
 		c->last_problem_pa = problem_pa(e);
 		c->last_problem_level = e->level;
 		note_problem(c->r, c->vm, e, c->indent);
+		return NULL;
+	}
+	if (e->event == S2_WALK_LEAF && e->desc.kind == S2_DESC_RESERVED && e->ia >= c->lo && e->ia < c->hi) {
+		/* valid but reserved (0b01 at the last level, a block where none is allowed): damage */
+		note_reserved(c->r, c->vm, e, c->indent);
 		return NULL;
 	}
 	if (e->event != S2_WALK_LEAF || (e->desc.kind != S2_DESC_BLOCK && e->desc.kind != S2_DESC_PAGE))
@@ -618,6 +737,8 @@ static struct s2_error *dump_vm_json(struct report *r, const struct s2_kvm_vm *v
 	struct s2_error *err;
 
 	vm_header_json(r, vm);
+	if (vm->pkvm && r->o->translate)
+		return pkvm_translate(r, vm, r->o->ipa);
 	if (vm->pkvm)
 		return pkvm_mappings(r, vm);
 	if (r->o->translate)
@@ -714,6 +835,12 @@ struct s2_error *s2_report_run(struct s2_kernel *k, const struct s2_kvm_layout *
 		*status = S2_STATUS_FINDINGS;
 		err = s2_error_create(S2_ERROR_FAULT, "kvm 0x%" PRIx64 ": %lu stage-2 table(s) unreadable, first at IPA 0x%"
 				      PRIx64, r.first_problem_vm, r.problems, r.first_problem_ia);
+	} else if (!err && r.reserved) {
+		*status = S2_STATUS_FINDINGS;
+		err = s2_error_create(S2_ERROR_CORRUPT, "kvm 0x%" PRIx64 ": %lu reserved descriptor(s), first at IPA 0x%" PRIx64
+				      ": level %d descriptor 0x%016" PRIx64 " at PA 0x%" PRIx64 " (reserved encoding)",
+				      r.first_reserved_vm, r.reserved, r.first_reserved_ia, r.first_reserved_level,
+				      r.first_reserved_raw, r.first_reserved_pa);
 	}
 	if (r.json)
 		json_end(&r, err, err ? (*status == S2_STATUS_FINDINGS ? S2_STATUS_FINDINGS : S2_STATUS_ERROR) : 0);

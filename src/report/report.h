@@ -35,6 +35,9 @@ struct s2_error *s2_report_nested_list_json(struct s2_kernel *kernel, const stru
 /* Text for a pKVM VM (after the header): what it is and its pkvm_mappings. */
 struct s2_error *s2_report_pkvm_text(struct s2_kernel *kernel, const struct s2_kvm_layout *layout,
 				     const struct s2_kvm_vm *vm, FILE *out);
+/* -t on a pKVM VM: the pkvm_mapping holding the IPA's gfn (PA, its size as a level), or "not mapped". */
+struct s2_error *s2_report_pkvm_translate(struct s2_kernel *kernel, const struct s2_kvm_layout *layout,
+					  const struct s2_kvm_vm *vm, uint64_t ipa, FILE *out);
 /* The ptdump unit rule without padding: 4K 2044K 2M 1G (bytes >> 10, then /1024 while exact). */
 void s2_report_format_size(char *buf, size_t len, uint64_t bytes);
 /* A VM by struct kvm address or VMM pid (numbers below 2^32 are pids). */
