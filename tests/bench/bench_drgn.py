@@ -15,8 +15,8 @@ Prints the ratios; the goal (issue #4) is the CLI >= 50x faster than the drgn sc
 of reading the bytes.
 
     tests/bench/bench_drgn.py [SCENARIO_DIR]
-(default: the first build/vmcores/*/bench*/, from the generator's `make vmcores-bench`, else
-build/bench/vmcores/*/bench*/, which `make bench-drgn` makes from tests/bench/bench-16m.scn)
+(default: the first build/vmcores-bench/*/*/, from the generator's `make vmcores-bench`:
+tests/vmcores/scenarios/bench/big.scn)
 """
 import glob
 import os
@@ -84,10 +84,9 @@ def main():
     if len(sys.argv) > 1:
         scen = sys.argv[1]
     else:
-        found = sorted(glob.glob(os.path.join(build, "vmcores", "*", "bench*", "vmcore"))) or \
-            sorted(glob.glob(os.path.join(build, "bench", "vmcores", "*", "bench*", "vmcore")))
+        found = sorted(glob.glob(os.path.join(build, "vmcores-bench", "*", "*", "vmcore")))
         if not found:
-            fail("no bench scenario in build/vmcores/*/bench*/ (make vmcores-bench)")
+            fail("no bench scenario in build/vmcores-bench/*/*/ (make vmcores-bench)")
         scen = os.path.dirname(found[0])
     vmcore, vmlinux = os.path.join(scen, "vmcore"), os.path.join(scen, "vmlinux")
     vm = records(os.path.join(scen, "expected", "vms"))[0]
