@@ -9,6 +9,7 @@
 #     raises drgn.FaultError / LookupError / ValueError whose message is the CLI's error line;
 #  3. the helpers (for_each_kvm, kvm_s2_mmus, s2_walk, s2_translate, kvm_memslot_coverage) agree
 #     with the generator's expected/ files (tests/drgn/check_helpers.py).
+# Every dump is also tested in its kdump-compressed copy (vmcore.kdump) where the generator makes one.
 # Run with Debian's drgn 0.0.22 (/usr/bin/python3). Also with drgn 0.0.31 from the trixie root of
 # the real-kernel kit (read only) when it exists and the module loads there (DRGN31=0 skips it).
 set -uo pipefail
@@ -70,9 +71,9 @@ filter() { # drgn's own warnings are not ours
 same() { # name dir args...: CLI and the contrib script agree on stdout, stderr and status
 	local name=$1 d=$2
 	shift 2
-	"$cli" -c "$d/vmcore" -s "$d/vmlinux" "$@" >"$tmp/cli.out" 2>"$tmp/cli.err"
+	"$cli" -c "$d/$core" -s "$d/vmlinux" "$@" >"$tmp/cli.out" 2>"$tmp/cli.err"
 	local rc_cli=$?
-	$drgn -q -c "$d/vmcore" -s "$d/vmlinux" "$script" "$@" >"$tmp/drgn.out" 2>"$tmp/drgn.raw"
+	$drgn -q -c "$d/$core" -s "$d/vmlinux" "$script" "$@" >"$tmp/drgn.out" 2>"$tmp/drgn.raw"
 	local rc_drgn=$?
 	filter "$tmp/drgn.raw" >"$tmp/drgn.err"
 	if [ $rc_cli -ne $rc_drgn ]; then
@@ -122,7 +123,7 @@ for line in open(sys.argv[2]):
     else:
         print(f"FAIL {name}/exception: {kind} [{got}], CLI [{want}]")
 PY
-	$drgn -q -c "$d/vmcore" -s "$d/vmlinux" "$tmp/exc.py" "$build/python" "$tmp/errors.tsv" 2>/dev/null
+	$drgn -q -c "$d/$core" -s "$d/vmlinux" "$tmp/exc.py" "$build/python" "$tmp/errors.tsv" 2>/dev/null
 	rm -f "$tmp/errors.tsv"
 }
 
@@ -134,11 +135,16 @@ found=0
 for ((k = 0; k < ${#drgns[@]}; k += 2)); do
 	ver=${drgns[k]}
 	drgn=${drgns[k + 1]}
-	for d in "$root"/linux-*/*/ "$extra"/linux-*/*/; do
-		d=${d%/}
-		[ -f "$d/vmcore" ] || continue
+	# every dump, and the kdump-compressed copy (vmcore.kdump, makedumpfile -c) where there is one
+	for dc in $(for x in "$root"/linux-*/*/ "$extra"/linux-*/*/; do
+			x=${x%/}
+			[ -f "$x/vmcore" ] && echo "$x:vmcore"
+			[ -f "$x/vmcore.kdump" ] && echo "$x:vmcore.kdump"
+		done); do
+		d=${dc%:*} core=${dc##*:}
 		found=1
 		name=drgn-$ver/$(basename "$(dirname "$d")")/$(basename "$d")
+		[ "$core" = vmcore ] || name=$name/kdump
 		exp=$d/expected
 		case $(basename "$d") in bench*)
 			# a benchmark dump (16M leaves): the text forms only (make bench-drgn checks it too)
@@ -190,7 +196,7 @@ for ((k = 0; k < ${#drgns[@]}; k += 2)); do
 		same "$name/err-bad-option" "$d" s2dump -q
 		same "$name/err-no-mmu" "$d" nesteds2 dump 0xffff000000001000
 		exceptions "$d"
-		$drgn -q -c "$d/vmcore" -s "$d/vmlinux" "$helpers" "$d" "$name" "$build" 2>"$tmp/helpers.err" ||
+		$drgn -q -c "$d/$core" -s "$d/vmlinux" "$helpers" "$d" "$name" "$build" 2>"$tmp/helpers.err" ||
 			echo "FAIL $name/helpers: check_helpers.py exited with $?: $(filter "$tmp/helpers.err" | tail -2 | tr '\n' '|')"
 	done
 	d=$root/linux-6.12/demo
