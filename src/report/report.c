@@ -52,6 +52,9 @@ struct report {
 	unsigned int vms;
 	unsigned long problems;     /* unreadable tables, all VMs */
 	uint64_t first_problem_ia, first_problem_vm;
+	unsigned long reserved;     /* valid descriptors with a reserved encoding (-p) */
+	uint64_t first_reserved_ia, first_reserved_vm, first_reserved_raw, first_reserved_pa;
+	int first_reserved_level;
 };
 
 static const char *problem_name(enum s2_walk_problem p)
@@ -99,6 +102,32 @@ static void note_problem(struct report *r, const struct s2_kvm_vm *vm, const str
 	} else {
 		fprintf(r->out, "%s!! 0x%016" PRIx64 "-0x%016" PRIx64 " L%d  table at PA 0x%" PRIx64 " %s\n", indent,
 			e->ia, e->ia + e->size, e->level, problem_pa(e), problem_text(e->problem));
+	}
+}
+
+static void note_reserved(struct report *r, const struct s2_kvm_vm *vm, const struct s2_walk_entry *e,
+			  const char *indent)
+{
+	if (!r->reserved++) {
+		r->first_reserved_ia = e->ia;
+		r->first_reserved_vm = vm->addr;
+		r->first_reserved_level = e->level;
+		r->first_reserved_raw = e->desc.raw;
+		r->first_reserved_pa = e->desc_pa;
+	}
+	if (r->json) {
+		s2_json_object_compact(&r->j, NULL);
+		s2_json_str(&r->j, "type", "problem");
+		s2_json_hex(&r->j, "ipa", e->ia);
+		s2_json_hex(&r->j, "size", e->size);
+		s2_json_i64(&r->j, "level", e->level);
+		s2_json_hex(&r->j, "desc", e->desc.raw);
+		s2_json_hex(&r->j, "desc_pa", e->desc_pa);
+		s2_json_str(&r->j, "problem", "reserved");
+		s2_json_end(&r->j);
+	} else {
+		fprintf(r->out, "%s!! 0x%016" PRIx64 "-0x%016" PRIx64 " L%d  reserved descriptor 0x%016" PRIx64
+			" at PA 0x%" PRIx64 "\n", indent, e->ia, e->ia + e->size, e->level, e->desc.raw, e->desc_pa);
 	}
 }
 
@@ -325,6 +354,11 @@ static struct s2_error *coverage_visit(void *arg, const struct s2_walk_entry *e)
 		c->last_problem_pa = problem_pa(e);
 		c->last_problem_level = e->level;
 		note_problem(c->r, c->vm, e, c->indent);
+		return NULL;
+	}
+	if (e->event == S2_WALK_LEAF && e->desc.kind == S2_DESC_RESERVED && e->ia >= c->lo && e->ia < c->hi) {
+		/* valid but reserved (0b01 at the last level, a block where none is allowed): damage */
+		note_reserved(c->r, c->vm, e, c->indent);
 		return NULL;
 	}
 	if (e->event != S2_WALK_LEAF || (e->desc.kind != S2_DESC_BLOCK && e->desc.kind != S2_DESC_PAGE))
@@ -801,6 +835,12 @@ struct s2_error *s2_report_run(struct s2_kernel *k, const struct s2_kvm_layout *
 		*status = S2_STATUS_FINDINGS;
 		err = s2_error_create(S2_ERROR_FAULT, "kvm 0x%" PRIx64 ": %lu stage-2 table(s) unreadable, first at IPA 0x%"
 				      PRIx64, r.first_problem_vm, r.problems, r.first_problem_ia);
+	} else if (!err && r.reserved) {
+		*status = S2_STATUS_FINDINGS;
+		err = s2_error_create(S2_ERROR_CORRUPT, "kvm 0x%" PRIx64 ": %lu reserved descriptor(s), first at IPA 0x%" PRIx64
+				      ": level %d descriptor 0x%016" PRIx64 " at PA 0x%" PRIx64 " (reserved encoding)",
+				      r.first_reserved_vm, r.reserved, r.first_reserved_ia, r.first_reserved_level,
+				      r.first_reserved_raw, r.first_reserved_pa);
 	}
 	if (r.json)
 		json_end(&r, err, err ? (*status == S2_STATUS_FINDINGS ? S2_STATUS_FINDINGS : S2_STATUS_ERROR) : 0);
