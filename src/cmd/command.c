@@ -4,6 +4,8 @@
  *   s2dump [-v] [-x] [-j] [-t IPA] [kvm-address|pid]
  *   nesteds2 list [kvm-address|pid]
  *   nesteds2 dump [-v] [-x] <mmu-address|name>
+ *   nesteds2 guest [-v] <mmu-address|name>
+ *   nesteds2 check [kvm-address|pid|mmu-address|name]
  * Options are parsed here without getopt (no global state: crash calls us
  * repeatedly); output is streamed to the FILE* the front end gives.
  */
@@ -13,6 +15,7 @@
 #include <string.h>
 
 #include "kvm/kvm.h"
+#include "nested/cmd.h"
 #include "report/report.h"
 #include "s2dump/command.h"
 #include "s2dump/ptdump.h"
@@ -348,6 +351,48 @@ static struct s2_error *each_vm(void *arg, const struct s2_kvm_vm *vm)
 	return err;
 }
 
+/*
+ * s2dump -t IPA <nested mmu>: the guest stage (src/nested), the canonical
+ * line for the L1 IPA, then what the shadow table holds for the L2 IPA.
+ * *found false: arg is no nested MMU (the caller tries a VM).
+ */
+static struct s2_error *nested_translate(struct s2_session *s, const char *arg, uint64_t ipa, FILE *out,
+					 bool *found)
+{
+	struct s2_nested_target *t;
+	struct s2_error *err;
+	uint64_t v = 0, l1 = 0;
+	bool mapped = false;
+
+	*found = false;
+	if (!s2_nested_arg_is_name(arg) && (parse_u64(arg, &v, "address") || v < (1ULL << 32)))
+		return NULL; /* a pid or not a number: not a nested MMU */
+	t = malloc(sizeof(*t));
+	if (!t)
+		return &s2_error_nomem;
+	err = s2_nested_find(s->kernel, s->layout, arg, t);
+	if (err && err->code == S2_ERROR_LOOKUP && !s2_nested_arg_is_name(arg)) {
+		s2_error_destroy(err);
+		free(t);
+		return NULL;
+	}
+	if (!err) {
+		*found = true;
+		err = s2_nested_cmd_translate(s->kernel, t, ipa, out, &mapped, &l1);
+	}
+	if (!err && mapped)
+		err = translate_one(s, &t->vm.mmu, l1, out);
+	if (!err) {
+		fputs("shadow: ", out);
+		if (t->mmu.pgt && t->mmu.pgd)
+			err = translate_one(s, &t->mmu, ipa, out);
+		else
+			fputs("no shadow table\n", out);
+	}
+	free(t);
+	return err;
+}
+
 /* -p and -j: src/report/ */
 static struct s2_error *s2dump_report(struct s2_session *s, const struct options *o, FILE *out, int *status)
 {
@@ -396,6 +441,14 @@ static struct s2_error *cmd_s2dump(struct s2_session *s, int argc, char *const a
 	if (o.npositional) {
 		struct s2_kvm_vm vm;
 
+		if (o.translate) {
+			/* A nested MMU: L2 IPA -> L1 IPA -> PA (src/nested/cmd.c). */
+			bool found = false;
+
+			err = nested_translate(s, o.positional[0], o.ipa, out, &found);
+			if (err || found)
+				return err;
+		}
 		err = find_vm(s, o.positional[0], &vm);
 		if (!err)
 			err = s2dump_vm(s, &vm, &o, out, status);
@@ -496,7 +549,8 @@ static struct s2_error *cmd_nesteds2(struct s2_session *s, int argc, char *const
 		print_help(out, "nesteds2");
 		return NULL;
 	}
-	err = parse_options("nesteds2", argc - 1, argv + 1, !strcmp(sub, "dump") ? "vxh" : !strcmp(sub, "list") ? "jh" : "h",
+	err = parse_options("nesteds2", argc - 1, argv + 1,
+			    !strcmp(sub, "dump") ? "vxh" : !strcmp(sub, "guest") ? "vh" : !strcmp(sub, "list") ? "jh" : "h",
 			    &o);
 	if (err) {
 		*status = S2_STATUS_USAGE;
@@ -507,8 +561,19 @@ static struct s2_error *cmd_nesteds2(struct s2_session *s, int argc, char *const
 		return NULL;
 	}
 	if (!strcmp(sub, "guest") || !strcmp(sub, "check")) {
-		*status = S2_STATUS_USAGE;
-		return s2_error_create(S2_ERROR_UNSUPPORTED, "nesteds2 %s is not implemented yet", sub);
+		/* src/nested/cmd.c */
+		if ((!strcmp(sub, "guest") && o.npositional != 1) || o.npositional > 1) {
+			*status = S2_STATUS_USAGE;
+			return s2_error_create(S2_ERROR_INVALID_ARGUMENT, !strcmp(sub, "guest") ?
+					       "nesteds2 guest: one MMU address or name" :
+					       "nesteds2 check: one VM or MMU at most");
+		}
+		err = layout(s);
+		if (err)
+			return err;
+		if (!strcmp(sub, "guest"))
+			return s2_nested_cmd_guest(s->kernel, s->layout, o.positional[0], o.verbose, out, status);
+		return s2_nested_cmd_check(s->kernel, s->layout, o.npositional ? o.positional[0] : NULL, out, status);
 	}
 	if (strcmp(sub, "list") && strcmp(sub, "dump")) {
 		*status = S2_STATUS_USAGE;

@@ -151,6 +151,34 @@ static uint64_t sym(const char *name, bool required)
 }
 static uint64_t kimg_pa(uint64_t va) { return va - kimage_voffset; }
 
+/* The vmlinux's GNU build-id as lower-case hex (VMCOREINFO's BUILD-ID, as the kernel writes it). */
+static const char *build_id(void)
+{
+	static char hex[2 * 64 + 1];
+	Elf64_Ehdr *eh = (Elf64_Ehdr *)vml;
+	Elf64_Shdr *sh = (Elf64_Shdr *)(vml + eh->e_shoff);
+
+	for (int i = 0; i < eh->e_shnum; i++) {
+		size_t off = sh[i].sh_offset, end = off + sh[i].sh_size;
+
+		if (sh[i].sh_type != SHT_NOTE)
+			continue;
+		while (off + sizeof(Elf64_Nhdr) <= end) {
+			Elf64_Nhdr *nh = (Elf64_Nhdr *)(vml + off);
+			size_t name = off + sizeof(*nh), desc = name + ((nh->n_namesz + 3) & ~3u);
+
+			if (nh->n_type == NT_GNU_BUILD_ID && nh->n_namesz == 4 && !memcmp(vml + name, "GNU", 4) &&
+			    nh->n_descsz <= 64 && desc + nh->n_descsz <= end) {
+				for (unsigned j = 0; j < nh->n_descsz; j++)
+					sprintf(hex + 2 * j, "%02x", vml[desc + j]);
+				return hex;
+			}
+			off = desc + ((nh->n_descsz + 3) & ~3u);
+		}
+	}
+	die("vmlinux has no GNU build-id note");
+}
+
 /* ---- scenario ----------------------------------------------------------------------------- */
 
 enum map_kind { MAP_FRESH, MAP_COMPOSE, MAP_STALE };
@@ -1688,6 +1716,7 @@ static char *vmcoreinfo(void)
 	int n = 0;
 #define P(...) n += snprintf(buf + n, sizeof(buf) - (size_t)n, __VA_ARGS__)
 	P("OSRELEASE=%s\n", osrelease);
+	P("BUILD-ID=%s\n", build_id());
 	P("PAGESIZE=%" PRIu64 "\n", page_size);
 	if (sym("init_uts_ns", false)) {
 		P("SYMBOL(init_uts_ns)=%" PRIx64 "\n", sym("init_uts_ns", false));

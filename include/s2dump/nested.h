@@ -1,0 +1,214 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Nested virtualization analysis (NV): the guest hypervisor's own stage 2
+ * (the tables its VTTBR_EL2/VTCR_EL2 describe, cached by KVM in a shadow
+ * MMU's tlb_vttbr/tlb_vtcr), read at guest (L1) IPAs through the canonical
+ * stage 2, and the check that every shadow leaf is the composition
+ * canonical(guest(L2 IPA)) with permissions no wider than either stage.
+ *
+ * No kernel knowledge: geometries, roots and struct s2_mem callbacks in, the
+ * shared walker (s2dump/walk.h) does every table walk. src/nested/cmd.c
+ * connects this to the KVM model for the command grammar.
+ *
+ * Address spaces: L2 IPA (the nested guest's), L1 IPA (the guest
+ * hypervisor's "PA", i.e. the VM's IPA), host PA.
+ */
+#ifndef S2DUMP_NESTED_H
+#define S2DUMP_NESTED_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "s2dump/error.h"
+#include "s2dump/walk.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Largest PARange value (32, 36, 40, 42, 44, 48, 52) not above ia_bits; 32 below that. */
+unsigned int s2_nested_parange_bits(unsigned int ia_bits);
+
+#define S2_NESTED_CACHE 8
+
+/* Why a read of guest (L1 IPA) memory failed. */
+enum s2_nested_read_fail {
+	S2_NESTED_READ_OK = 0,
+	S2_NESTED_READ_UNMAPPED, /* the canonical stage 2 has no valid leaf for the L1 IPA */
+	S2_NESTED_READ_MISSING,  /* mapped (or its canonical table is), but the host page is not in the dump */
+};
+
+/*
+ * Guest memory: L1 IPA -> host PA through the canonical stage 2, one
+ * canonical leaf (at least one host granule) at a time, so a guest table
+ * spanning several non-contiguous host pages is read correctly. Keeps a
+ * small cache of canonical leaves. The last failure is recorded for the caller (the walker's
+ * problem report, a translation's external abort).
+ */
+struct s2_nested_l1mem {
+	const struct s2_geometry *canon_geo;
+	uint64_t canon_root;             /* host PA of the canonical start-level table(s) */
+	const struct s2_mem *host;       /* host physical memory */
+	/* last failure */
+	enum s2_nested_read_fail fail;
+	uint64_t fail_l1;                /* the L1 IPA that could not be read */
+	uint64_t fail_pa;                /* MISSING: the host PA not in the dump */
+	/* the last few canonical leaves (guest table pages and the data leaf alternate) */
+	struct {
+		bool used;
+		uint64_t ia, size;
+		struct s2_translation t;
+	} cache[S2_NESTED_CACHE];
+	unsigned int cache_next;
+	unsigned long canon_translations; /* canonical translations done (cache misses) */
+};
+
+void s2_nested_l1mem_init(struct s2_nested_l1mem *m, const struct s2_geometry *canon_geo,
+			  uint64_t canon_root, const struct s2_mem *host);
+/* The struct s2_mem reading L1 IPAs through m (m must outlive it). */
+struct s2_mem s2_nested_l1mem_mem(struct s2_nested_l1mem *m);
+
+/*
+ * Canonical translation of one L1 IPA through the cache: *t as s2_translate
+ * gives it. Mapped means fault NONE or ACCESS_FLAG (a leaf with AF clear
+ * still maps its output address).
+ */
+struct s2_error *s2_nested_canon_translate(struct s2_nested_l1mem *m, uint64_t l1,
+					   struct s2_translation *t);
+bool s2_nested_translation_mapped(const struct s2_translation *t);
+
+/* The guest hypervisor's stage-2 configuration, as the hardware would take it. */
+struct s2_nested_guest {
+	uint64_t vttbr, vtcr;
+	bool enabled;               /* nested_stage2_enabled (HCR_EL2.VM); false: L2 IPA == L1 IPA */
+	unsigned int pa_bits;       /* guest PARange: the limits follow it, not T0SZ */
+	struct s2_fault refused;    /* VTCR refused (translation fault, level 0) */
+	struct s2_geometry geo;     /* when enabled and not refused */
+	uint64_t root;              /* L1 IPA of the start-level table(s): VTTBR.BADDR, aligned */
+	struct s2_fault base_fault; /* root beyond the output size: address size fault, level 0 (R_BFHQH) */
+};
+
+/*
+ * Set up from VTTBR_EL2 / VTCR_EL2 / HCR_EL2.VM and the guest's PARange.
+ * big_endian: SCTLR_EL2.EE of the guest hypervisor (not kept in the MMU;
+ * callers without it pass false). Errors only for impossible arguments.
+ */
+struct s2_error *s2_nested_guest_setup(uint64_t vttbr, uint64_t vtcr, bool enabled,
+				       unsigned int pa_bits, bool big_endian,
+				       struct s2_nested_guest *g);
+/* Does every access fault before any table is read (refused VTCR or base address)? */
+bool s2_nested_guest_faults_all(const struct s2_nested_guest *g, struct s2_fault *fault);
+
+/*
+ * L2 IPA -> L1 IPA through the guest stage 2 (tables read through l1mem).
+ * Disabled stage 2: identity, out->level = S2_LEVEL_MIN - 1 and
+ * block_size 0 (covers everything). A failed table read is an external
+ * abort on the walk at that level; l1mem->fail says why.
+ */
+struct s2_error *s2_nested_guest_translate(const struct s2_nested_guest *g, struct s2_nested_l1mem *l1mem,
+					   uint64_t l2, struct s2_translation *out);
+
+/* Permissions: R, W, X (executable: XN[54:53] == 0). */
+#define S2_NESTED_PERM_R 1u
+#define S2_NESTED_PERM_W 2u
+#define S2_NESTED_PERM_X 4u
+unsigned int s2_nested_perm(const struct s2_desc *d);
+/* "rwx", "r--" ...: buf of at least 4 bytes. */
+const char *s2_nested_perm_str(unsigned int perm, char buf[4]);
+
+/*
+ * `nesteds2 guest` body: the geometry line (or disabled / refused) and then
+ * every valid guest leaf and every unreadable guest table, in L2 IPA order
+ * (docs/nested.md). Counts unreadable tables in *problems (status 1 for the
+ * caller) and the first one's L2 IPA in *first_problem.
+ */
+struct s2_error *s2_nested_guest_print(FILE *out, const struct s2_nested_guest *g,
+				       struct s2_nested_l1mem *l1mem, bool verbose,
+				       unsigned long *problems, uint64_t *first_problem);
+
+/* Shadow check, in the order a leaf's first applicable kind wins. */
+enum s2_nested_kind {
+	S2_NESTED_OK = 0,
+	S2_NESTED_STALE_OA,          /* shadow OA != canonical(guest(l2)) */
+	S2_NESTED_GUEST_UNMAPPED,    /* the guest stage 2 has no valid leaf for l2 */
+	S2_NESTED_CANON_UNMAPPED,    /* the canonical stage 2 has no valid leaf for guest(l2) */
+	S2_NESTED_WIDER_THAN_GUEST,  /* shadow grants r/w/x the guest leaf does not */
+	S2_NESTED_WIDER_THAN_CANON,  /* shadow grants r/w/x the canonical leaf does not */
+};
+/* "stale-oa", "guest-unmapped", ... */
+const char *s2_nested_kind_name(enum s2_nested_kind kind);
+
+struct s2_nested_verdict {
+	enum s2_nested_kind kind;
+	uint64_t at;                 /* the L2 IPA where that kind was first seen */
+	uint64_t shadow_oa;          /* shadow output address for `at` */
+	unsigned int shadow_perm;
+	bool guest_mapped;
+	uint64_t guest_l1;           /* guest(at) */
+	unsigned int guest_perm;
+	bool canon_mapped;
+	uint64_t canon_pa;           /* canonical(guest(at)) */
+	unsigned int canon_perm;
+	unsigned long steps;         /* composition steps taken for the leaf */
+};
+
+struct s2_nested_checker {
+	const struct s2_nested_guest *guest;
+	struct s2_nested_l1mem *l1mem;   /* also gives the canonical stage 2 */
+	unsigned long guest_translations;
+};
+
+/*
+ * Check one valid shadow leaf [l2, l2 + size) with descriptor shadow: steps
+ * through it by the smaller of the guest and canonical leaf (or fault) sizes
+ * left at each point, so a 1G shadow block over 1G guest and canonical
+ * blocks costs one guest and one canonical translation.
+ */
+struct s2_error *s2_nested_check_leaf(struct s2_nested_checker *c, uint64_t l2, uint64_t size,
+				      const struct s2_desc *shadow, struct s2_nested_verdict *v);
+
+struct s2_nested_check_stats {
+	unsigned long leaves, violations, problems;
+};
+
+/*
+ * Check every valid leaf of one shadow table (shadow_geo/shadow_root over
+ * host memory), printing one line per violating leaf
+ * ("mmu 0x... [i] L2 0x...-0x... <kind>: shadow ..., guest ..., canonical ...")
+ * and one per unreadable shadow table; adds to *stats.
+ */
+struct s2_error *s2_nested_check_shadow(FILE *out, uint64_t mmu_addr, int index,
+					const struct s2_geometry *shadow_geo, uint64_t shadow_root,
+					const struct s2_mem *host, struct s2_nested_checker *c,
+					struct s2_nested_check_stats *stats);
+
+/*
+ * Would KVM's lookup_s2_mmu() pick a shadow MMU (tlb_vttbr, tlb_vtcr,
+ * nested_stage2_enabled) for a vCPU whose guest hypervisor has these
+ * VTTBR_EL2 / VTCR_EL2 / HCR_EL2? Stage 2 enabled (HCR_EL2.VM): the MMU must be
+ * enabled too and match VTTBR (CnP ignored) and VTCR exactly; disabled: the
+ * MMU must be disabled and match the VMID (VTTBR[63:48]) only.
+ */
+bool s2_nested_mmu_matches(uint64_t tlb_vttbr, uint64_t tlb_vtcr, bool s2_enabled, uint64_t vttbr,
+			   uint64_t vtcr, uint64_t hcr);
+
+/* VNCR page offsets (FEAT_NV2) of the guest hypervisor's registers KVM keeps there. */
+#define S2_VNCR_VTTBR_EL2 0x020
+#define S2_VNCR_VTCR_EL2 0x040
+#define S2_VNCR_HCR_EL2 0x078
+
+/*
+ * First line of the two-stage `s2dump -t IPA <nested mmu>`:
+ * "L2 IPA 0x... -> L1 IPA 0x...  guest level ..." or the guest fault.
+ * *mapped tells whether an L1 IPA resulted (*l1 set).
+ */
+struct s2_error *s2_nested_translate_print(FILE *out, const struct s2_nested_guest *g,
+					   struct s2_nested_l1mem *l1mem, uint64_t l2,
+					   bool *mapped, uint64_t *l1);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* S2DUMP_NESTED_H */

@@ -1,0 +1,345 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * nesteds2 guest / check and the nested part of s2dump -t, over the KVM
+ * model. The guest hypervisor's PA size is the VM's IPA size (the canonical
+ * kvm->arch.mmu pgt->ia_bits) rounded down to a PARange value; its
+ * SCTLR_EL2.EE is not kept in the MMU, so its tables are read little-endian.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "nested/cmd.h"
+#include "s2dump/command.h"
+#include "s2dump/ptdump.h"
+
+bool s2_nested_arg_is_name(const char *arg)
+{
+	return !strncmp(arg, "0x", 2) && strchr(arg, '-') != NULL;
+}
+
+static struct s2_error *parse_u64(const char *s, uint64_t *v, const char *what)
+{
+	char *end;
+
+	errno = 0;
+	*v = strtoull(s, &end, 0);
+	if (!*s || *end || errno)
+		return s2_error_create(S2_ERROR_INVALID_ARGUMENT, "%s \"%s\" is not a number", what, s);
+	return NULL;
+}
+
+struct find {
+	struct s2_kernel *k;
+	const struct s2_kvm_layout *l;
+	uint64_t addr;
+	const char *name;
+	bool found;
+	struct s2_nested_target *t;
+};
+
+static struct s2_error *find_each(void *arg, const struct s2_kvm_vm *vm)
+{
+	struct find *f = arg;
+
+	for (uint64_t i = 0; i < vm->nested_mmus_size; i++) {
+		struct s2_kvm_mmu m;
+		char name[S2_NESTED_NAME_SIZE];
+		struct s2_error *err = s2_kvm_read_nested_mmu(f->k, f->l, vm, i, &m);
+
+		if (err)
+			return err;
+		s2_ptdump_nested_name(name, m.tlb_vttbr, m.tlb_vtcr, m.nested_stage2_enabled);
+		if ((f->name && !strcmp(name, f->name)) || (!f->name && m.addr == f->addr)) {
+			f->t->vm = *vm;
+			f->t->index = i;
+			f->t->mmu = m;
+			f->found = true;
+			return &s2_error_stop;
+		}
+	}
+	return NULL;
+}
+
+struct s2_error *s2_nested_find(struct s2_kernel *k, const struct s2_kvm_layout *l, const char *arg,
+				struct s2_nested_target *t)
+{
+	struct find f = { .k = k, .l = l, .t = t };
+	struct s2_error *err;
+
+	if (s2_nested_arg_is_name(arg))
+		f.name = arg;
+	else if ((err = parse_u64(arg, &f.addr, "MMU address")))
+		return err;
+	err = s2_kvm_for_each_vm(k, l, find_each, &f);
+	if (err == &s2_error_stop)
+		err = NULL;
+	if (!err && !f.found)
+		err = s2_error_create(S2_ERROR_LOOKUP, "no nested MMU %s on any VM", arg);
+	return err;
+}
+
+/* Canonical stage 2 and the guest configuration of one nested MMU. */
+struct ctx {
+	struct s2_mem host;
+	uint64_t canon_root;
+	struct s2_nested_guest guest;
+	struct s2_nested_l1mem l1mem;
+};
+
+static struct s2_error *ctx_init(struct s2_kernel *k, const struct s2_kvm_vm *vm, const struct s2_kvm_mmu *m,
+				 struct ctx *c)
+{
+	struct s2_error *err;
+
+	memset(c, 0, sizeof(*c));
+	c->host = s2_kvm_host_mem(k);
+	if (!vm->mmu.pgt || !vm->mmu.pgd)
+		return s2_error_create(S2_ERROR_INVALID_ARGUMENT, "kvm 0x%" PRIx64 " has no canonical stage 2",
+				       vm->addr);
+	err = s2_kernel_va_to_pa(k, vm->mmu.pgd, &c->canon_root);
+	if (err)
+		return s2_error_prefix(err, "kvm 0x%" PRIx64 " canonical pgd: ", vm->addr);
+	err = s2_nested_guest_setup(m->tlb_vttbr, m->tlb_vtcr, m->nested_stage2_enabled,
+				    s2_nested_parange_bits(vm->mmu.ia_bits), false, &c->guest);
+	if (err)
+		return s2_error_prefix(err, "nested mmu 0x%" PRIx64 ": ", m->addr);
+	s2_nested_l1mem_init(&c->l1mem, &vm->mmu.geo, c->canon_root, &c->host);
+	return NULL;
+}
+
+struct s2_error *s2_nested_cmd_guest(struct s2_kernel *k, const struct s2_kvm_layout *l, const char *arg,
+				     bool verbose, FILE *out, int *status)
+{
+	struct s2_nested_target *t = malloc(sizeof(*t));
+	struct ctx *c = malloc(sizeof(*c));
+	char name[S2_NESTED_NAME_SIZE];
+	unsigned long problems = 0;
+	uint64_t first = 0;
+	struct s2_error *err;
+
+	if (!t || !c) {
+		free(t);
+		free(c);
+		return &s2_error_nomem;
+	}
+	err = s2_nested_find(k, l, arg, t);
+	if (!err)
+		err = ctx_init(k, &t->vm, &t->mmu, c);
+	if (err)
+		goto out;
+	s2_ptdump_nested_name(name, t->mmu.tlb_vttbr, t->mmu.tlb_vtcr, t->mmu.nested_stage2_enabled);
+	fprintf(out, "nested mmu 0x%016" PRIx64 "  %s  guest vttbr 0x%016" PRIx64 "  vtcr 0x%016" PRIx64 "\n",
+		t->mmu.addr, name, t->mmu.tlb_vttbr, t->mmu.tlb_vtcr);
+	if (!t->mmu.valid) {
+		/* kvm_s2_mmu_valid(): an unused shadow MMU keeps tlb_vttbr = VTTBR_CNP_BIT, nothing else */
+		fputs("  unused shadow MMU (tlb_vttbr has CnP set): no guest stage 2 cached\n", out);
+		goto out;
+	}
+	err = s2_nested_guest_print(out, &c->guest, &c->l1mem, verbose, &problems, &first);
+	if (!err && problems) {
+		*status = S2_STATUS_FINDINGS;
+		err = s2_error_create(S2_ERROR_FAULT, "nested mmu 0x%" PRIx64 ": %lu guest stage-2 table(s) unreadable or out of range, "
+				      "first at L2 IPA 0x%" PRIx64, t->mmu.addr, problems, first);
+	}
+out:
+	free(t);
+	free(c);
+	return err;
+}
+
+struct check_all {
+	struct s2_kernel *k;
+	const struct s2_kvm_layout *l;
+	FILE *out;
+	bool one_mmu;
+	uint64_t mmu_addr;
+	unsigned long shadow_mmus;
+	struct s2_nested_check_stats stats;
+	unsigned long stale_vcpus, unknown_vcpus; /* vCPUs on a mismatching MMU / without a VNCR page */
+	const struct s2_kvm_vm *vm;               /* during the vCPU pass */
+	bool vncr_resolved, has_vncr;
+	uint64_t vncr_offset;                     /* kvm_vcpu.arch.ctxt.vncr_array */
+};
+
+/*
+ * A vCPU running on a shadow MMU (vcpu->arch.hw_mmu; KVM clears it when the
+ * vCPU is put) must have the guest registers that MMU was made for, as
+ * lookup_s2_mmu() matches them; they live in its VNCR page (FEAT_NV2).
+ */
+static struct s2_error *check_vcpu(void *arg, const struct s2_kvm_vcpu *vcpu)
+{
+	struct check_all *a = arg;
+	const struct s2_kvm_vm *vm = a->vm;
+	uint64_t vncr, vttbr, vtcr, hcr;
+	struct s2_error *err;
+
+	if (!vcpu->hw_mmu || vcpu->hw_mmu == vm->mmu.addr)
+		return NULL; /* not in a nested context */
+	for (uint64_t i = 0; i < vm->nested_mmus_size; i++) {
+		struct s2_kvm_mmu m;
+		char name[S2_NESTED_NAME_SIZE];
+
+		err = s2_kvm_read_nested_mmu(a->k, a->l, vm, i, &m);
+		if (err)
+			return err;
+		if (m.addr != vcpu->hw_mmu || !m.valid || (a->one_mmu && m.addr != a->mmu_addr))
+			continue;
+		if (!a->vncr_resolved) {
+			const struct s2_target *t = s2_kernel_target(a->k);
+			struct s2_member_info info;
+
+			a->vncr_resolved = true;
+			err = t->ops->member_info(t->ctx, "kvm_vcpu", "arch.ctxt.vncr_array", &info);
+			a->has_vncr = !err;
+			a->vncr_offset = err ? 0 : info.offset;
+			s2_error_destroy(err);
+		}
+		vncr = 0;
+		if (a->has_vncr && (err = s2_kernel_read_u64(a->k, vcpu->addr + a->vncr_offset, &vncr)))
+			return s2_error_prefix(err, "vcpu 0x%" PRIx64 " vncr_array: ", vcpu->addr);
+		if (!vncr) {
+			a->unknown_vcpus++;
+			return NULL;
+		}
+		if ((err = s2_kernel_read_u64(a->k, vncr + S2_VNCR_VTTBR_EL2, &vttbr)) ||
+		    (err = s2_kernel_read_u64(a->k, vncr + S2_VNCR_VTCR_EL2, &vtcr)) ||
+		    (err = s2_kernel_read_u64(a->k, vncr + S2_VNCR_HCR_EL2, &hcr)))
+			return s2_error_prefix(err, "vcpu 0x%" PRIx64 " VNCR page 0x%" PRIx64 ": ", vcpu->addr, vncr);
+		if (s2_nested_mmu_matches(m.tlb_vttbr, m.tlb_vtcr, m.nested_stage2_enabled, vttbr, vtcr, hcr))
+			return NULL;
+		a->stale_vcpus++;
+		s2_ptdump_nested_name(name, m.tlb_vttbr, m.tlb_vtcr, m.nested_stage2_enabled);
+		fprintf(a->out, "mmu 0x%016" PRIx64 " [%" PRIu64 "] %s: vcpu %" PRIu64 " (id %d) runs on it with "
+			"VTTBR_EL2 0x%016" PRIx64 " VTCR_EL2 0x%016" PRIx64 " HCR_EL2.VM %d: not the context it was "
+			"made for\n", m.addr, i, name, vcpu->index, vcpu->vcpu_id, vttbr, vtcr, (int)(hcr & 1));
+		return NULL;
+	}
+	return NULL;
+}
+
+static struct s2_error *check_mmu(struct check_all *a, const struct s2_kvm_vm *vm, uint64_t i,
+				  const struct s2_kvm_mmu *m)
+{
+	struct ctx *c;
+	struct s2_nested_checker checker;
+	uint64_t root;
+	struct s2_error *err;
+
+	if (!m->valid)
+		return NULL;
+	a->shadow_mmus++;
+	if (!m->pgt || !m->pgd)
+		return NULL; /* no shadow table: no leaves */
+	err = s2_kernel_va_to_pa(a->k, m->pgd, &root);
+	if (err)
+		return s2_error_prefix(err, "nested mmu 0x%" PRIx64 " pgd: ", m->addr);
+	c = malloc(sizeof(*c));
+	if (!c)
+		return &s2_error_nomem;
+	err = ctx_init(a->k, vm, m, c);
+	if (!err) {
+		checker = (struct s2_nested_checker){ .guest = &c->guest, .l1mem = &c->l1mem };
+		err = s2_nested_check_shadow(a->out, m->addr, (int)i, &m->geo, root, &c->host, &checker, &a->stats);
+	}
+	free(c);
+	return err;
+}
+
+static struct s2_error *check_vm(void *arg, const struct s2_kvm_vm *vm)
+{
+	struct check_all *a = arg;
+
+	for (uint64_t i = 0; i < vm->nested_mmus_size; i++) {
+		struct s2_kvm_mmu m;
+		struct s2_error *err = s2_kvm_read_nested_mmu(a->k, a->l, vm, i, &m);
+
+		if (err)
+			return err;
+		if (a->one_mmu && m.addr != a->mmu_addr)
+			continue;
+		err = check_mmu(a, vm, i, &m);
+		if (err)
+			return err;
+	}
+	if (vm->nested_mmus_size) {
+		struct s2_error *err;
+
+		a->vm = vm;
+		err = s2_kvm_for_each_vcpu(a->k, a->l, vm, check_vcpu, a);
+		if (err) {
+			/* The shadow check stands without it; say what could not be examined. */
+			fprintf(a->out, "kvm 0x%016" PRIx64 ": vCPUs not examined: %s\n", vm->addr, err->message);
+			s2_error_destroy(err);
+		}
+	}
+	return NULL;
+}
+
+struct s2_error *s2_nested_cmd_check(struct s2_kernel *k, const struct s2_kvm_layout *l, const char *arg,
+				     FILE *out, int *status)
+{
+	struct check_all a = { .k = k, .l = l, .out = out };
+	struct s2_error *err = NULL;
+
+	if (!arg) {
+		err = s2_kvm_for_each_vm(k, l, check_vm, &a);
+	} else {
+		struct s2_nested_target *t = malloc(sizeof(*t));
+		uint64_t v = 0;
+
+		if (!t)
+			return &s2_error_nomem;
+		if (!s2_nested_arg_is_name(arg))
+			err = parse_u64(arg, &v, "kvm address, pid or MMU address");
+		if (!err && v < (1ULL << 32) && !s2_nested_arg_is_name(arg)) {
+			err = s2_kvm_find_pid(k, l, (int)v, &t->vm);
+			if (!err)
+				err = check_vm(&a, &t->vm);
+		} else if (!err) {
+			/* A nested MMU (by name or address), else a struct kvm. */
+			err = s2_nested_find(k, l, arg, t);
+			if (!err) {
+				a.one_mmu = true;
+				a.mmu_addr = t->mmu.addr;
+				err = check_vm(&a, &t->vm);
+			} else if (err->code == S2_ERROR_LOOKUP && !s2_nested_arg_is_name(arg)) {
+				s2_error_destroy(err);
+				err = s2_kvm_read_vm(k, l, v, &t->vm);
+				if (!err)
+					err = check_vm(&a, &t->vm);
+			}
+		}
+		free(t);
+	}
+	if (err)
+		return err;
+	fprintf(out, "check: %lu shadow MMUs, %lu leaves, %lu violations\n", a.shadow_mmus, a.stats.leaves,
+		a.stats.violations);
+	if (a.stats.problems)
+		fprintf(out, "check: %lu shadow table(s) unreadable\n", a.stats.problems);
+	if (a.stale_vcpus)
+		fprintf(out, "check: %lu vCPU(s) on a shadow MMU made for another VTTBR_EL2/VTCR_EL2\n", a.stale_vcpus);
+	if (a.unknown_vcpus)
+		fprintf(out, "check: %lu vCPU(s) on a shadow MMU without a VNCR page to compare\n", a.unknown_vcpus);
+	if (a.stats.violations || a.stats.problems || a.stale_vcpus)
+		*status = S2_STATUS_FINDINGS;
+	return NULL;
+}
+
+struct s2_error *s2_nested_cmd_translate(struct s2_kernel *k, const struct s2_nested_target *t, uint64_t l2,
+					 FILE *out, bool *mapped, uint64_t *l1)
+{
+	struct ctx *c = malloc(sizeof(*c));
+	struct s2_error *err;
+
+	*mapped = false;
+	if (!c)
+		return &s2_error_nomem;
+	err = ctx_init(k, &t->vm, &t->mmu, c);
+	if (!err)
+		err = s2_nested_translate_print(out, &c->guest, &c->l1mem, l2, mapped, l1);
+	free(c);
+	return err;
+}

@@ -1,0 +1,564 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Nested virtualization: the guest hypervisor's stage 2 read at L1 IPAs
+ * through the canonical stage 2, two-stage translation, and the shadow
+ * check (include/s2dump/nested.h). Every table walk is the shared walker's;
+ * the hardware rules (limits from PARange, level-0 address size fault for a
+ * base beyond the output size, external abort on an unreadable table) are
+ * those of the ARM ARM as the kernel's walk_nested_s2_pgd() (7.0+) applies
+ * them.
+ */
+#include <inttypes.h>
+#include <string.h>
+
+#include "s2dump/nested.h"
+
+unsigned int s2_nested_parange_bits(unsigned int ia_bits)
+{
+	static const unsigned int pa[] = { 52, 48, 44, 42, 40, 36, 32 };
+
+	for (size_t i = 0; i < sizeof(pa) / sizeof(pa[0]); i++)
+		if (ia_bits >= pa[i])
+			return pa[i];
+	return 32;
+}
+
+/* Guest memory through the canonical stage 2 */
+
+void s2_nested_l1mem_init(struct s2_nested_l1mem *m, const struct s2_geometry *canon_geo, uint64_t canon_root,
+			  const struct s2_mem *host)
+{
+	memset(m, 0, sizeof(*m));
+	m->canon_geo = canon_geo;
+	m->canon_root = canon_root;
+	m->host = host;
+}
+
+bool s2_nested_translation_mapped(const struct s2_translation *t)
+{
+	return t->fault.type == S2_FAULT_NONE || t->fault.type == S2_FAULT_ACCESS_FLAG;
+}
+
+struct s2_error *s2_nested_canon_translate(struct s2_nested_l1mem *m, uint64_t l1, struct s2_translation *t)
+{
+	struct s2_error *err;
+
+	for (unsigned int i = 0; i < S2_NESTED_CACHE; i++) {
+		if (m->cache[i].used && l1 - m->cache[i].ia < m->cache[i].size) {
+			*t = m->cache[i].t;
+			t->oa = t->desc.oa + (l1 - m->cache[i].ia);
+			return NULL;
+		}
+	}
+	m->canon_translations++;
+	err = s2_translate(m->canon_geo, m->canon_root, m->host, l1, t);
+	if (err)
+		return err;
+	if (s2_nested_translation_mapped(t) && t->block_size) {
+		unsigned int i = m->cache_next++ % S2_NESTED_CACHE;
+
+		m->cache[i].used = true;
+		m->cache[i].t = *t;
+		m->cache[i].size = t->block_size;
+		m->cache[i].ia = l1 & ~(t->block_size - 1);
+	}
+	return NULL;
+}
+
+static struct s2_error *l1_read(void *ctx, uint64_t l1, void *buf, size_t len)
+{
+	struct s2_nested_l1mem *m = ctx;
+	unsigned char *p = buf;
+
+	m->fail = S2_NESTED_READ_OK;
+	while (len) {
+		struct s2_translation t;
+		uint64_t chunk;
+		struct s2_error *err = s2_nested_canon_translate(m, l1, &t);
+
+		if (err)
+			return err;
+		if (t.fault.type == S2_FAULT_SEA_WALK) {
+			/* The canonical table that would translate l1 is not in the dump. */
+			m->fail = S2_NESTED_READ_MISSING;
+			m->fail_l1 = l1;
+			m->fail_pa = t.desc_pa;
+			return s2_error_fault(l1, false, "L1 IPA 0x%" PRIx64 ": canonical stage-2 table at PA 0x%"
+					      PRIx64 " not in dump", l1, t.desc_pa);
+		}
+		if (!s2_nested_translation_mapped(&t)) {
+			m->fail = S2_NESTED_READ_UNMAPPED;
+			m->fail_l1 = l1;
+			return s2_error_fault(l1, false, "L1 IPA 0x%" PRIx64 " not mapped by the canonical stage 2", l1);
+		}
+		/* As far as this canonical leaf goes (at least one host granule). */
+		chunk = t.block_size - (l1 & (t.block_size - 1));
+		if (chunk > len)
+			chunk = len;
+		err = m->host->read(m->host->ctx, t.oa, p, (size_t)chunk);
+		if (err) {
+			if (err->code != S2_ERROR_FAULT)
+				return err;
+			m->fail = S2_NESTED_READ_MISSING;
+			m->fail_l1 = l1;
+			m->fail_pa = err->has_address ? err->address : t.oa;
+			s2_error_destroy(err);
+			return s2_error_fault(l1, false, "L1 IPA 0x%" PRIx64 ": PA 0x%" PRIx64 " not in dump", l1,
+					      m->fail_pa);
+		}
+		l1 += chunk;
+		p += chunk;
+		len -= (size_t)chunk;
+	}
+	return NULL;
+}
+
+struct s2_mem s2_nested_l1mem_mem(struct s2_nested_l1mem *m)
+{
+	return (struct s2_mem){ l1_read, m };
+}
+
+/* The guest hypervisor's configuration */
+
+struct s2_error *s2_nested_guest_setup(uint64_t vttbr, uint64_t vtcr, bool enabled, unsigned int pa_bits,
+				       bool big_endian, struct s2_nested_guest *g)
+{
+	struct s2_error *err;
+	uint64_t root_bytes;
+	unsigned int x = 0;
+
+	memset(g, 0, sizeof(*g));
+	g->vttbr = vttbr;
+	g->vtcr = vtcr;
+	g->enabled = enabled;
+	g->pa_bits = pa_bits;
+	if (!enabled)
+		return NULL;
+	err = s2_geometry_from_vtcr(vtcr, pa_bits, &g->geo, &g->refused);
+	if (err || g->refused.type != S2_FAULT_NONE)
+		return err;
+	g->geo.big_endian = big_endian;
+	/* BADDR is aligned to the start-level table(s): bits below log2(their size) are ignored. */
+	root_bytes = s2_root_bytes(&g->geo);
+	while ((1ULL << x) < root_bytes)
+		x++;
+	g->root = vttbr & (((1ULL << 48) - 1) & ~((1ULL << x) - 1));
+	/* 52-bit output (64K with FEAT_LPA, or DS): BADDR[51:48] sits in VTTBR[5:2]. */
+	if (g->geo.oa_bits == 52)
+		g->root |= ((vttbr >> 2) & 0xf) << 48;
+	if (g->geo.oa_bits < 64 && (g->root >> g->geo.oa_bits))
+		s2_fault_set(&g->base_fault, S2_FAULT_ADDRESS_SIZE, 0); /* R_BFHQH: level 0 */
+	return NULL;
+}
+
+bool s2_nested_guest_faults_all(const struct s2_nested_guest *g, struct s2_fault *fault)
+{
+	if (!g->enabled)
+		return false;
+	if (g->refused.type != S2_FAULT_NONE) {
+		*fault = g->refused;
+		return true;
+	}
+	if (g->base_fault.type != S2_FAULT_NONE) {
+		*fault = g->base_fault;
+		return true;
+	}
+	return false;
+}
+
+struct s2_error *s2_nested_guest_translate(const struct s2_nested_guest *g, struct s2_nested_l1mem *l1mem,
+					   uint64_t l2, struct s2_translation *out)
+{
+	struct s2_mem mem = s2_nested_l1mem_mem(l1mem);
+	struct s2_fault f;
+
+	memset(out, 0, sizeof(*out));
+	if (!g->enabled) {
+		out->oa = l2;
+		out->level = S2_LEVEL_MIN - 1;
+		out->desc.kind = S2_DESC_BLOCK;
+		out->desc.s2ap = 3;
+		out->desc.af = true;
+		return NULL;
+	}
+	if (s2_nested_guest_faults_all(g, &f)) {
+		out->fault = f;
+		out->level = f.level;
+		out->desc_pa = g->root;
+		return NULL;
+	}
+	l1mem->fail = S2_NESTED_READ_OK;
+	return s2_translate(&g->geo, g->root, &mem, l2, out);
+}
+
+unsigned int s2_nested_perm(const struct s2_desc *d)
+{
+	return ((d->s2ap & 1) ? S2_NESTED_PERM_R : 0) | ((d->s2ap & 2) ? S2_NESTED_PERM_W : 0) |
+	       (d->xn == 0 ? S2_NESTED_PERM_X : 0);
+}
+
+const char *s2_nested_perm_str(unsigned int perm, char buf[4])
+{
+	buf[0] = (perm & S2_NESTED_PERM_R) ? 'r' : '-';
+	buf[1] = (perm & S2_NESTED_PERM_W) ? 'w' : '-';
+	buf[2] = (perm & S2_NESTED_PERM_X) ? 'x' : '-';
+	buf[3] = 0;
+	return buf;
+}
+
+static const char *granule_name(unsigned int shift)
+{
+	return shift == 12 ? "4K" : shift == 14 ? "16K" : "64K";
+}
+
+/* nesteds2 guest */
+
+/*
+ * An unreadable table, held back while the following concatenated start
+ * tables are unreadable the same way: the start level is one table to the
+ * hardware, so it is reported as one.
+ */
+struct pending_problem {
+	bool active;
+	uint64_t ia, size, table, table_end, pa;
+	int level;
+	enum s2_walk_problem problem;
+	enum s2_nested_read_fail fail;
+};
+
+struct guest_print {
+	FILE *out;
+	const struct s2_geometry *geo;
+	struct s2_nested_l1mem *l1mem;
+	bool verbose;
+	unsigned long problems;
+	uint64_t first_problem;
+	struct pending_problem pend;
+};
+
+static void flush_problem(struct guest_print *gp)
+{
+	struct pending_problem *p = &gp->pend;
+
+	if (!p->active)
+		return;
+	p->active = false;
+	if (!gp->problems++)
+		gp->first_problem = p->ia;
+	fprintf(gp->out, "0x%016" PRIx64 "-0x%016" PRIx64 " L%d  !! table at L1 0x%016" PRIx64 " ", p->ia,
+		p->ia + p->size, p->level, p->table);
+	if (p->problem == S2_PROBLEM_READ && p->fail == S2_NESTED_READ_UNMAPPED)
+		fputs("not mapped by the canonical stage 2\n", gp->out);
+	else if (p->problem == S2_PROBLEM_READ)
+		fprintf(gp->out, "not in dump (PA 0x%" PRIx64 ")\n", p->pa);
+	else
+		fputs(p->problem == S2_PROBLEM_CYCLE ? "already on the walk path (cycle)\n" :
+		      p->problem == S2_PROBLEM_SHARED ? "already walked from another entry (shared table)\n" :
+							"beyond the OA size (address size fault)\n", gp->out);
+}
+
+static void note_problem(struct guest_print *gp, const struct s2_walk_entry *e)
+{
+	struct pending_problem *p = &gp->pend;
+	uint64_t table = e->problem == S2_PROBLEM_READ ? e->desc_pa : e->desc.oa;
+	enum s2_nested_read_fail fail = e->problem == S2_PROBLEM_READ ? gp->l1mem->fail : S2_NESTED_READ_OK;
+
+	if (p->active && e->problem == S2_PROBLEM_READ && p->problem == S2_PROBLEM_READ &&
+	    e->level == gp->geo->start_level && p->level == e->level && p->fail == fail &&
+	    p->ia + p->size == e->ia && p->table_end == table) {
+		p->size += e->size;
+		p->table_end = table + e->size / s2_level_size(gp->geo, e->level) * 8;
+		return;
+	}
+	flush_problem(gp);
+	*p = (struct pending_problem){
+		.active = true, .ia = e->ia, .size = e->size, .table = table, .pa = gp->l1mem->fail_pa,
+		.table_end = table + e->size / s2_level_size(gp->geo, e->level) * 8,
+		.level = e->level, .problem = e->problem, .fail = fail,
+	};
+}
+
+static struct s2_error *guest_visit(void *arg, const struct s2_walk_entry *e)
+{
+	struct guest_print *gp = arg;
+	const struct s2_desc *d = &e->desc;
+	char perm[4];
+
+	if (e->event == S2_WALK_PROBLEM) {
+		note_problem(gp, e);
+		return NULL;
+	}
+	if (e->event != S2_WALK_LEAF || !(d->raw & 1))
+		return NULL;
+	flush_problem(gp);
+	if (d->kind == S2_DESC_RESERVED) {
+		fprintf(gp->out, "0x%016" PRIx64 "-0x%016" PRIx64 " L%d reserved desc 0x%016" PRIx64
+			" @L1 0x%016" PRIx64 " (translation fault)\n", e->ia, e->ia + e->size, e->level, d->raw,
+			e->desc_pa);
+		return NULL;
+	}
+	fprintf(gp->out, "0x%016" PRIx64 "-0x%016" PRIx64 " L%d %s -> L1 0x%016" PRIx64 "  %s AF=%d", e->ia,
+		e->ia + e->size, e->level, d->kind == S2_DESC_BLOCK ? "block" : "page", d->oa,
+		s2_nested_perm_str(s2_nested_perm(d), perm), d->af);
+	if (gp->verbose)
+		fprintf(gp->out, "  desc 0x%016" PRIx64 " @L1 0x%016" PRIx64, d->raw, e->desc_pa);
+	if (gp->geo->oa_bits < 64 && (d->oa >> gp->geo->oa_bits))
+		fprintf(gp->out, "  (address size fault: beyond oa_bits %u)", gp->geo->oa_bits);
+	fputc('\n', gp->out);
+	return NULL;
+}
+
+struct s2_error *s2_nested_guest_print(FILE *out, const struct s2_nested_guest *g, struct s2_nested_l1mem *l1mem,
+				       bool verbose, unsigned long *problems, uint64_t *first_problem)
+{
+	struct guest_print gp = { .out = out, .geo = &g->geo, .l1mem = l1mem, .verbose = verbose };
+	struct s2_walker w = { guest_visit, &gp, S2_WALK_SKIP_INVALID, 0 };
+	struct s2_mem mem = s2_nested_l1mem_mem(l1mem);
+	struct s2_error *err;
+
+	*problems = 0;
+	*first_problem = 0;
+	if (!g->enabled) {
+		fputs("  stage 2 disabled: L2 IPA = L1 IPA\n", out);
+		return NULL;
+	}
+	if (g->refused.type != S2_FAULT_NONE) {
+		fprintf(out, "  VTCR refused: %s, level %d (FSC 0x%02x)\n", s2_fault_type_name(g->refused.type),
+			g->refused.level, g->refused.fsc);
+		return NULL;
+	}
+	fprintf(out, "  granule %s  ia_bits %u  start_level %d  concat %u  oa_bits %u  root L1 0x%016" PRIx64 "\n",
+		granule_name(g->geo.granule_shift), g->geo.ia_bits, g->geo.start_level, g->geo.concat,
+		g->geo.oa_bits, g->root);
+	if (g->base_fault.type != S2_FAULT_NONE) {
+		fprintf(out, "  base refused: %s, level %d (FSC 0x%02x): root L1 0x%016" PRIx64
+			" beyond oa_bits %u\n", s2_fault_type_name(g->base_fault.type), g->base_fault.level,
+			g->base_fault.fsc, g->root, g->geo.oa_bits);
+		return NULL;
+	}
+	err = s2_walk(&g->geo, g->root, &mem, 0, 1ULL << g->geo.ia_bits, &w);
+	if (!err)
+		flush_problem(&gp);
+	*problems = gp.problems;
+	*first_problem = gp.first_problem;
+	return err;
+}
+
+/* The shadow check */
+
+const char *s2_nested_kind_name(enum s2_nested_kind kind)
+{
+	switch (kind) {
+	case S2_NESTED_OK: return "ok";
+	case S2_NESTED_STALE_OA: return "stale-oa";
+	case S2_NESTED_GUEST_UNMAPPED: return "guest-unmapped";
+	case S2_NESTED_CANON_UNMAPPED: return "canonical-unmapped";
+	case S2_NESTED_WIDER_THAN_GUEST: return "wider-than-guest";
+	case S2_NESTED_WIDER_THAN_CANON: return "wider-than-canonical";
+	}
+	return "?";
+}
+
+/* Bytes from a to the end of the aligned size-byte region holding it; size 0 means "all". */
+static uint64_t remain_in(uint64_t a, uint64_t size)
+{
+	if (!size || (size & (size - 1)))
+		return UINT64_MAX;
+	return size - (a & (size - 1));
+}
+
+/* Size of the region a fault at this level stands for (the entry that faulted, or everything). */
+static uint64_t fault_span(const struct s2_geometry *geo, const struct s2_translation *t)
+{
+	if (t->level < geo->start_level || t->level < S2_LEVEL_MIN || t->level > S2_LEVEL_MAX)
+		return 0;
+	if (t->level == S2_LEVEL_MIN && geo->granule_shift != 12)
+		return 0;
+	return s2_level_size(geo, t->level);
+}
+
+struct s2_error *s2_nested_check_leaf(struct s2_nested_checker *c, uint64_t l2, uint64_t size,
+				      const struct s2_desc *shadow, struct s2_nested_verdict *v)
+{
+	const struct s2_nested_guest *g = c->guest;
+	unsigned int sperm = s2_nested_perm(shadow);
+	uint64_t p = l2, end = l2 + size;
+	struct s2_fault all;
+	bool faults_all = s2_nested_guest_faults_all(g, &all);
+
+	memset(v, 0, sizeof(*v));
+	if (end < l2)
+		end = UINT64_MAX;
+	while (p < end) {
+		struct s2_nested_verdict cur = { .at = p, .shadow_oa = shadow->oa + (p - l2), .shadow_perm = sperm };
+		struct s2_translation gt, ct;
+		uint64_t step;
+		struct s2_error *err;
+
+		v->steps++;
+		c->guest_translations++;
+		err = s2_nested_guest_translate(g, c->l1mem, p, &gt);
+		if (err)
+			return err;
+		if (!s2_nested_translation_mapped(&gt)) {
+			cur.kind = S2_NESTED_GUEST_UNMAPPED;
+			step = faults_all ? UINT64_MAX : remain_in(p, fault_span(&g->geo, &gt));
+		} else {
+			cur.guest_mapped = true;
+			cur.guest_l1 = gt.oa;
+			cur.guest_perm = g->enabled ? s2_nested_perm(&gt.desc) :
+						      S2_NESTED_PERM_R | S2_NESTED_PERM_W | S2_NESTED_PERM_X;
+			step = g->enabled ? remain_in(p, gt.block_size) : UINT64_MAX;
+			err = s2_nested_canon_translate(c->l1mem, gt.oa, &ct);
+			if (err)
+				return err;
+			if (!s2_nested_translation_mapped(&ct)) {
+				uint64_t r = remain_in(gt.oa, fault_span(c->l1mem->canon_geo, &ct));
+
+				cur.kind = S2_NESTED_CANON_UNMAPPED;
+				if (r < step)
+					step = r;
+			} else {
+				uint64_t r = remain_in(gt.oa, ct.block_size);
+
+				cur.canon_mapped = true;
+				cur.canon_pa = ct.oa;
+				cur.canon_perm = s2_nested_perm(&ct.desc);
+				if (r < step)
+					step = r;
+				if (ct.oa != cur.shadow_oa)
+					cur.kind = S2_NESTED_STALE_OA;
+				else if (sperm & ~cur.guest_perm)
+					cur.kind = S2_NESTED_WIDER_THAN_GUEST;
+				else if (sperm & ~cur.canon_perm)
+					cur.kind = S2_NESTED_WIDER_THAN_CANON;
+			}
+		}
+		if (cur.kind != S2_NESTED_OK && (v->kind == S2_NESTED_OK || cur.kind < v->kind)) {
+			unsigned long steps = v->steps;
+
+			*v = cur;
+			v->steps = steps;
+		}
+		if (v->kind == S2_NESTED_STALE_OA)
+			break; /* nothing outranks it */
+		if (step > end - p)
+			break;
+		p += step;
+	}
+	return NULL;
+}
+
+struct check_walk {
+	FILE *out;
+	uint64_t mmu_addr;
+	int index;
+	struct s2_nested_checker *c;
+	struct s2_nested_check_stats *stats;
+};
+
+static void print_side(FILE *out, bool mapped, uint64_t a, unsigned int perm)
+{
+	char buf[4];
+
+	if (mapped)
+		fprintf(out, "0x%016" PRIx64 " %s", a, s2_nested_perm_str(perm, buf));
+	else
+		fputs("unmapped", out);
+}
+
+static struct s2_error *check_visit(void *arg, const struct s2_walk_entry *e)
+{
+	struct check_walk *cw = arg;
+	struct s2_nested_verdict v;
+	struct s2_error *err;
+	char perm[4];
+
+	if (e->event == S2_WALK_PROBLEM) {
+		cw->stats->problems++;
+		fprintf(cw->out, "mmu 0x%016" PRIx64 " [%d] L2 0x%016" PRIx64 "-0x%016" PRIx64 " L%d  !! shadow table "
+			"at PA 0x%" PRIx64 " %s\n", cw->mmu_addr, cw->index, e->ia, e->ia + e->size, e->level,
+			e->problem == S2_PROBLEM_READ ? e->desc_pa : e->desc.oa,
+			e->problem == S2_PROBLEM_READ ? "not in dump" :
+			e->problem == S2_PROBLEM_CYCLE ? "already on the walk path (cycle)" :
+			e->problem == S2_PROBLEM_SHARED ? "already walked from another entry (shared table)" :
+							  "beyond the OA size");
+		return NULL;
+	}
+	if (e->event != S2_WALK_LEAF || (e->desc.kind != S2_DESC_BLOCK && e->desc.kind != S2_DESC_PAGE))
+		return NULL;
+	cw->stats->leaves++;
+	err = s2_nested_check_leaf(cw->c, e->ia, e->size, &e->desc, &v);
+	if (err || v.kind == S2_NESTED_OK)
+		return err;
+	cw->stats->violations++;
+	fprintf(cw->out, "mmu 0x%016" PRIx64 " [%d] L2 0x%016" PRIx64 "-0x%016" PRIx64 " %s: shadow 0x%016" PRIx64
+		" %s, guest ", cw->mmu_addr, cw->index, e->ia, e->ia + e->size, s2_nested_kind_name(v.kind),
+		v.shadow_oa, s2_nested_perm_str(v.shadow_perm, perm));
+	print_side(cw->out, v.guest_mapped, v.guest_l1, v.guest_perm);
+	fputs(", canonical ", cw->out);
+	print_side(cw->out, v.canon_mapped, v.canon_pa, v.canon_perm);
+	if (v.at != e->ia)
+		fprintf(cw->out, "  (at L2 0x%016" PRIx64 ")", v.at);
+	fputc('\n', cw->out);
+	return NULL;
+}
+
+struct s2_error *s2_nested_check_shadow(FILE *out, uint64_t mmu_addr, int index,
+					const struct s2_geometry *shadow_geo, uint64_t shadow_root,
+					const struct s2_mem *host, struct s2_nested_checker *c,
+					struct s2_nested_check_stats *stats)
+{
+	struct check_walk cw = { out, mmu_addr, index, c, stats };
+	struct s2_walker w = { check_visit, &cw, S2_WALK_SKIP_INVALID, 0 };
+
+	return s2_walk(shadow_geo, shadow_root, host, 0, 1ULL << shadow_geo->ia_bits, &w);
+}
+
+bool s2_nested_mmu_matches(uint64_t tlb_vttbr, uint64_t tlb_vtcr, bool s2_enabled, uint64_t vttbr, uint64_t vtcr,
+			   uint64_t hcr)
+{
+	bool vm = hcr & 1; /* HCR_EL2.VM */
+
+	vttbr &= ~1ULL;    /* VTTBR_CNP_BIT does not take part */
+	if (vm)
+		return s2_enabled && vttbr == tlb_vttbr && vtcr == tlb_vtcr;
+	return !s2_enabled && (vttbr >> 48) == (tlb_vttbr >> 48);
+}
+
+/* s2dump -t IPA <nested mmu>: the guest stage */
+
+struct s2_error *s2_nested_translate_print(FILE *out, const struct s2_nested_guest *g,
+					   struct s2_nested_l1mem *l1mem, uint64_t l2, bool *mapped, uint64_t *l1)
+{
+	struct s2_translation t;
+	struct s2_error *err = s2_nested_guest_translate(g, l1mem, l2, &t);
+	char perm[4];
+
+	*mapped = false;
+	if (err)
+		return err;
+	if (!g->enabled) {
+		fprintf(out, "L2 IPA 0x%016" PRIx64 " -> L1 IPA 0x%016" PRIx64 "  guest stage 2 disabled "
+			"(L2 IPA = L1 IPA)\n", l2, l2);
+	} else if (s2_nested_translation_mapped(&t)) {
+		fprintf(out, "L2 IPA 0x%016" PRIx64 " -> L1 IPA 0x%016" PRIx64 "  guest level %d %s desc 0x%016" PRIx64
+			" @L1 0x%" PRIx64 " %s AF=%d%s\n", l2, t.oa, t.level,
+			t.desc.kind == S2_DESC_BLOCK ? "block" : "page", t.desc.raw, t.desc_pa,
+			s2_nested_perm_str(s2_nested_perm(&t.desc), perm), t.desc.af,
+			t.fault.type == S2_FAULT_ACCESS_FLAG ? " (access flag fault until accessed)" : "");
+	} else {
+		fprintf(out, "L2 IPA 0x%016" PRIx64 " -> %s, guest level %d (FSC 0x%02x)", l2,
+			s2_fault_type_name(t.fault.type), t.level, t.fault.fsc);
+		if (t.fault.type == S2_FAULT_SEA_WALK && l1mem->fail == S2_NESTED_READ_UNMAPPED)
+			fprintf(out, ": table at L1 0x%" PRIx64 " not mapped by the canonical stage 2", t.desc_pa);
+		else if (t.fault.type == S2_FAULT_SEA_WALK)
+			fprintf(out, ": table at L1 0x%" PRIx64 " not in dump (PA 0x%" PRIx64 ")", t.desc_pa,
+				l1mem->fail_pa);
+		fputc('\n', out);
+		return NULL;
+	}
+	*mapped = true;
+	*l1 = t.oa;
+	return NULL;
+}

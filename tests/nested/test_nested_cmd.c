@@ -1,0 +1,256 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The nested commands end to end over the mock kernel of tests/kvm/mock.h:
+ * nesteds2 guest, nesteds2 check (with the vCPU / VNCR comparison the
+ * synthetic dumps cannot exercise), and s2dump -t on a nested MMU, through
+ * s2_command_run() as every front end calls it. Tables are written here
+ * from the ARM ARM's descriptor layout; expected lines are worked out by
+ * hand from the addresses below.
+ *
+ *   canonical (ia 40, level 1, 2 tables at 0x40060000):
+ *     L1 IPA 0x80000000..0x80004000 -> PA 0x40080000.. (4K pages, rw-)  [L2 0x40070000, L3 0x40071000]
+ *     L1 IPA 0x80200000 2M block     -> PA 0x100000000 (rwx)
+ *   guest (4K, ia 40, level 1, 2 tables at L1 0x80000000 = PA 0x40080000):
+ *     L2 IPA 0x0 2M block -> L1 0x80200000 rwx          [L2 table L1 0x80002000 = PA 0x40082000]
+ *     L2 IPA 0x200000 page -> L1 0x80201000 r--         [L3 table L1 0x80003000 = PA 0x40083000]
+ *   shadow (ia 40, level 1, 2 tables at 0x40064000; L2 0x40074000, L3 0x40075000):
+ *     L2 IPA 0x0 2M block -> 0x100000000 rwx            clean
+ *     L2 IPA 0x200000 page -> 0x100001000 r--           clean
+ *     L2 IPA 0x201000 page -> 0x100001000 r--           guest-unmapped
+ */
+#include <inttypes.h>
+
+#include "kvm/mock.h"
+#include "s2dump/command.h"
+#include "unit/check.h"
+
+#define KVM_A 0x40010000ULL
+#define VCPU0 0x40013000ULL
+#define PGT_A 0x40030000ULL
+#define PGT_S 0x40030100ULL
+#define PGD_A 0x40060000ULL
+#define PGD_S 0x40064000ULL
+#define NMMUS 0x40090000ULL
+#define VNCR 0x400a0000ULL
+#define VM_LIST (MOCK_KIMAGE_VA + 0x8000)
+#define VM_LIST_PA 0x40108000ULL
+
+#define AF (1ULL << 10)
+#define R (1ULL << 6)
+#define W (1ULL << 7)
+#define XN (1ULL << 54)
+#define ATTR ((0xfULL << 2) | (3ULL << 8))
+#define GVTCR 0x80023558ULL           /* T0SZ 24, SL0 1, 4K, PS 40 bits */
+#define GVTTBR 0x0005000080000000ULL  /* VMID 5, BADDR L1 0x80000000 */
+
+static void setup(struct mock *m)
+{
+	struct m_kvm *kvm;
+	struct m_pgt *pgt, *spgt;
+	struct m_s2_mmu *nm;
+	struct m_vcpu *v;
+
+	mock_init(m);
+	kvm = mock_pa(m, KVM_A);
+	pgt = mock_pa(m, PGT_A);
+	spgt = mock_pa(m, PGT_S);
+	nm = mock_pa(m, NMMUS);
+	v = mock_pa(m, VCPU0);
+	kvm->userspace_pid = 100;
+	kvm->arch.mmu.arch = mock_lin(KVM_A + offsetof(struct m_kvm, arch));
+	kvm->arch.mmu.pgt = mock_lin(PGT_A);
+	kvm->arch.mmu.pgd_phys = PGD_A;
+	kvm->arch.mmu.vmid.id = 1;
+	kvm->arch.mmu.vtcr = 0x80053558;
+	pgt->ia_bits = 40;
+	pgt->start_level = 1;
+	pgt->pgd = mock_lin(PGD_A);
+	pgt->mmu = mock_lin(KVM_A + offsetof(struct m_kvm, arch.mmu));
+	mock_symbol_add(m, "vm_list", VM_LIST);
+	mock_put64(m, VM_LIST_PA, mock_lin(KVM_A + offsetof(struct m_kvm, vm_list)));
+	mock_put64(m, VM_LIST_PA + 8, mock_lin(KVM_A + offsetof(struct m_kvm, vm_list)));
+	kvm->vm_list = (struct m_list){ VM_LIST, VM_LIST };
+
+	/* canonical stage 2 */
+	mock_put64(m, PGD_A + 2 * 8, 0x40070000 | 3);
+	mock_put64(m, 0x40070000 + 0 * 8, 0x40071000 | 3);
+	for (int i = 0; i < 4; i++)
+		mock_put64(m, 0x40071000 + i * 8, (0x40080000 + i * 0x1000) | 3 | ATTR | AF | R | W | XN);
+	mock_put64(m, 0x40070000 + 1 * 8, 0x100000000ULL | 1 | ATTR | AF | R | W);
+	/* guest stage 2, at PA 0x40080000 + (L1 - 0x80000000) */
+	mock_put64(m, 0x40080000 + 0 * 8, 0x80002000 | 3);
+	mock_put64(m, 0x40082000 + 0 * 8, 0x80200000 | 1 | ATTR | AF | R | W);
+	mock_put64(m, 0x40082000 + 1 * 8, 0x80003000 | 3);
+	mock_put64(m, 0x40083000 + 0 * 8, 0x80201000 | 3 | ATTR | AF | R | XN);
+	/* shadow stage 2 */
+	mock_put64(m, PGD_S + 0 * 8, 0x40074000 | 3);
+	mock_put64(m, 0x40074000 + 0 * 8, 0x100000000ULL | 1 | ATTR | AF | R | W);
+	mock_put64(m, 0x40074000 + 1 * 8, 0x40075000 | 3);
+	mock_put64(m, 0x40075000 + 0 * 8, 0x100001000ULL | 3 | ATTR | AF | R | XN);
+	mock_put64(m, 0x40075000 + 1 * 8, 0x100001000ULL | 3 | ATTR | AF | R | XN);
+	/* nested_mmus[0] valid and enabled, [1] unused */
+	kvm->arch.nested_mmus = mock_lin(NMMUS);
+	kvm->arch.nested_mmus_size = 2;
+	nm[0].vmid.id = 2;
+	nm[0].pgt = mock_lin(PGT_S);
+	nm[0].pgd_phys = PGD_S;
+	nm[0].vtcr = 0x80053558;
+	nm[0].arch = mock_lin(KVM_A + offsetof(struct m_kvm, arch));
+	nm[0].tlb_vttbr = GVTTBR;
+	nm[0].tlb_vtcr = GVTCR;
+	nm[0].nested_stage2_enabled = 1;
+	nm[0].refcnt = 1;
+	nm[1].tlb_vttbr = 1;
+	nm[1].arch = nm[0].arch;
+	spgt->ia_bits = 40;
+	spgt->start_level = 1;
+	spgt->pgd = mock_lin(PGD_S);
+	spgt->mmu = mock_lin(NMMUS);
+	/* one vCPU running on nested_mmus[0], its VNCR page after struct m_vcpu */
+	v->kvm = mock_lin(KVM_A);
+	v->arch.hw_mmu = mock_lin(NMMUS);
+	kvm->vcpu_array.xa_head = mock_lin(VCPU0);
+	kvm->online_vcpus = 1;
+	mock_member_set(m, "kvm_vcpu", "arch.ctxt.vncr_array", sizeof(struct m_vcpu), 8, S2_TYPE_POINTER, false);
+	mock_put64(m, VCPU0 + sizeof(struct m_vcpu), mock_lin(VNCR));
+	mock_put64(m, VNCR + 0x20, GVTTBR | 1); /* CnP set by the guest: ignored */
+	mock_put64(m, VNCR + 0x40, GVTCR);
+	mock_put64(m, VNCR + 0x78, 0x80000001ULL); /* HCR_EL2.VM */
+}
+
+static int run(struct mock *m, const char *line, char **out, char **errmsg)
+{
+	char buf[256], *argv[8];
+	int argc = 0, status = -1;
+	struct s2_session *s = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(out, &len);
+	struct s2_error *err;
+
+	snprintf(buf, sizeof(buf), "%s", line);
+	for (char *t = strtok(buf, " "); t && argc < 8; t = strtok(NULL, " "))
+		argv[argc++] = t;
+	err = s2_session_create(&m->target, &s);
+	if (!err)
+		err = s2_command_run(s, argc, argv, f, &status);
+	fclose(f);
+	s2_session_destroy(s);
+	*errmsg = strdup(err ? err->message : "");
+	s2_error_destroy(err);
+	return status;
+}
+
+static void expect(struct mock *m, const char *line, int want_status, const char *want, const char *want_err)
+{
+	char *out = NULL, *err = NULL;
+	int st = run(m, line, &out, &err);
+
+	CHECK_EQ_U64(st, want_status, "%s: exit status", line);
+	CHECK_EQ_STR(out, want, "%s: output", line);
+	CHECK_EQ_STR(err, want_err, "%s: error line", line);
+	free(out);
+	free(err);
+}
+
+#define CHECK_VIOLATION                                                                                    \
+	"mmu 0xffff000000090000 [0] L2 0x0000000000201000-0x0000000000202000 guest-unmapped: "             \
+	"shadow 0x0000000100001000 r--, guest unmapped, canonical unmapped\n"
+#define NAME "0x0005000080000000-0x0000000080023558-s2-enabled"
+
+int main(void)
+{
+	struct mock m;
+	char want[1024];
+
+	setup(&m);
+	expect(&m, "nesteds2 guest 0xffff000000090000", 0,
+	       "nested mmu 0xffff000000090000  " NAME "  guest vttbr 0x0005000080000000  vtcr 0x0000000080023558\n"
+	       "  granule 4K  ia_bits 40  start_level 1  concat 2  oa_bits 40  root L1 0x0000000080000000\n"
+	       "0x0000000000000000-0x0000000000200000 L2 block -> L1 0x0000000080200000  rwx AF=1\n"
+	       "0x0000000000200000-0x0000000000201000 L3 page -> L1 0x0000000080201000  r-- AF=1\n", "");
+	expect(&m, "nesteds2 guest " NAME, 0,
+	       "nested mmu 0xffff000000090000  " NAME "  guest vttbr 0x0005000080000000  vtcr 0x0000000080023558\n"
+	       "  granule 4K  ia_bits 40  start_level 1  concat 2  oa_bits 40  root L1 0x0000000080000000\n"
+	       "0x0000000000000000-0x0000000000200000 L2 block -> L1 0x0000000080200000  rwx AF=1\n"
+	       "0x0000000000200000-0x0000000000201000 L3 page -> L1 0x0000000080201000  r-- AF=1\n", "");
+	/* nested_mmus[1]: an array of structs, so at NMMUS + sizeof(struct kvm_s2_mmu) */
+	snprintf(want, sizeof(want), "nesteds2 guest 0x%" PRIx64, mock_lin(NMMUS + sizeof(struct m_s2_mmu)));
+	{
+		char want2[512];
+
+		snprintf(want2, sizeof(want2), "nested mmu 0x%016" PRIx64 "  0x0000000000000001-0x0000000000000000-"
+			 "s2-disabled  guest vttbr 0x0000000000000001  vtcr 0x0000000000000000\n"
+			 "  unused shadow MMU (tlb_vttbr has CnP set): no guest stage 2 cached\n",
+			 mock_lin(NMMUS + sizeof(struct m_s2_mmu)));
+		expect(&m, want, 0, want2, "");
+	}
+	expect(&m, "nesteds2 check 100", 1, CHECK_VIOLATION "check: 1 shadow MMUs, 3 leaves, 1 violations\n", "");
+	expect(&m, "nesteds2 check " NAME, 1, CHECK_VIOLATION "check: 1 shadow MMUs, 3 leaves, 1 violations\n", "");
+	expect(&m, "nesteds2 check 0xffff000000010000", 1,
+	       CHECK_VIOLATION "check: 1 shadow MMUs, 3 leaves, 1 violations\n", "");
+
+	snprintf(want, sizeof(want),
+		 "L2 IPA 0x0000000000200010 -> L1 IPA 0x0000000080201010  guest level 3 page desc 0x%016" PRIx64
+		 " @L1 0x80003000 r-- AF=1\n"
+		 "IPA 0x0000000080201010 -> PA 0x0000000100001010  level 2 block  desc 0x%016" PRIx64
+		 " @PA 0x40070008  RW AF=1\n"
+		 "shadow: IPA 0x0000000000200010 -> PA 0x0000000100001010  level 3 page  desc 0x%016" PRIx64
+		 " @PA 0x40075000  R- XN AF=1\n",
+		 (uint64_t)(0x80201000 | 3 | ATTR | AF | R | XN), (uint64_t)(0x100000000ULL | 1 | ATTR | AF | R | W),
+		 (uint64_t)(0x100001000ULL | 3 | ATTR | AF | R | XN));
+	expect(&m, "s2dump -t 0x200010 " NAME, 0, want, "");
+	expect(&m, "s2dump -t 0x200010 0xffff000000090000", 0, want, "");
+
+	/* The vCPU's guest hypervisor has moved on to another VTCR: the shadow MMU is stale for it. */
+	mock_put64(&m, VNCR + 0x40, GVTCR + 1);
+	expect(&m, "nesteds2 check 100", 1,
+	       CHECK_VIOLATION
+	       "mmu 0xffff000000090000 [0] " NAME ": vcpu 0 (id 0) runs on it with VTTBR_EL2 0x0005000080000001 "
+	       "VTCR_EL2 0x0000000080023559 HCR_EL2.VM 1: not the context it was made for\n"
+	       "check: 1 shadow MMUs, 3 leaves, 1 violations\n"
+	       "check: 1 vCPU(s) on a shadow MMU made for another VTTBR_EL2/VTCR_EL2\n", "");
+	/* ... or has turned its stage 2 off. */
+	mock_put64(&m, VNCR + 0x40, GVTCR);
+	mock_put64(&m, VNCR + 0x78, 0x80000000ULL);
+	expect(&m, "nesteds2 check 100", 1,
+	       CHECK_VIOLATION
+	       "mmu 0xffff000000090000 [0] " NAME ": vcpu 0 (id 0) runs on it with VTTBR_EL2 0x0005000080000001 "
+	       "VTCR_EL2 0x0000000080023558 HCR_EL2.VM 0: not the context it was made for\n"
+	       "check: 1 shadow MMUs, 3 leaves, 1 violations\n"
+	       "check: 1 vCPU(s) on a shadow MMU made for another VTTBR_EL2/VTCR_EL2\n", "");
+	/* No VNCR page: not comparable, said so. */
+	mock_put64(&m, VCPU0 + sizeof(struct m_vcpu), 0);
+	expect(&m, "nesteds2 check 100", 1,
+	       CHECK_VIOLATION "check: 1 shadow MMUs, 3 leaves, 1 violations\n"
+	       "check: 1 vCPU(s) on a shadow MMU without a VNCR page to compare\n", "");
+	/* A clean shadow table: remove the stray page; the vCPU on the canonical MMU is not compared. */
+	mock_put64(&m, 0x40075000 + 1 * 8, 0);
+	mock_put64(&m, VCPU0 + offsetof(struct m_vcpu, arch.hw_mmu), mock_lin(KVM_A + offsetof(struct m_kvm, arch.mmu)));
+	expect(&m, "nesteds2 check", 0, "check: 1 shadow MMUs, 2 leaves, 0 violations\n", "");
+
+	/* The guest's level-3 table is not in the dump. */
+	m.hole_pa = 0x40083000;
+	expect(&m, "nesteds2 guest 0xffff000000090000", 1,
+	       "nested mmu 0xffff000000090000  " NAME "  guest vttbr 0x0005000080000000  vtcr 0x0000000080023558\n"
+	       "  granule 4K  ia_bits 40  start_level 1  concat 2  oa_bits 40  root L1 0x0000000080000000\n"
+	       "0x0000000000000000-0x0000000000200000 L2 block -> L1 0x0000000080200000  rwx AF=1\n"
+	       "0x0000000000200000-0x0000000000400000 L3  !! table at L1 0x0000000080003000 not in dump (PA 0x40083000)\n",
+	       "nested mmu 0xffff000000090000: 1 guest stage-2 table(s) unreadable or out of range, first at L2 IPA "
+	       "0x200000");
+	snprintf(want, sizeof(want),
+		 "L2 IPA 0x0000000000200010 -> external abort on table walk, guest level 3 (FSC 0x17): table at L1 "
+		 "0x80003000 not in dump (PA 0x40083000)\n"
+		 "shadow: IPA 0x0000000000200010 -> PA 0x0000000100001010  level 3 page  desc 0x%016" PRIx64
+		 " @PA 0x40075000  R- XN AF=1\n", (uint64_t)(0x100001000ULL | 3 | ATTR | AF | R | XN));
+	expect(&m, "s2dump -t 0x200010 " NAME, 0, want, "");
+	expect(&m, "nesteds2 check 100", 1,
+	       "mmu 0xffff000000090000 [0] L2 0x0000000000200000-0x0000000000201000 guest-unmapped: "
+	       "shadow 0x0000000100001000 r--, guest unmapped, canonical unmapped\n"
+	       "check: 1 shadow MMUs, 2 leaves, 1 violations\n", "");
+	/* Bad arguments. */
+	expect(&m, "nesteds2 guest", 3, "", "nesteds2 guest: one MMU address or name");
+	expect(&m, "nesteds2 guest 0x1234", 2, "", "no nested MMU 0x1234 on any VM");
+	expect(&m, "nesteds2 check 100 200", 3, "", "nesteds2 check: one VM or MMU at most");
+	mock_fini(&m);
+	return check_summary();
+}
