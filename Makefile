@@ -2,7 +2,8 @@
 #
 #   make            libs2dump (static + shared), CLI, crash extension, drgn module
 #   make check      install what is missing, then every test (ASan+UBSan build, valgrind)
-#   make demo       install what is missing, then run the CLI on the bundled sample vmcore
+#   make demo       install what is missing, then every front end on the bundled (generated) sample vmcore
+#   make demo-real  the same on a dump of Debian's real arm64 kernel with live KVM guests (QEMU, ~10 min once)
 #   make bench      benchmarks, reported as ratios measured in one run
 #   make install    PREFIX=/usr/local DESTDIR=
 #
@@ -11,6 +12,8 @@
 #   LIB_SRCS        core sources, linked into libs2dump
 #   TEST_SRCS       C test programs (one .c each, linked with libs2dump), run by `make check`
 #   VALGRIND_TESTS  names (basename without .c) of TEST_SRCS also run under valgrind
+#   PREPARE_SCRIPTS scripts run by `make check` before every test (make inputs other tests read;
+#                   print PASS/FAIL lines like tests)
 #   CHECK_SCRIPTS   shell test scripts run by `make check` (print PASS/FAIL lines)
 #   ALL_TARGETS     extra things `make` builds
 #   BENCH_TARGETS   things `make bench` runs (phony targets)
@@ -38,6 +41,7 @@ S2_LDFLAGS := $(SAN_FLAGS)
 LIB_SRCS := src/core/error.c
 TEST_SRCS :=
 VALGRIND_TESTS :=
+PREPARE_SCRIPTS :=
 CHECK_SCRIPTS :=
 ALL_TARGETS :=
 BENCH_TARGETS :=
@@ -46,7 +50,7 @@ INSTALL_TARGETS :=
 LIB_A := $(BUILD)/libs2dump.a
 LIB_SO := $(BUILD)/libs2dump.so
 
-.PHONY: all check check-build demo bench install deps clean vmcores
+.PHONY: all check check-build demo demo-real bench install deps clean vmcores
 .SECONDEXPANSION:
 all: lib
 
@@ -95,7 +99,12 @@ deps:
 
 demo: deps
 	$(MAKE) all
+	$(MAKE) vmcores
 	scripts/demo.sh
+
+demo-real: deps
+	$(MAKE) all
+	scripts/demo-real.sh
 
 bench: deps
 	$(MAKE) SANITIZE=0 all
@@ -112,6 +121,7 @@ install: all $(INSTALL_TARGETS)
 print-test-list:
 	@echo "TEST_BINS='$(patsubst $(BUILD)/%,%,$(TEST_BINS))'"
 	@echo "VALGRIND_TESTS='$(VALGRIND_TESTS)'"
+	@echo "PREPARE_SCRIPTS='$(PREPARE_SCRIPTS)'"
 	@echo "CHECK_SCRIPTS='$(CHECK_SCRIPTS)'"
 
 clean:

@@ -4,10 +4,12 @@
 # extension would need libasan preloaded into Python.
 DRGN_PYTHON ?= /usr/bin/python3
 DRGN_PY_INCLUDE := $(shell $(DRGN_PYTHON) -c 'import sysconfig; print(sysconfig.get_paths()["include"])' 2>/dev/null)
-DRGN_PY_SUFFIX := $(shell $(DRGN_PYTHON) -c 'import sysconfig; print(sysconfig.get_config_var("EXT_SUFFIX"))' 2>/dev/null)
+# The stable ABI (Py_LIMITED_API 3.11 in _core.c): one .abi3.so for Debian 12's Python 3.11 (drgn
+# 0.0.22) and Debian 13's 3.13 (drgn 0.0.31).
+DRGN_PY_SUFFIX := .abi3.so
 DRGN_PKG_DIR := $(BUILD)/python/s2dump_drgn
 DRGN_CORE_SO := $(DRGN_PKG_DIR)/_core$(DRGN_PY_SUFFIX)
-DRGN_PY_FILES := $(DRGN_PKG_DIR)/__init__.py
+DRGN_PY_FILES := $(DRGN_PKG_DIR)/__init__.py $(DRGN_PKG_DIR)/helpers.py
 
 ifeq ($(SANITIZE),0)
 ALL_TARGETS += $(DRGN_CORE_SO) $(DRGN_PY_FILES)
@@ -21,6 +23,7 @@ $(BUILD)/obj/libdrgn-contrib/%.o: libdrgn-contrib/%.c
 
 $(DRGN_CORE_SO): $(BUILD)/obj/libdrgn-contrib/s2dump_drgn/_core.o $(LIB_A)
 	@mkdir -p $(dir $@)
+	rm -f $(DRGN_PKG_DIR)/_core.cpython-*.so # an older build's version-specific module would win
 	$(CC) -shared $(S2_LDFLAGS) -o $@ $< -Wl,--whole-archive $(LIB_A) -Wl,--no-whole-archive
 
 $(DRGN_PKG_DIR)/%.py: libdrgn-contrib/s2dump_drgn/%.py
@@ -39,5 +42,6 @@ endif
 install-drgn: $(DRGN_CORE_SO) $(DRGN_PY_FILES)
 	install -d $(DESTDIR)$(DRGN_SITE_DIR)/s2dump_drgn $(DESTDIR)$(PREFIX)/share/s2dump
 	install -m 644 $(DRGN_PY_FILES) $(DESTDIR)$(DRGN_SITE_DIR)/s2dump_drgn/
+	rm -f $(DESTDIR)$(DRGN_SITE_DIR)/s2dump_drgn/_core.cpython-*.so # an older install's module would win
 	install -m 755 $(DRGN_CORE_SO) $(DESTDIR)$(DRGN_SITE_DIR)/s2dump_drgn/
 	install -m 644 libdrgn-contrib/s2dump.py $(DESTDIR)$(PREFIX)/share/s2dump/s2dump.py

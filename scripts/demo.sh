@@ -1,30 +1,35 @@
 #!/usr/bin/env bash
-# `make demo`: the main job on a sample vmcore. The sample is made from
-# Debian's own arm64 kernel (trixie-backports 7.2) booted under QEMU TCG with
-# live KVM guests and dumped with QEMU's dump-guest-memory
-# (tests/vmcores/real/; about ten minutes the first time, cached outside the
-# clone in ${S2_REAL_CACHE:-/var/cache/s2dump-real} afterwards). Then every
-# front end's main job on it: every VM's stage 2 with the CLI, one VM's exact
-# debugfs text, the nested MMUs, and the same through drgn.
+# `make demo`: the main job on the bundled sample vmcore. The sample is
+# generated at build time by the synthetic vmcore kit (tests/vmcores/,
+# scenario tests/vmcores/scenarios/demo.scn): a 6.12-layout arm64 host with
+# two VMs, one struct kvm in the linear map and one vmalloc'd, 4K pages,
+# 2M/1G blocks, read-only and AF-clear pages and a KVM "locked" invalid PTE.
+# Every front end does its main job on it: the CLI (all VMs; one VM's exact
+# debugfs text; one IPA), crash (Debian's arm64 crash under qemu-user,
+# --minimal) and drgn (Debian's). `make demo-real` does the same on a dump of
+# Debian's real arm64 kernel with live KVM guests (about ten minutes the
+# first time).
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
-cache=${S2_REAL_CACHE:-/var/cache/s2dump-real}
-rel=7.2.12+deb13-arm64
-dump=$cache/dumps/$rel/qemu-elf
-if [ ! -e "$dump/truth/READY" ]; then
-	echo "== making the sample: Debian $rel under QEMU with live KVM guests (first time: ~10 min)"
-	tests/vmcores/real/prepare.sh
-	tests/vmcores/real/run.sh "$rel"
-fi
+L=${S2_DEMO_LAYOUT:-linux-6.12}
+dir=build/vmcores/$L/demo
+[ -f "$dir/vmcore" ] || make --no-print-directory vmcores >/dev/null
+core=$dir/vmcore vml=$dir/vmlinux
 run() { echo; echo "== $*"; "$@"; }
-run build/s2dump -c "$dump/vmcore" -s "$dump/vmlinux"
-kvm=$(build/s2dump -c "$dump/vmcore" -s "$dump/vmlinux" | awk '/^kvm 0x/ { print $2; exit }')
-run build/s2dump -c "$dump/vmcore" -s "$dump/vmlinux" -x "$kvm"
-run build/s2dump -c "$dump/vmcore" -s "$dump/vmlinux" -t 0x40000000 "$kvm"
-run build/nesteds2 -c "$dump/vmcore" -s "$dump/vmlinux" list
-run drgn -q -c "$dump/vmcore" -s "$dump/vmlinux" libdrgn-contrib/s2dump.py nesteds2 list
+run build/s2dump -c "$core" -s "$vml"
+kvm=$(build/s2dump -c "$core" -s "$vml" | awk '/^kvm 0x/ { print $2; exit }')
+pid=$(build/s2dump -c "$core" -s "$vml" | awk '/^kvm 0x/ { print $4; exit }')
+run build/s2dump -c "$core" -s "$vml" -x "$kvm"
+run build/s2dump -c "$core" -s "$vml" -t 0x40001234 "$pid"
+run build/nesteds2 -c "$core" -s "$vml" list
+
 echo
-echo "== the same with crash: build/tools/bin/crash-arm64 --minimal $dump/vmlinux $dump/vmcore"
-echo "   crash> extend $top/build/extensions/arm64/s2dump.so"
-echo "   crash> s2dump -x $kvm"
+echo "== crash --minimal $vml $core; extend s2dump.so; s2dump -x $kvm"
+cmds=$(mktemp)
+trap 'rm -f "$cmds"' EXIT
+printf 'extend %s\ns2dump -x %s\nquit\n' "$top/build/extensions/arm64/s2dump.so" "$kvm" >"$cmds"
+build/tools/bin/crash-arm64 -s --minimal "$vml" "$core" -i "$cmds" </dev/null 2>&1 |
+	sed -n '/^---\[ Guest IPA \]---$/,$p'
+
+run drgn -q -c "$core" -s "$vml" libdrgn-contrib/s2dump.py s2dump -t 0x40001234 "$pid"

@@ -20,11 +20,12 @@ host_pkgs=(
 	valgrind
 	debootstrap                       # tests/vmcores/real: the trixie root with QEMU 10
 )
-# Runtime libraries of crash:arm64 and makedumpfile:arm64 (Multi-Arch: same, safe with apt).
+# Runtime libraries of crash:arm64, makedumpfile:arm64 and the arm64 CLI (Multi-Arch: same, safe with apt).
 arm64_pkgs=(
 	libc6:arm64 libgcc-s1:arm64 libstdc++6:arm64 libncursesw6:arm64 libtinfo6:arm64
 	liblzo2-2:arm64 libsnappy1v5:arm64 libzstd1:arm64 zlib1g:arm64
 	libelf1:arm64 libdw1:arm64 libbz2-1.0:arm64 liblzma5:arm64
+	libkdumpfile10:arm64   # the arm64 CLI (make cli-arm64), run inside the real-kernel guest
 )
 
 missing=()

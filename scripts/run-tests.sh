@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test of `make check` and prints the closing "N passed, N failed".
 #
+# - first the PREPARE_SCRIPTS (they make inputs later tests read, e.g. the real-kernel dumps);
 # - every C test program, from the ASan+UBSan build (build/san);
 # - the VALGRIND_TESTS programs again under valgrind, from the plain build;
 # - every CHECK_SCRIPTS script (they find the builds through S2_BUILD and S2_SAN_BUILD).
@@ -21,7 +22,7 @@ export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 run_one() { # name, log, command...
 	local name=$1 log=$2 rc
 	shift 2
-	timeout 1200 "$@" >"$log" 2>&1
+	timeout "${limit:-1200}" "$@" >"$log" 2>&1
 	rc=$?
 	grep -E '^(PASS|FAIL) ' "$log"
 	local p f
@@ -37,6 +38,10 @@ run_one() { # name, log, command...
 	passed=$((passed + p)); failed=$((failed + f))
 }
 
+for s in $PREPARE_SCRIPTS; do
+	# an empty cache means downloads and QEMU boots: allow an hour
+	limit=3600 run_one "$s" "$logdir/$(basename "$s").log" "$top/$s"
+done
 for t in $TEST_BINS; do
 	run_one "$t" "$logdir/$(basename "$t").san.log" "$S2_SAN_BUILD/$t"
 done

@@ -57,6 +57,15 @@ struct s2_error *s2_kernel_va_to_pa(struct s2_kernel *kernel, uint64_t va, uint6
 /* __va() of a physical address in the linear map. */
 uint64_t s2_kernel_phys_to_linear(const struct s2_kernel *kernel, uint64_t pa);
 
+/*
+ * A host process's user memory through its own stage-1 tables (TTBR0;
+ * pgd_va = mm_struct.pgd, a kernel VA): how KVM itself reads guest memory
+ * (memslot userspace_addr in the VMM). Unmapped addresses and tables missing
+ * from the dump are S2_ERROR_FAULT.
+ */
+struct s2_error *s2_kernel_user_va_to_pa(struct s2_kernel *kernel, uint64_t pgd_va, uint64_t uva, uint64_t *pa);
+struct s2_error *s2_kernel_read_user(struct s2_kernel *kernel, uint64_t pgd_va, uint64_t uva, void *buf, size_t len);
+
 /* Typed helpers: little-endian reads of the host's integers. */
 struct s2_error *s2_kernel_read_u64(struct s2_kernel *kernel, uint64_t va, uint64_t *val);
 struct s2_error *s2_kernel_read_u32(struct s2_kernel *kernel, uint64_t va, uint32_t *val);

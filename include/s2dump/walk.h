@@ -31,6 +31,11 @@ enum s2_regime {
 	S2_REGIME_STAGE2 = 0,
 	/* Stage 1, upper VA range (TTBR1_EL1): address bits >= ia_bits are ignored. */
 	S2_REGIME_STAGE1_TTBR1,
+	/*
+	 * Stage 1, lower VA range (TTBR0_EL1: a process's user addresses, e.g. a
+	 * VMM's view of guest memory): an address >= 2^ia_bits faults at level 0.
+	 */
+	S2_REGIME_STAGE1_TTBR0,
 };
 
 /*
@@ -102,6 +107,8 @@ struct s2_error *s2_geometry_from_pgtable(unsigned int ia_bits, int start_level,
 /*
  * Stage 1, TTBR1 (kernel) side: VA_BITS (actual, from TCR_EL1.T1SZ),
  * page size, LPA2. The start level follows from va_bits and the granule.
+ * Linux gives TTBR0 (user) the same size and granule: set geo->regime to
+ * S2_REGIME_STAGE1_TTBR0 for a process's tables.
  */
 struct s2_error *s2_geometry_stage1(unsigned int va_bits, unsigned int granule_shift,
 				    bool lpa2, unsigned int oa_bits,

@@ -11,6 +11,15 @@ struct layouts are resolved once.
 >>> from s2dump_drgn import run
 >>> run(prog, ["s2dump", "-x", "0xffff800080000000"])   # debugfs text of one VM
 >>> run(prog, ["nesteds2", "list"])
+
+Helpers in drgn's style (``s2dump_drgn.helpers``, re-exported here):
+:func:`for_each_kvm`, :func:`kvm_s2_mmus`, :func:`s2_walk`,
+:func:`s2_translate`, :func:`kvm_memslot_coverage`.
+
+>>> from s2dump_drgn import for_each_kvm, kvm_s2_mmus, s2_walk, s2_translate
+>>> for kvm in for_each_kvm(prog):
+...     for mmu in kvm_s2_mmus(kvm):
+...         print(hex(mmu.value_()), sum(leaf.size for leaf in s2_walk(mmu)))
 """
 
 import os
@@ -19,9 +28,13 @@ import sys
 
 import drgn
 
-from ._core import Error, Session
+from ._core import Error, Leaf, Session, Translation
+from .helpers import (MemslotCoverage, for_each_kvm, kvm_memslot_coverage, kvm_s2_mmus, s2_translate,
+                      s2_walk)
 
-__all__ = ("Error", "Session", "main", "run", "session", "vmcoreinfo_text")
+__all__ = ("Error", "Leaf", "MemslotCoverage", "Session", "Translation", "for_each_kvm",
+           "kvm_memslot_coverage", "kvm_s2_mmus", "main", "run", "s2_translate", "s2_walk", "session",
+           "vmcoreinfo_text")
 
 _CACHE_KEY = "s2dump_drgn.session"
 

@@ -19,3 +19,36 @@ install-cli: $(CLI_BIN)
 	install -d $(DESTDIR)$(PREFIX)/bin
 	install -m 755 $(CLI_BIN) $(DESTDIR)$(PREFIX)/bin/s2dump
 	ln -sf s2dump $(DESTDIR)$(PREFIX)/bin/nesteds2
+
+# The CLI for arm64 hosts, cross-built here: the core objects of the crash
+# extension's arm64 build (extensions/module.mk) + the CLI, linked against
+# Debian's arm64 libkdumpfile, libdw and libelf (multiarch runtime packages,
+# scripts/install-deps.sh). The real-kernel kit runs it inside the guest
+# against /proc/kcore (tests/vmcores/real/run.sh --live).
+CLI_ARM64 := build/arm64/s2dump
+CLI_ARM64_INC := build/arm64/include
+CLI_ARM64_LIBDIR := /usr/lib/aarch64-linux-gnu
+CLI_ARM64_OBJS := $(patsubst %.c,build/arm64/obj/%.o,$(CLI_SRCS))
+# Only the libraries' own headers (architecture-independent); libc's come from the cross compiler.
+CLI_ARM64_HEADERS := libkdumpfile elfutils libelf.h gelf.h dwarf.h
+
+$(CLI_ARM64_INC)/.stamp:
+	@mkdir -p $(dir $@)
+	for h in $(CLI_ARM64_HEADERS); do ln -sfn /usr/include/$$h $(CLI_ARM64_INC)/$$h; done
+	touch $@
+
+build/arm64/obj/src/cli/%.o: src/cli/%.c $(CLI_ARM64_INC)/.stamp
+	@mkdir -p $(dir $@)
+	$(CRASH_EXT_CC) $(CRASH_EXT_CORE_FLAGS) -I$(CLI_ARM64_INC) -MMD -MP -c -o $@ $<
+
+$(CLI_ARM64): $(CLI_ARM64_OBJS) $$(call crash_core_objs,arm64)
+	$(CRASH_EXT_CC) -o $@ $^ -Wl,-rpath-link,$(CLI_ARM64_LIBDIR) \
+		$(CLI_ARM64_LIBDIR)/libkdumpfile.so.10 $(CLI_ARM64_LIBDIR)/libdw.so.1 \
+		$(CLI_ARM64_LIBDIR)/libelf.so.1
+
+.PHONY: cli-arm64
+cli-arm64: $(CLI_ARM64)
+
+ifeq ($(SANITIZE),0)
+ALL_TARGETS += $(CLI_ARM64)
+endif

@@ -18,6 +18,10 @@
 
 #include "kvm/kvm.h"
 
+/* xarray geometry (XA_CHUNK_SHIFT 6 unless CONFIG_BASE_SMALL, which no arm64 KVM host uses) */
+#define XA_CHUNK_SHIFT 6
+#define XA_CHUNK_SIZE (1u << XA_CHUNK_SHIFT)
+
 struct off {
 	bool present;
 	uint64_t offset, size;
@@ -34,7 +38,7 @@ struct s2_kvm_layout {
 	struct off slot_base_gfn, slot_npages, slot_dirty_bitmap, slot_uaddr, slot_flags, slot_id, slot_as_id;
 	struct off kvm_vcpu_array, kvm_vcpus, vcpu_kvm, vcpu_id, vcpu_idx, vcpu_esr, vcpu_far, vcpu_hpfar,
 		vcpu_hw_mmu;
-	struct off xa_node_shift, xa_node_slots;
+	struct off xa_node_shift, xa_node_offset, xa_node_parent, xa_node_slots;
 	struct off pgt_pkvm_mappings, pgt_mm_ops, pgt_pte_ops, arch_pkvm_protected, pm_node, pm_gfn, pm_pfn,
 		pm_nr_pages;
 	uint64_t mmu_size, rb_node_size;
@@ -110,6 +114,15 @@ static struct s2_error *check_upstream(struct s2_kernel *k, struct s2_kvm_layout
 {
 	if (l->pgt_pte_ops.present)
 		return not_upstream(k, "kvm_pgtable.pte_ops", "exists (offset %" PRIu64 ")", l->pgt_pte_ops.offset);
+	/*
+	 * Upstream kvm_pgtable has no mm_ops before 5.13 (5.10: ia_bits, start_level, pgd, mmu; mm_ops
+	 * came with the pKVM host stage-2 series of spring 2021); the Android 5.10 GKI backports it
+	 * (with KVM_INVALID_PTE_OWNER_MASK in desc[63:56]).
+	 */
+	if (l->pgt_mm_ops.present && (s2_kernel_info(k)->release_major < 5 ||
+				      (s2_kernel_info(k)->release_major == 5 && s2_kernel_info(k)->release_minor < 13)))
+		return not_upstream(k, "kvm_pgtable.mm_ops", "exists on %u.%u; upstream has it from 5.13 (pKVM backport)",
+				    s2_kernel_info(k)->release_major, s2_kernel_info(k)->release_minor);
 	/* 6.1 .. 7.2: mm_ops directly follows pgd (inside the 6.14+ anonymous struct too). */
 	if (l->pgt_mm_ops.present && l->pgt_mm_ops.offset != l->pgt_pgd.offset + 8)
 		return not_upstream(k, "kvm_pgtable.mm_ops", "is at offset %" PRIu64 ", upstream has it right after "
@@ -139,7 +152,12 @@ static struct s2_error *check_upstream(struct s2_kernel *k, struct s2_kvm_layout
 		note_layout(l->memslot_layout_error, k, "kvm_memory_slot.base_gfn", &l->slot_base_gfn, "gfn_t (8 bytes)");
 	else if (!size_in(&l->slots_node_idx, 4, 4))
 		note_layout(l->memslot_layout_error, k, "kvm_memslots.node_idx", &l->slots_node_idx, "int (4 bytes)");
-	if (!size_in(&l->vcpu_esr, 8, 4))
+	if (l->xa_node_slots.present && l->xa_node_slots.info.kind == S2_TYPE_ARRAY &&
+	    l->xa_node_slots.info.array_length != XA_CHUNK_SIZE)
+		snprintf(l->vcpu_layout_error, S2_ERROR_MESSAGE_MAX, "unsupported layout (kernel %s): xa_node.slots has "
+			 "%" PRIu64 " entries, not %u (CONFIG_BASE_SMALL?)", s2_kernel_info(k)->osrelease,
+			 l->xa_node_slots.info.array_length, XA_CHUNK_SIZE);
+	else if (!size_in(&l->vcpu_esr, 8, 4))
 		note_layout(l->vcpu_layout_error, k, "kvm_vcpu_fault_info.esr_el2", &l->vcpu_esr,
 			    "u64 (8 bytes; u32 in 5.10)");
 	else if (!size_in(&l->vcpu_far, 8, 8))
@@ -238,6 +256,8 @@ struct s2_error *s2_kvm_layout_resolve(struct s2_kernel *k, struct s2_kvm_layout
 	O(vcpu_hpfar, "kvm_vcpu", "arch.fault.hpfar_el2");
 	O(vcpu_hw_mmu, "kvm_vcpu", "arch.hw_mmu");
 	O(xa_node_shift, "xa_node", "shift");
+	O(xa_node_offset, "xa_node", "offset");
+	O(xa_node_parent, "xa_node", "parent");
 	O(xa_node_slots, "xa_node", "slots");
 	O(pgt_pkvm_mappings, "kvm_pgtable", "pkvm_mappings"); /* >= 6.14 (union with ia_bits..) */
 	O(pgt_mm_ops, "kvm_pgtable", "mm_ops");
@@ -560,10 +580,15 @@ struct s2_error *s2_kvm_find_pid(struct s2_kernel *k, const struct s2_kvm_layout
 #define RB_MAX_DEPTH 64
 #define RB_MAX_NODES 32768
 
-typedef struct s2_error *(*rb_visit_fn)(void *arg, uint64_t node, uint64_t *key);
+typedef struct s2_error *(*rb_visit_fn)(void *arg, uint64_t node);
 
+/*
+ * key_rel: where the u64 key lies relative to the rb_node (container offset of the key
+ * minus that of the node; two's complement). The key is checked before visit() sees the
+ * node, so a visitor never gets a node twice.
+ */
 static struct s2_error *rb_inorder(struct s2_kernel *k, const struct s2_kvm_layout *l, uint64_t root,
-				   const char *what, rb_visit_fn visit, void *arg)
+				   uint64_t key_rel, const char *what, rb_visit_fn visit, void *arg)
 {
 	uint64_t stack[RB_MAX_DEPTH], cur = root, key, last_key = 0;
 	unsigned int sp = 0, n = 0;
@@ -589,15 +614,18 @@ static struct s2_error *rb_inorder(struct s2_kernel *k, const struct s2_kvm_layo
 		cur = stack[--sp];
 		if (++n > RB_MAX_NODES)
 			return s2_error_create(S2_ERROR_CORRUPT, "%s: more than %d nodes", what, RB_MAX_NODES);
-		err = visit(arg, cur, &key);
+		err = s2_kernel_read_u64(k, cur + key_rel, &key);
 		if (err)
-			return err;
+			return s2_error_prefix(err, "%s: rb_node 0x%" PRIx64 " key: ", what, cur);
 		if (have_last && key <= last_key)
 			return s2_error_create(S2_ERROR_CORRUPT, "%s: rb_node 0x%" PRIx64 " key 0x%" PRIx64 " after 0x%"
 					       PRIx64 ": not in ascending order (node reached twice or tree corrupt)",
 					       what, cur, key, last_key);
 		last_key = key;
 		have_last = true;
+		err = visit(arg, cur);
+		if (err)
+			return err;
 		err = s2_kernel_read_u64(k, cur + l->rb_right.offset, &cur);
 		if (err)
 			return s2_error_prefix(err, "%s: rb_node 0x%" PRIx64 ".rb_right: ", what, stack[sp]);
@@ -615,7 +643,7 @@ struct memslot_walk {
 	bool stopped_by_fn;
 };
 
-static struct s2_error *memslot_visit(void *arg, uint64_t node, uint64_t *key)
+static struct s2_error *memslot_visit(void *arg, uint64_t node)
 {
 	struct memslot_walk *w = arg;
 	const struct s2_kvm_layout *l = w->l;
@@ -637,7 +665,6 @@ static struct s2_error *memslot_visit(void *arg, uint64_t node, uint64_t *key)
 	if ((err = rd(w->k, m.addr, &l->slot_as_id, &v)))
 		return err;
 	m.as_id = (unsigned int)(uint16_t)v;
-	*key = m.base_gfn;
 	if (m.as_id != 0)
 		return s2_error_create(S2_ERROR_CORRUPT, "kvm 0x%" PRIx64 " memslot 0x%" PRIx64 " (id %d) has as_id %u "
 				       "in address space 0", w->vm->addr, m.addr, m.id, m.as_id);
@@ -681,7 +708,7 @@ struct s2_error *s2_kvm_for_each_memslot(struct s2_kernel *k, const struct s2_kv
 				       " is not 0 or 1", vm->addr, vm->memslots, node_idx);
 	w.node_off = l->slot_gfn_node.offset + node_idx * (l->rb_node_size ? l->rb_node_size : 24);
 	snprintf(what, sizeof(what), "kvm 0x%" PRIx64 " memslots gfn_tree", vm->addr);
-	return rb_inorder(k, l, root, what, memslot_visit, &w);
+	return rb_inorder(k, l, root, l->slot_base_gfn.offset - w.node_off, what, memslot_visit, &w);
 }
 
 static struct s2_error *count_one(void *arg, const struct s2_kvm_memslot *slot)
@@ -708,7 +735,7 @@ struct pkvm_walk {
 	void *arg;
 };
 
-static struct s2_error *pkvm_visit(void *arg, uint64_t node, uint64_t *key)
+static struct s2_error *pkvm_visit(void *arg, uint64_t node)
 {
 	struct pkvm_walk *w = arg;
 	struct s2_kvm_pkvm_mapping m = { .addr = node - w->l->pm_node.offset };
@@ -717,7 +744,6 @@ static struct s2_error *pkvm_visit(void *arg, uint64_t node, uint64_t *key)
 	if ((err = rd(w->k, m.addr, &w->l->pm_gfn, &m.gfn)) || (err = rd(w->k, m.addr, &w->l->pm_pfn, &m.pfn)) ||
 	    (err = rd(w->k, m.addr, &w->l->pm_nr_pages, &m.nr_pages)))
 		return s2_error_prefix(err, "pkvm_mapping 0x%" PRIx64 ": ", m.addr);
-	*key = m.gfn;
 	return w->fn(w->arg, &m);
 }
 
@@ -739,7 +765,7 @@ struct s2_error *s2_kvm_for_each_pkvm_mapping(struct s2_kernel *k, const struct 
 	if (err)
 		return s2_error_prefix(err, "kvm 0x%" PRIx64 " pgt 0x%" PRIx64 " pkvm_mappings: ", vm->addr, vm->mmu.pgt);
 	snprintf(what, sizeof(what), "kvm 0x%" PRIx64 " pkvm_mappings", vm->addr);
-	return rb_inorder(k, l, root, what, pkvm_visit, &w);
+	return rb_inorder(k, l, root, l->pm_gfn.offset - l->pm_node.offset, what, pkvm_visit, &w);
 }
 
 /* vCPUs */
@@ -751,8 +777,6 @@ struct s2_error *s2_kvm_for_each_pkvm_mapping(struct s2_kernel *k, const struct 
  * set: a value entry, not a pointer. xa_node: u8 shift at 0, void *slots[64]
  * at 40 (XA_CHUNK_SHIFT 6, !CONFIG_BASE_SMALL) unless DWARF says otherwise.
  */
-#define XA_CHUNK_SHIFT 6
-#define XA_CHUNK_SIZE (1u << XA_CHUNK_SHIFT)
 #define XA_MAX_DEPTH 11 /* ceil(64 / 6) */
 
 static bool xa_is_internal(uint64_t e) { return (e & 3) == 2; }
@@ -795,24 +819,32 @@ static struct s2_error *visit_vcpu(struct vcpu_walk *w, uint64_t index, uint64_t
 }
 
 struct xa_frame {
-	uint64_t node, base;
-	unsigned int shift, slot;
+	uint64_t node, base, parent;
+	unsigned int shift, slot, offset;
 	uint64_t slots[XA_CHUNK_SIZE];
 };
 
+/* xa_node { u8 shift; u8 offset; u8 count; u8 nr_values; struct xa_node *parent; ... slots[] } */
 static struct s2_error *xa_read_node(struct vcpu_walk *w, uint64_t node, struct xa_frame *f)
 {
 	uint64_t shift_off = w->l->xa_node_shift.present ? w->l->xa_node_shift.offset : 0;
+	uint64_t offset_off = w->l->xa_node_offset.present ? w->l->xa_node_offset.offset : 1;
+	uint64_t parent_off = w->l->xa_node_parent.present ? w->l->xa_node_parent.offset : 8;
 	uint64_t slots_off = w->l->xa_node_slots.present ? w->l->xa_node_slots.offset : 40;
-	uint8_t shift;
+	uint8_t shift, offset;
 	struct s2_error *err = s2_kernel_read(w->k, node + shift_off, &shift, 1);
 
+	if (!err)
+		err = s2_kernel_read(w->k, node + offset_off, &offset, 1);
+	if (!err)
+		err = s2_kernel_read_u64(w->k, node + parent_off, &f->parent);
 	if (!err)
 		err = s2_kernel_read(w->k, node + slots_off, f->slots, sizeof(f->slots));
 	if (err)
 		return s2_error_prefix(err, "kvm 0x%" PRIx64 " vcpu_array xa_node 0x%" PRIx64 ": ", w->vm->addr, node);
 	f->node = node;
 	f->shift = shift;
+	f->offset = offset;
 	f->slot = 0;
 	return NULL;
 }
@@ -860,6 +892,9 @@ struct s2_error *s2_kvm_for_each_vcpu(struct s2_kernel *k, const struct s2_kvm_l
 	if (!stack)
 		return &s2_error_nomem;
 	err = xa_read_node(&w, head - 2, &stack[0]);
+	if (!err && stack[0].parent)
+		err = s2_error_create(S2_ERROR_CORRUPT, "kvm 0x%" PRIx64 " vcpu_array root xa_node 0x%" PRIx64 " has "
+				      "parent 0x%" PRIx64, vm->addr, stack[0].node, stack[0].parent);
 	if (!err && (stack[0].shift % XA_CHUNK_SHIFT || stack[0].shift > XA_CHUNK_SHIFT * (XA_MAX_DEPTH - 1)))
 		err = s2_error_create(S2_ERROR_CORRUPT, "kvm 0x%" PRIx64 " vcpu_array xa_node 0x%" PRIx64 ": shift %u "
 				      "is not a multiple of %d below 64", vm->addr, stack[0].node, stack[0].shift,
@@ -903,6 +938,13 @@ struct s2_error *s2_kvm_for_each_vcpu(struct s2_kernel *k, const struct s2_kvm_l
 				err = s2_error_create(S2_ERROR_CORRUPT, "kvm 0x%" PRIx64 " vcpu_array xa_node 0x%" PRIx64
 						      " has shift %u under a node of shift %u (cycle or corrupt)",
 						      vm->addr, c->node, c->shift, f->shift);
+				break;
+			}
+			/* each node names its one parent and slot: a node linked twice (shared) cannot pass */
+			if (c->parent != f->node || c->offset != f->slot - 1) {
+				err = s2_error_create(S2_ERROR_CORRUPT, "kvm 0x%" PRIx64 " vcpu_array xa_node 0x%" PRIx64
+						      " in slot %u of 0x%" PRIx64 " says parent 0x%" PRIx64 " offset %u",
+						      vm->addr, c->node, f->slot - 1, f->node, c->parent, c->offset);
 				break;
 			}
 			c->base = index;

@@ -52,6 +52,10 @@ struct report {
 	unsigned int vms;
 	unsigned long problems;     /* unreadable tables, all VMs */
 	uint64_t first_problem_ia, first_problem_vm;
+	unsigned long reserved;     /* valid descriptors with a reserved encoding (-p) */
+	uint64_t first_reserved_ia, first_reserved_vm, first_reserved_raw, first_reserved_pa;
+	int first_reserved_level;
+	const struct s2_kvm_vm *cur_vm; /* the VM whose vCPUs are being listed */
 };
 
 static const char *problem_name(enum s2_walk_problem p)
@@ -99,6 +103,32 @@ static void note_problem(struct report *r, const struct s2_kvm_vm *vm, const str
 	} else {
 		fprintf(r->out, "%s!! 0x%016" PRIx64 "-0x%016" PRIx64 " L%d  table at PA 0x%" PRIx64 " %s\n", indent,
 			e->ia, e->ia + e->size, e->level, problem_pa(e), problem_text(e->problem));
+	}
+}
+
+static void note_reserved(struct report *r, const struct s2_kvm_vm *vm, const struct s2_walk_entry *e,
+			  const char *indent)
+{
+	if (!r->reserved++) {
+		r->first_reserved_ia = e->ia;
+		r->first_reserved_vm = vm->addr;
+		r->first_reserved_level = e->level;
+		r->first_reserved_raw = e->desc.raw;
+		r->first_reserved_pa = e->desc_pa;
+	}
+	if (r->json) {
+		s2_json_object_compact(&r->j, NULL);
+		s2_json_str(&r->j, "type", "problem");
+		s2_json_hex(&r->j, "ipa", e->ia);
+		s2_json_hex(&r->j, "size", e->size);
+		s2_json_i64(&r->j, "level", e->level);
+		s2_json_hex(&r->j, "desc", e->desc.raw);
+		s2_json_hex(&r->j, "desc_pa", e->desc_pa);
+		s2_json_str(&r->j, "problem", "reserved");
+		s2_json_end(&r->j);
+	} else {
+		fprintf(r->out, "%s!! 0x%016" PRIx64 "-0x%016" PRIx64 " L%d  reserved descriptor 0x%016" PRIx64
+			" at PA 0x%" PRIx64 "\n", indent, e->ia, e->ia + e->size, e->level, e->desc.raw, e->desc_pa);
 	}
 }
 
@@ -327,6 +357,11 @@ static struct s2_error *coverage_visit(void *arg, const struct s2_walk_entry *e)
 		note_problem(c->r, c->vm, e, c->indent);
 		return NULL;
 	}
+	if (e->event == S2_WALK_LEAF && e->desc.kind == S2_DESC_RESERVED && e->ia >= c->lo && e->ia < c->hi) {
+		/* valid but reserved (0b01 at the last level, a block where none is allowed): damage */
+		note_reserved(c->r, c->vm, e, c->indent);
+		return NULL;
+	}
 	if (e->event != S2_WALK_LEAF || (e->desc.kind != S2_DESC_BLOCK && e->desc.kind != S2_DESC_PAGE))
 		return NULL;
 	/*
@@ -498,6 +533,37 @@ static struct s2_error *prefault_slot(void *arg, const struct s2_kvm_memslot *s)
 	return NULL;
 }
 
+/*
+ * Which stage 2 the vCPU last ran on (vcpu->arch.hw_mmu): the canonical one, a nested MMU
+ * (nested virtualization: what pre-faulting the canonical table does not populate), none.
+ */
+static void hw_mmu_json(struct report *r, const struct s2_kvm_vm *vm, uint64_t hw_mmu)
+{
+	if (!hw_mmu) {
+		s2_json_str(&r->j, "hw_mmu_is", "none");
+		return;
+	}
+	if (hw_mmu == vm->mmu.addr) {
+		s2_json_str(&r->j, "hw_mmu_is", "canonical");
+		return;
+	}
+	for (uint64_t i = 0; i < vm->nested_mmus_size; i++) {
+		struct s2_kvm_mmu m;
+		struct s2_error *err = s2_kvm_read_nested_mmu(r->k, r->l, vm, i, &m);
+
+		if (err) {
+			s2_error_destroy(err);
+			break;
+		}
+		if (m.addr == hw_mmu) {
+			s2_json_str(&r->j, "hw_mmu_is", "nested");
+			s2_json_u64(&r->j, "hw_mmu_nested_index", i);
+			return;
+		}
+	}
+	s2_json_str(&r->j, "hw_mmu_is", "unknown");
+}
+
 static struct s2_error *vcpu_one(void *arg, const struct s2_kvm_vcpu *v)
 {
 	struct report *r = arg;
@@ -511,6 +577,8 @@ static struct s2_error *vcpu_one(void *arg, const struct s2_kvm_vcpu *v)
 		s2_json_i64(&r->j, "vcpu_idx", v->vcpu_idx);
 		s2_json_hex(&r->j, "addr", v->addr);
 		s2_json_hex(&r->j, "hw_mmu", v->hw_mmu);
+		if (r->cur_vm)
+			hw_mmu_json(r, r->cur_vm, v->hw_mmu);
 		s2_json_hex(&r->j, "esr_el2", v->esr_el2);
 		s2_json_hex(&r->j, "far_el2", v->far_el2);
 		s2_json_hex(&r->j, "hpfar_el2", v->hpfar_el2);
@@ -601,7 +669,9 @@ static struct s2_error *prefault_vm(struct report *r, const struct s2_kvm_vm *vm
 	if (!err) {
 		if (r->json)
 			s2_json_array(&r->j, "vcpus");
+		r->cur_vm = vm;
 		err = s2_kvm_for_each_vcpu(r->k, r->l, vm, vcpu_one, r);
+		r->cur_vm = NULL;
 		if (r->json && !err)
 			s2_json_end(&r->j);
 	}
@@ -801,6 +871,12 @@ struct s2_error *s2_report_run(struct s2_kernel *k, const struct s2_kvm_layout *
 		*status = S2_STATUS_FINDINGS;
 		err = s2_error_create(S2_ERROR_FAULT, "kvm 0x%" PRIx64 ": %lu stage-2 table(s) unreadable, first at IPA 0x%"
 				      PRIx64, r.first_problem_vm, r.problems, r.first_problem_ia);
+	} else if (!err && r.reserved) {
+		*status = S2_STATUS_FINDINGS;
+		err = s2_error_create(S2_ERROR_CORRUPT, "kvm 0x%" PRIx64 ": %lu reserved descriptor(s), first at IPA 0x%" PRIx64
+				      ": level %d descriptor 0x%016" PRIx64 " at PA 0x%" PRIx64 " (reserved encoding)",
+				      r.first_reserved_vm, r.reserved, r.first_reserved_ia, r.first_reserved_level,
+				      r.first_reserved_raw, r.first_reserved_pa);
 	}
 	if (r.json)
 		json_end(&r, err, err ? (*status == S2_STATUS_FINDINGS ? S2_STATUS_FINDINGS : S2_STATUS_ERROR) : 0);

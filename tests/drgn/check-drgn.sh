@@ -22,7 +22,7 @@ for d in "$cache"/dumps/*/qemu-elf "$cache"/dumps/*/kdump-elf "$cache"/dumps/*/k
 	[ -e "$d/vmcore" ] && runs+=("$d")
 done
 if [ ${#runs[@]} -eq 0 ]; then
-	echo "FAIL drgn/dumps: no real-kernel dumps in $cache (tests/vmcores/real/make-check.sh makes them)"
+	echo "FAIL drgn/dumps: no real-kernel dumps in $cache (tests/vmcores/real/make-dumps.sh makes them)"
 	exit 1
 fi
 

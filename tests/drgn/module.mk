@@ -1,1 +1,3 @@
 CHECK_SCRIPTS += tests/drgn/check-drgn.sh
+CHECK_SCRIPTS += tests/drgn/check-synthetic.sh
+CHECK_SCRIPTS += tests/drgn/check-install.sh

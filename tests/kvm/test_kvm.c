@@ -365,8 +365,12 @@ static void test_vcpus(void)
 	root->slots[0] = mock_lin(XA_N1) | 2;
 	root->slots[1] = mock_lin(XA_N2) | 2;
 	n1->shift = 0;
+	n1->parent = mock_lin(XA_ROOT);
+	n1->offset = 0;
 	n1->slots[5] = mock_lin(VCPU(1));
 	n2->shift = 0;
+	n2->parent = mock_lin(XA_ROOT);
+	n2->offset = 1;
 	n2->slots[0] = mock_lin(VCPU(2));
 	((struct m_vcpu *)mock_pa(&m, VCPU(1)))->vcpu_idx = 5;
 	((struct m_vcpu *)mock_pa(&m, VCPU(2)))->vcpu_idx = 64;
@@ -388,11 +392,85 @@ static void test_vcpus(void)
 	      "xarray: child shift checked (%s)", err ? err->message : "no error");
 	s2_error_destroy(err);
 	n2->shift = 0;
+	/* a node linked from two slots (shared): its parent/offset name only one of them */
+	root->slots[2] = mock_lin(XA_N2) | 2;
+	err = walk_vcpus(&m, k, l, &vl);
+	CHECK(err && err->code == S2_ERROR_CORRUPT && strstr(err->message, "in slot 2 of 0xffff000000014000 says parent "
+							      "0xffff000000014000 offset 1"),
+	      "xarray: a node linked twice refused (%s)", err ? err->message : "no error");
+	s2_error_destroy(err);
+	root->slots[2] = 0;
 	/* vcpu->kvm must be this VM */
 	((struct m_vcpu *)mock_pa(&m, VCPU(2)))->kvm = mock_lin(KVM_B);
 	err = walk_vcpus(&m, k, l, &vl);
 	CHECK(err && err->code == S2_ERROR_CORRUPT && strstr(err->message, "not a vCPU of this VM"),
 	      "xarray: foreign vCPU refused (%s)", err ? err->message : "no error");
+	s2_error_destroy(err);
+	s2_kvm_layout_free(l);
+	s2_kernel_close(k);
+out:
+	mock_fini(&m);
+}
+
+static struct s2_error *esr_cb(void *arg, const struct s2_kvm_vcpu *v)
+{
+	if (v->index == 2)
+		*(uint64_t *)arg = v->esr_el2;
+	return NULL;
+}
+
+/*
+ * Fallbacks for older layouts: kvm->vcpus[] instead of vcpu_array (<= 5.16), a u32
+ * esr_el2 (5.10), no vcpu_idx, and memslots without gfn_tree (< 5.17, named).
+ */
+static void test_old_layout(void)
+{
+	struct mock m;
+	struct s2_kvm_layout *l = NULL;
+	struct s2_kernel *k;
+	struct vcpu_list vl = { "", 0 };
+	struct slot_list sl = { "", 0 };
+	struct s2_kvm_vm vm;
+	struct s2_error *err;
+	const uint64_t vcpus_off = 0x800; /* struct kvm_vcpu *vcpus[4], placed past the mock struct kvm */
+
+	mock_init(&m);
+	setup_two_vms(&m);
+	mock_member_remove(&m, "kvm", "vcpu_array.xa_head");
+	mock_member_remove(&m, "kvm_vcpu", "vcpu_idx");
+	mock_member_remove(&m, "kvm_memslots", "gfn_tree");
+	mock_member_set(&m, "kvm", "vcpus", vcpus_off, 32, S2_TYPE_ARRAY, false);
+	m.members[m.nmembers - 1].info.array_length = 4;
+	m.members[m.nmembers - 1].info.target_kind = S2_TYPE_POINTER;
+	mock_member_set(&m, "kvm_vcpu", "arch.fault.esr_el2", offsetof(struct m_vcpu, arch.fault.esr_el2), 4,
+			S2_TYPE_INT, false);
+	put_vcpu(&m, 0, 20, 0);
+	put_vcpu(&m, 2, 22, 0);
+	/* a u32 esr_el2 with garbage in the next 4 bytes: only the low word is the register */
+	((struct m_vcpu *)mock_pa(&m, VCPU(2)))->arch.fault.esr_el2 = 0xdeadbeef92000047ULL;
+	mock_put64(&m, KVM_A + vcpus_off + 0 * 8, mock_lin(VCPU(0)));
+	mock_put64(&m, KVM_A + vcpus_off + 2 * 8, mock_lin(VCPU(2)));
+	kvm_at(&m, KVM_A)->online_vcpus = 3;
+	k = open_kernel(&m, &l);
+	if (!k)
+		goto out;
+	err = s2_kvm_read_vm(k, l, mock_lin(KVM_A), &vm);
+	if (!err)
+		err = s2_kvm_for_each_vcpu(k, l, &vm, vcpu_cb, &vl);
+	/* without vcpu_idx the index stands for it */
+	CHECK(!err && !strcmp(vl.buf, "0:20:0;2:22:2;"), "old layout: vcpus[] array, NULL slots skipped (%s)",
+	      err ? err->message : vl.buf);
+	s2_error_destroy(err);
+	{
+		uint64_t esr = 0;
+
+		err = s2_kvm_for_each_vcpu(k, l, &vm, esr_cb, &esr);
+		CHECK(!err && esr == 0x92000047, "old layout: u32 esr_el2 read as 4 bytes (got 0x%" PRIx64 ")", esr);
+		s2_error_destroy(err);
+	}
+	err = s2_kvm_for_each_memslot(k, l, &vm, slot_cb, &sl);
+	CHECK(err && err->code == S2_ERROR_LAYOUT && strstr(err->message, "scalable memslots, 5.17+"),
+	      "old layout: memslots without gfn_tree name the kernel range (%s)", err ? err->message : "no error");
 	s2_error_destroy(err);
 	s2_kvm_layout_free(l);
 	s2_kernel_close(k);
@@ -580,6 +658,23 @@ static void test_layouts(void)
 	mock_member_set(&m, "kvm_pgtable", "mm_ops", 32, 8, S2_TYPE_POINTER, false);
 	expect_layout_error(&m, "kvm_pgtable.mm_ops is at offset 32", "mm_ops at an unexpected place named");
 	mock_member_set(&m, "kvm_pgtable", "mm_ops", 16, 8, S2_TYPE_POINTER, false);
+	/* mm_ops on a 5.10 kernel: the Android GKI pKVM backport */
+	mock_set_vmcoreinfo_str(&m, "OSRELEASE", "5.10.198-android12-9");
+	{
+		struct s2_kernel *k5 = NULL;
+		struct s2_kvm_layout *l5 = NULL;
+		struct s2_error *e5 = s2_kernel_open(&m.target, &k5);
+
+		if (!e5)
+			e5 = s2_kvm_layout_resolve(k5, &l5);
+		CHECK(e5 && e5->code == S2_ERROR_LAYOUT && strstr(e5->message, "kvm_pgtable.mm_ops exists on 5.10") &&
+		      strstr(e5->message, "5.10.198-android12-9"), "layout: mm_ops on 5.10 is the Android backport (%s)",
+		      e5 ? e5->message : "no error");
+		s2_error_destroy(e5);
+		s2_kvm_layout_free(l5);
+		s2_kernel_close(k5);
+	}
+	mock_set_vmcoreinfo_str(&m, "OSRELEASE", "6.12.0-mock");
 	/* kvm_s2_mmu.vmid of another type */
 	mock_member_set(&m, "kvm_s2_mmu", "vmid", 0, 4, S2_TYPE_INT, false);
 	expect_layout_error(&m, "kvm_s2_mmu.vmid is an integer of 4 bytes", "vmid of a different type named");
@@ -609,6 +704,20 @@ static void test_layouts(void)
 		err = walk_vcpus(&m, k, l, &vl);
 		CHECK(err && err->code == S2_ERROR_LAYOUT && strstr(err->message, "kvm_vcpu_fault_info.esr_el2 is 2 bytes"),
 		      "layout: esr_el2 size named (%s)", err ? err->message : "no error");
+		s2_error_destroy(err);
+		s2_kvm_layout_free(l);
+		s2_kernel_close(k);
+	}
+	/* xa_node with 16 slots (CONFIG_BASE_SMALL): the vCPU walk would misindex */
+	mock_member_set(&m, "kvm_vcpu", "arch.fault.esr_el2", offsetof(struct m_vcpu, arch.fault.esr_el2), 8,
+			S2_TYPE_INT, false);
+	mock_member_set(&m, "xa_node", "slots", 40, 128, S2_TYPE_ARRAY, false);
+	m.members[m.nmembers - 1].info.array_length = 16;
+	k = open_kernel(&m, &l);
+	if (k) {
+		err = walk_vcpus(&m, k, l, &vl);
+		CHECK(err && err->code == S2_ERROR_LAYOUT && strstr(err->message, "xa_node.slots has 16 entries"),
+		      "layout: xa_node.slots length checked (%s)", err ? err->message : "no error");
 		s2_error_destroy(err);
 		s2_kvm_layout_free(l);
 		s2_kernel_close(k);
@@ -658,6 +767,10 @@ static void setup_faults(struct mock *m)
 	root->slots[1] = mock_lin(VCPU(1));
 	kvm_at(m, KVM_A)->vcpu_array.xa_head = mock_lin(XA_ROOT) | 2;
 	kvm_at(m, KVM_A)->online_vcpus = 2;
+	/* vCPU 1 last ran a nested guest: hw_mmu = &nested_mmus[1] (an array of structs at 0x40015000) */
+	kvm_at(m, KVM_A)->arch.nested_mmus = mock_lin(0x40015000);
+	kvm_at(m, KVM_A)->arch.nested_mmus_size = 2;
+	((struct m_vcpu *)mock_pa(m, VCPU(1)))->arch.hw_mmu = mock_lin(0x40015000 + sizeof(struct m_s2_mmu));
 }
 
 static const char prefault_want[] =
@@ -716,11 +829,25 @@ static void test_prefault_report(void)
 		free(buf);
 	}
 	{
+		/* every VM: VM B (no memslots, no vCPUs, an empty stage 2) after a blank line */
+		char *argv[] = { "s2dump", "-p", NULL };
+		char want[sizeof(prefault_want) + 128];
+
+		snprintf(want, sizeof(want), "%s\nkvm 0xffff000000020000  pid 200  vcpus 0  memslots 0\n", prefault_want);
+		status = run(&m, 2, argv, &buf, &err);
+		CHECK(!err && status == 0, "report: s2dump -p (every VM) succeeds (%s)", err ? err->message : "ok");
+		CHECK_EQ_STR(buf, want, "report: s2dump -p for every VM on vm_list");
+		s2_error_destroy(err);
+		free(buf);
+	}
+	{
 		char *argv[] = { "s2dump", "-p", "-j", "100", NULL };
 
 		status = run(&m, 4, argv, &buf, &err);
 		CHECK(!err && status == 0 && strstr(buf, "\"schema\": \"s2dump/1\"") && strstr(buf, "\"mode\": \"prefault\"") &&
 		      strstr(buf, "\"outside_mapped\": \"0x1000\"") && strstr(buf, "\"fault_ipa\": \"0x80001abc\"") &&
+		      strstr(buf, "\"hw_mmu_is\": \"canonical\"") &&
+		      strstr(buf, "\"hw_mmu_is\": \"nested\", \"hw_mmu_nested_index\": 1") &&
 		      strstr(buf, "{\"level\": 3, \"kind\": \"page\", \"perm\": \"rw-\", \"af\": 1, \"count\": 4, "
 			      "\"leaf_size\": \"0x1000\", \"bytes\": \"0x4000\"}"),
 		      "report: s2dump -p -j carries the same facts (%s)", err ? err->message : "ok");
@@ -744,6 +871,21 @@ static void test_prefault_report(void)
 		free(buf);
 	}
 	m.hole_pa = 0;
+	/* a reserved level-3 encoding (0b01) at IPA 0x40006000: a finding, not a mapping */
+	mock_put64(&m, 0x40071000 + 6 * 8, 0x41006000 | 1 | (1 << 10) | (1 << 6));
+	{
+		char *argv[] = { "s2dump", "-p", "100", NULL };
+
+		status = run(&m, 3, argv, &buf, &err);
+		CHECK(err && err->code == S2_ERROR_CORRUPT && status == S2_STATUS_FINDINGS &&
+		      strstr(buf, "  !! 0x0000000040006000-0x0000000040007000 L3  reserved descriptor 0x0000000041006441 at "
+			     "PA 0x40071030\n  mapped 24K of 1M (2%)\n") &&
+		      strstr(err->message, "1 reserved descriptor(s), first at IPA 0x40006000"),
+		      "report: reserved descriptor is a finding inside its slot (%s)", err ? err->message : buf);
+		s2_error_destroy(err);
+		free(buf);
+	}
+	mock_put64(&m, 0x40071000 + 6 * 8, 0);
 	/* JSON of the default dump: valid, escaped, every leaf */
 	{
 		char *argv[] = { "s2dump", "-j", "100", NULL };
@@ -773,6 +915,7 @@ int main(void)
 	test_vm_list();
 	test_memslots();
 	test_vcpus();
+	test_old_layout();
 	test_esr();
 	test_pkvm();
 	test_layouts();

@@ -4,13 +4,16 @@
 #
 # For every dump in $VMC_ROOT/<layout>/<scenario>/ (default build/vmcores; `make vmcores` first
 # unless VMC_ROOT is given) and every VM of expected/vms: run `s2dump -p <pid>` and
-# `s2dump -p -j <pid>` (plain build, and the ASan+UBSan build when present), turn each output
+# `s2dump -p -j <pid>` (plain build, and the ASan+UBSan build when present; on the ELF vmcore
+# and on vmcore.kdump, the makedumpfile copy, where there is one), turn each output
 # back into the expected files' key=value lines (the parser below knows only the documented
 # output formats, docs/commands.md and docs/json.md) and compare byte for byte.
 # A VM without memslots and vcpus, or without one of prefault / pkvm, is a FAIL: the
 # generator writes them for every VM, so a missing file is a broken kit, not a pass.
 # Damage scenarios: bogus-kvm and truncate must fail with exit status 2 and one error line;
-# cycle and hole may end with status 1 ('!!' lines, one error line) and still match.
+# cycle and hole must end with status 1 naming the table ('!!'; their expected/prefault models
+# the tables as written, so it is not compared); corrupt must end with status 1 naming the
+# reserved descriptor, and match everything else.
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top" || exit 1
@@ -215,16 +218,45 @@ for d in "$VMC_ROOT"/linux-*/*/; do
 	ndumps=$((ndumps + 1))
 	name=${d#"$VMC_ROOT"/}
 	damage=$(sed -n '1s/^damage=\([a-z-]*\).*/\1/p' "$d/expected/error" 2>/dev/null)
+	# every JSON mode, every VM at once, damage included: one well-formed s2dump/1 document whose
+	# "status" is the exit status (and "error" set exactly when it is not 0)
+	for mode in "-j" "-j -v" "-j -p" "-j -t 0x40000000" "nesteds2 list -j"; do
+		# shellcheck disable=SC2086
+		timeout 120 "${bins[0]}" -c "$d/vmcore" -s "$d/vmlinux" $mode >"$tmp/all.json" 2>/dev/null
+		rc=$?
+		if msg=$(python3 - "$tmp/all.json" $rc 2>&1 <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+rc = int(sys.argv[2])
+assert d['schema'] == 's2dump/1', d.get('schema')
+assert d['status'] == rc, 'status %r, exit %d' % (d['status'], rc)
+assert (d['error'] is None) == (rc == 0), 'error %r with exit %d' % (d['error'], rc)
+PY
+		); then
+			pass "$name json $mode: well-formed, status $rc"
+		else
+			fail "$name json $mode" "$(echo "$msg" | tail -n 1)"
+		fi
+	done
 	for pid in $(sed -n 's/.* pid=\([0-9]*\) .*/\1/p' "$d/expected/vms"); do
 		e=$d/expected/$pid
+		# the kdump-compressed copy (makedumpfile) where the generator made one
+		runs=()
 		for b in "${bins[@]}"; do
+			runs+=("$b:$d/vmcore")
+			[ -f "$d/vmcore.kdump" ] && runs+=("$b:$d/vmcore.kdump")
+		done
+		for run in "${runs[@]}"; do
+			b=${run%%:*}
+			dump=${run#*:}
 			tag="$name pid $pid ($([ "$b" = "$S2_SAN_BUILD/s2dump" ] && echo asan || echo plain))"
+			[ "$dump" = "$d/vmcore" ] || tag="$tag kdump"
 			for fmt in text json; do
 				o=$tmp/out.$fmt
 				opt=-p
 				[ $fmt = json ] && opt="-p -j"
 				# shellcheck disable=SC2086
-				timeout 120 "$b" -c "$d/vmcore" -s "$d/vmlinux" $opt "$pid" >"$o" 2>"$tmp/err"
+				timeout 120 "$b" -c "$dump" -s "$d/vmlinux" $opt "$pid" >"$o" 2>"$tmp/err"
 				rc=$?
 				if grep -qE 'AddressSanitizer|runtime error|LeakSanitizer' "$tmp/err"; then
 					fail "$tag $fmt" "sanitizer report: $(head -n 3 "$tmp/err" | tr '\n' '|')"
@@ -239,7 +271,17 @@ for d in "$VMC_ROOT"/linux-*/*/; do
 					fi
 					continue ;;
 				esac
-				if [ $rc -ne 0 ] && ! { [ $rc -eq 1 ] && [ "$(wc -l <"$tmp/err")" -eq 1 ] &&
+				if [ "$damage" = corrupt ]; then
+					# a reserved descriptor is a finding: '!!' line naming its PA, status 1, the rest as expected
+					dpa=$(printf '0x%x' "$(tr ' ' '\n' <"$d/expected/error" | sed -n 's/^descriptor_pa=//p')")
+					if [ $rc -eq 1 ] && [ "$(wc -l <"$tmp/err")" -eq 1 ] &&
+					   { grep -q "!! .* reserved descriptor 0x[0-9a-f]* at PA $dpa\$" "$o" ||
+					     grep -q "\"desc_pa\": \"$dpa\", \"problem\": \"reserved\"" "$o"; }; then
+						pass "$tag $fmt: damage corrupt: reserved descriptor at $dpa reported, status 1"
+					else
+						fail "$tag $fmt" "damage corrupt: status $rc, reserved descriptor at $dpa not reported"
+					fi
+				elif [ $rc -ne 0 ] && ! { [ $rc -eq 1 ] && [ "$(wc -l <"$tmp/err")" -eq 1 ] &&
 					{ [ "$damage" = cycle ] || [ "$damage" = hole ]; }; }; then
 					fail "$tag $fmt" "status $rc: $(head -c 300 "$tmp/err" | tr '\n' '|')"
 					continue
@@ -276,12 +318,12 @@ for d in "$VMC_ROOT"/linux-*/*/; do
 					fail "$tag $fmt prefault" "expected/$pid has neither prefault nor pkvm"
 				fi
 			done
-			case "$damage" in bogus-kvm|truncate|cycle|hole) continue ;; esac
+			case "$damage" in bogus-kvm|truncate|cycle|hole|corrupt) continue ;; esac
 			# JSON of -t and of the default dump (leaves)
 			if [ -f "$e/translate" ]; then
 				while read -r line; do
 					ipa=${line%% *}
-					timeout 120 "$b" -c "$d/vmcore" -s "$d/vmlinux" -j -t "$ipa" "$pid" >"$tmp/t.json" 2>"$tmp/err"
+					timeout 120 "$b" -c "$dump" -s "$d/vmlinux" -j -t "$ipa" "$pid" >"$tmp/t.json" 2>"$tmp/err"
 					if msg=$(python3 "$tmp/jcheck.py" translate "$line" "$tmp/t.json" 2>&1); then
 						pass "$tag json -t $ipa"
 					else
@@ -290,7 +332,7 @@ for d in "$VMC_ROOT"/linux-*/*/; do
 				done <"$e/translate"
 			fi
 			if [ -f "$e/prefault" ]; then
-				timeout 120 "$b" -c "$d/vmcore" -s "$d/vmlinux" -j "$pid" >"$tmp/l.json" 2>"$tmp/err"
+				timeout 120 "$b" -c "$dump" -s "$d/vmlinux" -j "$pid" >"$tmp/l.json" 2>"$tmp/err"
 				if msg=$(python3 "$tmp/jcheck.py" leaves "$e/prefault" "$tmp/l.json" 2>&1); then
 					pass "$tag json leaves cover what expected/prefault maps"
 				else

@@ -2,7 +2,8 @@
 # Acceptance: Debian's arm64 crash 8.0.2 (under qemu-user) opens the generated vmcores.
 #  --minimal, every undamaged dump and its kdump-compressed copy: `sym vm_list`, `rd vm_list 2`,
 #  `rd -p` of a guest page.
-#  full mode (-s --no_kmem_cache --no_panic), non-KASLR 4K dumps: `struct kvm.userspace_pid`, and
+#  full mode (-s --no_kmem_cache --no_panic), non-KASLR 4K dumps and their kdump copies:
+#  `struct kvm.userspace_pid`, and
 #  where the scenario has them a memslot's npages and a vCPU's arch.fault.esr_el2 by DWARF.
 # One command file per dump and mode: crash under qemu is slow.
 set -u
@@ -86,31 +87,35 @@ for dir in "$root"/linux-*/*/; do
 			fi
 		fi
 		printf 'exit\n' >>"$tmp/full"
-		out=$(timeout 600 "$crash" -s --no_kmem_cache --no_panic "$dir/vmlinux" "$dir/vmcore" -i "$tmp/full" 2>&1)
+		for core in vmcore vmcore.kdump; do
+		[ -f "$dir/$core" ] || continue
+		cname=$name; [ "$core" = vmcore ] || cname=$name/$core
+		out=$(timeout 600 "$crash" -s --no_kmem_cache --no_panic "$dir/vmlinux" "$dir/$core" -i "$tmp/full" 2>&1)
 		if [ -n "$slot_va" ]; then
 			if grep -q "npages = $slot_np," <<<"$out"; then
-				echo "PASS crash full-memslot $name"
+				echo "PASS crash full-memslot $cname"
 			else
-				echo "FAIL crash full-memslot $name: expected 'npages = $slot_np,' for $slot_va"
+				echo "FAIL crash full-memslot $cname: expected 'npages = $slot_np,' for $slot_va"
 			fi
 		fi
 		if [ -n "$vcpu_va" ]; then
 			if grep -q "^\$[0-9]* = $vcpu_esr\$" <<<"$out"; then
-				echo "PASS crash full-vcpu-esr $name"
+				echo "PASS crash full-vcpu-esr $cname"
 			else
-				echo "FAIL crash full-vcpu-esr $name: expected esr_el2 $vcpu_esr for vcpu $vcpu_va: $(grep '^\$' <<<"$out" | tr '\n' '|')"
+				echo "FAIL crash full-vcpu-esr $cname: expected esr_el2 $vcpu_esr for vcpu $vcpu_va: $(grep '^\$' <<<"$out" | tr '\n' '|')"
 			fi
 		fi
 		if grep -q "userspace_pid = $pid," <<<"$out"; then
-			echo "PASS crash full-struct $name"
+			echo "PASS crash full-struct $cname"
 		else
-			echo "FAIL crash full-struct $name: expected 'userspace_pid = $pid,' for kvm $kvm; got: $(grep -v '^$' <<<"$out" | tail -n 3 | tr '\n' '|')"
+			echo "FAIL crash full-struct $cname: expected 'userspace_pid = $pid,' for kvm $kvm; got: $(grep -v '^$' <<<"$out" | tail -n 3 | tr '\n' '|')"
 		fi
 		if grep -qF "${marker:0:16}" <<<"$out"; then
-			echo "PASS crash full-rd-p $name"
+			echo "PASS crash full-rd-p $cname"
 		else
-			echo "FAIL crash full-rd-p $name: expected '${marker:0:16}' at PA $base"
+			echo "FAIL crash full-rd-p $cname: expected '${marker:0:16}' at PA $base"
 		fi
+		done
 	fi
 done
 [ "$found" = 1 ] || echo "FAIL crash: no scenario in $root"

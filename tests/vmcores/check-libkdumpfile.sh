@@ -2,7 +2,8 @@
 # Acceptance: libkdumpfile (C API, ostype "linux") reads every generated vmcore: each VM's
 # stats_id through its kernel VA (linear or vmalloc, so through swapper_pg_dir), each stage-2
 # root's first bytes physically, and guest pages physically (marker "VM<pid>-IPA-<ipa>"), each
-# memslot object by kernel VA; the same on the kdump-compressed copies (vmcore.kdump).
+# memslot object and each vCPU's arch.fault by kernel VA; the same on the kdump-compressed copies
+# (vmcore.kdump).
 set -u
 top=${S2_TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
 cd "$top"
@@ -66,6 +67,23 @@ for dir in "$root"/linux-*/*/; do
 					echo "PASS libkdumpfile memslot-$v_pid-${a#id=} $cname"
 				else
 					echo "FAIL libkdumpfile memslot-$v_pid-${a#id=} $cname: npages $np not in struct kvm_memory_slot at $va: $got"
+				fi
+			done <"$dir/expected/$v_pid/objects"
+			# each vCPU's arch.fault {esr_el2, far_el2, hpfar_el2} by kernel VA, against expected/vcpus
+			while read -r kind a _ c; do
+				[ "$kind" = vcpu ] || continue
+				fva=${c#fault_va=}
+				line=$(grep "^${a} " "$dir/expected/$v_pid/vcpus")
+				want=
+				for k in esr far hpfar; do
+					x=$(tr ' ' '\n' <<<"$line" | sed -n "s/^$k=//p")
+					want=$want$(printf '%016x' $((x)) | sed 's/../& /g' | tr ' ' '\n' | grep . | tac | tr -d '\n')
+				done
+				got=$("$rd" "$dir/$core" kv "$fva" 24 2>&1)
+				if [ "$got" = "$want" ]; then
+					echo "PASS libkdumpfile vcpu-fault-$v_pid-${a#idx=} $cname"
+				else
+					echo "FAIL libkdumpfile vcpu-fault-$v_pid-${a#idx=} $cname: arch.fault at $fva expected $want got $got"
 				fi
 			done <"$dir/expected/$v_pid/objects"
 		fi

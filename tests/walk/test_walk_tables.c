@@ -250,6 +250,16 @@ static void test_stage1(void)
 	      "stage 1 TTBR1: linear VA 0xffff000000212345 -> 0x40212345 through a 2M block");
 	err = s2_translate(&g, m.root, &mem, 0xffff800090000000ULL, &t);
 	CHECK(!err && t.fault.type == S2_FAULT_TRANSLATION, "stage 1 TTBR1: an unmapped VA faults");
+	/* The same tables as a process's TTBR0 tables: user VA 0x800080001234 (a VMM's mmap). */
+	g.regime = S2_REGIME_STAGE1_TTBR0;
+	err = s2_translate(&g, m.root, &mem, 0x800080001234ULL, &t);
+	CHECK(!err && t.fault.type == S2_FAULT_NONE && t.oa == 0x4abcd234 && t.level == 3,
+	      "stage 1 TTBR0: user VA 0x800080001234 -> 0x4abcd234 at level 3");
+	/* TTBR0 does not ignore the top bits: a kernel VA is beyond 2^48, a level-0 translation fault. */
+	err = s2_translate(&g, m.root, &mem, 0xffff800080001234ULL, &t);
+	CHECK(!err && t.fault.type == S2_FAULT_TRANSLATION && t.level == 0,
+	      "stage 1 TTBR0: VA 0xffff800080001234 is beyond VA_BITS: translation fault at level 0 (got type %d level %d)",
+	      t.fault.type, t.level);
 	ram_fini(&r);
 
 	/* VA_BITS 52 with LPA2 and 4K: 5 levels from -1; an output address above 2^50. */

@@ -37,7 +37,7 @@ for scn in "${VMC_SCENARIOS:-tests/vmcores/scenarios}"/*.scn; do
 			[ -x "$mdf" ] || { echo "make-vmcores: $mdf missing (scripts/arm64-tools.sh)" >&2; exit 1; }
 			"$mdf" -c -d 0 "$dir/vmcore" "$dir/vmcore.kdump" >"$dir/makedumpfile.log" 2>&1 ||
 				{ cat "$dir/makedumpfile.log" >&2; echo "make-vmcores: makedumpfile failed for $dir" >&2; exit 1; }
-			chmod 644 "$dir/vmcore.kdump"
+			chmod 644 "$dir/vmcore.kdump"; rm -f "$dir/makedumpfile.log"
 		fi
 		{
 			echo "## $L/$name"

@@ -151,6 +151,34 @@ static uint64_t sym(const char *name, bool required)
 }
 static uint64_t kimg_pa(uint64_t va) { return va - kimage_voffset; }
 
+/* The vmlinux's GNU build-id as lower-case hex (VMCOREINFO's BUILD-ID, as the kernel writes it). */
+static const char *build_id(void)
+{
+	static char hex[2 * 64 + 1];
+	Elf64_Ehdr *eh = (Elf64_Ehdr *)vml;
+	Elf64_Shdr *sh = (Elf64_Shdr *)(vml + eh->e_shoff);
+
+	for (int i = 0; i < eh->e_shnum; i++) {
+		size_t off = sh[i].sh_offset, end = off + sh[i].sh_size;
+
+		if (sh[i].sh_type != SHT_NOTE)
+			continue;
+		while (off + sizeof(Elf64_Nhdr) <= end) {
+			Elf64_Nhdr *nh = (Elf64_Nhdr *)(vml + off);
+			size_t name = off + sizeof(*nh), desc = name + ((nh->n_namesz + 3) & ~3u);
+
+			if (nh->n_type == NT_GNU_BUILD_ID && nh->n_namesz == 4 && !memcmp(vml + name, "GNU", 4) &&
+			    nh->n_descsz <= 64 && desc + nh->n_descsz <= end) {
+				for (unsigned j = 0; j < nh->n_descsz; j++)
+					sprintf(hex + 2 * j, "%02x", vml[desc + j]);
+				return hex;
+			}
+			off = desc + ((nh->n_descsz + 3) & ~3u);
+		}
+	}
+	die("vmlinux has no GNU build-id note");
+}
+
 /* ---- scenario ----------------------------------------------------------------------------- */
 
 enum map_kind { MAP_FRESH, MAP_COMPOSE, MAP_STALE };
@@ -807,7 +835,7 @@ static struct gres guest_translate(struct vm *nm, uint64_t l2)
 		return r;
 	}
 	if (!nm->gs2 || nm->g_refused) {
-		r.level = nm->gs2 ? 0 : 0;
+		r.level = 0; /* refused VTCR: FAULT at level 0; no guest S2 in memory: nothing to walk */
 		return r;
 	}
 	struct vm *p = &vms[nm->parent];
@@ -1136,7 +1164,8 @@ static void write_objects(struct vm *v, FILE *f)
 		fprintf(f, "memslot id=%d va=0x%016" PRIx64 " dirty_bitmap=0x%016" PRIx64 "\n", v->slots[i].id,
 			v->slots[i].va, v->slots[i].bitmap_va);
 	for (int i = 0; i < v->nvcpu; i++)
-		fprintf(f, "vcpu idx=%d va=0x%016" PRIx64 "\n", v->vcpu[i].idx, v->vcpu[i].va);
+		fprintf(f, "vcpu idx=%d va=0x%016" PRIx64 " fault_va=0x%016" PRIx64 "\n", v->vcpu[i].idx,
+			v->vcpu[i].va, v->vcpu[i].va + offsetof(struct kvm_vcpu, arch.fault));
 	if (v->xa_node_va)
 		fprintf(f, "xa_node va=0x%016" PRIx64 "\n", v->xa_node_va);
 }
@@ -1687,6 +1716,7 @@ static char *vmcoreinfo(void)
 	int n = 0;
 #define P(...) n += snprintf(buf + n, sizeof(buf) - (size_t)n, __VA_ARGS__)
 	P("OSRELEASE=%s\n", osrelease);
+	P("BUILD-ID=%s\n", build_id());
 	P("PAGESIZE=%" PRIu64 "\n", page_size);
 	if (sym("init_uts_ns", false)) {
 		P("SYMBOL(init_uts_ns)=%" PRIx64 "\n", sym("init_uts_ns", false));

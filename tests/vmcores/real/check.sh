@@ -6,9 +6,11 @@
 #     /proc/self/pagemap, permissions, mapping sizes, geometry);
 #  2. a negative control: the same check with one truth PA altered must FAIL;
 #  3. if $S2_BUILD/s2dump exists: s2dump's canonical stage-2 text per VM against
-#     the walker's leaves (compare.py), leaf by leaf.
-# Prints PASS/FAIL lines; exit status 1 if any FAIL. Not part of `make check`
-# yet (it needs the cache that prepare.sh/run.sh fill: several GB, minutes).
+#     the walker's leaves (compare.py), leaf by leaf;
+#  4. for live runs (run.sh --live): s2dump's output from inside the guest
+#     (/proc/kcore) per VM against the same leaves.
+# Prints PASS/FAIL lines; exit status 1 if any FAIL. In `make check` after
+# make-dumps.sh (it needs the cache that prepare.sh/run.sh fill: several GB, minutes).
 #
 #   check.sh [RUN_DIR...]
 # Env: S2_REAL_CACHE (default /var/cache/s2dump-real), S2_TOP, S2_BUILD (build),
@@ -104,6 +106,25 @@ open(path, "w").write("\n".join(lines))
 			continue
 		fi
 		"$py" "$here/compare.py" "$tmp/leaves" "$vm" "$ia" "$name/$vmname" <"$tmp/s2dump.out" || echo 1 >"$tmp/failed"
+		# Live mode (run.sh --live): what s2dump printed inside the guest from
+		# /proc/kcore, seconds before this dump was taken, against the same
+		# leaves (AF may have changed in between: compare.py reports that as INFO).
+		[ -d "$run/truth/live" ] || continue
+		for v in default verbose; do
+			if [ "$(cat "$run/truth/live/$v.rc" 2>/dev/null)" != 0 ]; then
+				echo "FAIL $name/$vmname/live-$v: s2dump in the guest failed: $(head -1 "$run/truth/live/$v.err" 2>/dev/null)"
+				echo 1 >"$tmp/failed"
+				continue
+			fi
+			awk -v k="$kvm" '/^kvm 0x/ { on = ($2 == k) } on' "$run/truth/live/$v.txt" >"$tmp/live.out"
+			if [ ! -s "$tmp/live.out" ]; then
+				echo "FAIL $name/$vmname/live-$v: struct kvm $kvm of the dump is not in the live output"
+				echo 1 >"$tmp/failed"
+				continue
+			fi
+			"$py" "$here/compare.py" "$tmp/leaves" "$vm" "$ia" "$name/$vmname/live-$v" <"$tmp/live.out" ||
+				echo 1 >"$tmp/failed"
+		done
 	done
 	[ -e "$tmp/failed" ] && failed=1
 done

@@ -70,6 +70,25 @@ for d in /sys/kernel/debug/kvm/*-*; do
 	[ -d "$d" ] && echo "$d: $(ls "$d" | tr '\n' ' ')"
 done >>/truth/debugfs.txt 2>&1
 grep -E 'MemTotal|AnonHuge|HugePages_' /proc/meminfo >>/truth/machine.txt
+# Live mode (run.sh --live): s2dump itself (the arm64 CLI, appended to the
+# initramfs under /opt/s2dump) against /proc/kcore while the guests run; the
+# vmlinux comes on a read-only virtio disk of s2real.vmlinux_size bytes.
+if [ -e /truth/READY ] && grep -q 's2real.live' /proc/cmdline; then
+	mkdir -p /truth/live
+	size=$(sed -n 's/.*s2real.vmlinux_size=\([0-9]*\).*/\1/p' /proc/cmdline)
+	insmod /lib/modules/virtio_blk.ko
+	i=0
+	while [ ! -b /dev/vda ] && [ $i -lt 30 ]; do sleep 1; i=$((i + 1)); done
+	head -c "$size" /dev/vda >/tmp/vmlinux
+	s2dump() { /opt/s2dump/lib/ld-linux-aarch64.so.1 --library-path /opt/s2dump/lib /opt/s2dump/bin/s2dump "$@"; }
+	for c in "default|" "verbose|-v" "nested|nesteds2 list"; do
+		name=${c%%|*}
+		s2dump -s /tmp/vmlinux ${c#*|} >/truth/live/$name.txt 2>/truth/live/$name.err
+		echo $? >/truth/live/$name.rc
+	done
+	rm -f /tmp/vmlinux
+	echo "s2real: live s2dump: $(cat /truth/live/*.rc | tr '\n' ' ')"
+fi
 if [ -e /truth/READY ]; then
 	echo S2REAL-TRUTH-BEGIN
 	tar -C /truth -cf - . | gzip -c | base64

@@ -221,7 +221,7 @@ prepare_initramfs() {
 	[ $fresh -eq 1 ] && return 0
 	say "initramfs for $rel (plain and kdump)"
 	local ir=$cache/initramfs/$rel.d
-	base_tree "$ir" "$kdir" qemu_fw_cfg
+	base_tree "$ir" "$kdir" qemu_fw_cfg virtio_blk # virtio_blk: the vmlinux disk of run.sh --live
 	cp "$prog" "$ir/bin/s2real-kvm"
 	/usr/bin/python3 "$here/mkcpio.py" "$ir" >"$out.tmp" && mv "$out.tmp" "$out"
 

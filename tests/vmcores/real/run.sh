@@ -3,16 +3,19 @@
 # KVM program (kvm-prog.c) inside it and, while its guests are live, dumps the
 # whole machine with QEMU's dump-guest-memory (ELF) over QMP on a local socket.
 #
-#   run.sh [--lpa2] [--kdump | --makedumpfile] [release]   default release: 7.2.12+deb13-arm64
+#   run.sh [--lpa2] [--kdump | --makedumpfile | --live] [release]   default release: 7.2.12+deb13-arm64
 #
 # --kdump: the customers' path instead: crashkernel=256M, kexec -p of the same
 # kernel with a capture initramfs, a panic (sysrq c) with the guests live, and
 # the capture kernel copies /proc/vmcore (the kernel's own ELF) to a virtio disk.
 # --makedumpfile: the same, but the capture kernel runs makedumpfile -d 31 -c
 # (trixie's 1.7.6) and writes its compressed dump (run kdump-md31c; not --lpa2).
+# --live: before the QEMU dump, s2dump itself (the arm64 CLI, make cli-arm64; or
+# $S2_ARM64_CLI) runs inside the guest against /proc/kcore with the guests live;
+# its output lands in truth/live/ (run live, or live-lpa2).
 #
 # Output: $cache/dumps/<release>/<run>/{vmcore, vmlinux -> ..., truth/, console.log, run.txt}
-# with <run> = qemu-elf, qemu-elf-lpa2, kdump-elf, kdump-elf-lpa2 or kdump-md31c. Needs
+# with <run> = qemu-elf, qemu-elf-lpa2, kdump-elf, kdump-elf-lpa2, kdump-md31c, live or live-lpa2. Needs
 # prepare.sh first. One QEMU at a time (flock on $cache/qemu.lock): the
 # machine's CPUs are shared.
 set -euo pipefail
@@ -20,12 +23,14 @@ cache=${S2_REAL_CACHE:-/var/cache/s2dump-real}
 lpa2=off
 kdump=0
 md=0
+live=0
 while [ $# -gt 0 ]; do
 	case $1 in
 	--lpa2) lpa2=on; shift ;;
 	--kdump) kdump=1; shift ;;
 	--makedumpfile) kdump=1; md=1; shift ;;
-	-h|--help) sed -n '2,18p' "$0"; exit 0 ;;
+	--live) live=1; shift ;;
+	-h|--help) sed -n '2,21p' "$0"; exit 0 ;;
 	-*) echo "run.sh: unknown option $1" >&2; exit 3 ;;
 	*) break ;;
 	esac
@@ -36,6 +41,9 @@ if [ $kdump -eq 1 ]; then
 	run="kdump-elf"
 	[ $md -eq 0 ] || run="kdump-md31c"
 	initrd=$cache/initramfs/$rel-kdump.cpio.gz
+elif [ $live -eq 1 ]; then
+	run="live"
+	initrd=$cache/initramfs/$rel.cpio.gz
 else
 	run="qemu-elf"
 	initrd=$cache/initramfs/$rel.cpio.gz
@@ -67,6 +75,27 @@ if [ $kdump -eq 1 ]; then
 	mem=2G
 	truncate -s 2200M "$out/disk.img"
 fi
+if [ $live -eq 1 ]; then
+	# The arm64 CLI and the libraries it links (Debian's arm64 multiarch
+	# packages on this host) in an extra cpio appended to the initramfs (the
+	# kernel unpacks concatenated archives); the vmlinux on a read-only disk.
+	here=$(cd "$(dirname "$0")" && pwd)
+	cli=${S2_ARM64_CLI:-$here/../../../build/arm64/s2dump}
+	[ -x "$cli" ] || { echo "run.sh: $cli missing: make cli-arm64 first" >&2; exit 2; }
+	x=$out/opt.d
+	mkdir -p "$x/opt/s2dump/bin" "$x/opt/s2dump/lib"
+	cp "$cli" "$x/opt/s2dump/bin/s2dump"
+	qemu-aarch64-static -L / /lib/ld-linux-aarch64.so.1 --list "$cli" |
+		awk '$2 == "=>" { print $3 } $1 ~ /^\/.*ld-linux/ { print $1 }' |
+		while read -r lib; do cp -L "$lib" "$x/opt/s2dump/lib/"; done
+	[ -e "$x/opt/s2dump/lib/ld-linux-aarch64.so.1" ] || { echo "run.sh: could not list $cli's libraries" >&2; exit 2; }
+	cat "$initrd" >"$out/initrd.cpio.gz"
+	/usr/bin/python3 "$here/mkcpio.py" "$x" >>"$out/initrd.cpio.gz"
+	rm -rf "$x"
+	initrd=$out/initrd.cpio.gz
+	cmdline="$cmdline s2real.live s2real.vmlinux_size=$(stat -L -c %s "$kdir/vmlinux")"
+	mem=2G
+fi
 qemu_args=(
 	-machine virt,virtualization=on,gic-version=3
 	-cpu "max,pauth-impdef=on,lpa2=$lpa2"
@@ -79,6 +108,9 @@ qemu_args=(
 )
 if [ $kdump -eq 1 ]; then
 	qemu_args+=(-drive "file=$out/disk.img,format=raw,if=none,id=d0" -device virtio-blk-pci,drive=d0)
+fi
+if [ $live -eq 1 ]; then
+	qemu_args+=(-drive "file=$kdir/vmlinux,format=raw,if=none,id=v0,readonly=on" -device virtio-blk-pci,drive=v0)
 fi
 printf '%q ' "$qemu" "${qemu_args[@]}" >"$out/run.txt"
 echo >>"$out/run.txt"

@@ -1,0 +1,1 @@
+CHECK_SCRIPTS += tests/cli/check-arm64-cli.sh

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# The real-kernel dumps `make check` needs, made before any test that reads
+# them (scripts/run-tests.sh runs PREPARE_SCRIPTS first): the cache gets the
+# Debian kernels, the QEMU root (prepare.sh) and the dumps below (run.sh):
+#   7.2  qemu-elf         QEMU dump-guest-memory, 48-bit VA on a VA_BITS=52 build
+#   7.2  qemu-elf-lpa2    the same machine with LPA2 (52-bit VA, 52-bit S2 descriptors)
+#   6.12 qemu-elf
+#   7.2  kdump-md31c      the customers' path: kexec -p, panic, makedumpfile -d 31 -c
+#   6.12 kdump-elf        the customers' path: the capture kernel's /proc/vmcore
+#   7.2  live             s2dump (build/arm64/s2dump) run inside the guest on /proc/kcore,
+#                         then a QEMU dump: made anew every time, it tests this build
+# About ten minutes on an empty cache, a minute once cached. Prints one PASS or
+# FAIL line per dump; the dumps are checked by check.sh (a CHECK_SCRIPT).
+set -uo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+cache=${S2_REAL_CACHE:-/var/cache/s2dump-real}
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+
+if ! "$here/prepare.sh" >"$log" 2>&1; then
+	echo "FAIL real/prepare: tests/vmcores/real/prepare.sh failed:"
+	tail -n 20 "$log" | sed 's/^/  | /'
+	exit 1
+fi
+echo "PASS real/prepare: kernels and the QEMU root in $cache"
+failed=0
+for spec in "7.2.12+deb13-arm64:qemu-elf:" "7.2.12+deb13-arm64:qemu-elf-lpa2:--lpa2" \
+	    "6.12.107+deb13-arm64:qemu-elf:" "7.2.12+deb13-arm64:kdump-md31c:--makedumpfile" \
+	    "6.12.107+deb13-arm64:kdump-elf:--kdump" "7.2.12+deb13-arm64:live:--live"; do
+	IFS=: read -r rel run opt <<<"$spec"
+	if [ "$opt" != --live ] && [ -e "$cache/dumps/$rel/$run/truth/READY" ] &&
+		[ -s "$cache/dumps/$rel/$run/vmcore" ]; then
+		echo "PASS real/$rel/$run: dump cached"
+		continue
+	fi
+	if S2_ARM64_CLI=${S2_TOP:-$here/../../..}/build/arm64/s2dump "$here/run.sh" $opt "$rel" >"$log" 2>&1; then
+		echo "PASS real/$rel/$run: $(tail -n 1 "$log")"
+	else
+		echo "FAIL real/$rel/$run: run.sh $opt $rel failed:"
+		tail -n 20 "$log" | sed 's/^/  | /'
+		failed=1
+	fi
+done
+exit $failed
