@@ -43,8 +43,8 @@ build/arm64/obj/src/cli/%.o: src/cli/%.c $(CLI_ARM64_INC)/.stamp
 
 $(CLI_ARM64): $(CLI_ARM64_OBJS) $$(call crash_core_objs,arm64)
 	$(CRASH_EXT_CC) -o $@ $^ -Wl,-rpath-link,$(CLI_ARM64_LIBDIR) \
-		$(CLI_ARM64_LIBDIR)/libkdumpfile.so.10 $(CLI_ARM64_LIBDIR)/libdw.so.1 \
-		$(CLI_ARM64_LIBDIR)/libelf.so.1
+		$(CLI_ARM64_LIBDIR)/libkdumpfile.so.10 $(CLI_ARM64_LIBDIR)/libaddrxlat.so.3 \
+		$(CLI_ARM64_LIBDIR)/libdw.so.1 $(CLI_ARM64_LIBDIR)/libelf.so.1
 
 .PHONY: cli-arm64
 cli-arm64: $(CLI_ARM64)
