@@ -66,15 +66,19 @@ static bool gdb_line(const char *cmd, char *buf, size_t len)
 	return ok && buf[0];
 }
 
-/* "$1 = 2304" -> 2304 */
-static bool gdb_number(const char *cmd, uint64_t *val)
+/*
+ * gdb's `output EXPR`: the value alone ("8"), and unlike `print` nothing is added to gdb's value
+ * history, which would grow with every session (extend -u / extend cycles).
+ */
+static bool gdb_output_number(const char *expr, uint64_t *val)
 {
-	char buf[256], *eq;
+	char cmd[512], buf[256], *end;
 
-	if (!gdb_line(cmd, buf, sizeof(buf)) || !(eq = strchr(buf, '=')))
+	snprintf(cmd, sizeof(cmd), "output %s", expr);
+	if (!gdb_line(cmd, buf, sizeof(buf)))
 		return false;
-	*val = strtoull(eq + 1, NULL, 0);
-	return true;
+	*val = strtoull(buf, &end, 0);
+	return end != buf;
 }
 
 /* "type = struct kvm_s2_mmu **" -> kind, and the pointee's kind. */
@@ -175,6 +179,19 @@ static struct s2_error *op_member_info(void *ctx, const char *type, const char *
 				snprintf(cmd, sizeof(cmd), "whatis ((struct %s *)0)->%s", type, path);
 				if (gdb_line(cmd, buf, sizeof(buf)))
 					kind_from_type(buf, out);
+			} else if (out->kind == S2_TYPE_ARRAY) {
+				/* element kind and count (xa_node.slots must have XA_CHUNK_SIZE entries) */
+				struct s2_member_info elem = { 0 };
+				uint64_t esize = 0;
+
+				snprintf(cmd, sizeof(cmd), "whatis ((struct %s *)0)->%s[0]", type, path);
+				if (gdb_line(cmd, buf, sizeof(buf))) {
+					kind_from_type(buf, &elem);
+					out->target_kind = elem.kind;
+				}
+				snprintf(cmd, sizeof(cmd), "sizeof(((struct %s *)0)->%s[0])", type, path);
+				if (gdb_output_number(cmd, &esize) && esize)
+					out->array_length = out->size / esize;
 			}
 			return NULL;
 		}
