@@ -33,7 +33,7 @@ for d in "${runs[@]}"; do
 	[ -n "$kvm" ] || { echo "FAIL $name: the CLI found no VM"; continue; }
 	# name|arguments: each is run by the CLI and inside crash
 	cases=("all|s2dump" "exact|s2dump -x $kvm" "verbose|s2dump -v $kvm" "translate|s2dump -t 0x40000000 $kvm"
-	       "nested|nesteds2 list")
+	       "nested|nesteds2 list" "prefault|s2dump -p $kvm" "json|s2dump -j $kvm" "ncheck|nesteds2 check")
 	{
 		echo "extend $ext"
 		for c in "${cases[@]}"; do echo "${c#*|} > $out/${c%%|*}.crash"; done
