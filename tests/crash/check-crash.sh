@@ -51,7 +51,9 @@ for d in "${runs[@]}"; do
 	for c in "${cases[@]}"; do
 		cname=${c%%|*}
 		# shellcheck disable=SC2086
-		"$cli" -c "$d/vmcore" -s "$d/vmlinux" ${c#*|} >"$out/$cname.cli" 2>/dev/null
+		# crash's error(INFO) lands in the redirected file too: the CLI's error line follows its stdout
+		"$cli" -c "$d/vmcore" -s "$d/vmlinux" ${c#*|} >"$out/$cname.cli" 2>"$out/$cname.err"
+		cat "$out/$cname.err" >>"$out/$cname.cli"
 		if [ -s "$out/$cname.crash" ] && cmp -s "$out/$cname.cli" "$out/$cname.crash"; then
 			echo "PASS $name/$cname: identical to the CLI ($(wc -l <"$out/$cname.cli") lines)"
 		else
