@@ -174,6 +174,9 @@ static struct s2_error *m_member(void *ctx, const char *type, const char *path, 
 		out->kind = mb->kind;
 		out->target_kind = mb->target_kind;
 		out->is_signed = mb->is_signed;
+		if (mb->kind == S2_TYPE_ARRAY) /* pointers, rb_nodes (gfn_node[2]) or bytes */
+			out->array_length = mb->size / (mb->target_kind == S2_TYPE_POINTER ? 8 :
+							mb->target_kind == S2_TYPE_STRUCT ? 24 : 1);
 		return NULL;
 	}
 	return s2_error_create(S2_ERROR_LOOKUP, "struct %s has no member %s", type, path);
