@@ -32,7 +32,8 @@ struct s2_error *s2_nested_cmd_guest(struct s2_kernel *k, const struct s2_kvm_la
 struct s2_error *s2_nested_cmd_check(struct s2_kernel *k, const struct s2_kvm_layout *l, const char *arg,
 				     FILE *out, int *status);
 /* First line of s2dump -t on a nested MMU; mapped and l1 give the L1 IPA for the canonical line. */
-struct s2_error *s2_nested_cmd_translate(struct s2_kernel *k, const struct s2_nested_target *t, uint64_t l2,
+struct s2_error *s2_nested_cmd_translate(struct s2_kernel *k, const struct s2_kvm_layout *l,
+					 const struct s2_nested_target *t, uint64_t l2,
 					 FILE *out, bool *mapped, uint64_t *l1);
 
 #endif
