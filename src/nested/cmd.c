@@ -197,7 +197,7 @@ struct s2_error *s2_nested_cmd_guest(struct s2_kernel *k, const struct s2_kvm_la
 				     bool verbose, FILE *out, int *status)
 {
 	struct s2_nested_target *t = malloc(sizeof(*t));
-	struct ctx *c = malloc(sizeof(*c));
+	struct ctx *c = calloc(1, sizeof(*c));
 	char name[S2_NESTED_NAME_SIZE];
 	unsigned long problems = 0;
 	uint64_t first = 0;
@@ -319,7 +319,7 @@ static struct s2_error *check_mmu(struct check_all *a, const struct s2_kvm_vm *v
 	err = s2_kernel_va_to_pa(a->k, m->pgd, &root);
 	if (err)
 		return s2_error_prefix(err, "nested mmu 0x%" PRIx64 " pgd: ", m->addr);
-	c = malloc(sizeof(*c));
+	c = calloc(1, sizeof(*c));
 	if (!c)
 		return &s2_error_nomem;
 	err = ctx_init(a->k, a->l, vm, m, c);
@@ -416,7 +416,7 @@ struct s2_error *s2_nested_cmd_translate(struct s2_kernel *k, const struct s2_kv
 					 const struct s2_nested_target *t, uint64_t l2,
 					 FILE *out, bool *mapped, uint64_t *l1)
 {
-	struct ctx *c = malloc(sizeof(*c));
+	struct ctx *c = calloc(1, sizeof(*c));
 	struct s2_error *err;
 
 	*mapped = false;
