@@ -428,3 +428,36 @@ struct s2_error *s2_nested_cmd_translate(struct s2_kernel *k, const struct s2_kv
 	ctx_fini(c);
 	return err;
 }
+
+struct s2_error *s2_nested_cmd_translate_memslot(struct s2_kernel *k, const struct s2_kvm_layout *l,
+						 const struct s2_nested_target *t, uint64_t l1, FILE *out)
+{
+	struct ctx *c = calloc(1, sizeof(*c));
+	const struct s2_nested_slot *sl;
+	struct s2_translation ct;
+	struct s2_error *err;
+
+	if (!c)
+		return &s2_error_nomem;
+	err = ctx_init(k, l, &t->vm, &t->mmu, c);
+	if (err || !c->l1mem.slot_fn)
+		goto out;
+	err = s2_nested_canon_translate(&c->l1mem, l1, &ct);
+	if (err || !c->l1mem.canon_translations || c->l1mem.slot_last.result == S2_NESTED_SLOT_NONE) {
+		/* mapped by the canonical stage 2 (nothing to add), or no memslot holds it */
+		if (!err && !s2_nested_translation_mapped(&ct))
+			fprintf(out, "memslot: none holds L1 IPA 0x%016" PRIx64 "\n", l1);
+		goto out;
+	}
+	sl = &c->l1mem.slot_last;
+	fprintf(out, "memslot %d: L1 IPA 0x%016" PRIx64 " -> user address 0x%016" PRIx64, sl->id, l1, sl->uaddr);
+	if (sl->result == S2_NESTED_SLOT_OK)
+		fprintf(out, " -> PA 0x%016" PRIx64 "  %s\n", sl->pa, sl->readonly ? "r-x (read-only memslot)" : "rwx");
+	else if (sl->result == S2_NESTED_SLOT_VMM_UNMAPPED)
+		fputs(": not mapped in the VMM\n", out);
+	else
+		fprintf(out, ": VMM page table at PA 0x%" PRIx64 " not in dump\n", sl->fail_pa);
+out:
+	ctx_fini(c);
+	return err;
+}

@@ -258,6 +258,16 @@ static void test_slots(void)
 	/* The data behind L1 0x80200000 only through the memslot: the composition takes it (KVM maps it so). */
 	mock_put64(&m, 0x40070000 + 1 * 8, 0);
 	expect(&m, "nesteds2 check 100", 1, CHECK_VIOLATION "check: 1 shadow MMUs, 3 leaves, 1 violations\n", "");
+	/* -t: the canonical fault, then the memslot line (user address UVA + 0x201010, VMM 2M block) */
+	snprintf(want, sizeof(want),
+		 "L2 IPA 0x0000000000200010 -> L1 IPA 0x0000000080201010  guest level 3 page desc 0x%016" PRIx64
+		 " @L1 0x80003000 r-- AF=1\n"
+		 "IPA 0x0000000080201010 -> translation fault, level 2 (FSC 0x06)\n"
+		 "memslot 3: L1 IPA 0x0000000080201010 -> user address 0x00007f0000201010 -> PA 0x0000000100001010  rwx\n"
+		 "shadow: IPA 0x0000000000200010 -> PA 0x0000000100001010  level 3 page  desc 0x%016" PRIx64
+		 " @PA 0x40075000  R- XN AF=1\n",
+		 (uint64_t)(0x80201000 | 3 | ATTR | AF | R | XN), (uint64_t)(0x100001000ULL | 3 | ATTR | AF | R | XN));
+	expect(&m, "s2dump -t 0x200010 " NAME, 0, want, "");
 	/* ... and without the memslot path that is a canonical-unmapped leaf. */
 	mock_member_remove(&m, "kvm", "mm");
 	mock_put64(&m, 0x40071000 + 0 * 8, (0x40080000) | 3 | ATTR | AF | R | W | XN);
