@@ -3,7 +3,8 @@
  * Nested virtualization analysis (NV): the guest hypervisor's own stage 2
  * (the tables its VTTBR_EL2/VTCR_EL2 describe, cached by KVM in a shadow
  * MMU's tlb_vttbr/tlb_vtcr), read at guest (L1) IPAs through the canonical
- * stage 2, and the check that every shadow leaf is the composition
+ * stage 2 (or, where it does not map, an optional memslot path, as KVM's
+ * kvm_read_guest()), and the check that every shadow leaf is the composition
  * canonical(guest(L2 IPA)) with permissions no wider than either stage.
  *
  * No kernel knowledge: geometries, roots and struct s2_mem callbacks in, the
