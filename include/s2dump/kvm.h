@@ -53,6 +53,8 @@ struct s2_kvm_vm {
 	uint64_t addr;            /* struct kvm */
 	uint64_t memslots;        /* kvm->memslots[0] (struct kvm_memslots *), 0 if not known */
 	int pid;                  /* kvm->userspace_pid */
+	uint64_t mm;              /* kvm->mm (the VMM's struct mm_struct), 0 if not known */
+	uint64_t mm_pgd;          /* kvm->mm->pgd: the VMM's stage-1 root (kernel VA), 0 if not known */
 	unsigned int online_vcpus;
 	unsigned int nr_memslots;
 	uint64_t nested_mmus;     /* kvm->arch.nested_mmus (array of structs, or of pointers from 7.2) */

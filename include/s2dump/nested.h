@@ -3,7 +3,8 @@
  * Nested virtualization analysis (NV): the guest hypervisor's own stage 2
  * (the tables its VTTBR_EL2/VTCR_EL2 describe, cached by KVM in a shadow
  * MMU's tlb_vttbr/tlb_vtcr), read at guest (L1) IPAs through the canonical
- * stage 2, and the check that every shadow leaf is the composition
+ * stage 2 (or, where it does not map, an optional memslot path, as KVM's
+ * kvm_read_guest()), and the check that every shadow leaf is the composition
  * canonical(guest(L2 IPA)) with permissions no wider than either stage.
  *
  * No kernel knowledge: geometries, roots and struct s2_mem callbacks in, the
@@ -35,9 +36,34 @@ unsigned int s2_nested_parange_bits(unsigned int ia_bits);
 /* Why a read of guest (L1 IPA) memory failed. */
 enum s2_nested_read_fail {
 	S2_NESTED_READ_OK = 0,
-	S2_NESTED_READ_UNMAPPED, /* the canonical stage 2 has no valid leaf for the L1 IPA */
+	S2_NESTED_READ_UNMAPPED, /* the canonical stage 2 has no valid leaf for the L1 IPA (nor any memslot) */
 	S2_NESTED_READ_MISSING,  /* mapped (or its canonical table is), but the host page is not in the dump */
+	S2_NESTED_READ_VMM_UNMAPPED, /* in a memslot, but its user address is not mapped in the VMM */
 };
+
+/*
+ * The memslot path to guest memory, as KVM's kvm_read_guest() takes it:
+ * the memslot holding the L1 IPA, userspace_addr + offset in the VMM, the
+ * VMM's own page tables. KVM reads a guest hypervisor's stage-2 tables this
+ * way, so the canonical stage 2 need not map them (nor the pages a shadow
+ * leaf maps: KVM resolves those through the memslot too).
+ */
+enum s2_nested_slot_result {
+	S2_NESTED_SLOT_OK = 0,       /* pa/size set */
+	S2_NESTED_SLOT_NONE,         /* no memslot holds the L1 IPA */
+	S2_NESTED_SLOT_VMM_UNMAPPED, /* the memslot's user address is not mapped in the VMM */
+	S2_NESTED_SLOT_MISSING,      /* a VMM page table is not in the dump (fail_pa) */
+};
+struct s2_nested_slot {
+	enum s2_nested_slot_result result;
+	uint64_t pa;                 /* OK: host PA of the L1 IPA */
+	uint64_t size;               /* OK: the VMM page holding it (a power of two) */
+	bool readonly;               /* KVM_MEM_READONLY */
+	int id;                      /* the memslot (not NONE) */
+	uint64_t uaddr;              /* userspace_addr + offset (not NONE) */
+	uint64_t fail_pa;            /* MISSING */
+};
+typedef struct s2_error *(*s2_nested_slot_fn)(void *ctx, uint64_t l1, struct s2_nested_slot *out);
 
 /*
  * Guest memory: L1 IPA -> host PA through the canonical stage 2, one
@@ -62,17 +88,28 @@ struct s2_nested_l1mem {
 	} cache[S2_NESTED_CACHE];
 	unsigned int cache_next;
 	unsigned long canon_translations; /* canonical translations done (cache misses) */
+	/* optional memslot path (s2_nested_l1mem_set_slots), tried when the canonical stage 2 does not map */
+	s2_nested_slot_fn slot_fn;
+	void *slot_ctx;
+	struct s2_nested_slot slot_last;  /* the last memslot lookup (result NONE if none was made) */
+	unsigned long slot_translations;  /* L1 pages resolved through a memslot */
 };
 
 void s2_nested_l1mem_init(struct s2_nested_l1mem *m, const struct s2_geometry *canon_geo,
 			  uint64_t canon_root, const struct s2_mem *host);
+/* Install the memslot path: fn is asked for L1 IPAs the canonical stage 2 does not map. */
+void s2_nested_l1mem_set_slots(struct s2_nested_l1mem *m, s2_nested_slot_fn fn, void *ctx);
 /* The struct s2_mem reading L1 IPAs through m (m must outlive it). */
 struct s2_mem s2_nested_l1mem_mem(struct s2_nested_l1mem *m);
 
 /*
  * Canonical translation of one L1 IPA through the cache: *t as s2_translate
  * gives it. Mapped means fault NONE or ACCESS_FLAG (a leaf with AF clear
- * still maps its output address).
+ * still maps its output address). With a memslot path, an L1 IPA the
+ * canonical stage 2 does not map (or whose canonical table is not in the
+ * dump) is resolved through it: *t is then a level-3 page of the VMM page's
+ * size, r-x for a read-only memslot and rwx otherwise, AF set (what KVM
+ * would map on a fault); m->slot_last says how the lookup went.
  */
 struct s2_error *s2_nested_canon_translate(struct s2_nested_l1mem *m, uint64_t l1,
 					   struct s2_translation *t);

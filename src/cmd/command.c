@@ -429,10 +429,12 @@ static struct s2_error *nested_translate(struct s2_session *s, const char *arg, 
 	}
 	if (!err) {
 		*found = true;
-		err = s2_nested_cmd_translate(s->kernel, t, ipa, out, &mapped, &l1);
+		err = s2_nested_cmd_translate(s->kernel, s->layout, t, ipa, out, &mapped, &l1);
 	}
 	if (!err && mapped)
 		err = translate_one(s, &t->vm.mmu, l1, out);
+	if (!err && mapped)
+		err = s2_nested_cmd_translate_memslot(s->kernel, s->layout, t, l1, out);
 	if (!err) {
 		fputs("shadow: ", out);
 		if (t->mmu.pgt && t->mmu.pgd)

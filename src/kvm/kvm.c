@@ -30,7 +30,7 @@ struct off {
 
 struct s2_kvm_layout {
 	struct off kvm_vm_list, kvm_arch, kvm_arch_mmu, kvm_pid, kvm_online_vcpus, kvm_memslots,
-		kvm_arch_vtcr, arch_nested_mmus, arch_nested_size;
+		kvm_arch_vtcr, arch_nested_mmus, arch_nested_size, kvm_mm, mm_pgd;
 	struct off mmu_pgt, mmu_pgd_phys, mmu_vmid, mmu_vtcr, mmu_arch, mmu_tlb_vttbr, mmu_tlb_vtcr,
 		mmu_nested_enabled, mmu_pending_unmap, mmu_refcnt;
 	struct off pgt_ia_bits, pgt_start_level, pgt_pgd, pgt_mmu;
@@ -215,6 +215,8 @@ struct s2_error *s2_kvm_layout_resolve(struct s2_kernel *k, struct s2_kvm_layout
 	R(kvm_arch, "kvm", "arch");
 	R(kvm_arch_mmu, "kvm", "arch.mmu");
 	O(kvm_pid, "kvm", "userspace_pid");
+	O(kvm_mm, "kvm", "mm");                          /* the VMM's mm: guest memory as KVM reads it */
+	O(mm_pgd, "mm_struct", "pgd");
 	O(kvm_online_vcpus, "kvm", "online_vcpus");
 	O(kvm_memslots, "kvm", "memslots");
 	O(kvm_arch_vtcr, "kvm", "arch.vtcr");            /* <= 6.6 */
@@ -431,6 +433,16 @@ struct s2_error *s2_kvm_read_vm(struct s2_kernel *k, const struct s2_kvm_layout 
 	if ((err = rd(k, addr, &l->kvm_pid, &v)))
 		return err;
 	vm->pid = (int)(int32_t)v;
+	/* Optional: an unreadable mm only loses the memslot path to guest memory (src/nested/cmd.c). */
+	if (l->kvm_mm.present && l->mm_pgd.present) {
+		err = rd(k, addr, &l->kvm_mm, &vm->mm);
+		if (!err && vm->mm)
+			err = rd(k, vm->mm, &l->mm_pgd, &vm->mm_pgd);
+		if (err) {
+			s2_error_destroy(err);
+			vm->mm_pgd = 0;
+		}
+	}
 	if ((err = rd(k, addr, &l->kvm_online_vcpus, &v)))
 		return err;
 	vm->online_vcpus = (unsigned int)v;

@@ -80,16 +80,96 @@ struct s2_error *s2_nested_find(struct s2_kernel *k, const struct s2_kvm_layout 
 	return err;
 }
 
+/*
+ * The memslots of one VM, gathered on first use, for the memslot path to
+ * guest memory (struct s2_nested_slot): userspace_addr + offset, translated
+ * by the VMM's own page tables (kvm->mm->pgd, TTBR0), as kvm_read_guest()
+ * does. Without kvm->mm in the layout (or a readable mm) the path is not
+ * installed and guest memory is read through the canonical stage 2 only.
+ */
+struct slots {
+	struct s2_kernel *k;
+	const struct s2_kvm_layout *l;
+	const struct s2_kvm_vm *vm;
+	bool gathered;
+	struct s2_kvm_memslot *v;
+	size_t n, cap;
+};
+
+static struct s2_error *slots_add(void *arg, const struct s2_kvm_memslot *slot)
+{
+	struct slots *s = arg;
+
+	if (s->n == s->cap) {
+		size_t cap = s->cap ? s->cap * 2 : 8;
+		struct s2_kvm_memslot *v = realloc(s->v, cap * sizeof(*v));
+
+		if (!v)
+			return &s2_error_nomem;
+		s->v = v;
+		s->cap = cap;
+	}
+	s->v[s->n++] = *slot;
+	return NULL;
+}
+
+static struct s2_error *slot_resolve(void *ctx, uint64_t l1, struct s2_nested_slot *out)
+{
+	struct slots *s = ctx;
+	uint64_t page = 1ULL << s2_kernel_info(s->k)->page_shift, uva, pa;
+	struct s2_error *err;
+
+	if (!s->gathered) {
+		s->gathered = true;
+		err = s2_kvm_for_each_memslot(s->k, s->l, s->vm, slots_add, s);
+		if (err)
+			return s2_error_prefix(err, "kvm 0x%" PRIx64 " memslots: ", s->vm->addr);
+	}
+	out->result = S2_NESTED_SLOT_NONE;
+	for (size_t i = 0; i < s->n; i++) {
+		const struct s2_kvm_memslot *m = &s->v[i];
+
+		if (l1 - m->gpa >= m->size)
+			continue;
+		out->id = m->id;
+		out->readonly = m->flags & 2; /* KVM_MEM_READONLY */
+		out->uaddr = uva = m->userspace_addr + (l1 - m->gpa);
+		err = s2_kernel_user_va_to_pa(s->k, s->vm->mm_pgd, uva & ~(page - 1), &pa);
+		if (err && err->code == S2_ERROR_FAULT) {
+			/* a physical fault address: a VMM table not in the dump; else the address is unmapped */
+			out->result = err->address_is_physical ? S2_NESTED_SLOT_MISSING : S2_NESTED_SLOT_VMM_UNMAPPED;
+			out->fail_pa = err->address;
+			s2_error_destroy(err);
+			return NULL;
+		}
+		if (err)
+			return s2_error_prefix(err, "L1 IPA 0x%" PRIx64 " memslot %d: ", l1, m->id);
+		out->result = S2_NESTED_SLOT_OK;
+		out->pa = pa + (uva & (page - 1));
+		out->size = page;
+		return NULL;
+	}
+	return NULL;
+}
+
 /* Canonical stage 2 and the guest configuration of one nested MMU. */
 struct ctx {
 	struct s2_mem host;
 	uint64_t canon_root;
 	struct s2_nested_guest guest;
 	struct s2_nested_l1mem l1mem;
+	struct slots slots;
 };
 
-static struct s2_error *ctx_init(struct s2_kernel *k, const struct s2_kvm_vm *vm, const struct s2_kvm_mmu *m,
-				 struct ctx *c)
+static void ctx_fini(struct ctx *c)
+{
+	if (c)
+		free(c->slots.v);
+	free(c);
+}
+
+static struct s2_error *ctx_init(struct s2_kernel *k, const struct s2_kvm_layout *l, const struct s2_kvm_vm *vm,
+				 const struct s2_kvm_mmu *m, struct ctx *c)
 {
 	struct s2_error *err;
 
@@ -106,6 +186,10 @@ static struct s2_error *ctx_init(struct s2_kernel *k, const struct s2_kvm_vm *vm
 	if (err)
 		return s2_error_prefix(err, "nested mmu 0x%" PRIx64 ": ", m->addr);
 	s2_nested_l1mem_init(&c->l1mem, &vm->mmu.geo, c->canon_root, &c->host);
+	if (vm->mm_pgd) {
+		c->slots = (struct slots){ .k = k, .l = l, .vm = vm };
+		s2_nested_l1mem_set_slots(&c->l1mem, slot_resolve, &c->slots);
+	}
 	return NULL;
 }
 
@@ -113,7 +197,7 @@ struct s2_error *s2_nested_cmd_guest(struct s2_kernel *k, const struct s2_kvm_la
 				     bool verbose, FILE *out, int *status)
 {
 	struct s2_nested_target *t = malloc(sizeof(*t));
-	struct ctx *c = malloc(sizeof(*c));
+	struct ctx *c = calloc(1, sizeof(*c));
 	char name[S2_NESTED_NAME_SIZE];
 	unsigned long problems = 0;
 	uint64_t first = 0;
@@ -126,7 +210,7 @@ struct s2_error *s2_nested_cmd_guest(struct s2_kernel *k, const struct s2_kvm_la
 	}
 	err = s2_nested_find(k, l, arg, t);
 	if (!err)
-		err = ctx_init(k, &t->vm, &t->mmu, c);
+		err = ctx_init(k, l, &t->vm, &t->mmu, c);
 	if (err)
 		goto out;
 	s2_ptdump_nested_name(name, t->mmu.tlb_vttbr, t->mmu.tlb_vtcr, t->mmu.nested_stage2_enabled);
@@ -145,7 +229,7 @@ struct s2_error *s2_nested_cmd_guest(struct s2_kernel *k, const struct s2_kvm_la
 	}
 out:
 	free(t);
-	free(c);
+	ctx_fini(c);
 	return err;
 }
 
@@ -235,15 +319,15 @@ static struct s2_error *check_mmu(struct check_all *a, const struct s2_kvm_vm *v
 	err = s2_kernel_va_to_pa(a->k, m->pgd, &root);
 	if (err)
 		return s2_error_prefix(err, "nested mmu 0x%" PRIx64 " pgd: ", m->addr);
-	c = malloc(sizeof(*c));
+	c = calloc(1, sizeof(*c));
 	if (!c)
 		return &s2_error_nomem;
-	err = ctx_init(a->k, vm, m, c);
+	err = ctx_init(a->k, a->l, vm, m, c);
 	if (!err) {
 		checker = (struct s2_nested_checker){ .guest = &c->guest, .l1mem = &c->l1mem };
 		err = s2_nested_check_shadow(a->out, m->addr, (int)i, &m->geo, root, &c->host, &checker, &a->stats);
 	}
-	free(c);
+	ctx_fini(c);
 	return err;
 }
 
@@ -328,18 +412,52 @@ struct s2_error *s2_nested_cmd_check(struct s2_kernel *k, const struct s2_kvm_la
 	return NULL;
 }
 
-struct s2_error *s2_nested_cmd_translate(struct s2_kernel *k, const struct s2_nested_target *t, uint64_t l2,
+struct s2_error *s2_nested_cmd_translate(struct s2_kernel *k, const struct s2_kvm_layout *l,
+					 const struct s2_nested_target *t, uint64_t l2,
 					 FILE *out, bool *mapped, uint64_t *l1)
 {
-	struct ctx *c = malloc(sizeof(*c));
+	struct ctx *c = calloc(1, sizeof(*c));
 	struct s2_error *err;
 
 	*mapped = false;
 	if (!c)
 		return &s2_error_nomem;
-	err = ctx_init(k, &t->vm, &t->mmu, c);
+	err = ctx_init(k, l, &t->vm, &t->mmu, c);
 	if (!err)
 		err = s2_nested_translate_print(out, &c->guest, &c->l1mem, l2, mapped, l1);
-	free(c);
+	ctx_fini(c);
+	return err;
+}
+
+struct s2_error *s2_nested_cmd_translate_memslot(struct s2_kernel *k, const struct s2_kvm_layout *l,
+						 const struct s2_nested_target *t, uint64_t l1, FILE *out)
+{
+	struct ctx *c = calloc(1, sizeof(*c));
+	const struct s2_nested_slot *sl;
+	struct s2_translation ct;
+	struct s2_error *err;
+
+	if (!c)
+		return &s2_error_nomem;
+	err = ctx_init(k, l, &t->vm, &t->mmu, c);
+	if (err || !c->l1mem.slot_fn)
+		goto out;
+	err = s2_nested_canon_translate(&c->l1mem, l1, &ct);
+	if (err || !c->l1mem.canon_translations || c->l1mem.slot_last.result == S2_NESTED_SLOT_NONE) {
+		/* mapped by the canonical stage 2 (nothing to add), or no memslot holds it */
+		if (!err && !s2_nested_translation_mapped(&ct))
+			fprintf(out, "memslot: none holds L1 IPA 0x%016" PRIx64 "\n", l1);
+		goto out;
+	}
+	sl = &c->l1mem.slot_last;
+	fprintf(out, "memslot %d: L1 IPA 0x%016" PRIx64 " -> user address 0x%016" PRIx64, sl->id, l1, sl->uaddr);
+	if (sl->result == S2_NESTED_SLOT_OK)
+		fprintf(out, " -> PA 0x%016" PRIx64 "  %s\n", sl->pa, sl->readonly ? "r-x (read-only memslot)" : "rwx");
+	else if (sl->result == S2_NESTED_SLOT_VMM_UNMAPPED)
+		fputs(": not mapped in the VMM\n", out);
+	else
+		fprintf(out, ": VMM page table at PA 0x%" PRIx64 " not in dump\n", sl->fail_pa);
+out:
+	ctx_fini(c);
 	return err;
 }

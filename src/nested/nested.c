@@ -34,6 +34,12 @@ void s2_nested_l1mem_init(struct s2_nested_l1mem *m, const struct s2_geometry *c
 	m->host = host;
 }
 
+void s2_nested_l1mem_set_slots(struct s2_nested_l1mem *m, s2_nested_slot_fn fn, void *ctx)
+{
+	m->slot_fn = fn;
+	m->slot_ctx = ctx;
+}
+
 bool s2_nested_translation_mapped(const struct s2_translation *t)
 {
 	return t->fault.type == S2_FAULT_NONE || t->fault.type == S2_FAULT_ACCESS_FLAG;
@@ -51,9 +57,33 @@ struct s2_error *s2_nested_canon_translate(struct s2_nested_l1mem *m, uint64_t l
 		}
 	}
 	m->canon_translations++;
+	m->slot_last.result = S2_NESTED_SLOT_NONE;
 	err = s2_translate(m->canon_geo, m->canon_root, m->host, l1, t);
 	if (err)
 		return err;
+	if (!s2_nested_translation_mapped(t) && m->slot_fn) {
+		struct s2_nested_slot *sl = &m->slot_last;
+
+		memset(sl, 0, sizeof(*sl));
+		err = m->slot_fn(m->slot_ctx, l1, sl);
+		if (err)
+			return err;
+		if (sl->result == S2_NESTED_SLOT_OK) {
+			if (!sl->size || (sl->size & (sl->size - 1)))
+				return s2_error_create(S2_ERROR_INVALID_ARGUMENT, "L1 IPA 0x%" PRIx64 ": memslot %d "
+						       "page size 0x%" PRIx64 " is not a power of two", l1, sl->id,
+						       sl->size);
+			m->slot_translations++;
+			memset(t, 0, sizeof(*t));
+			t->oa = sl->pa;
+			t->level = S2_LEVEL_MAX;
+			t->block_size = sl->size;
+			t->desc.kind = S2_DESC_PAGE;
+			t->desc.oa = sl->pa & ~(sl->size - 1);
+			t->desc.s2ap = sl->readonly ? 1 : 3;
+			t->desc.af = true;
+		}
+	}
 	if (s2_nested_translation_mapped(t) && t->block_size) {
 		unsigned int i = m->cache_next++ % S2_NESTED_CACHE;
 
@@ -78,6 +108,22 @@ static struct s2_error *l1_read(void *ctx, uint64_t l1, void *buf, size_t len)
 
 		if (err)
 			return err;
+		if (!s2_nested_translation_mapped(&t) && m->slot_fn && m->slot_last.result == S2_NESTED_SLOT_MISSING) {
+			m->fail = S2_NESTED_READ_MISSING;
+			m->fail_l1 = l1;
+			m->fail_pa = m->slot_last.fail_pa;
+			return s2_error_fault(l1, false, "L1 IPA 0x%" PRIx64 ": memslot %d user address 0x%" PRIx64
+					      ": VMM page table at PA 0x%" PRIx64 " not in dump", l1, m->slot_last.id,
+					      m->slot_last.uaddr, m->fail_pa);
+		}
+		if (!s2_nested_translation_mapped(&t) && m->slot_fn &&
+		    m->slot_last.result == S2_NESTED_SLOT_VMM_UNMAPPED) {
+			m->fail = S2_NESTED_READ_VMM_UNMAPPED;
+			m->fail_l1 = l1;
+			return s2_error_fault(l1, false, "L1 IPA 0x%" PRIx64 " not mapped by the canonical stage 2 nor "
+					      "in the VMM (memslot %d user address 0x%" PRIx64 ")", l1,
+					      m->slot_last.id, m->slot_last.uaddr);
+		}
 		if (t.fault.type == S2_FAULT_SEA_WALK) {
 			/* The canonical table that would translate l1 is not in the dump. */
 			m->fail = S2_NESTED_READ_MISSING;
@@ -89,7 +135,8 @@ static struct s2_error *l1_read(void *ctx, uint64_t l1, void *buf, size_t len)
 		if (!s2_nested_translation_mapped(&t)) {
 			m->fail = S2_NESTED_READ_UNMAPPED;
 			m->fail_l1 = l1;
-			return s2_error_fault(l1, false, "L1 IPA 0x%" PRIx64 " not mapped by the canonical stage 2", l1);
+			return s2_error_fault(l1, false, "L1 IPA 0x%" PRIx64 " not mapped by the canonical stage 2%s", l1,
+					      m->slot_fn ? " nor by any memslot" : "");
 		}
 		/* As far as this canonical leaf goes (at least one host granule). */
 		chunk = t.block_size - (l1 & (t.block_size - 1));
@@ -224,6 +271,8 @@ struct pending_problem {
 	int level;
 	enum s2_walk_problem problem;
 	enum s2_nested_read_fail fail;
+	int slot;
+	uint64_t uaddr;
 };
 
 struct guest_print {
@@ -248,7 +297,11 @@ static void flush_problem(struct guest_print *gp)
 	fprintf(gp->out, "0x%016" PRIx64 "-0x%016" PRIx64 " L%d  !! table at L1 0x%016" PRIx64 " ", p->ia,
 		p->ia + p->size, p->level, p->table);
 	if (p->problem == S2_PROBLEM_READ && p->fail == S2_NESTED_READ_UNMAPPED)
-		fputs("not mapped by the canonical stage 2\n", gp->out);
+		fprintf(gp->out, "not mapped by the canonical stage 2%s\n",
+			gp->l1mem->slot_fn ? " nor by any memslot" : "");
+	else if (p->problem == S2_PROBLEM_READ && p->fail == S2_NESTED_READ_VMM_UNMAPPED)
+		fprintf(gp->out, "not mapped by the canonical stage 2 nor in the VMM (memslot %d user address 0x%"
+			PRIx64 ")\n", p->slot, p->uaddr);
 	else if (p->problem == S2_PROBLEM_READ)
 		fprintf(gp->out, "not in dump (PA 0x%" PRIx64 ")\n", p->pa);
 	else
@@ -275,6 +328,7 @@ static void note_problem(struct guest_print *gp, const struct s2_walk_entry *e)
 		.active = true, .ia = e->ia, .size = e->size, .table = table, .pa = gp->l1mem->fail_pa,
 		.table_end = table + e->size / s2_level_size(gp->geo, e->level) * 8,
 		.level = e->level, .problem = e->problem, .fail = fail,
+		.slot = gp->l1mem->slot_last.id, .uaddr = gp->l1mem->slot_last.uaddr,
 	};
 }
 
@@ -551,7 +605,12 @@ struct s2_error *s2_nested_translate_print(FILE *out, const struct s2_nested_gue
 		fprintf(out, "L2 IPA 0x%016" PRIx64 " -> %s, guest level %d (FSC 0x%02x)", l2,
 			s2_fault_type_name(t.fault.type), t.level, t.fault.fsc);
 		if (t.fault.type == S2_FAULT_SEA_WALK && l1mem->fail == S2_NESTED_READ_UNMAPPED)
-			fprintf(out, ": table at L1 0x%" PRIx64 " not mapped by the canonical stage 2", t.desc_pa);
+			fprintf(out, ": table at L1 0x%" PRIx64 " not mapped by the canonical stage 2%s", t.desc_pa,
+				l1mem->slot_fn ? " nor by any memslot" : "");
+		else if (t.fault.type == S2_FAULT_SEA_WALK && l1mem->fail == S2_NESTED_READ_VMM_UNMAPPED)
+			fprintf(out, ": table at L1 0x%" PRIx64 " not mapped by the canonical stage 2 nor in the VMM "
+				"(memslot %d user address 0x%" PRIx64 ")", t.desc_pa, l1mem->slot_last.id,
+				l1mem->slot_last.uaddr);
 		else if (t.fault.type == S2_FAULT_SEA_WALK)
 			fprintf(out, ": table at L1 0x%" PRIx64 " not in dump (PA 0x%" PRIx64 ")", t.desc_pa,
 				l1mem->fail_pa);

@@ -17,6 +17,15 @@
  *     L2 IPA 0x0 2M block -> 0x100000000 rwx            clean
  *     L2 IPA 0x200000 page -> 0x100001000 r--           clean
  *     L2 IPA 0x201000 page -> 0x100001000 r--           guest-unmapped
+ *
+ * The memslot path (test_slots): the canonical stage 2 stops mapping the
+ * guest's tables (L1 0x80000000..0x80004000); memslot 3 covers L1
+ * 0x80000000..0x80400000 at user address 0x7f0000000000 of a VMM whose
+ * stage 1 (kvm->mm->pgd, TTBR0, 4K, 48-bit) is:
+ *   L0 0x400b0000 [0xfe] -> L1 0x400b1000 [0] -> L2 0x400b2000
+ *   L2 [0] -> L3 0x400b3000: +0x0 -> 0x40080000, +0x2000 -> 0x40082000, +0x3000 -> 0x40083000
+ *                            (+0x1000, the guest's second root table, unmapped in the VMM)
+ *   L2 [1] 2M block -> 0x100000000 (the data behind L1 0x80200000)
  */
 #include <inttypes.h>
 
@@ -157,6 +166,133 @@ static void expect(struct mock *m, const char *line, int want_status, const char
 	"shadow 0x0000000100001000 r--, guest unmapped, canonical unmapped\n"
 #define NAME "0x0005000080000000-0x0000000080023558-s2-enabled"
 
+#define UVA 0x00007f0000000000ULL
+#define MM_A 0x400c0000ULL
+#define SLOTS 0x400d0000ULL
+#define SLOT3 0x400d1000ULL
+#define GUEST_HEAD                                                                                          \
+	"nested mmu 0xffff000000090000  " NAME "  guest vttbr 0x0005000080000000  vtcr 0x0000000080023558\n" \
+	"  granule 4K  ia_bits 40  start_level 1  concat 2  oa_bits 40  root L1 0x0000000080000000\n"
+#define GUEST_LEAVES                                                                                        \
+	"0x0000000000000000-0x0000000000200000 L2 block -> L1 0x0000000080200000  rwx AF=1\n"                 \
+	"0x0000000000200000-0x0000000000201000 L3 page -> L1 0x0000000080201000  r-- AF=1\n"
+#define GUEST_ERR "nested mmu 0xffff000000090000: 1 guest stage-2 table(s) unreadable or out of range, first at L2 IPA "
+
+static void setup_slots(struct mock *m)
+{
+	struct m_kvm *kvm;
+	struct m_memslots *ms;
+	struct m_memslot *sl;
+
+	setup(m);
+	kvm = mock_pa(m, KVM_A);
+	ms = mock_pa(m, SLOTS);
+	sl = mock_pa(m, SLOT3);
+	/* the canonical stage 2 no longer maps the guest's tables */
+	for (int i = 0; i < 4; i++)
+		mock_put64(m, 0x40071000 + i * 8, 0);
+	kvm->memslots[0] = mock_lin(SLOTS);
+	ms->node_idx = 0;
+	ms->gfn_tree.rb_node = mock_lin(SLOT3 + offsetof(struct m_memslot, gfn_node[0]));
+	sl->id = 3;
+	sl->base_gfn = 0x80000;
+	sl->npages = 0x400;
+	sl->userspace_addr = UVA;
+	/* the VMM: kvm->mm (after struct m_kvm) -> mm_struct.pgd */
+	mock_member_set(m, "kvm", "mm", sizeof(struct m_kvm), 8, S2_TYPE_POINTER, false);
+	mock_member_set(m, "mm_struct", "pgd", 0x40, 8, S2_TYPE_POINTER, false);
+	mock_put64(m, KVM_A + sizeof(struct m_kvm), mock_lin(MM_A));
+	mock_put64(m, MM_A + 0x40, mock_lin(0x400b0000));
+	mock_put64(m, 0x400b0000 + 0xfe * 8, 0x400b1000 | 3);
+	mock_put64(m, 0x400b1000 + 0 * 8, 0x400b2000 | 3);
+	mock_put64(m, 0x400b2000 + 0 * 8, 0x400b3000 | 3);
+	mock_put64(m, 0x400b2000 + 1 * 8, 0x100000000ULL | 0x401);
+	mock_put64(m, 0x400b3000 + 0 * 8, 0x40080000 | 0x403);
+	mock_put64(m, 0x400b3000 + 2 * 8, 0x40082000 | 0x403);
+	mock_put64(m, 0x400b3000 + 3 * 8, 0x40083000 | 0x403);
+}
+
+#define VMM_UNMAPPED                                                                                        \
+	"0x0000008000000000-0x0000010000000000 L1  !! table at L1 0x0000000080001000 not mapped by the canonical " \
+	"stage 2 nor in the VMM (memslot 3 user address 0x7f0000001000)\n"
+
+static void test_slots(void)
+{
+	struct mock m;
+	char want[1024];
+
+	/* Without kvm->mm in the layout: today's behaviour, the canonical stage 2 only. */
+	setup_slots(&m);
+	mock_member_remove(&m, "kvm", "mm");
+	expect(&m, "nesteds2 guest " NAME, 1, GUEST_HEAD
+	       "0x0000000000000000-0x0000010000000000 L1  !! table at L1 0x0000000080000000 not mapped by the canonical "
+	       "stage 2\n", GUEST_ERR "0x0");
+	/* With it: the tables through memslot 3 and the VMM; its unmapped page is a problem line, the walk goes on. */
+	mock_member_set(&m, "kvm", "mm", sizeof(struct m_kvm), 8, S2_TYPE_POINTER, false);
+	expect(&m, "nesteds2 guest " NAME, 1, GUEST_HEAD GUEST_LEAVES VMM_UNMAPPED, GUEST_ERR "0x8000000000");
+	expect(&m, "nesteds2 check 100", 1, CHECK_VIOLATION "check: 1 shadow MMUs, 3 leaves, 1 violations\n", "");
+	snprintf(want, sizeof(want),
+		 "L2 IPA 0x0000000000200010 -> L1 IPA 0x0000000080201010  guest level 3 page desc 0x%016" PRIx64
+		 " @L1 0x80003000 r-- AF=1\n"
+		 "IPA 0x0000000080201010 -> PA 0x0000000100001010  level 2 block  desc 0x%016" PRIx64
+		 " @PA 0x40070008  RW AF=1\n"
+		 "shadow: IPA 0x0000000000200010 -> PA 0x0000000100001010  level 3 page  desc 0x%016" PRIx64
+		 " @PA 0x40075000  R- XN AF=1\n",
+		 (uint64_t)(0x80201000 | 3 | ATTR | AF | R | XN), (uint64_t)(0x100000000ULL | 1 | ATTR | AF | R | W),
+		 (uint64_t)(0x100001000ULL | 3 | ATTR | AF | R | XN));
+	expect(&m, "s2dump -t 0x200010 " NAME, 0, want, "");
+
+	/* A guest table's host page (through the VMM) not in the dump: 'not in dump', the walk goes on. */
+	m.hole_pa = 0x40082000;
+	expect(&m, "nesteds2 guest " NAME, 1, GUEST_HEAD
+	       "0x0000000000000000-0x0000000040000000 L2  !! table at L1 0x0000000080002000 not in dump (PA 0x40082000)\n"
+	       VMM_UNMAPPED, "nested mmu 0xffff000000090000: 2 guest stage-2 table(s) unreadable or out of range, "
+	       "first at L2 IPA 0x0");
+	/* The VMM's own level-3 table not in the dump. */
+	m.hole_pa = 0x400b3000;
+	expect(&m, "nesteds2 guest " NAME, 1, GUEST_HEAD
+	       "0x0000000000000000-0x0000010000000000 L1  !! table at L1 0x0000000080000000 not in dump (PA 0x400b3000)\n",
+	       GUEST_ERR "0x0");
+	m.hole_pa = 0;
+
+	/* The data behind L1 0x80200000 only through the memslot: the composition takes it (KVM maps it so). */
+	mock_put64(&m, 0x40070000 + 1 * 8, 0);
+	expect(&m, "nesteds2 check 100", 1, CHECK_VIOLATION "check: 1 shadow MMUs, 3 leaves, 1 violations\n", "");
+	/* -t: the canonical fault, then the memslot line (user address UVA + 0x201010, VMM 2M block) */
+	snprintf(want, sizeof(want),
+		 "L2 IPA 0x0000000000200010 -> L1 IPA 0x0000000080201010  guest level 3 page desc 0x%016" PRIx64
+		 " @L1 0x80003000 r-- AF=1\n"
+		 "IPA 0x0000000080201010 -> translation fault, level 2 (FSC 0x06)\n"
+		 "memslot 3: L1 IPA 0x0000000080201010 -> user address 0x00007f0000201010 -> PA 0x0000000100001010  rwx\n"
+		 "shadow: IPA 0x0000000000200010 -> PA 0x0000000100001010  level 3 page  desc 0x%016" PRIx64
+		 " @PA 0x40075000  R- XN AF=1\n",
+		 (uint64_t)(0x80201000 | 3 | ATTR | AF | R | XN), (uint64_t)(0x100001000ULL | 3 | ATTR | AF | R | XN));
+	expect(&m, "s2dump -t 0x200010 " NAME, 0, want, "");
+	/* ... and without the memslot path that is a canonical-unmapped leaf. */
+	mock_member_remove(&m, "kvm", "mm");
+	mock_put64(&m, 0x40071000 + 0 * 8, (0x40080000) | 3 | ATTR | AF | R | W | XN);
+	mock_put64(&m, 0x40071000 + 1 * 8, (0x40081000) | 3 | ATTR | AF | R | W | XN);
+	mock_put64(&m, 0x40071000 + 2 * 8, (0x40082000) | 3 | ATTR | AF | R | W | XN);
+	mock_put64(&m, 0x40071000 + 3 * 8, (0x40083000) | 3 | ATTR | AF | R | W | XN);
+	expect(&m, "nesteds2 check 100", 1,
+	       "mmu 0xffff000000090000 [0] L2 0x0000000000000000-0x0000000000200000 canonical-unmapped: "
+	       "shadow 0x0000000100000000 rwx, guest 0x0000000080200000 rwx, canonical unmapped\n"
+	       "mmu 0xffff000000090000 [0] L2 0x0000000000200000-0x0000000000201000 canonical-unmapped: "
+	       "shadow 0x0000000100001000 r--, guest 0x0000000080201000 r--, canonical unmapped\n"
+	       CHECK_VIOLATION "check: 1 shadow MMUs, 3 leaves, 3 violations\n", "");
+
+	/* No memslot holds the guest's tables (memslot 3 moved to L1 0x90000000). */
+	mock_put64(&m, 0x40070000 + 1 * 8, 0x100000000ULL | 1 | ATTR | AF | R | W);
+	for (int i = 0; i < 4; i++)
+		mock_put64(&m, 0x40071000 + i * 8, 0);
+	mock_member_set(&m, "kvm", "mm", sizeof(struct m_kvm), 8, S2_TYPE_POINTER, false);
+	((struct m_memslot *)mock_pa(&m, SLOT3))->base_gfn = 0x90000;
+	expect(&m, "nesteds2 guest " NAME, 1, GUEST_HEAD
+	       "0x0000000000000000-0x0000010000000000 L1  !! table at L1 0x0000000080000000 not mapped by the canonical "
+	       "stage 2 nor by any memslot\n", GUEST_ERR "0x0");
+	mock_fini(&m);
+}
+
 int main(void)
 {
 	struct mock m;
@@ -252,5 +388,6 @@ int main(void)
 	expect(&m, "nesteds2 guest 0x1234", 2, "", "no nested MMU 0x1234 on any VM");
 	expect(&m, "nesteds2 check 100 200", 3, "", "nesteds2 check: one VM or MMU at most");
 	mock_fini(&m);
+	test_slots();
 	return check_summary();
 }

@@ -7,7 +7,13 @@
 #  2. a negative control: the same check with one truth PA altered must FAIL;
 #  3. if $S2_BUILD/s2dump exists: s2dump's canonical stage-2 text per VM against
 #     the walker's leaves (compare.py), leaf by leaf;
-#  4. for live runs (run.sh --live): s2dump's output from inside the guest
+#  4. compare-real.sh per VM: s2dump -p's memslots and mapped totals against the
+#     truth's slot lines and the walker's leaves; for the VM with a guest
+#     hypervisor, nesteds2 guest against the truth's L2 -> L1 map, the shadow
+#     (nesteds2 dump -v) against the composition the truth implies, nesteds2
+#     check clean (on -d 31 dumps: 'not in dump' and status 1); then the same
+#     with an altered truth copy, which must FAIL (negative control);
+#  5. for live runs (run.sh --live): s2dump's output from inside the guest
 #     (/proc/kcore) per VM against the same leaves.
 # Prints PASS/FAIL lines; exit status 1 if any FAIL. In `make check` after
 # make-dumps.sh (it needs the cache that prepare.sh/run.sh fill: several GB, minutes).
@@ -106,6 +112,35 @@ open(path, "w").write("\n".join(lines))
 			continue
 		fi
 		"$py" "$here/compare.py" "$tmp/leaves" "$vm" "$ia" "$name/$vmname" <"$tmp/s2dump.out" || echo 1 >"$tmp/failed"
+		# Memslots (s2dump -p) and, with a guest hypervisor, its stage 2, the shadow and
+		# nesteds2 check against the truth (compare-real.sh).
+		truthfile=$(grep -l "^vm $vmname " "$run"/truth/vm*.txt | head -1)
+		case $(basename "$run") in *d31*) filtered=1 ;; *) filtered=0 ;; esac
+		"$here/compare-real.sh" "$name/$vmname" "$truthfile" "$tmp/leaves" "$vm" "$kvm" "$filtered" \
+			"$s2dump" "$run/vmcore" "$run/vmlinux" || echo 1 >"$tmp/failed"
+		# Negative control: one slot's uaddr and one L2 page's L1 address moved by a page
+		# in a copy of the truth: the memslot and the nested comparisons must FAIL.
+		awk 'function bump(a,   n, d) { # a different page: the 4 KiB digit + 1 (mod 16)
+			n = length(a) - 3; d = index("0123456789abcdef", substr(a, n, 1)) % 16
+			return substr(a, 1, n - 1) substr("0123456789abcdef", d + 1, 1) substr(a, n + 1) }
+		     $1 == "slot" && !s { $8 = bump($8); s = 1 }
+		     $1 == "l2page" && !l { $3 = bump($3); l = 1 }
+		     { print }' "$truthfile" >"$tmp/negtruth.txt"
+		"$here/compare-real.sh" "$name/$vmname" "$tmp/negtruth.txt" "$tmp/leaves" "$vm" "$kvm" "$filtered" \
+			"$s2dump" "$run/vmcore" "$run/vmlinux" >"$tmp/neg-real.out" 2>&1
+		want_fail="memslots"
+		grep -q '^nested ' "$truthfile" && want_fail="$want_fail nested-shadow-equals-composition"
+		grep -q '^nested ' "$truthfile" && [ $filtered = 0 ] && want_fail="$want_fail nested-guest-equals-truth"
+		missed=""
+		for c in $want_fail; do
+			grep -q "^FAIL $name/$vmname/$c: " "$tmp/neg-real.out" || missed="$missed $c"
+		done
+		if [ -z "$missed" ] && ! cmp -s "$truthfile" "$tmp/negtruth.txt"; then
+			echo "PASS $name/$vmname/compare-real-negative-control ($want_fail)"
+		else
+			echo "FAIL $name/$vmname/compare-real-negative-control: an altered truth did not fail:${missed:- truth not altered}"
+			echo 1 >"$tmp/failed"
+		fi
 		# Live mode (run.sh --live): what s2dump printed inside the guest from
 		# /proc/kcore, seconds before this dump was taken, against the same
 		# leaves (AF may have changed in between: compare.py reports that as INFO).
