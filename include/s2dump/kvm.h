@@ -117,6 +117,12 @@ struct s2_kvm_vcpu {
 	int vcpu_id, vcpu_idx;
 	uint64_t esr_el2, far_el2, hpfar_el2; /* vcpu->arch.fault */
 	uint64_t hw_mmu;          /* vcpu->arch.hw_mmu */
+	/*
+	 * Not NULL: the struct kvm_vcpu could not be read (a page makedumpfile
+	 * dropped): only addr and index are set; the message says what failed.
+	 * Borrowed for the call. The walk goes on with the next vCPU.
+	 */
+	const char *unreadable;
 };
 typedef struct s2_error *(*s2_kvm_vcpu_fn)(void *arg, const struct s2_kvm_vcpu *vcpu);
 struct s2_error *s2_kvm_for_each_vcpu(struct s2_kernel *kernel, const struct s2_kvm_layout *layout,

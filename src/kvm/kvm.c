@@ -802,21 +802,39 @@ struct vcpu_walk {
 	void *arg;
 };
 
+static struct s2_error *read_vcpu(struct vcpu_walk *w, uint64_t index, uint64_t addr, struct s2_kvm_vcpu *out);
+
 static struct s2_error *visit_vcpu(struct vcpu_walk *w, uint64_t index, uint64_t addr)
 {
-	const struct s2_kvm_layout *l = w->l;
 	struct s2_kvm_vcpu c = { .addr = addr, .index = index };
+	struct s2_error *err = read_vcpu(w, index, addr, &c);
+
+	if (err)
+		err = s2_error_prefix(err, "kvm 0x%" PRIx64 " vcpu_array[%" PRIu64 "] 0x%" PRIx64 ": ", w->vm->addr,
+				      index, addr);
+	/* A vCPU whose memory is not in the dump is reported and skipped: the others may be there. */
+	if (err && err->code == S2_ERROR_FAULT) {
+		struct s2_kvm_vcpu bad = { .addr = addr, .index = index, .unreadable = err->message };
+		struct s2_error *ret = w->fn(w->arg, &bad);
+
+		s2_error_destroy(err);
+		return ret;
+	}
+	return err ? err : w->fn(w->arg, &c);
+}
+
+static struct s2_error *read_vcpu(struct vcpu_walk *w, uint64_t index, uint64_t addr, struct s2_kvm_vcpu *out)
+{
+	const struct s2_kvm_layout *l = w->l;
+	struct s2_kvm_vcpu c = *out;
 	uint64_t v;
 	struct s2_error *err;
 
 	if (l->vcpu_kvm.present) {
 		if ((err = rd(w->k, addr, &l->vcpu_kvm, &v)))
-			return s2_error_prefix(err, "kvm 0x%" PRIx64 " vcpu_array[%" PRIu64 "] 0x%" PRIx64 ": ",
-					       w->vm->addr, index, addr);
+			return err;
 		if (v != w->vm->addr)
-			return s2_error_create(S2_ERROR_CORRUPT, "kvm 0x%" PRIx64 " vcpu_array[%" PRIu64 "] 0x%" PRIx64
-					       " is not a vCPU of this VM: vcpu->kvm is 0x%" PRIx64, w->vm->addr, index,
-					       addr, v);
+			return s2_error_create(S2_ERROR_CORRUPT, "not a vCPU of this VM: vcpu->kvm is 0x%" PRIx64, v);
 	}
 	if ((err = rd(w->k, addr, &l->vcpu_id, &v)))
 		return err;
@@ -826,8 +844,9 @@ static struct s2_error *visit_vcpu(struct vcpu_walk *w, uint64_t index, uint64_t
 	c.vcpu_idx = l->vcpu_idx.present ? (int)(int32_t)v : (int)index;
 	if ((err = rd(w->k, addr, &l->vcpu_esr, &c.esr_el2)) || (err = rd(w->k, addr, &l->vcpu_far, &c.far_el2)) ||
 	    (err = rd(w->k, addr, &l->vcpu_hpfar, &c.hpfar_el2)) || (err = rd(w->k, addr, &l->vcpu_hw_mmu, &c.hw_mmu)))
-		return s2_error_prefix(err, "kvm 0x%" PRIx64 " vcpu 0x%" PRIx64 ": ", w->vm->addr, addr);
-	return w->fn(w->arg, &c);
+		return err;
+	*out = c;
+	return NULL;
 }
 
 struct xa_frame {

@@ -56,6 +56,8 @@ struct report {
 	uint64_t first_reserved_ia, first_reserved_vm, first_reserved_raw, first_reserved_pa;
 	int first_reserved_level;
 	const struct s2_kvm_vm *cur_vm; /* the VM whose vCPUs are being listed */
+	unsigned long bad_vcpus;    /* struct kvm_vcpu not in the dump (-p) */
+	char first_bad_vcpu[S2_ERROR_MESSAGE_MAX];
 };
 
 static const char *problem_name(enum s2_walk_problem p)
@@ -569,6 +571,21 @@ static struct s2_error *vcpu_one(void *arg, const struct s2_kvm_vcpu *v)
 	struct report *r = arg;
 	struct s2_esr_info e;
 
+	if (v->unreadable) {
+		if (!r->bad_vcpus++)
+			snprintf(r->first_bad_vcpu, sizeof(r->first_bad_vcpu), "%s", v->unreadable);
+		if (r->json) {
+			s2_json_object_compact(&r->j, NULL);
+			s2_json_u64(&r->j, "index", v->index);
+			s2_json_hex(&r->j, "addr", v->addr);
+			s2_json_str(&r->j, "error", v->unreadable);
+			s2_json_end(&r->j);
+		} else {
+			fprintf(r->out, "vcpu %" PRIu64 "  !! struct kvm_vcpu 0x%016" PRIx64 " unreadable: %s\n", v->index,
+				v->addr, v->unreadable);
+		}
+		return NULL;
+	}
 	s2_esr_decode(v->esr_el2, v->far_el2, v->hpfar_el2, &e);
 	if (r->json) {
 		s2_json_object_compact(&r->j, NULL);
@@ -877,6 +894,9 @@ struct s2_error *s2_report_run(struct s2_kernel *k, const struct s2_kvm_layout *
 				      ": level %d descriptor 0x%016" PRIx64 " at PA 0x%" PRIx64 " (reserved encoding)",
 				      r.first_reserved_vm, r.reserved, r.first_reserved_ia, r.first_reserved_level,
 				      r.first_reserved_raw, r.first_reserved_pa);
+	} else if (!err && r.bad_vcpus) {
+		*status = S2_STATUS_FINDINGS;
+		err = s2_error_create(S2_ERROR_FAULT, "%lu vCPU(s) unreadable, first: %s", r.bad_vcpus, r.first_bad_vcpu);
 	}
 	if (r.json)
 		json_end(&r, err, err ? (*status == S2_STATUS_FINDINGS ? S2_STATUS_FINDINGS : S2_STATUS_ERROR) : 0);

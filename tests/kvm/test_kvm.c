@@ -290,8 +290,11 @@ static struct s2_error *vcpu_cb(void *arg, const struct s2_kvm_vcpu *v)
 {
 	struct vcpu_list *l = arg;
 
-	l->n += (size_t)snprintf(l->buf + l->n, sizeof(l->buf) - l->n, "%" PRIu64 ":%d:%d;", v->index, v->vcpu_id,
-				 v->vcpu_idx);
+	if (v->unreadable)
+		l->n += (size_t)snprintf(l->buf + l->n, sizeof(l->buf) - l->n, "%" PRIu64 ":unreadable;", v->index);
+	else
+		l->n += (size_t)snprintf(l->buf + l->n, sizeof(l->buf) - l->n, "%" PRIu64 ":%d:%d;", v->index,
+					 v->vcpu_id, v->vcpu_idx);
 	if (l->n >= sizeof(l->buf))
 		l->n = sizeof(l->buf) - 1;
 	return NULL;
@@ -400,6 +403,13 @@ static void test_vcpus(void)
 	      "xarray: a node linked twice refused (%s)", err ? err->message : "no error");
 	s2_error_destroy(err);
 	root->slots[2] = 0;
+	/* a vCPU whose page is not in the dump (makedumpfile dropped it): reported, and the walk goes on */
+	n1->slots[6] = mock_lin(MOCK_RAM_PA + MOCK_RAM_SIZE + 0x10000);
+	err = walk_vcpus(&m, k, l, &vl);
+	CHECK(!err && !strcmp(vl.buf, "5:11:5;6:unreadable;64:12:64;"),
+	      "xarray: an unreadable vCPU is reported between the readable ones (%s)", err ? err->message : vl.buf);
+	s2_error_destroy(err);
+	n1->slots[6] = 0;
 	/* vcpu->kvm must be this VM */
 	((struct m_vcpu *)mock_pa(&m, VCPU(2)))->kvm = mock_lin(KVM_B);
 	err = walk_vcpus(&m, k, l, &vl);
