@@ -105,7 +105,7 @@ open(path, "w").write("\n".join(lines))
 			echo 1 >"$tmp/failed"
 			continue
 		fi
-		"$py" "$here/compare.py" "$tmp/leaves" "$vm" "$ia" "$name/$vmname" <"$tmp/s2dump.out" || echo 1 >"$tmp/failed"
+		"$build/tests/vmcores/real/compare" "$tmp/leaves" "$vm" "$ia" "$name/$vmname" <"$tmp/s2dump.out" || echo 1 >"$tmp/failed"
 		# Live mode (run.sh --live): what s2dump printed inside the guest from
 		# /proc/kcore, seconds before this dump was taken, against the same
 		# leaves (AF may have changed in between: compare.py reports that as INFO).
@@ -122,7 +122,7 @@ open(path, "w").write("\n".join(lines))
 				echo 1 >"$tmp/failed"
 				continue
 			fi
-			"$py" "$here/compare.py" "$tmp/leaves" "$vm" "$ia" "$name/$vmname/live-$v" <"$tmp/live.out" ||
+			"$build/tests/vmcores/real/compare" "$tmp/leaves" "$vm" "$ia" "$name/$vmname/live-$v" <"$tmp/live.out" ||
 				echo 1 >"$tmp/failed"
 		done
 	done
