@@ -280,8 +280,39 @@ static struct jval *jvalue(struct jparse *jp, int depth)
 	return v;
 }
 
+/* every loaded document (one per run), freed by jfree_all() */
+static struct loaded {
+	char *text;
+	struct jval *root;
+} loaded[1];
+static size_t nloaded;
+
+static void jfree(struct jval *v)
+{
+	for (size_t i = 0; i < v->n; i++) {
+		if (v->keys)
+			free(v->keys[i]);
+		jfree(v->v[i]);
+	}
+	free(v->keys);
+	free(v->v);
+	free(v->s);
+	free(v);
+}
+
+static void jfree_all(void)
+{
+	for (size_t i = 0; i < nloaded; i++) {
+		jfree(loaded[i].root);
+		free(loaded[i].text);
+	}
+	nloaded = 0;
+}
+
 static struct jval *jload(const char *path)
 {
+	if (nloaded == sizeof(loaded) / sizeof(loaded[0]))
+		die("prefault-check: one JSON document per run");
 	FILE *f = fopen(path, "r");
 	if (!f)
 		die("FileNotFoundError: [Errno %d] %s: '%s'", errno, strerror(errno), path);
@@ -301,7 +332,7 @@ static struct jval *jload(const char *path)
 	ws(&jp);
 	if (*jp.p)
 		jfail(&jp, "Extra data");
-	/* the document is small and the process short-lived: kept until exit */
+	loaded[nloaded++] = (struct loaded){ buf, v };
 	return v;
 }
 
@@ -733,6 +764,11 @@ static int convert(const char *mode, const char *src, const char *dst)
 			fprintf(f, "%s\n", out[k].l[i]);
 		if (fclose(f))
 			die("OSError: %s: %s", path, strerror(errno));
+		for (size_t i = 0; i < out[k].n; i++)
+			free(out[k].l[i]);
+		free(out[k].l);
+		out[k].l = NULL;
+		out[k].n = 0;
 	}
 	return 0;
 }
@@ -967,14 +1003,20 @@ int main(int argc, char **argv)
 			fprintf(stderr, "prefault-check: regex %zu does not compile\n", i);
 			return 2;
 		}
+	int rc = -1;
 	if (argc == 5 && !strcmp(argv[1], "convert") && (!strcmp(argv[2], "text") || !strcmp(argv[2], "json")))
-		return convert(argv[2], argv[3], argv[4]);
-	if (argc == 4 && !strcmp(argv[1], "translate"))
-		return translate(argv[2], argv[3]);
-	if (argc == 4 && !strcmp(argv[1], "leaves"))
-		return leaves(argv[2], argv[3]);
-	if (argc == 4 && !strcmp(argv[1], "wellformed"))
-		return wellformed(argv[2], argv[3]);
+		rc = convert(argv[2], argv[3], argv[4]);
+	else if (argc == 4 && !strcmp(argv[1], "translate"))
+		rc = translate(argv[2], argv[3]);
+	else if (argc == 4 && !strcmp(argv[1], "leaves"))
+		rc = leaves(argv[2], argv[3]);
+	else if (argc == 4 && !strcmp(argv[1], "wellformed"))
+		rc = wellformed(argv[2], argv[3]);
+	for (size_t i = 0; i < NRE; i++)
+		regfree(&re[i]);
+	jfree_all();
+	if (rc >= 0)
+		return rc;
 	fprintf(stderr, "usage: prefault-check convert text|json OUTPUT DIR | translate LINE JSON | "
 		"leaves PREFAULT JSON | wellformed JSON STATUS\n");
 	return 2;
