@@ -18,6 +18,7 @@ host_pkgs=(
 	python3-drgn python3-dev          # the drgn module (Debian's python3, /usr/bin/python3)
 	dwarves                           # pahole: checks the synthetic layouts against the real ones
 	valgrind
+	zlib1g-dev                        # tests/vmcores/real/mkcpio.c: the initramfs writer
 	debootstrap                       # tests/vmcores/real: the trixie root with QEMU 10
 )
 # Runtime libraries of crash:arm64, makedumpfile:arm64 and the arm64 CLI (Multi-Arch: same, safe with apt).

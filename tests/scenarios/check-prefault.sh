@@ -42,166 +42,17 @@ if [ ${#bins[@]} -eq 0 ]; then
 	exit 1
 fi
 
-# Output (text or JSON) -> the expected files' lines, one file per kind in DIR.
-cat >"$tmp/convert.py" <<'PY'
-import json, re, sys
-
-units = {'K': 1 << 10, 'M': 1 << 20, 'G': 1 << 30, 'T': 1 << 40, 'P': 1 << 50, 'E': 1 << 60}
-flag_bits = {'LOG_DIRTY': 1, 'READONLY': 2, 'GUEST_MEMFD': 4}
-
-def size(s):
-    m = re.fullmatch(r'(\d+)([KMGTPE])', s)
-    if not m:
-        raise ValueError('bad size %r' % s)
-    return int(m.group(1)) * units[m.group(2)]
-
-def flags(s):
-    if s == '-':
-        return 0
-    v = 0
-    for w in s.split('|'):
-        v |= int(w, 0) if w.startswith('0x') else flag_bits[w]
-    return v
-
-def text(lines):
-    out = {'memslots': [], 'prefault': [], 'vcpus': [], 'pkvm': []}
-    slot = None
-    pkvm = None
-    vcpu = None
-    for l in lines:
-        l = l.rstrip('\n')
-        m = re.fullmatch(r'memslot (-?\d+) gpa (0x[0-9a-f]{16})-(0x[0-9a-f]{16}) size (\S+) uaddr (0x[0-9a-f]{16}) flags (\S+)', l)
-        if m:
-            slot = int(m.group(1))
-            a, b = int(m.group(2), 16), int(m.group(3), 16)
-            if b - a != size(m.group(4)):
-                raise ValueError('memslot %d: range and size disagree' % slot)
-            out['memslots'].append('id=%d gpa=0x%016x size=0x%x uaddr=%s flags=0x%x' %
-                                   (slot, a, b - a, m.group(5), flags(m.group(6))))
-            continue
-        m = re.fullmatch(r'  mapped (\S+) of (\S+) \((\d+)%\)', l)
-        if m:
-            mp, sz = size(m.group(1)), size(m.group(2))
-            if int(m.group(3)) != mp * 100 // sz:
-                raise ValueError('slot %d: percentage %s is not floor(mapped/size)' % (slot, m.group(3)))
-            out['prefault'].append('slot=%d mapped=0x%x size=0x%x' % (slot, mp, sz))
-            continue
-        m = re.fullmatch(r'  L(-?\d) (block|page) ([r-][w-][x-]) AF=([01])  (\d+) x (\S+) = (\S+)', l)
-        if m:
-            out['prefault'].append('slot=%d level=%s kind=%s perm=%s af=%s count=%s bytes=0x%x' %
-                                   (slot, m.group(1), m.group(2), m.group(3), m.group(4), m.group(5), size(m.group(7))))
-            continue
-        m = re.fullmatch(r'outside memslots mapped (\S+)', l)
-        if m:
-            out['prefault'].append('outside mapped=0x%x' % size(m.group(1)))
-            continue
-        m = re.fullmatch(r'vcpu (\d+) id (-?\d+)  esr_el2 0x([0-9a-f]{16})  far_el2 0x([0-9a-f]{16})  hpfar_el2 0x([0-9a-f]{16}).*', l)
-        if m:
-            vcpu = 'idx=%s id=%s esr=0x%x far=0x%x hpfar=0x%x' % (m.group(1), m.group(2), int(m.group(3), 16),
-                                                                 int(m.group(4), 16), int(m.group(5), 16))
-            out['vcpus'].append(vcpu)
-            continue
-        m = re.fullmatch(r'  .* \(EC 0x([0-9a-f]{2})\)  .* \(FSC 0x([0-9a-f]{2})\)  WnR ([01])  fault IPA 0x([0-9a-f]{16})(  S1PTW)?', l)
-        if m:
-            out['vcpus'][-1] += ' ec=0x%x fsc=0x%x wnr=%s fault_ipa=0x%x' % (int(m.group(1), 16), int(m.group(2), 16),
-                                                                             m.group(3), int(m.group(4), 16))
-            continue
-        m = re.fullmatch(r'  pKVM( protected VM)?: .*', l)
-        if m:
-            out['pkvm'].append('protected=%d' % (1 if m.group(1) else 0))
-            continue
-        m = re.fullmatch(r'  pkvm_mapping gfn (0x[0-9a-f]+) pfn (0x[0-9a-f]+) nr_pages (\d+)', l)
-        if m:
-            out['pkvm'].append('gfn=%s pfn=%s nr_pages=%s' % m.groups())
-            continue
-    return out
-
-def from_json(doc):
-    out = {'memslots': [], 'prefault': [], 'vcpus': [], 'pkvm': []}
-    if doc.get('schema') != 's2dump/1' or doc.get('mode') != 'prefault':
-        raise ValueError('schema/mode: %r %r' % (doc.get('schema'), doc.get('mode')))
-    h = lambda s: int(s, 16)
-    for vm in doc['vms']:
-        for s in vm['memslots']:
-            out['memslots'].append('id=%d gpa=0x%016x size=0x%x uaddr=0x%016x flags=0x%x' %
-                                   (s['id'], h(s['gpa']), h(s['size']), h(s['uaddr']), s['flags']))
-            if s['mapped'] is None:
-                continue
-            out['prefault'].append('slot=%d mapped=0x%x size=0x%x' % (s['id'], h(s['mapped']), h(s['size'])))
-            for g in s['groups']:
-                out['prefault'].append('slot=%d level=%d kind=%s perm=%s af=%d count=%d bytes=0x%x' %
-                                       (s['id'], g['level'], g['kind'], g['perm'], g['af'], g['count'], h(g['bytes'])))
-        if 'outside_mapped' in vm and h(vm['outside_mapped']):
-            out['prefault'].append('outside mapped=0x%x' % h(vm['outside_mapped']))
-        if vm['pkvm']['host_view_only']:
-            out['pkvm'].append('protected=%d' % int(vm['pkvm']['protected']))
-            for p in vm['pkvm_mappings']:
-                out['pkvm'].append('gfn=%s pfn=%s nr_pages=%d' % (p['gfn'], p['pfn'], p['nr_pages']))
-        for c in vm['vcpus']:
-            l = 'idx=%d id=%d esr=0x%x far=0x%x hpfar=0x%x' % (c['index'], c['id'], h(c['esr_el2']), h(c['far_el2']),
-                                                               h(c['hpfar_el2']))
-            f = c['fault']
-            if f and f['abort']:
-                l += ' ec=0x%x fsc=0x%x wnr=%d fault_ipa=0x%x' % (h(f['ec']), h(f['fsc']), f['wnr'], h(f['fault_ipa']))
-            out['vcpus'].append(l)
-    return out
-
-mode, src, dst = sys.argv[1:4]
-with open(src) as f:
-    out = from_json(json.load(f)) if mode == 'json' else text(f)
-for k, v in out.items():
-    with open('%s/%s' % (dst, k), 'w') as f:
-        f.write(''.join(x + '\n' for x in v))
-PY
-
-# `s2dump -j -t IPA` per expected/<pid>/translate line, and `s2dump -j` leaves against
-# expected/<pid>/prefault (sum of valid leaves = mapped in slots + outside; ascending, disjoint).
-cat >"$tmp/jcheck.py" <<'PY'
-import json, sys
-
-def load(path):
-    with open(path) as f:
-        d = json.load(f)
-    if d.get('schema') != 's2dump/1' or d.get('error') is not None:
-        raise SystemExit('schema %r error %r' % (d.get('schema'), d.get('error')))
-    return d
-
-kind = sys.argv[1]
-if kind == 'translate':
-    want, path = sys.argv[2], sys.argv[3]
-    t = load(path)['vms'][0]['translation']
-    w = dict(x.split('=', 1) for x in want.split()[1:] if '=' in x)
-    if int(t['ipa'], 16) != int(want.split()[0], 16):
-        raise SystemExit('ipa %s' % t['ipa'])
-    if 'pa' in w:
-        got = (t['pa'] and int(t['pa'], 16), t['level'], t.get('block_size') and int(t['block_size'], 16))
-        exp = (int(w['pa'], 16), int(w['level']), int(w['size'], 16))
-    else:
-        f = t['fault'] or {}
-        got = (t['pa'], f.get('type'), f.get('level'))
-        exp = (None, 'translation fault', int(w['level']))
-    if got != exp:
-        raise SystemExit('got %r, expected %r' % (got, exp))
-elif kind == 'leaves':
-    prefault, path = sys.argv[2], sys.argv[3]
-    want = 0
-    for line in open(prefault):
-        if line.startswith('outside mapped='):
-            want += int(line.split('=', 1)[1], 16)
-        elif ' mapped=' in line:
-            want += int(line.split(' mapped=', 1)[1].split()[0], 16)
-    total, end = 0, 0
-    for e in load(path)['vms'][0]['entries']:
-        if e['type'] != 'leaf' or e['kind'] == 'reserved':
-            continue
-        ia, sz = int(e['ipa'], 16), int(e['size'], 16)
-        if ia < end:
-            raise SystemExit('leaf at %s overlaps or is out of order' % e['ipa'])
-        end = ia + sz
-        total += sz
-    if total != want:
-        raise SystemExit('valid leaves cover 0x%x, expected/prefault says 0x%x' % (total, want))
-PY
+# The parsers and JSON checks: tests/scenarios/prefault-check.c (built by `make all`):
+#   convert text|json OUTPUT DIR   output (text or JSON) -> the expected files' lines, one file per kind in DIR
+#   translate LINE JSON            `s2dump -j -t IPA` against one expected/<pid>/translate line
+#   leaves PREFAULT JSON           `s2dump -j` leaves against expected/<pid>/prefault (sum of valid
+#                                  leaves = mapped in slots + outside; ascending, disjoint)
+#   wellformed JSON STATUS         one s2dump/1 document, "status" = exit status, "error" set iff not 0
+helper=$S2_BUILD/tests/scenarios/prefault-check
+if [ ! -x "$helper" ]; then
+	fail helper "$helper not built (make all)"
+	exit 1
+fi
 
 cmp_file() { # what expected got
 	if cmp -s "$2" "$3"; then
@@ -224,15 +75,7 @@ for d in "$VMC_ROOT"/linux-*/*/; do
 		# shellcheck disable=SC2086
 		timeout 120 "${bins[0]}" -c "$d/vmcore" -s "$d/vmlinux" $mode >"$tmp/all.json" 2>/dev/null
 		rc=$?
-		if msg=$(python3 - "$tmp/all.json" $rc 2>&1 <<'PY'
-import json, sys
-d = json.load(open(sys.argv[1]))
-rc = int(sys.argv[2])
-assert d['schema'] == 's2dump/1', d.get('schema')
-assert d['status'] == rc, 'status %r, exit %d' % (d['status'], rc)
-assert (d['error'] is None) == (rc == 0), 'error %r with exit %d' % (d['error'], rc)
-PY
-		); then
+		if msg=$("$helper" wellformed "$tmp/all.json" $rc 2>&1); then
 			pass "$name json $mode: well-formed, status $rc"
 		else
 			fail "$name json $mode" "$(echo "$msg" | tail -n 1)"
@@ -287,7 +130,7 @@ PY
 					continue
 				fi
 				rm -rf "$tmp/got"; mkdir -p "$tmp/got"
-				if ! python3 "$tmp/convert.py" $fmt "$o" "$tmp/got" 2>"$tmp/conv.err"; then
+				if ! "$helper" convert $fmt "$o" "$tmp/got" 2>"$tmp/conv.err"; then
 					fail "$tag $fmt" "output not in the documented format: $(tail -n 1 "$tmp/conv.err")"
 					continue
 				fi
@@ -324,7 +167,7 @@ PY
 				while read -r line; do
 					ipa=${line%% *}
 					timeout 120 "$b" -c "$dump" -s "$d/vmlinux" -j -t "$ipa" "$pid" >"$tmp/t.json" 2>"$tmp/err"
-					if msg=$(python3 "$tmp/jcheck.py" translate "$line" "$tmp/t.json" 2>&1); then
+					if msg=$("$helper" translate "$line" "$tmp/t.json" 2>&1); then
 						pass "$tag json -t $ipa"
 					else
 						fail "$tag json -t $ipa" "$msg $(head -c 200 "$tmp/err")"
@@ -333,7 +176,7 @@ PY
 			fi
 			if [ -f "$e/prefault" ]; then
 				timeout 120 "$b" -c "$dump" -s "$d/vmlinux" -j "$pid" >"$tmp/l.json" 2>"$tmp/err"
-				if msg=$(python3 "$tmp/jcheck.py" leaves "$e/prefault" "$tmp/l.json" 2>&1); then
+				if msg=$("$helper" leaves "$e/prefault" "$tmp/l.json" 2>&1); then
 					pass "$tag json leaves cover what expected/prefault maps"
 				else
 					fail "$tag json leaves" "$msg $(head -c 200 "$tmp/err")"

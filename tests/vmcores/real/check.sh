@@ -6,7 +6,7 @@
 #     /proc/self/pagemap, permissions, mapping sizes, geometry);
 #  2. a negative control: the same check with one truth PA altered must FAIL;
 #  3. if $S2_BUILD/s2dump exists: s2dump's canonical stage-2 text per VM against
-#     the walker's leaves (compare.py), leaf by leaf;
+#     the walker's leaves (compare.c), leaf by leaf;
 #  4. compare-real.sh per VM: s2dump -p's memslots and mapped totals against the
 #     truth's slot lines and the walker's leaves; for the VM with a guest
 #     hypervisor, nesteds2 guest against the truth's L2 -> L1 map, the shadow
@@ -111,7 +111,7 @@ open(path, "w").write("\n".join(lines))
 			echo 1 >"$tmp/failed"
 			continue
 		fi
-		"$py" "$here/compare.py" "$tmp/leaves" "$vm" "$ia" "$name/$vmname" <"$tmp/s2dump.out" || echo 1 >"$tmp/failed"
+		"$build/tests/vmcores/real/compare" "$tmp/leaves" "$vm" "$ia" "$name/$vmname" <"$tmp/s2dump.out" || echo 1 >"$tmp/failed"
 		# Memslots (s2dump -p) and, with a guest hypervisor, its stage 2, the shadow and
 		# nesteds2 check against the truth (compare-real.sh).
 		truthfile=$(grep -l "^vm $vmname " "$run"/truth/vm*.txt | head -1)
@@ -143,7 +143,7 @@ open(path, "w").write("\n".join(lines))
 		fi
 		# Live mode (run.sh --live): what s2dump printed inside the guest from
 		# /proc/kcore, seconds before this dump was taken, against the same
-		# leaves (AF may have changed in between: compare.py reports that as INFO).
+		# leaves (AF may have changed in between: compare reports that as INFO).
 		[ -d "$run/truth/live" ] || continue
 		for v in default verbose; do
 			if [ "$(cat "$run/truth/live/$v.rc" 2>/dev/null)" != 0 ]; then
@@ -157,7 +157,7 @@ open(path, "w").write("\n".join(lines))
 				echo 1 >"$tmp/failed"
 				continue
 			fi
-			"$py" "$here/compare.py" "$tmp/leaves" "$vm" "$ia" "$name/$vmname/live-$v" <"$tmp/live.out" ||
+			"$build/tests/vmcores/real/compare" "$tmp/leaves" "$vm" "$ia" "$name/$vmname/live-$v" <"$tmp/live.out" ||
 				echo 1 >"$tmp/failed"
 		done
 	done

@@ -164,6 +164,9 @@ if [ ! -x "$prog" ] || [ "$src" -nt "$prog" ]; then
 	fi
 fi
 
+# the initramfs writer (tests/vmcores/real/mkcpio.c, built by `make`)
+mkcpio=${S2_MKCPIO:-${S2_BUILD:-$here/../../../build}/tests/vmcores/real/mkcpio}
+
 # --- initramfs per kernel -----------------------------------------------------------
 # <release>.cpio.gz        busybox, qemu_fw_cfg, the program: for QEMU's dump
 # <release>-kdump.cpio.gz  the same plus kexec-tools, the kernel and a capture
@@ -215,15 +218,16 @@ base_tree() { # directory, kernel dir, modules...
 prepare_initramfs() {
 	local rel=$1 kdir=$cache/kernels/$1 out=$cache/initramfs/$1.cpio.gz
 	local kout=$cache/initramfs/$1-kdump.cpio.gz f fresh=1
-	for f in "$prog" "$here/init.sh" "$here/mkcpio.py" "$here/prepare.sh"; do
+	for f in "$prog" "$here/init.sh" "$here/mkcpio.c" "$here/prepare.sh"; do
 		[ -s "$out" ] && [ -s "$kout" ] && [ "$out" -nt "$f" ] && [ "$kout" -nt "$f" ] || fresh=0
 	done
 	[ $fresh -eq 1 ] && return 0
+	[ -x "$mkcpio" ] || die "$mkcpio missing: make all first"
 	say "initramfs for $rel (plain and kdump)"
 	local ir=$cache/initramfs/$rel.d
 	base_tree "$ir" "$kdir" qemu_fw_cfg virtio_blk # virtio_blk: the vmlinux disk of run.sh --live
 	cp "$prog" "$ir/bin/s2real-kvm"
-	/usr/bin/python3 "$here/mkcpio.py" "$ir" >"$out.tmp" && mv "$out.tmp" "$out"
+	"$mkcpio" "$ir" >"$out.tmp" && mv "$out.tmp" "$out"
 
 	# capture kernel's initramfs: init.sh sees /proc/vmcore and writes it (or
 	# makedumpfile -d 31 -c of it, with s2real.makedumpfile) to /dev/vda
@@ -233,12 +237,12 @@ prepare_initramfs() {
 	mkdir -p "$cap/usr/bin"
 	cp "$mdx/usr/bin/makedumpfile" "$cap/usr/bin/"
 	cp -a "$mdx/usr/lib" "$cap/usr/"
-	/usr/bin/python3 "$here/mkcpio.py" "$cap" >"$ir/boot/capture.cpio.gz"
+	"$mkcpio" "$cap" >"$ir/boot/capture.cpio.gz"
 	rm -rf "$cap"
 	cp "$kdir/vmlinuz" "$ir/boot/vmlinuz"
 	mkdir -p "$ir/usr"
 	cp -a "$kx/usr/sbin" "$kx/usr/lib" "$ir/usr/"
-	/usr/bin/python3 "$here/mkcpio.py" "$ir" >"$kout.tmp" && mv "$kout.tmp" "$kout"
+	"$mkcpio" "$ir" >"$kout.tmp" && mv "$kout.tmp" "$kout"
 	rm -rf "$ir"
 }
 

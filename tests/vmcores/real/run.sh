@@ -89,8 +89,10 @@ if [ $live -eq 1 ]; then
 		awk '$2 == "=>" { print $3 } $1 ~ /^\/.*ld-linux/ { print $1 }' |
 		while read -r lib; do cp -L "$lib" "$x/opt/s2dump/lib/"; done
 	[ -e "$x/opt/s2dump/lib/ld-linux-aarch64.so.1" ] || { echo "run.sh: could not list $cli's libraries" >&2; exit 2; }
+	mkcpio=${S2_MKCPIO:-${S2_BUILD:-$here/../../../build}/tests/vmcores/real/mkcpio}
+	[ -x "$mkcpio" ] || { echo "run.sh: $mkcpio missing: make all first" >&2; exit 2; }
 	cat "$initrd" >"$out/initrd.cpio.gz"
-	/usr/bin/python3 "$here/mkcpio.py" "$x" >>"$out/initrd.cpio.gz"
+	"$mkcpio" "$x" >>"$out/initrd.cpio.gz"
 	rm -rf "$x"
 	initrd=$out/initrd.cpio.gz
 	cmdline="$cmdline s2real.live s2real.vmlinux_size=$(stat -L -c %s "$kdir/vmlinux")"
