@@ -18,20 +18,37 @@ if [ ! -x "$cli" ] || ! ls "$build"/python/s2dump_drgn/_core*.so >/dev/null 2>&1
 	exit 1
 fi
 runs=()
-for d in "$cache"/dumps/*/qemu-elf "$cache"/dumps/*/kdump-elf "$cache"/dumps/*/kdump-md31c; do
-	[ -e "$d/vmcore" ] && runs+=("$d")
+for d in "$cache"/dumps/*/*/; do
+	d=${d%/}
+	[ -s "$d/vmcore" ] && runs+=("$d")
 done
 if [ ${#runs[@]} -eq 0 ]; then
 	echo "FAIL drgn/dumps: no real-kernel dumps in $cache (tests/vmcores/real/make-dumps.sh makes them)"
 	exit 1
 fi
 
+# The drgns: Debian's 0.0.22 and, when the real-kernel kit's trixie root is there, its 0.0.31
+# (run read-only through the root's own ld.so; the drgn module is built on Python's stable ABI).
+drgn_names=("0.0.22")
+drgn_cmds=("/usr/bin/python3 -m drgn")
+r31=$cache/root
+if [ -x "$r31/usr/bin/python3" ] && [ -d "$r31/usr/lib/python3/dist-packages/drgn" ]; then
+	py31="env PYTHONHOME=$r31/usr $r31/lib64/ld-linux-x86-64.so.2 --library-path $r31/usr/lib/x86_64-linux-gnu:$r31/lib/x86_64-linux-gnu $r31/usr/bin/python3"
+	if v=$($py31 -c 'import drgn; print(drgn.__version__)' 2>&1); then
+		drgn_names+=("$v")
+		drgn_cmds+=("$py31 -m drgn")
+	else
+		echo "FAIL drgn/trixie: the trixie root's drgn does not start: $v"
+	fi
+fi
+drgn_cmd=${drgn_cmds[0]}
+
 same() { # name, args...: CLI and drgn must agree on stdout, stderr and status
 	local name=$1 d=$2
 	shift 2
 	"$cli" -c "$d/vmcore" -s "$d/vmlinux" "$@" >"$tmp/cli.out" 2>"$tmp/cli.err"
 	local rc_cli=$?
-	drgn -q -c "$d/vmcore" -s "$d/vmlinux" "$script" "$@" >"$tmp/drgn.out" 2>"$tmp/drgn.raw"
+	$drgn_cmd -q -c "$d/vmcore" -s "$d/vmlinux" "$script" "$@" >"$tmp/drgn.out" 2>"$tmp/drgn.raw"
 	local rc_drgn=$?
 	# drgn's own warnings about kernel modules are not ours
 	grep -v -e '^warning: could not get debugging information' -e '^kernel modules (' "$tmp/drgn.raw" >"$tmp/drgn.err"
@@ -50,9 +67,13 @@ same() { # name, args...: CLI and drgn must agree on stdout, stderr and status
 	echo "PASS $name (status $rc_cli, $(wc -l <"$tmp/cli.out") lines identical)"
 }
 
+for i in "${!drgn_cmds[@]}"; do
+drgn_cmd=${drgn_cmds[$i]}
 for d in "${runs[@]}"; do
-	name=drgn/$(basename "$(dirname "$d")")/$(basename "$d")
+	name=drgn-${drgn_names[$i]}/$(basename "$(dirname "$d")")/$(basename "$d")
 	same "$name/all-vms" "$d" s2dump
+	same "$name/prefault" "$d" s2dump -p
+	same "$name/nested-check" "$d" nesteds2 check
 	kvm=$("$cli" -c "$d/vmcore" -s "$d/vmlinux" | awk '/^kvm 0x/ { print $2; exit }')
 	if [ -z "$kvm" ]; then
 		echo "FAIL $name: the CLI listed no VM"
@@ -70,6 +91,8 @@ for d in "${runs[@]}"; do
 		echo "FAIL $name/error-line: the CLI printed no error for an unknown option"
 	fi
 done
+done
+drgn_cmd=${drgn_cmds[0]}
 # In a drgn script the errors are exceptions of drgn's kinds.
 d=${runs[0]}
 cat >"$tmp/exc.py" <<PY
