@@ -19,9 +19,11 @@ for f in "$cli" "$ext" "$crash"; do
 	[ -x "$f" ] || [ -f "$f" ] || { echo "FAIL crash/build: $f missing"; exit 1; }
 done
 runs=()
-for d in "$cache"/dumps/7.2.12+deb13-arm64/qemu-elf "$cache"/dumps/6.12.107+deb13-arm64/kdump-elf \
-	 "$cache"/dumps/7.2.12+deb13-arm64/kdump-md31c; do
-	[ -e "$d/vmcore" ] && runs+=("$d")
+# every real dump in the cache: QEMU ELF (48-bit, LPA2), the kernel's /proc/vmcore, makedumpfile
+# -d 31 -c, the live run's dump; 6.12 and 7.2
+for d in "$cache"/dumps/*/*/; do
+	d=${d%/}
+	[ -s "$d/vmcore" ] && runs+=("$d")
 done
 [ ${#runs[@]} -gt 0 ] || { echo "FAIL crash/dumps: no real-kernel dumps in $cache"; exit 1; }
 
