@@ -35,9 +35,12 @@ $(CRASH_DEFS_ARM64):
 	scripts/arm64-tools.sh
 
 # Host flavour: crash built with target=ARM64 on this host (or native arm64 crash).
+# CRASH_DEFS defaults to the defs.h of Debian's amd64 crash (unpacked by
+# scripts/arm64-tools.sh): the one a target=ARM64 build of that crash has.
+CRASH_DEFS ?= build/tools/amd64/usr/include/crash/defs.h
 .PHONY: crash-ext-host
 crash-ext-host:
-	@test -n "$(CRASH_DEFS)" || { echo "crash-ext-host: set CRASH_DEFS=/path/to/crash/defs.h" >&2; exit 1; }
+	@test -f "$(CRASH_DEFS)" || { echo "crash-ext-host: no $(CRASH_DEFS): set CRASH_DEFS=/path/to/crash/defs.h" >&2; exit 1; }
 	@mkdir -p build/extensions/host
 	$(CC) -std=gnu11 -D_GNU_SOURCE -DARM64 -D$(CRASH_GDB) -fPIC -O2 -g -Iinclude -Isrc -w -include $(CRASH_DEFS) \
 		-shared -o build/extensions/host/s2dump.so extensions/s2dump.c $(LIB_SRCS)

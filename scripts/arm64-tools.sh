@@ -12,7 +12,7 @@ tools=${S2_TOOLS:-$top/build/tools}
 root=$tools/arm64
 mkdir -p "$tools/bin" "$tools/debs"
 
-unpack() { # package:arch, file to expect in the root
+unpack() { # package:arch, file to expect in the root ($root)
 	local pkg=$1 want=$2
 	[ -e "$root/$want" ] && return 0
 	(cd "$tools/debs" && rm -f "${pkg%%:*}"_*.deb && apt-get download "$pkg" >/dev/null 2>&1) || {
@@ -23,6 +23,9 @@ unpack() { # package:arch, file to expect in the root
 }
 unpack crash:arm64 usr/bin/crash
 unpack makedumpfile:arm64 usr/bin/makedumpfile
+# The host's (amd64) crash too, for its defs.h: `make crash-ext-host` builds the x86_64
+# flavour of the extension (for a crash built with target=ARM64) against it.
+root=$tools/amd64 unpack crash:amd64 usr/include/crash/defs.h
 
 # The runtime libraries come from the system's multiarch directories, so -L
 # points at / (the system's arm64 ld.so); the unpacked binaries run from $root.

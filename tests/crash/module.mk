@@ -1,2 +1,3 @@
 CHECK_SCRIPTS += tests/crash/check-crash.sh
 CHECK_SCRIPTS += tests/crash/check-crash-scenarios.sh
+CHECK_SCRIPTS += tests/crash/check-host-build.sh
