@@ -38,7 +38,7 @@ CFLAGS ?= -O2 -g
 S2_CFLAGS := -std=c11 -D_GNU_SOURCE $(WARN_FLAGS) -fPIC -Iinclude -Isrc $(SAN_FLAGS)
 S2_LDFLAGS := $(SAN_FLAGS)
 
-LIB_SRCS := src/core/error.c
+LIB_SRCS := src/core/error.c src/core/parse.c
 TEST_SRCS :=
 VALGRIND_TESTS :=
 PREPARE_SCRIPTS :=

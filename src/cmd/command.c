@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/parse.h"
 #include "kvm/kvm.h"
 #include "nested/cmd.h"
 #include "report/report.h"
@@ -74,17 +75,6 @@ struct options {
 	int npositional;
 };
 
-static struct s2_error *parse_u64(const char *s, uint64_t *v, const char *what)
-{
-	char *end;
-
-	errno = 0;
-	*v = strtoull(s, &end, 0);
-	if (!*s || *end || errno)
-		return s2_error_create(S2_ERROR_INVALID_ARGUMENT, "%s \"%s\" is not a number", what, s);
-	return NULL;
-}
-
 static struct s2_error *parse_options(const char *cmd, int argc, char *const argv[], const char *flags,
 				      struct options *o)
 {
@@ -123,7 +113,7 @@ static struct s2_error *parse_options(const char *cmd, int argc, char *const arg
 
 				if (!val)
 					return s2_error_create(S2_ERROR_INVALID_ARGUMENT, "%s: -t needs an IPA", cmd);
-				err = parse_u64(val, &o->ipa, "IPA");
+				err = s2_parse_u64(val, &o->ipa, "IPA");
 				if (err)
 					return err;
 				o->translate = true;
@@ -136,17 +126,9 @@ next_word:;
 	return NULL;
 }
 
-/* A VM by struct kvm address or VMM pid (numbers below 2^32 are pids). */
 static struct s2_error *find_vm(struct s2_session *s, const char *arg, struct s2_kvm_vm *vm)
 {
-	uint64_t v;
-	struct s2_error *err = parse_u64(arg, &v, "kvm address or pid");
-
-	if (err)
-		return err;
-	if (v < (1ULL << 32))
-		return s2_kvm_find_pid(s->kernel, s->layout, (int)v, vm);
-	return s2_kvm_read_vm(s->kernel, s->layout, v, vm);
+	return s2_report_find_vm(s->kernel, s->layout, arg, vm);
 }
 
 static void print_help(FILE *out, const char *name)
@@ -416,7 +398,7 @@ static struct s2_error *nested_translate(struct s2_session *s, const char *arg, 
 	bool mapped = false;
 
 	*found = false;
-	if (!s2_nested_arg_is_name(arg) && (parse_u64(arg, &v, "address") || v < (1ULL << 32)))
+	if (!s2_nested_arg_is_name(arg) && (!s2_parse_is_u64(arg, &v) || v < (1ULL << 32)))
 		return NULL; /* a pid or not a number: not a nested MMU */
 	t = malloc(sizeof(*t));
 	if (!t)
@@ -666,7 +648,7 @@ static struct s2_error *cmd_nesteds2(struct s2_session *s, int argc, char *const
 
 		if (!strncmp(o.positional[0], "0x", 2) && strlen(o.positional[0]) > 20)
 			f.name = o.positional[0];
-		else if ((err = parse_u64(o.positional[0], &f.addr, "MMU address")))
+		else if ((err = s2_parse_u64(o.positional[0], &f.addr, "MMU address")))
 			return err;
 		err = s2_kvm_for_each_vm(s->kernel, s->layout, find_mmu_each, &f);
 		if (err == &s2_error_stop)

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/parse.h"
 #include "nested/cmd.h"
 #include "s2dump/command.h"
 #include "s2dump/ptdump.h"
@@ -17,17 +18,6 @@
 bool s2_nested_arg_is_name(const char *arg)
 {
 	return !strncmp(arg, "0x", 2) && strchr(arg, '-') != NULL;
-}
-
-static struct s2_error *parse_u64(const char *s, uint64_t *v, const char *what)
-{
-	char *end;
-
-	errno = 0;
-	*v = strtoull(s, &end, 0);
-	if (!*s || *end || errno)
-		return s2_error_create(S2_ERROR_INVALID_ARGUMENT, "%s \"%s\" is not a number", what, s);
-	return NULL;
 }
 
 struct find {
@@ -70,7 +60,7 @@ struct s2_error *s2_nested_find(struct s2_kernel *k, const struct s2_kvm_layout 
 
 	if (s2_nested_arg_is_name(arg))
 		f.name = arg;
-	else if ((err = parse_u64(arg, &f.addr, "MMU address")))
+	else if ((err = s2_parse_u64(arg, &f.addr, "MMU address")))
 		return err;
 	err = s2_kvm_for_each_vm(k, l, find_each, &f);
 	if (err == &s2_error_stop)
@@ -376,7 +366,7 @@ struct s2_error *s2_nested_cmd_check(struct s2_kernel *k, const struct s2_kvm_la
 		if (!t)
 			return &s2_error_nomem;
 		if (!s2_nested_arg_is_name(arg))
-			err = parse_u64(arg, &v, "kvm address, pid or MMU address");
+			err = s2_parse_u64(arg, &v, "kvm address, pid or MMU address");
 		if (!err && v < (1ULL << 32) && !s2_nested_arg_is_name(arg)) {
 			err = s2_kvm_find_pid(k, l, (int)v, &t->vm);
 			if (!err)

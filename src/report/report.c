@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/parse.h"
 #include "report/json.h"
 #include "report/report.h"
 #include "s2dump/command.h"
@@ -29,13 +30,12 @@ void s2_report_format_size(char *buf, size_t len, uint64_t bytes)
 struct s2_error *s2_report_find_vm(struct s2_kernel *k, const struct s2_kvm_layout *l, const char *arg,
 				   struct s2_kvm_vm *vm)
 {
-	char *end;
 	uint64_t v;
+	struct s2_error *err = s2_parse_u64(arg, &v, "kvm address or pid");
 
-	errno = 0;
-	v = strtoull(arg, &end, 0);
-	if (!*arg || *end || errno)
-		return s2_error_create(S2_ERROR_INVALID_ARGUMENT, "kvm address or pid \"%s\" is not a number", arg);
+	if (err)
+		return err;
+	/* numbers below 2^32 are pids: no kernel address is that low */
 	if (v < (1ULL << 32))
 		return s2_kvm_find_pid(k, l, (int)v, vm);
 	return s2_kvm_read_vm(k, l, v, vm);

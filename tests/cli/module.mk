@@ -1,1 +1,2 @@
 CHECK_SCRIPTS += tests/cli/check-arm64-cli.sh
+CHECK_SCRIPTS += tests/cli/check-bad-args.sh

@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Bad command lines on a good dump: each gives exactly one error line on stderr
+# naming the offending word, a non-zero status, nothing on stdout, and no leak
+# or memory error under valgrind (the error paths are where leaks hide).
+set -uo pipefail
+top=${S2_TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
+build=${S2_BUILD:-$top/build}
+vmc=${VMC_ROOT:-$top/build/vmcores}
+cli=$build/s2dump
+d=$vmc/linux-7.2/nested
+[ -f "$d/vmcore" ] || make -C "$top" --no-print-directory vmcores >/dev/null 2>&1
+[ -x "$cli" ] && [ -f "$d/vmcore" ] || { echo "FAIL bad-args/setup: $cli or $d/vmcore missing"; exit 1; }
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+# word the error must name | arguments
+cases=(
+	'foo|s2dump -t 0x40000000 foo'
+	'0xzz|s2dump 0xzz'
+	'-q|s2dump -q'
+	'-t|s2dump -t'
+	'12zz|s2dump -t 12zz'
+	'frob|nesteds2 frob'
+	'bar|nesteds2 dump bar'
+	'baz|nesteds2 guest baz'
+	'0xq|nesteds2 check 0xq'
+	'nope|nesteds2 list nope'
+)
+for c in "${cases[@]}"; do
+	want=${c%%|*} args=${c#*|}
+	valgrind -q --leak-check=full --errors-for-leak-kinds=definite --error-exitcode=99 \
+		"$cli" -c "$d/vmcore" -s "$d/vmlinux" $args >"$tmp/out" 2>"$tmp/err"
+	rc=$?
+	grep -v '^==[0-9]*==' "$tmp/err" >"$tmp/msg"
+	if [ $rc -eq 99 ] || grep -q '^==[0-9]*==' "$tmp/err"; then
+		echo "FAIL bad-args/$args: valgrind: $(grep '^==[0-9]*==' "$tmp/err" | head -3 | tr '\n' ' ')"
+	elif [ $rc -eq 0 ] || [ -s "$tmp/out" ] || [ "$(wc -l <"$tmp/msg")" -ne 1 ] || ! grep -qF -- "$want" "$tmp/msg"; then
+		echo "FAIL bad-args/$args: status $rc, stdout $(wc -c <"$tmp/out") bytes, stderr: $(tr '\n' '|' <"$tmp/msg")"
+	else
+		echo "PASS bad-args/$args: status $rc: $(cat "$tmp/msg")"
+	fi
+done
