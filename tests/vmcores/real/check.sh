@@ -165,6 +165,13 @@ open(path, "w").write("\n".join(lines))
 	# run.sh --live-drgn: the drgn front end in the guest, on the live kernel,
 	# right after the CLI there: the same output byte for byte, the same status.
 	if [ -e "$run/truth/live/drgn-default.rc" ]; then
+		want="live True $(head -1 "$run/truth/machine.txt")"
+		if [ "$(cat "$run/truth/live/drgn-program.txt" 2>/dev/null)" = "$want" ]; then
+			echo "PASS $name/live-drgn-program (drgn in the guest: $want)"
+		else
+			echo "FAIL $name/live-drgn-program: drgn in the guest did not open the live kernel: want [$want], got [$(tail -1 "$run/truth/live/drgn-program.txt" 2>/dev/null)]"
+			echo 1 >"$tmp/failed"
+		fi
 		for v in default verbose nested; do
 			d=$run/truth/live/drgn-$v
 			if [ "$(cat "$d.rc" 2>/dev/null)" != "$(cat "$run/truth/live/$v.rc" 2>/dev/null)" ]; then
