@@ -45,3 +45,44 @@ install-drgn: $(DRGN_CORE_SO) $(DRGN_PY_FILES)
 	rm -f $(DESTDIR)$(DRGN_SITE_DIR)/s2dump_drgn/_core.cpython-*.so # an older install's module would win
 	install -m 755 $(DRGN_CORE_SO) $(DESTDIR)$(DRGN_SITE_DIR)/s2dump_drgn/
 	install -m 644 libdrgn-contrib/s2dump.py $(DESTDIR)$(PREFIX)/share/s2dump/s2dump.py
+
+# The same extension for arm64 (drgn on an arm64 host; tests/drgn/check-arm64.sh
+# under qemu-aarch64-static; inside the guest of tests/vmcores/real/run.sh --live):
+# the core objects of the crash extension's arm64 build + _core.c against the
+# arm64 Python 3.11 headers of scripts/arm64-python.sh's sysroot (downloaded
+# .debs, extracted, never installed). Links nothing of Python: the interpreter
+# provides the symbols at load time. Not in `all` (it downloads).
+DRGN_ARM64_SYSROOT := build/arm64/sysroot
+DRGN_ARM64_PKG_DIR := build/arm64/python/s2dump_drgn
+DRGN_ARM64_CORE_SO := $(DRGN_ARM64_PKG_DIR)/_core$(DRGN_PY_SUFFIX)
+DRGN_ARM64_PY_FILES := $(DRGN_ARM64_PKG_DIR)/__init__.py $(DRGN_ARM64_PKG_DIR)/helpers.py
+# The contrib script outside the source tree, so that it does not put the host's
+# build/python first on sys.path: the arm64 package comes from PYTHONPATH.
+DRGN_ARM64_SCRIPT := build/arm64/share/s2dump.py
+
+$(DRGN_ARM64_SYSROOT)/.stamp:
+	scripts/arm64-python.sh build
+
+build/arm64/obj/libdrgn-contrib/%.o: libdrgn-contrib/%.c $(DRGN_ARM64_SYSROOT)/.stamp
+	@mkdir -p $(dir $@)
+	$(CRASH_EXT_CC) $(CRASH_EXT_CORE_FLAGS) -Wno-missing-field-initializers \
+		-isystem $(DRGN_ARM64_SYSROOT)/usr/include/python3.11 \
+		-isystem $(DRGN_ARM64_SYSROOT)/usr/include \
+		-MMD -MP -c -o $@ $<
+
+$(DRGN_ARM64_CORE_SO): build/arm64/obj/libdrgn-contrib/s2dump_drgn/_core.o $$(call crash_core_objs,arm64)
+	@mkdir -p $(dir $@)
+	$(CRASH_EXT_CC) -shared -o $@ $^
+
+$(DRGN_ARM64_PKG_DIR)/%.py: libdrgn-contrib/s2dump_drgn/%.py
+	@mkdir -p $(dir $@)
+	cp $< $@
+
+.PHONY: drgn-arm64
+drgn-arm64: $(DRGN_ARM64_CORE_SO) $(DRGN_ARM64_PY_FILES) $(DRGN_ARM64_SCRIPT)
+
+$(DRGN_ARM64_SCRIPT): libdrgn-contrib/s2dump.py
+	@mkdir -p $(dir $@)
+	cp $< $@
+
+-include build/arm64/obj/libdrgn-contrib/s2dump_drgn/_core.d

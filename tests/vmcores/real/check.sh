@@ -14,7 +14,8 @@
 #     check clean (on -d 31 dumps: 'not in dump' and status 1); then the same
 #     with an altered truth copy, which must FAIL (negative control);
 #  5. for live runs (run.sh --live): s2dump's output from inside the guest
-#     (/proc/kcore) per VM against the same leaves.
+#     (/proc/kcore) per VM against the same leaves; for run.sh --live-drgn, the
+#     drgn front end's output in the guest byte for byte against the CLI's there.
 # Prints PASS/FAIL lines; exit status 1 if any FAIL. In `make check` after
 # make-dumps.sh (it needs the cache that prepare.sh/run.sh fill: several GB, minutes).
 #
@@ -161,6 +162,33 @@ open(path, "w").write("\n".join(lines))
 				echo 1 >"$tmp/failed"
 		done
 	done
+	# run.sh --live-drgn: the drgn front end in the guest, on the live kernel,
+	# right after the CLI there: the same output byte for byte, the same status.
+	if [ -e "$run/truth/live/drgn-default.rc" ]; then
+		want="live True $(head -1 "$run/truth/machine.txt")"
+		if [ "$(cat "$run/truth/live/drgn-program.txt" 2>/dev/null)" = "$want" ]; then
+			echo "PASS $name/live-drgn-program (drgn in the guest: $want)"
+		else
+			echo "FAIL $name/live-drgn-program: drgn in the guest did not open the live kernel: want [$want], got [$(tail -1 "$run/truth/live/drgn-program.txt" 2>/dev/null)]"
+			echo 1 >"$tmp/failed"
+		fi
+		for v in default verbose nested; do
+			d=$run/truth/live/drgn-$v
+			if [ "$(cat "$d.rc" 2>/dev/null)" != "$(cat "$run/truth/live/$v.rc" 2>/dev/null)" ]; then
+				echo "FAIL $name/live-drgn-$v: exit status CLI $(cat "$run/truth/live/$v.rc" 2>/dev/null), drgn $(cat "$d.rc" 2>/dev/null): $(grep -v '^warning:\|^kernel modules (' "$d.err" 2>/dev/null | tail -1)"
+				echo 1 >"$tmp/failed"
+			elif [ ! -s "$d.txt" ]; then
+				echo "FAIL $name/live-drgn-$v: drgn printed nothing"
+				echo 1 >"$tmp/failed"
+			elif ! cmp -s "$d.txt" "$run/truth/live/$v.txt"; then
+				echo "FAIL $name/live-drgn-$v: drgn's output differs from the CLI's: $(diff "$run/truth/live/$v.txt" "$d.txt" | grep -c '^[<>]') lines"
+				diff "$run/truth/live/$v.txt" "$d.txt" | head -4
+				echo 1 >"$tmp/failed"
+			else
+				echo "PASS $name/live-drgn-$v (status $(cat "$d.rc"), $(wc -l <"$d.txt") lines identical to the CLI's in the guest)"
+			fi
+		done
+	fi
 	[ -e "$tmp/failed" ] && failed=1
 done
 exit $failed

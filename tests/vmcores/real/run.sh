@@ -3,7 +3,7 @@
 # KVM program (kvm-prog.c) inside it and, while its guests are live, dumps the
 # whole machine with QEMU's dump-guest-memory (ELF) over QMP on a local socket.
 #
-#   run.sh [--lpa2] [--kdump | --makedumpfile | --live] [release]   default release: 7.2.12+deb13-arm64
+#   run.sh [--lpa2] [--kdump | --makedumpfile | --live | --live-drgn] [release]   default release: 7.2.12+deb13-arm64
 #
 # --kdump: the customers' path instead: crashkernel=256M, kexec -p of the same
 # kernel with a capture initramfs, a panic (sysrq c) with the guests live, and
@@ -13,9 +13,15 @@
 # --live: before the QEMU dump, s2dump itself (the arm64 CLI, make cli-arm64; or
 # $S2_ARM64_CLI) runs inside the guest against /proc/kcore with the guests live;
 # its output lands in truth/live/ (run live, or live-lpa2).
+# --live-drgn: --live, and the drgn front end too: Debian 12's arm64 Python 3.11 +
+# python3-drgn 0.0.22 (scripts/arm64-python.sh) with the arm64 s2dump_drgn (make
+# drgn-arm64) run libdrgn-contrib/s2dump.py on the live kernel for the same
+# commands: truth/live/drgn-*.txt (run live-drgn, or live-drgn-lpa2).
+# S2_LIVE_RUN: another name for the live run directory.
 #
 # Output: $cache/dumps/<release>/<run>/{vmcore, vmlinux -> ..., truth/, console.log, run.txt}
-# with <run> = qemu-elf, qemu-elf-lpa2, kdump-elf, kdump-elf-lpa2, kdump-md31c, live or live-lpa2. Needs
+# with <run> = qemu-elf, qemu-elf-lpa2, kdump-elf, kdump-elf-lpa2, kdump-md31c, live, live-lpa2, live-drgn
+# or live-drgn-lpa2. Needs
 # prepare.sh first. One QEMU at a time (flock on $cache/qemu.lock): the
 # machine's CPUs are shared.
 set -euo pipefail
@@ -24,13 +30,15 @@ lpa2=off
 kdump=0
 md=0
 live=0
+drgn=0
 while [ $# -gt 0 ]; do
 	case $1 in
 	--lpa2) lpa2=on; shift ;;
 	--kdump) kdump=1; shift ;;
 	--makedumpfile) kdump=1; md=1; shift ;;
 	--live) live=1; shift ;;
-	-h|--help) sed -n '2,21p' "$0"; exit 0 ;;
+	--live-drgn) live=1; drgn=1; shift ;;
+	-h|--help) sed -n '2,26p' "$0"; exit 0 ;;
 	-*) echo "run.sh: unknown option $1" >&2; exit 3 ;;
 	*) break ;;
 	esac
@@ -43,12 +51,19 @@ if [ $kdump -eq 1 ]; then
 	initrd=$cache/initramfs/$rel-kdump.cpio.gz
 elif [ $live -eq 1 ]; then
 	run="live"
+	[ $drgn -eq 0 ] || run="live-drgn"
 	initrd=$cache/initramfs/$rel.cpio.gz
 else
 	run="qemu-elf"
 	initrd=$cache/initramfs/$rel.cpio.gz
 fi
 [ $lpa2 = off ] || run=$run-lpa2
+if [ $live -eq 1 ] && [ -n "${S2_LIVE_RUN:-}" ]; then
+	case $S2_LIVE_RUN in
+	*/* | . | .. | qemu-elf* | kdump-*) echo "run.sh: S2_LIVE_RUN=$S2_LIVE_RUN: not a live run name" >&2; exit 3 ;;
+	esac
+	run=$S2_LIVE_RUN
+fi
 qemu=$cache/bin/qemu-system-aarch64
 for f in "$kdir/vmlinuz" "$kdir/vmlinux" "$initrd" "$qemu"; do
 	[ -e "$f" ] || { echo "run.sh: $f missing: run tests/vmcores/real/prepare.sh $rel first" >&2; exit 2; }
@@ -89,13 +104,44 @@ if [ $live -eq 1 ]; then
 		awk '$2 == "=>" { print $3 } $1 ~ /^\/.*ld-linux/ { print $1 }' |
 		while read -r lib; do cp -L "$lib" "$x/opt/s2dump/lib/"; done
 	[ -e "$x/opt/s2dump/lib/ld-linux-aarch64.so.1" ] || { echo "run.sh: could not list $cli's libraries" >&2; exit 2; }
+	# this checkout's /init (the later archive's files replace the cached initramfs's)
+	cp "$here/init.sh" "$x/init"
+	chmod 755 "$x/init"
+	if [ $drgn -eq 1 ]; then
+		# The interpreter, the stdlib without what drgn never imports, drgn,
+		# s2dump_drgn and the contrib script; the libraries of all of them
+		# (from the sysroot, else this host's arm64 multiarch packages).
+		top=$(cd "$here/../../.." && pwd)
+		sr=$top/build/arm64/sysroot
+		for f in "$sr/.stamp" "$top/build/arm64/python/s2dump_drgn/_core.abi3.so" "$top/build/arm64/share/s2dump.py"; do
+			[ -e "$f" ] || { echo "run.sh: $f missing: make drgn-arm64 first" >&2; exit 2; }
+		done
+		py=$x/opt/s2dump/py
+		mkdir -p "$py/bin" "$py/lib/python3.11" "$py/lib/python3/dist-packages" "$py/share"
+		cp "$sr/usr/bin/python3.11" "$py/bin/"
+		(cd "$sr/usr/lib/python3.11" && tar -cf - --exclude=config-3.11-aarch64-linux-gnu --exclude=test \
+			--exclude=idlelib --exclude=tkinter --exclude=ensurepip --exclude=lib2to3 --exclude=pydoc_data \
+			--exclude=turtledemo --exclude='_test*.so' .) | tar -xf - -C "$py/lib/python3.11"
+		cp -r "$sr/usr/lib/python3/dist-packages/drgn" "$sr"/usr/lib/python3/dist-packages/_drgn.cpython-*.so \
+			"$top/build/arm64/python/s2dump_drgn" "$py/lib/python3/dist-packages/"
+		cp "$top/build/arm64/share/s2dump.py" "$py/share/"
+		lp=$sr/lib/aarch64-linux-gnu:$sr/usr/lib/aarch64-linux-gnu:/usr/lib/aarch64-linux-gnu
+		for f in "$py/bin/python3.11" "$py"/lib/python3/dist-packages/_drgn.cpython-*.so "$py"/lib/python3.11/lib-dynload/*.so; do
+			qemu-aarch64-static -L / /lib/ld-linux-aarch64.so.1 --library-path "$lp" --list "$f" 2>/dev/null |
+				awk '$2 == "=>" && $3 ~ /^\// { print $3 }' || true # modules drgn never imports may lack a library
+		done | sort -u | while read -r lib; do
+			[ -e "$x/opt/s2dump/lib/$(basename "$lib")" ] || cp -L "$lib" "$x/opt/s2dump/lib/"
+		done
+		echo "run.sh: drgn in the guest: $(du -sh "$x/opt" | cut -f1) under /opt"
+		cmdline_drgn=" s2real.drgn"
+	fi
 	mkcpio=${S2_MKCPIO:-${S2_BUILD:-$here/../../../build}/tests/vmcores/real/mkcpio}
 	[ -x "$mkcpio" ] || { echo "run.sh: $mkcpio missing: make all first" >&2; exit 2; }
 	cat "$initrd" >"$out/initrd.cpio.gz"
 	"$mkcpio" "$x" >>"$out/initrd.cpio.gz"
 	rm -rf "$x"
 	initrd=$out/initrd.cpio.gz
-	cmdline="$cmdline s2real.live s2real.vmlinux_size=$(stat -L -c %s "$kdir/vmlinux")"
+	cmdline="$cmdline s2real.live${cmdline_drgn:-} s2real.vmlinux_size=$(stat -L -c %s "$kdir/vmlinux")"
 	mem=2G
 fi
 qemu_args=(
