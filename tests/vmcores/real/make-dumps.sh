@@ -7,8 +7,9 @@
 #   6.12 qemu-elf
 #   7.2  kdump-md31c      the customers' path: kexec -p, panic, makedumpfile -d 31 -c
 #   6.12 kdump-elf        the customers' path: the capture kernel's /proc/vmcore
-#   7.2  live             s2dump (build/arm64/s2dump) run inside the guest on /proc/kcore,
-#                         then a QEMU dump: made anew every time, it tests this build
+#   7.2  live-drgn        s2dump (build/arm64/s2dump) and the drgn contrib script (Debian's
+#                         arm64 Python + drgn 0.0.22, make drgn-arm64) run inside the guest on
+#                         /proc/kcore, then a QEMU dump: made anew every time, it tests this build
 # About ten minutes on an empty cache, a minute once cached. Prints one PASS or
 # FAIL line per dump; the dumps are checked by check.sh (a CHECK_SCRIPT).
 set -uo pipefail
@@ -26,9 +27,18 @@ echo "PASS real/prepare: kernels and the QEMU root in $cache"
 failed=0
 for spec in "7.2.12+deb13-arm64:qemu-elf:" "7.2.12+deb13-arm64:qemu-elf-lpa2:--lpa2" \
 	    "6.12.107+deb13-arm64:qemu-elf:" "7.2.12+deb13-arm64:kdump-md31c:--makedumpfile" \
-	    "6.12.107+deb13-arm64:kdump-elf:--kdump" "7.2.12+deb13-arm64:live:--live"; do
+	    "6.12.107+deb13-arm64:kdump-elf:--kdump" "7.2.12+deb13-arm64:live-drgn:--live-drgn"; do
 	IFS=: read -r rel run opt <<<"$spec"
-	if [ "$opt" != --live ] && [ -e "$cache/dumps/$rel/$run/truth/READY" ] &&
+	case $opt in --live*)
+		# the arm64 drgn module and its Python (downloads arm64 debs once: make drgn-arm64)
+		if ! make -C "${S2_TOP:-$here/../../..}" --no-print-directory drgn-arm64 >"$log" 2>&1; then
+			echo "FAIL real/$rel/$run: make drgn-arm64 failed:"
+			tail -n 10 "$log" | sed 's/^/  | /'
+			failed=1
+			continue
+		fi ;;
+	esac
+	if [ "${opt#--live}" = "$opt" ] && [ -e "$cache/dumps/$rel/$run/truth/READY" ] &&
 		[ -s "$cache/dumps/$rel/$run/vmcore" ]; then
 		echo "PASS real/$rel/$run: dump cached"
 		continue
