@@ -6,7 +6,8 @@
 # 2M/1G blocks, read-only and AF-clear pages and a KVM "locked" invalid PTE.
 # Every front end does its main job on it: the CLI (all VMs; one VM's exact
 # debugfs text; one IPA), crash (Debian's arm64 crash under qemu-user,
-# --minimal) and drgn (Debian's). `make demo-real` does the same on a dump of
+# --minimal) and drgn (Debian's); then the pre-fault report and the nested
+# analysis on two more generated samples. `make demo-real` does the same on a dump of
 # Debian's real arm64 kernel with live KVM guests (about ten minutes the
 # first time).
 set -eu
@@ -33,3 +34,13 @@ build/tools/bin/crash-arm64 -s --minimal "$vml" "$core" -i "$cmds" </dev/null 2>
 	sed -n '/^---\[ Guest IPA \]---$/,$p'
 
 run drgn -q -c "$core" -s "$vml" libdrgn-contrib/s2dump.py s2dump -t 0x40001234 "$pid"
+
+# Two more samples of the kit: memslots with a vCPU fault, and a nested VM (guest hypervisor
+# stage 2 in guest memory, shadow MMUs).
+m=build/vmcores/$L/memslots
+run build/s2dump -c "$m/vmcore" -s "$m/vmlinux" -p 1101
+n=build/vmcores/$L/nested-gs2-4k
+run build/nesteds2 -c "$n/vmcore" -s "$n/vmlinux" list
+mmu=$(build/nesteds2 -c "$n/vmcore" -s "$n/vmlinux" list | awk '/ valid / { print $3; exit }')
+run build/nesteds2 -c "$n/vmcore" -s "$n/vmlinux" guest "$mmu"
+run build/nesteds2 -c "$n/vmcore" -s "$n/vmlinux" check
