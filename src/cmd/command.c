@@ -539,35 +539,6 @@ static struct s2_error *list_each(void *arg, const struct s2_kvm_vm *vm)
 	return list_vm(l->s, vm, l->out);
 }
 
-struct find_mmu {
-	struct s2_session *s;
-	uint64_t addr;          /* or 0 with name */
-	const char *name;
-	bool found;
-	struct s2_kvm_mmu mmu;
-};
-
-static struct s2_error *find_mmu_each(void *arg, const struct s2_kvm_vm *vm)
-{
-	struct find_mmu *f = arg;
-
-	for (uint64_t i = 0; i < vm->nested_mmus_size; i++) {
-		struct s2_kvm_mmu m;
-		char name[S2_NESTED_NAME_SIZE];
-		struct s2_error *err = s2_kvm_read_nested_mmu(f->s->kernel, f->s->layout, vm, i, &m);
-
-		if (err)
-			return err;
-		s2_ptdump_nested_name(name, m.tlb_vttbr, m.tlb_vtcr, m.nested_stage2_enabled);
-		if ((f->addr && m.addr == f->addr) || (f->name && !strcmp(name, f->name))) {
-			f->mmu = m;
-			f->found = true;
-			return &s2_error_stop;
-		}
-	}
-	return NULL;
-}
-
 static struct s2_error *cmd_nesteds2(struct s2_session *s, int argc, char *const argv[], FILE *out, int *status)
 {
 	struct options o;
@@ -644,27 +615,23 @@ static struct s2_error *cmd_nesteds2(struct s2_session *s, int argc, char *const
 		return s2_error_create(S2_ERROR_INVALID_ARGUMENT, "nesteds2 dump: one MMU address or name");
 	}
 	{
-		struct find_mmu f = { .s = s };
+		/* on the heap: crash runs commands on a small stack */
+		struct s2_nested_target *t = malloc(sizeof(*t));
 
-		if (!strncmp(o.positional[0], "0x", 2) && strlen(o.positional[0]) > 20)
-			f.name = o.positional[0];
-		else if ((err = s2_parse_u64(o.positional[0], &f.addr, "MMU address")))
-			return err;
-		err = s2_kvm_for_each_vm(s->kernel, s->layout, find_mmu_each, &f);
-		if (err == &s2_error_stop)
-			err = NULL;
-		if (err)
-			return err;
-		if (!f.found)
-			return s2_error_create(S2_ERROR_LOOKUP, "no nested MMU %s on any VM", o.positional[0]);
-		if (!o.exact) {
+		if (!t)
+			return &s2_error_nomem;
+		err = s2_nested_find(s->kernel, s->layout, o.positional[0], t);
+		if (!err && !o.exact) {
 			char name[S2_NESTED_NAME_SIZE];
 
-			s2_ptdump_nested_name(name, f.mmu.tlb_vttbr, f.mmu.tlb_vtcr, f.mmu.nested_stage2_enabled);
-			fprintf(out, "nested mmu 0x%016" PRIx64 "  %s  %s  ipa_range %u  stage2_levels %d\n", f.mmu.addr,
-				name, f.mmu.valid ? "valid" : "invalid", f.mmu.ia_bits, 4 - f.mmu.start_level);
+			s2_ptdump_nested_name(name, t->mmu.tlb_vttbr, t->mmu.tlb_vtcr, t->mmu.nested_stage2_enabled);
+			fprintf(out, "nested mmu 0x%016" PRIx64 "  %s  %s  ipa_range %u  stage2_levels %d\n", t->mmu.addr,
+				name, t->mmu.valid ? "valid" : "invalid", t->mmu.ia_bits, 4 - t->mmu.start_level);
 		}
-		return dump_mmu(s, &f.mmu, &o, out, status);
+		if (!err)
+			err = dump_mmu(s, &t->mmu, &o, out, status);
+		free(t);
+		return err;
 	}
 }
 
