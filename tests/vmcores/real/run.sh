@@ -25,6 +25,7 @@
 # prepare.sh first. One QEMU at a time (flock on $cache/qemu.lock): the
 # machine's CPUs are shared.
 set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
 cache=${S2_REAL_CACHE:-/var/cache/s2dump-real}
 lpa2=off
 kdump=0
@@ -94,7 +95,6 @@ if [ $live -eq 1 ]; then
 	# The arm64 CLI and the libraries it links (Debian's arm64 multiarch
 	# packages on this host) in an extra cpio appended to the initramfs (the
 	# kernel unpacks concatenated archives); the vmlinux on a read-only disk.
-	here=$(cd "$(dirname "$0")" && pwd)
 	cli=${S2_ARM64_CLI:-$here/../../../build/arm64/s2dump}
 	[ -x "$cli" ] || { echo "run.sh: $cli missing: make cli-arm64 first" >&2; exit 2; }
 	x=$out/opt.d
@@ -201,6 +201,11 @@ if [ $kdump -eq 1 ]; then
 		exit 1
 	fi
 	truncate -s "$size" "$out/disk.img"
+	if [ $md -eq 0 ] && ! /usr/bin/python3 "$here/elf-check.py" "$out/disk.img" "$rel" >&2; then
+		mv "$out/disk.img" "$out/vmcore.rejected"
+		echo "run.sh: $rel/$run: the capture kernel's /proc/vmcore copy is not a sound ELF vmcore" >&2
+		exit 1
+	fi
 	mv "$out/disk.img" "$out/vmcore"
 	t_end=$(date +%s)
 	{
@@ -212,10 +217,17 @@ if [ $kdump -eq 1 ]; then
 	exit 0
 fi
 
-# Dump while the guests sit in KVM_RUN, then quit.
-/usr/bin/python3 - "$sock" "$out/vmcore" <<'PY'
-import json, socket, sys
-sock_path, vmcore = sys.argv[1], sys.argv[2]
+# Dump while the guests sit in KVM_RUN, then quit. Each dump is checked
+# (elf-check.py: notes, VMCOREINFO, RAM where the headers say): QEMU 10.0
+# misplaces RAM when the vCPUs' live SVE vector lengths differ, which depends
+# on which task last ran where, so a rejected dump is taken again (up to three
+# times) and a run that cannot get a good one fails without leaving a vmcore.
+/usr/bin/python3 - "$sock" "$out/vmcore" "$here/elf-check.py" "$rel" <<'PY'
+import importlib.util, json, os, socket, sys
+sock_path, vmcore, checker, release = sys.argv[1:5]
+spec = importlib.util.spec_from_file_location("elf_check", checker)
+elf_check = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(elf_check)
 s = socket.socket(socket.AF_UNIX)
 s.connect(sock_path)
 f = s.makefile("rw")
@@ -233,7 +245,17 @@ def cmd(name, **args):
     return msg["return"]
 json.loads(f.readline())  # greeting
 cmd("qmp_capabilities")
-cmd("dump-guest-memory", paging=False, protocol="file:" + vmcore, format="elf")
+for attempt in range(1, 4):
+    cmd("dump-guest-memory", paging=False, protocol="file:" + vmcore, format="elf")
+    try:
+        print("run.sh: dump %d: %s" % (attempt, elf_check.check(vmcore, release)))
+        break
+    except elf_check.Bad as e:
+        print("run.sh: dump %d rejected by elf-check.py: %s" % (attempt, e), file=sys.stderr)
+        os.replace(vmcore, vmcore + ".rejected-%d" % attempt)
+else:
+    cmd("quit")
+    sys.exit("run.sh: no dump passed elf-check.py in three attempts (kept as vmcore.rejected-*)")
 try:
     cmd("quit")
 except Exception:
