@@ -19,12 +19,13 @@ for f in "$cli" "$ext" "$crash"; do
 	[ -x "$f" ] || [ -f "$f" ] || { echo "FAIL crash/build: $f missing"; exit 1; }
 done
 runs=()
-# every real dump in the cache: QEMU ELF (48-bit, LPA2), the kernel's /proc/vmcore, makedumpfile
-# -d 31 -c, the live run's dump; 6.12 and 7.2
-for d in "$cache"/dumps/*/*/; do
-	d=${d%/}
-	[ -s "$d/vmcore" ] && runs+=("$d")
-done
+# the representative subset of the real dumps that tests/vmcores/real/runs.sh marks "crash": each
+# kernel, each dump writer (QEMU ELF, the kernel's /proc/vmcore, makedumpfile -d 31 -c), LPA2
+. "$top/tests/vmcores/real/runs.sh"
+while read -r rel run _; do
+	d=$cache/dumps/$rel/$run
+	if [ -s "$d/vmcore" ]; then runs+=("$d"); else echo "FAIL crash/$rel/$run: no dump at $d (make-dumps.sh makes it)"; fi
+done < <(real_runs crash)
 [ ${#runs[@]} -gt 0 ] || { echo "FAIL crash/dumps: no real-kernel dumps in $cache"; exit 1; }
 
 for d in "${runs[@]}"; do

@@ -18,10 +18,11 @@ if [ ! -x "$cli" ] || ! ls "$build"/python/s2dump_drgn/_core*.so >/dev/null 2>&1
 	exit 1
 fi
 runs=()
-for d in "$cache"/dumps/*/*/; do
-	d=${d%/}
-	[ -s "$d/vmcore" ] && runs+=("$d")
-done
+. "$top/tests/vmcores/real/runs.sh"
+while read -r rel run _; do
+	d=$cache/dumps/$rel/$run
+	if [ -s "$d/vmcore" ]; then runs+=("$d"); else echo "FAIL drgn/$rel/$run: no dump at $d (make-dumps.sh makes it)"; fi
+done < <(real_runs drgn)
 if [ ${#runs[@]} -eq 0 ]; then
 	echo "FAIL drgn/dumps: no real-kernel dumps in $cache (tests/vmcores/real/make-dumps.sh makes them)"
 	exit 1

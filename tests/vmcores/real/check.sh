@@ -19,7 +19,7 @@
 # Prints PASS/FAIL lines; exit status 1 if any FAIL. In `make check` after
 # make-dumps.sh (it needs the cache that prepare.sh/run.sh fill: several GB, minutes).
 #
-#   check.sh [RUN_DIR...]
+#   check.sh [RUN_DIR...]     (default: the dumps runs.sh lists)
 # Env: S2_REAL_CACHE (default /var/cache/s2dump-real), S2_TOP, S2_BUILD (build),
 #      S2_REAL_S2DUMP_CMD: how to run s2dump for one VM, with {s2dump} {vmcore}
 #      {vmlinux} {kvm} (struct kvm address) {vm} (debugfs name pid-fd) replaced;
@@ -35,10 +35,18 @@ cmd_template=${S2_REAL_S2DUMP_CMD:-'{s2dump} -c {vmcore} -s {vmlinux} s2dump {kv
 py=/usr/bin/python3
 
 runs=("$@")
+missing=0
 if [ ${#runs[@]} -eq 0 ]; then
-	for d in "$cache"/dumps/*/*/; do
-		[ -e "$d/vmcore" ] && runs+=("${d%/}")
-	done
+	# the dumps of runs.sh (make-dumps.sh made them); a missing one is a failure
+	. "$here/runs.sh"
+	while read -r rel run _; do
+		if [ -e "$cache/dumps/$rel/$run/vmcore" ]; then
+			runs+=("$cache/dumps/$rel/$run")
+		else
+			echo "FAIL real/$rel/$run: no dump in $cache/dumps/$rel/$run (make-dumps.sh makes it)"
+			missing=1
+		fi
+	done < <(real_runs)
 fi
 if [ ${#runs[@]} -eq 0 ]; then
 	echo "SKIP real: no dumps under $cache/dumps (run tests/vmcores/real/prepare.sh, then run.sh)"
@@ -47,7 +55,7 @@ fi
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-failed=0
+failed=$missing
 for run in "${runs[@]}"; do
 	rel=$(basename "$(dirname "$run")")
 	name=real/$rel/$(basename "$run")
@@ -113,6 +121,30 @@ open(path, "w").write("\n".join(lines))
 			continue
 		fi
 		"$build/tests/vmcores/real/compare" "$tmp/leaves" "$vm" "$ia" "$name/$vmname" <"$tmp/s2dump.out" || echo 1 >"$tmp/failed"
+		# -x is the kernel's debugfs stage2_page_tables text: after its "---[ Guest IPA ]---"
+		# line, the complete listing's runs
+		# (checked above), of which Linux 7.3 prints all ("KVM: arm64: ptdump: flush the
+		# last region") and older kernels all but the final one (their walk ends without
+		# printing the run it holds). The rule here comes from the release, s2dump's from
+		# the vmlinux: they must agree on Debian's kernels.
+		if "$s2dump" -c "$run/vmcore" -s "$run/vmlinux" s2dump -x "$kvm" >"$tmp/x.out" 2>"$tmp/x.err"; then
+			grep '^0x' "$tmp/s2dump.out" >"$tmp/runs.out"
+			if printf '%s\n7.3\n' "${rel%%[-+]*}" | sort -V -C; then
+				sed '$d' "$tmp/runs.out" >"$tmp/x.want"; xrule="all runs but the final one (before 7.3)"
+			else
+				cp "$tmp/runs.out" "$tmp/x.want"; xrule="every run, the final one too (7.3 and later)"
+			fi
+			grep '^0x' "$tmp/x.out" >"$tmp/x.runs"
+			if cmp -s "$tmp/x.want" "$tmp/x.runs"; then
+				echo "PASS $name/$vmname/s2dump-x-final-run: $xrule"
+			else
+				echo "FAIL $name/$vmname/s2dump-x-final-run: -x should print $xrule: $(diff "$tmp/x.want" "$tmp/x.runs" | grep '^[<>]' | head -2 | tr '\n' ' ')"
+				echo 1 >"$tmp/failed"
+			fi
+		else
+			echo "FAIL $name/$vmname/s2dump-x-runs: s2dump -x $kvm failed: $(head -1 "$tmp/x.err")"
+			echo 1 >"$tmp/failed"
+		fi
 		# Memslots (s2dump -p) and, with a guest hypervisor, its stage 2, the shadow and
 		# nesteds2 check against the truth (compare-real.sh).
 		truthfile=$(grep -l "^vm $vmname " "$run"/truth/vm*.txt | head -1)

@@ -1,15 +1,13 @@
 #!/usr/bin/env bash
-# The real-kernel dumps `make check` needs, made before any test that reads
-# them (scripts/run-tests.sh runs PREPARE_SCRIPTS first): the cache gets the
-# Debian kernels, the QEMU root (prepare.sh) and the dumps below (run.sh):
-#   7.2  qemu-elf         QEMU dump-guest-memory, 48-bit VA on a VA_BITS=52 build
-#   7.2  qemu-elf-lpa2    the same machine with LPA2 (52-bit VA, 52-bit S2 descriptors)
-#   6.12 qemu-elf
-#   7.2  kdump-md31c      the customers' path: kexec -p, panic, makedumpfile -d 31 -c
-#   6.12 kdump-elf        the customers' path: the capture kernel's /proc/vmcore
-#   7.2  live-drgn        s2dump (build/arm64/s2dump) and the drgn contrib script (Debian's
-#                         arm64 Python + drgn 0.0.22, make drgn-arm64) run inside the guest on
-#                         /proc/kcore, then a QEMU dump: made anew every time, it tests this build
+# The real-kernel dumps `make check` needs (runs.sh lists them), made before
+# any test that reads them (scripts/run-tests.sh runs PREPARE_SCRIPTS first):
+# the cache gets the Debian kernels, the QEMU root (prepare.sh) and the dumps
+# (run.sh): QEMU dump-guest-memory ELF (48-bit VA on a VA_BITS=52 build, and
+# LPA2), the customers' path (kexec -p, panic, the capture kernel's /proc/vmcore
+# or makedumpfile -d 31 -c), and live runs: s2dump (build/arm64/s2dump) and the
+# drgn contrib script (Debian's arm64 Python + drgn 0.0.22, make drgn-arm64) run
+# inside the guest on /proc/kcore, then a QEMU dump; live runs are made anew
+# every time, they test this build.
 # Every ELF dump is checked where it is made and again when found cached
 # (elf-check.py): a dump QEMU wrote with memory out of place is never kept.
 # About ten minutes on an empty cache, a minute once cached. Prints one PASS or
@@ -20,17 +18,17 @@ cache=${S2_REAL_CACHE:-/var/cache/s2dump-real}
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 
-if ! "$here/prepare.sh" >"$log" 2>&1; then
+. "$here/runs.sh"
+# shellcheck disable=SC2046
+if ! "$here/prepare.sh" $(real_releases) >"$log" 2>&1; then
 	echo "FAIL real/prepare: tests/vmcores/real/prepare.sh failed:"
 	tail -n 20 "$log" | sed 's/^/  | /'
 	exit 1
 fi
 echo "PASS real/prepare: kernels and the QEMU root in $cache"
 failed=0
-for spec in "7.2.12+deb13-arm64:qemu-elf:" "7.2.12+deb13-arm64:qemu-elf-lpa2:--lpa2" \
-	    "6.12.107+deb13-arm64:qemu-elf:" "7.2.12+deb13-arm64:kdump-md31c:--makedumpfile" \
-	    "6.12.107+deb13-arm64:kdump-elf:--kdump" "7.2.12+deb13-arm64:live-drgn:--live-drgn"; do
-	IFS=: read -r rel run opt <<<"$spec"
+while read -r rel run opt <&3; do
+	[ "$opt" != - ] || opt=
 	case $opt in --live*)
 		# the arm64 drgn module and its Python (downloads arm64 debs once: make drgn-arm64)
 		if ! make -C "${S2_TOP:-$here/../../..}" --no-print-directory drgn-arm64 >"$log" 2>&1; then
@@ -60,5 +58,5 @@ for spec in "7.2.12+deb13-arm64:qemu-elf:" "7.2.12+deb13-arm64:qemu-elf-lpa2:--l
 		tail -n 20 "$log" | sed 's/^/  | /'
 		failed=1
 	fi
-done
+done 3< <(real_runs)
 exit $failed

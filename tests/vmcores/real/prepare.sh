@@ -13,14 +13,17 @@
 #                                            (busybox, virtio_blk, makedumpfile)
 #
 # Safe to run again: every step is skipped when its output exists. Usage:
-#   prepare.sh [release...]     default: 7.2.12+deb13-arm64 6.12.107+deb13-arm64
+#   prepare.sh [release...]     default: the releases of runs.sh
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 cache=${S2_REAL_CACHE:-/var/cache/s2dump-real}
 mirror=${S2_REAL_MIRROR:-http://deb.debian.org/debian}
 security_mirror=${S2_REAL_SECURITY_MIRROR:-http://deb.debian.org/debian-security}
 releases=("$@")
-[ ${#releases[@]} -gt 0 ] || releases=(7.2.12+deb13-arm64 6.12.107+deb13-arm64)
+if [ ${#releases[@]} -eq 0 ]; then
+	. "$here/runs.sh"
+	mapfile -t releases < <(real_releases)
+fi
 
 say() { printf 'prepare: %s\n' "$*" >&2; }
 die() { printf 'prepare: error: %s\n' "$*" >&2; exit 1; }

@@ -1,0 +1,32 @@
+# The real-kernel dumps of `make check`, in one place (sourced by
+# make-dumps.sh and by the crash and drgn checks).
+#
+# One line per dump: release, run name (run.sh's), run.sh's options, and who
+# reads it besides check.sh: "crash" (tests/crash/check-crash.sh; crash under
+# qemu-user takes one to four minutes per dump, so it gets a representative
+# subset: each kernel, each dump writer, LPA2) and "drgn" (tests/drgn/check-drgn.sh).
+real_runs_table() {
+	cat <<'EOF'
+7.2.12+deb13-arm64   qemu-elf       -                crash drgn
+7.2.12+deb13-arm64   qemu-elf-lpa2  --lpa2           crash drgn
+6.12.107+deb13-arm64 qemu-elf       -                -     drgn
+7.2.12+deb13-arm64   kdump-md31c    --makedumpfile   crash drgn
+6.12.107+deb13-arm64 kdump-elf      --kdump          crash drgn
+7.2.12+deb13-arm64   live-drgn      --live-drgn      -     drgn
+7.3.4+deb13-arm64    qemu-elf       -                crash drgn
+7.3.4+deb13-arm64    qemu-elf-lpa2  --lpa2           -     drgn
+7.3.4+deb13-arm64    kdump-md31c    --makedumpfile   crash drgn
+7.3.4+deb13-arm64    live-drgn      --live-drgn      -     drgn
+EOF
+}
+
+# real_runs [crash|drgn]: "release run options" per dump (options "-": none),
+# all of them or those the named reader reads.
+real_runs() {
+	real_runs_table | awk -v who="${1:-}" 'who == "" || $4 == who || $5 == who { print $1, $2, $3 }'
+}
+
+# real_releases: the kernel releases the runs need (prepare.sh's arguments).
+real_releases() {
+	real_runs_table | awk '!seen[$1]++ { print $1 }'
+}
