@@ -110,6 +110,14 @@ if [ -e /truth/READY ] && grep -q 's2real.live' /proc/cmdline; then
 	echo "s2real: live s2dump: $(cat /truth/live/*.rc | tr '\n' ' ')"
 fi
 if [ -e /truth/READY ]; then
+	# run.sh --sveshift: a task with SVE live at a long vector length spins on
+	# one CPU while QEMU dumps (s2real.svespin=CPU:VL)
+	spin=$(sed -n 's/.*s2real.svespin=\([0-9]*:[0-9]*\).*/\1/p' /proc/cmdline)
+	if [ -n "$spin" ]; then
+		/bin/s2real-kvm --sve-spin "${spin%%:*}" "${spin#*:}" >/truth/svespin.log 2>&1 &
+		sleep 2
+		cat /truth/svespin.log
+	fi
 	echo S2REAL-TRUTH-BEGIN
 	tar -C /truth -cf - . | gzip -c | base64
 	echo S2REAL-TRUTH-END

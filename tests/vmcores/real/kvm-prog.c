@@ -29,6 +29,9 @@
  *
  * Usage: s2real-kvm TRUTH_DIR   (creates TRUTH_DIR/vm<N>.txt, summary.txt, then
  * TRUTH_DIR/READY, and waits forever). S2REAL_NO_NESTED=1 skips the nested VM.
+ * s2real-kvm --sve-spin CPU VL: spins on CPU with SVE live at vector length VL
+ * bytes, so that QEMU's dump sees that CPU's SVE state at VL (run.sh --sveshift:
+ * the dumps QEMU writes with memory out of place, on purpose).
  * The truth format is described in docs/real-kernel.md.
  */
 #include <errno.h>
@@ -42,7 +45,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sched.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/time.h>
 #include <unistd.h>
 
@@ -670,6 +675,29 @@ static int vmcoreinfo_48(const char *vmcore, const char *out_path)
 	return 2;
 }
 
+#ifndef PR_SVE_SET_VL
+#define PR_SVE_SET_VL 50
+#endif
+
+/* Pinned to one CPU, with SVE state live at vl bytes, forever: the vCPU QEMU
+ * dumps then reports that vector length. */
+static int sve_spin(int cpu, int vl)
+{
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	if (sched_setaffinity(0, sizeof(set), &set))
+		die("sched_setaffinity");
+	if (prctl(PR_SVE_SET_VL, vl) < 0)
+		die("prctl(PR_SVE_SET_VL)");
+	printf("s2real-kvm: SVE at %d bytes spinning on CPU %d\n", prctl(PR_SVE_SET_VL + 1) & 0xffff, cpu);
+	fflush(stdout);
+	for (;;)
+		__asm__ volatile(".inst 0x04bf5020" ::: "x0"); /* rdvl x0, #1: keeps SVE in use */
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	static struct vm vms[NR_VMS + 1];
@@ -681,8 +709,10 @@ int main(int argc, char **argv)
 
 	if (argc == 4 && !strcmp(argv[1], "--vmcoreinfo-48"))
 		return vmcoreinfo_48(argv[2], argv[3]);
+	if (argc == 4 && !strcmp(argv[1], "--sve-spin"))
+		return sve_spin(atoi(argv[2]), atoi(argv[3]));
 	if (argc != 2) {
-		fprintf(stderr, "usage: s2real-kvm TRUTH_DIR | --vmcoreinfo-48 VMCORE OUT\n");
+		fprintf(stderr, "usage: s2real-kvm TRUTH_DIR | --vmcoreinfo-48 VMCORE OUT | --sve-spin CPU VL\n");
 		return 2;
 	}
 	dir = argv[1];

@@ -44,8 +44,13 @@ while read -r rel run opt <&3; do
 		# wrong, or one cached before run.sh checked, is made anew, not kept
 		case $run in
 		*md31c*) echo "PASS real/$rel/$run: dump cached"; continue ;;
+		*sveshift*) # made wrong on purpose: it must still be rejected
+			if ! /usr/bin/python3 "$here/elf-check.py" "$d/vmcore" "$rel" >"$log" 2>&1; then
+				echo "PASS real/$rel/$run: dump cached (shifted as intended: $(cut -d: -f2- "$log" | cut -c1-80))"
+				continue
+			fi ;;
 		esac
-		if /usr/bin/python3 "$here/elf-check.py" "$d/vmcore" "$rel" >"$log" 2>&1; then
+		if [ "${run#*sveshift}" = "$run" ] && /usr/bin/python3 "$here/elf-check.py" "$d/vmcore" "$rel" >"$log" 2>&1; then
 			echo "PASS real/$rel/$run: dump cached"
 			continue
 		fi

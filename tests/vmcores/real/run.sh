@@ -3,7 +3,8 @@
 # KVM program (kvm-prog.c) inside it and, while its guests are live, dumps the
 # whole machine with QEMU's dump-guest-memory (ELF) over QMP on a local socket.
 #
-#   run.sh [--lpa2] [--kdump | --makedumpfile | --live | --live-drgn] [release]   default release: 7.2.12+deb13-arm64
+#   run.sh [--lpa2] [--kdump | --makedumpfile | --live | --live-drgn | --sveshift long|short] [release]
+#   default release: 7.2.12+deb13-arm64
 #
 # --kdump: the customers' path instead: crashkernel=256M, kexec -p of the same
 # kernel with a capture initramfs, a panic (sysrq c) with the guests live, and
@@ -17,6 +18,11 @@
 # python3-drgn 0.0.22 (scripts/arm64-python.sh) with the arm64 s2dump_drgn (make
 # drgn-arm64) run libdrgn-contrib/s2dump.py on the live kernel for the same
 # commands: truth/live/drgn-*.txt (run live-drgn, or live-drgn-lpa2).
+# --sveshift long|short: a dump QEMU writes wrong, on purpose, as users get them:
+# a task with SVE live at 256 bytes (the default is 64) spins on the second CPU (long: that vCPU's SVE
+# note is longer than the first's, so the notes run past PT_NOTE and RAM sits
+# after p_offset) or on the first (short: RAM sits before p_offset); the run
+# fails unless elf-check.py rejects the dump (run qemu-elf-sveshift-long/-short).
 # S2_LIVE_RUN: another name for the live run directory.
 #
 # Output: $cache/dumps/<release>/<run>/{vmcore, vmlinux -> ..., truth/, console.log, run.txt}
@@ -32,6 +38,7 @@ kdump=0
 md=0
 live=0
 drgn=0
+sveshift=
 while [ $# -gt 0 ]; do
 	case $1 in
 	--lpa2) lpa2=on; shift ;;
@@ -39,6 +46,11 @@ while [ $# -gt 0 ]; do
 	--makedumpfile) kdump=1; md=1; shift ;;
 	--live) live=1; shift ;;
 	--live-drgn) live=1; drgn=1; shift ;;
+	--sveshift=*) set -- --sveshift "${1#--sveshift=}" "${@:2}" ;;
+	--sveshift)
+		case ${2:-} in long | short) sveshift=$2; shift 2 ;;
+		*) echo "run.sh: --sveshift takes long or short" >&2; exit 3 ;;
+		esac ;;
 	-h|--help) sed -n '2,26p' "$0"; exit 0 ;;
 	-*) echo "run.sh: unknown option $1" >&2; exit 3 ;;
 	*) break ;;
@@ -56,6 +68,7 @@ elif [ $live -eq 1 ]; then
 	initrd=$cache/initramfs/$rel.cpio.gz
 else
 	run="qemu-elf"
+	[ -z "$sveshift" ] || run="qemu-elf-sveshift-$sveshift"
 	initrd=$cache/initramfs/$rel.cpio.gz
 fi
 [ $lpa2 = off ] || run=$run-lpa2
@@ -83,6 +96,10 @@ flock 9
 # AF on live stage-2 leaves at random moments; off, the run is deterministic.
 cmdline="console=ttyAMA0 rdinit=/init kvm-arm.mode=nested damon_stat.enabled=0 transparent_hugepage=always"
 mem=1G
+case $sveshift in
+long) cmdline="$cmdline s2real.svespin=1:256" ;;
+short) cmdline="$cmdline s2real.svespin=0:256" ;;
+esac
 if [ $kdump -eq 1 ]; then
 	cmdline="$cmdline crashkernel=256M s2real.kdump"
 	# makedumpfile writes its output to the capture kernel's RAM first: 256M
@@ -222,9 +239,9 @@ fi
 # misplaces RAM when the vCPUs' live SVE vector lengths differ, which depends
 # on which task last ran where, so a rejected dump is taken again (up to three
 # times) and a run that cannot get a good one fails without leaving a vmcore.
-/usr/bin/python3 - "$sock" "$out/vmcore" "$here/elf-check.py" "$rel" <<'PY'
+/usr/bin/python3 - "$sock" "$out/vmcore" "$here/elf-check.py" "$rel" "$sveshift" <<'PY'
 import importlib.util, json, os, socket, sys
-sock_path, vmcore, checker, release = sys.argv[1:5]
+sock_path, vmcore, checker, release, sveshift = sys.argv[1:6]
 spec = importlib.util.spec_from_file_location("elf_check", checker)
 elf_check = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(elf_check)
@@ -245,7 +262,19 @@ def cmd(name, **args):
     return msg["return"]
 json.loads(f.readline())  # greeting
 cmd("qmp_capabilities")
-for attempt in range(1, 4):
+if sveshift:
+    # the defect on purpose: the dump is kept as QEMU wrote it, and must be rejected
+    cmd("dump-guest-memory", paging=False, protocol="file:" + vmcore, format="elf")
+    try:
+        verdict = elf_check.check(vmcore, release)
+    except elf_check.Bad as e:
+        verdict = None
+        print("run.sh: as intended, elf-check.py rejects the dump: %s" % e)
+    if verdict:
+        cmd("quit")
+        os.replace(vmcore, vmcore + ".not-shifted")
+        sys.exit("run.sh: --sveshift %s: the dump came out sound (%s): the defect was not reproduced" % (sveshift, verdict))
+for attempt in range(1, 4 if not sveshift else 1):
     cmd("dump-guest-memory", paging=False, protocol="file:" + vmcore, format="elf")
     try:
         print("run.sh: dump %d: %s" % (attempt, elf_check.check(vmcore, release)))
@@ -254,8 +283,9 @@ for attempt in range(1, 4):
         print("run.sh: dump %d rejected by elf-check.py: %s" % (attempt, e), file=sys.stderr)
         os.replace(vmcore, vmcore + ".rejected-%d" % attempt)
 else:
-    cmd("quit")
-    sys.exit("run.sh: no dump passed elf-check.py in three attempts (kept as vmcore.rejected-*)")
+    if not sveshift:
+        cmd("quit")
+        sys.exit("run.sh: no dump passed elf-check.py in three attempts (kept as vmcore.rejected-*)")
 try:
     cmd("quit")
 except Exception:
