@@ -118,6 +118,47 @@ grep -q '^nested ' "$truth" || exit $failed
 read -r vttbr vtcr < <(awk '$1 == "nested" { print $3, $5 }' "$truth")
 mmu=$(printf '0x%016x-0x%016x-s2-enabled' "$vttbr" "$vtcr")
 
+# The shadow MMU's debugfs name and file (arch/arm64/kvm/ptdump.c), rule from the
+# release: up to 7.2 "0x<vttbr>-0x<vtcr>-s2-enabled", a file per valid MMU holding
+# the table; from 7.3 "nested_mmu<index into kvm->arch.nested_mmus>", whose file
+# starts with "VTCR: 0x%016llx VTTBR: 0x%016llx s2: enabled". nesteds2 list must
+# show the name this kernel uses, and dump -x must print that file; the old-form
+# name (built from the truth above) is accepted on every kernel.
+rel=$(basename "$(dirname "$(dirname "$vmcore")")")
+tool nesteds2 list "$kvm" >"$tmp/l.out" 2>"$tmp/l.err"
+if printf '%s\n7.3\n' "${rel%%[-+]*}" | sort -V -C; then
+	want=$mmu
+	if grep -q " $want " "$tmp/l.out"; then
+		echo "PASS $name/nested-name: $want (before 7.3)"
+	else
+		echo "FAIL $name/nested-name: nesteds2 list does not show $want: $(grep 'valid' "$tmp/l.out" | head -2 | tr '\n' ' ')"
+		failed=1
+	fi
+else
+	# the valid entry whose dump -x header names the truth's VTTBR and VTCR
+	hdr=$(printf 'VTCR: 0x%016x VTTBR: 0x%016x s2: enabled' "$vtcr" "$vttbr")
+	found=
+	for n in $(awk '{ for (i = 1; i < NF; i++) if ($i ~ /^nested_mmu[0-9]+$/ && $(i + 1) == "valid") print $i }' "$tmp/l.out"); do
+		if [ "$(tool nesteds2 dump -x "$n" 2>/dev/null | head -n 1)" = "$hdr" ]; then found=$n; break; fi
+	done
+	if [ -n "$found" ]; then
+		echo "PASS $name/nested-name: $found, its file starts '$hdr' (7.3 and later)"
+	else
+		echo "FAIL $name/nested-name: no valid nested_mmu<N> in nesteds2 list whose dump -x starts '$hdr': $(grep 'valid' "$tmp/l.out" | head -2 | tr '\n' ' ')"
+		failed=1
+	fi
+	# an invalid shadow MMU's file is empty on 7.3
+	inv=$(awk '{ for (i = 1; i < NF; i++) if ($i ~ /^nested_mmu[0-9]+$/ && $(i + 1) == "invalid") { print $i; exit } }' "$tmp/l.out")
+	if [ -n "$inv" ]; then
+		if tool nesteds2 dump -x "$inv" >"$tmp/inv.out" 2>"$tmp/inv.err" && [ ! -s "$tmp/inv.out" ]; then
+			echo "PASS $name/nested-invalid-empty: dump -x $inv prints nothing"
+		else
+			echo "FAIL $name/nested-invalid-empty: dump -x $inv: $(head -c 100 "$tmp/inv.out")$(head -1 "$tmp/inv.err")"
+			failed=1
+		fi
+	fi
+fi
+
 tool nesteds2 guest "$mmu" >"$tmp/g.out" 2>"$tmp/g.err"
 rc=$?
 if [ "$filtered" = 1 ]; then
