@@ -13,7 +13,9 @@
 #     (nesteds2 dump -v) against the composition the truth implies, nesteds2
 #     check clean (on -d 31 dumps: 'not in dump' and status 1); then the same
 #     with an altered truth copy, which must FAIL (negative control);
-#  5. for live runs (run.sh --live): s2dump's output from inside the guest
+#  5. for run.sh --qemu-kdump: s2dump on QEMU's kdump-zlib and kdump-raw-zlib
+#     files prints what it prints on the ELF of the same moment;
+#  6. for live runs (run.sh --live): s2dump's output from inside the guest
 #     (/proc/kcore) per VM against the same leaves; for run.sh --live-drgn, the
 #     drgn front end's output in the guest byte for byte against the CLI's there.
 # Prints PASS/FAIL lines; exit status 1 if any FAIL. In `make check` after
@@ -221,6 +223,33 @@ open(path, "w").write("\n".join(lines))
 			fi
 		done
 	fi
+	# run.sh --qemu-kdump: QEMU's kdump-zlib (flattened) and kdump-raw-zlib files of the
+	# same moment as the ELF: s2dump reads each to the same output as the ELF (stdout
+	# and status), and says once on stderr what it read through.
+	for k in "$run"/vmcore.kdump-*; do
+		[ -e "$k" ] && [ -x "$s2dump" ] || continue
+		kname=$name/$(basename "$k")
+		for c in "s2dump" "s2dump -p" "nesteds2 list" "nesteds2 check"; do
+			# shellcheck disable=SC2086
+			timeout 600 "$s2dump" -c "$run/vmcore" -s "$run/vmlinux" $c >"$tmp/elf.out" 2>"$tmp/elf.err"
+			rc_elf=$?
+			# shellcheck disable=SC2086
+			timeout 600 "$s2dump" -c "$k" -s "$run/vmlinux" $c >"$tmp/k.out" 2>"$tmp/k.err"
+			rc_k=$?
+			if [ $rc_k -eq $rc_elf ] && [ -s "$tmp/k.out" ] && cmp -s "$tmp/elf.out" "$tmp/k.out"; then
+				echo "PASS $kname/${c// /-}: as the ELF (status $rc_k, $(wc -l <"$tmp/k.out") lines)"
+			else
+				echo "FAIL $kname/${c// /-}: status $rc_k (ELF $rc_elf), $(diff "$tmp/elf.out" "$tmp/k.out" | grep -c '^[<>]') lines differ: $(head -1 "$tmp/k.err")"
+				echo 1 >"$tmp/failed"
+			fi
+		done
+		if [ "$(grep -c . "$tmp/k.err")" -ge 1 ] && grep -qi 'qemu' "$tmp/k.err"; then
+			echo "PASS $kname/notice: $(head -1 "$tmp/k.err" | cut -c1-160)"
+		else
+			echo "FAIL $kname/notice: no line on stderr saying what was read through: [$(head -1 "$tmp/k.err")]"
+			echo 1 >"$tmp/failed"
+		fi
+	done
 	[ -e "$tmp/failed" ] && failed=1
 done
 exit $failed

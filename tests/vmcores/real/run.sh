@@ -3,7 +3,7 @@
 # KVM program (kvm-prog.c) inside it and, while its guests are live, dumps the
 # whole machine with QEMU's dump-guest-memory (ELF) over QMP on a local socket.
 #
-#   run.sh [--lpa2] [--kdump | --makedumpfile | --live | --live-drgn | --sveshift long|short] [release]
+#   run.sh [--lpa2] [--kdump | --makedumpfile | --live | --live-drgn | --sveshift long|short | --qemu-kdump] [release]
 #   default release: 7.2.12+deb13-arm64
 #
 # --kdump: the customers' path instead: crashkernel=256M, kexec -p of the same
@@ -23,6 +23,10 @@
 # note is longer than the first's, so the notes run past PT_NOTE and RAM sits
 # after p_offset) or on the first (short: RAM sits before p_offset); the run
 # fails unless elf-check.py rejects the dump (run qemu-elf-sveshift-long/-short).
+# --qemu-kdump: QEMU's own compressed formats, as `virsh dump --memory-only
+# --format kdump-zlib` writes them: vmcore (ELF, checked as usual), then
+# vmcore.kdump-zlib (the flattened makedumpfile format) and vmcore.kdump-raw-zlib
+# of the same moment (run qemu-kdump).
 # S2_LIVE_RUN: another name for the live run directory.
 #
 # Output: $cache/dumps/<release>/<run>/{vmcore, vmlinux -> ..., truth/, console.log, run.txt}
@@ -39,6 +43,7 @@ md=0
 live=0
 drgn=0
 sveshift=
+qkdump=0
 while [ $# -gt 0 ]; do
 	case $1 in
 	--lpa2) lpa2=on; shift ;;
@@ -46,6 +51,7 @@ while [ $# -gt 0 ]; do
 	--makedumpfile) kdump=1; md=1; shift ;;
 	--live) live=1; shift ;;
 	--live-drgn) live=1; drgn=1; shift ;;
+	--qemu-kdump) qkdump=1; shift ;;
 	--sveshift=*) set -- --sveshift "${1#--sveshift=}" "${@:2}" ;;
 	--sveshift)
 		case ${2:-} in long | short) sveshift=$2; shift 2 ;;
@@ -69,6 +75,7 @@ elif [ $live -eq 1 ]; then
 else
 	run="qemu-elf"
 	[ -z "$sveshift" ] || run="qemu-elf-sveshift-$sveshift"
+	[ $qkdump -eq 0 ] || run="qemu-kdump"
 	initrd=$cache/initramfs/$rel.cpio.gz
 fi
 [ $lpa2 = off ] || run=$run-lpa2
@@ -239,9 +246,9 @@ fi
 # misplaces RAM when the vCPUs' live SVE vector lengths differ, which depends
 # on which task last ran where, so a rejected dump is taken again (up to three
 # times) and a run that cannot get a good one fails without leaving a vmcore.
-/usr/bin/python3 - "$sock" "$out/vmcore" "$here/elf-check.py" "$rel" "$sveshift" <<'PY'
+/usr/bin/python3 - "$sock" "$out/vmcore" "$here/elf-check.py" "$rel" "$sveshift" "$qkdump" <<'PY'
 import importlib.util, json, os, socket, sys
-sock_path, vmcore, checker, release, sveshift = sys.argv[1:6]
+sock_path, vmcore, checker, release, sveshift, qkdump = sys.argv[1:7]
 spec = importlib.util.spec_from_file_location("elf_check", checker)
 elf_check = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(elf_check)
@@ -286,6 +293,10 @@ else:
     if not sveshift:
         cmd("quit")
         sys.exit("run.sh: no dump passed elf-check.py in three attempts (kept as vmcore.rejected-*)")
+if qkdump == "1":
+    for fmt in ("kdump-zlib", "kdump-raw-zlib"):
+        cmd("dump-guest-memory", paging=False, protocol="file:%s.%s" % (vmcore, fmt), format=fmt)
+        print("run.sh: %s: %d bytes" % (fmt, os.path.getsize("%s.%s" % (vmcore, fmt))))
 try:
     cmd("quit")
 except Exception:
