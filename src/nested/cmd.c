@@ -391,6 +391,9 @@ struct s2_error *s2_nested_cmd_check(struct s2_kernel *k, const struct s2_kvm_la
 		return err;
 	fprintf(out, "check: %lu shadow MMUs, %lu leaves, %lu violations\n", a.shadow_mmus, a.stats.leaves,
 		a.stats.violations);
+	if (a.stats.not_checkable)
+		fprintf(out, "check: %lu leaves not checkable (a table they need is not in the dump; not violations)\n",
+			a.stats.not_checkable);
 	if (a.stats.problems)
 		fprintf(out, "check: %lu shadow table(s) unreadable\n", a.stats.problems);
 	if (a.stale_vcpus)
