@@ -44,7 +44,14 @@ int main(int argc, char **argv)
 	}
 	rest[0] = (char *)cmd;
 	for (int i = first; i < argc; i++) {
-		if ((!strcmp(argv[i], "-c") || !strcmp(argv[i], "-s")) && i + 1 < argc) {
+		if ((!strcmp(argv[i], "-c") || !strcmp(argv[i], "-s")) && i + 1 >= argc) {
+			/* never fall back to the live kernel when a dump was asked for */
+			fprintf(stderr, "%s: %s needs a file (%s)\n", cmd, argv[i],
+				argv[i][1] == 'c' ? "the vmcore" : "the vmlinux with DWARF");
+			free(rest);
+			return S2_STATUS_USAGE;
+		}
+		if (!strcmp(argv[i], "-c") || !strcmp(argv[i], "-s")) {
 			*(argv[i][1] == 'c' ? &vmcore : &vmlinux) = argv[i + 1];
 			i++;
 		} else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {

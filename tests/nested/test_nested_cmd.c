@@ -386,9 +386,9 @@ int main(void)
 	       "check: 1 shadow MMUs, 2 leaves, 0 violations\n"
 	       "check: 1 leaves not checkable (a table they need is not in the dump; not violations)\n", "");
 	/* Bad arguments. */
-	expect(&m, "nesteds2 guest", 3, "", "nesteds2 guest: one MMU address or name");
+	expect(&m, "nesteds2 guest", 3, "", "guest needs one MMU address or name");
 	expect(&m, "nesteds2 guest 0x1234", 2, "", "no nested MMU 0x1234 on any VM");
-	expect(&m, "nesteds2 check 100 200", 3, "", "nesteds2 check: one VM or MMU at most");
+	expect(&m, "nesteds2 check 100 200", 3, "", "check takes one VM or MMU at most");
 	mock_fini(&m);
 	test_slots();
 	return check_summary();
