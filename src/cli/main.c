@@ -81,6 +81,9 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	err = s2_kdump_target_open(vmcore, vmlinux, &target);
+	if (!err && s2_kdump_target_warning(target))
+		/* once, up front: later "not in the dump" must not read as filtering */
+		fprintf(stderr, "%s: warning: %s\n", cmd, s2_kdump_target_warning(target));
 	if (!err) {
 		err = s2_session_create(target, &session);
 		if (!err) {

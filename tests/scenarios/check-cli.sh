@@ -447,6 +447,13 @@ check_damage() { # kind
 		;;
 	truncate)
 		run
+		# said once, up front: the file is cut (so later "not in the dump" is not filtering)
+		if grep -q "^s2dump: warning: .* truncated: file ends at $(printf '0x%x' "$(scn_field "$e" truncated_size)")," "$err"; then
+			scn_pass "$tag s2dump (damage truncate) warns once: file ends at $(scn_field "$e" truncated_size)"
+		else
+			scn_fail "$tag s2dump (damage truncate) warning" "expected 'warning: ... truncated: file ends at 0x...', came: $(head -c 300 "$err" | tr '\n' '|')"
+		fi
+		grep -v '^s2dump: warning: ' "$err" >"$err.rest"; mv "$err.rest" "$err"
 		# field=file: the read that fails is of the file's first missing page (the core words
 		# every backend's fault the same way, "not in the dump", so no backend's own detail)
 		one_error_line "s2dump (damage truncate)" "page:$(scn_field "$e" first_missing_pa)" "word:dump"
