@@ -80,6 +80,8 @@ struct s2_nested_l1mem {
 	enum s2_nested_read_fail fail;
 	uint64_t fail_l1;                /* the L1 IPA that could not be read */
 	uint64_t fail_pa;                /* MISSING: the host PA not in the dump */
+	const char *fail_what;           /* MISSING: what lies at fail_pa: "page", "canonical stage-2 table",
+					    "VMM page table" */
 	/* the last few canonical leaves (guest table pages and the data leaf alternate) */
 	struct {
 		bool used;
@@ -172,6 +174,13 @@ enum s2_nested_kind {
 	S2_NESTED_CANON_UNMAPPED,    /* the canonical stage 2 has no valid leaf for guest(l2) */
 	S2_NESTED_WIDER_THAN_GUEST,  /* shadow grants r/w/x the guest leaf does not */
 	S2_NESTED_WIDER_THAN_CANON,  /* shadow grants r/w/x the canonical leaf does not */
+	/*
+	 * Not a violation: a guest table, a canonical table or a VMM page table the
+	 * composition needs is not in the dump (makedumpfile -d 31 drops the guest
+	 * hypervisor's tables: they are user pages of the VMM). Any violation found
+	 * elsewhere in the leaf wins over it.
+	 */
+	S2_NESTED_NOT_CHECKABLE,
 };
 /* "stale-oa", "guest-unmapped", ... */
 const char *s2_nested_kind_name(enum s2_nested_kind kind);
@@ -188,6 +197,11 @@ struct s2_nested_verdict {
 	uint64_t canon_pa;           /* canonical(guest(at)) */
 	unsigned int canon_perm;
 	unsigned long steps;         /* composition steps taken for the leaf */
+	/* NOT_CHECKABLE: which table could not be read */
+	bool nc_guest;               /* a guest table (else the canonical side of guest_l1) */
+	uint64_t nc_l1;              /* the L1 IPA read (guest table) or translated (canonical side) */
+	uint64_t nc_pa;              /* the host PA not in the dump */
+	const char *nc_what;         /* what lies at nc_pa (struct s2_nested_l1mem fail_what) */
 };
 
 struct s2_nested_checker {
@@ -206,7 +220,7 @@ struct s2_error *s2_nested_check_leaf(struct s2_nested_checker *c, uint64_t l2, 
 				      const struct s2_desc *shadow, struct s2_nested_verdict *v);
 
 struct s2_nested_check_stats {
-	unsigned long leaves, violations, problems;
+	unsigned long leaves, violations, problems, not_checkable;
 };
 
 /*

@@ -36,6 +36,7 @@ struct kdump_target {
 	struct elf_load *loads;
 	size_t nloads;
 	bool is_elf;
+	char warning[200];  /* the data is cut short (s2_kdump_target_warning) */
 	struct s2_dwarf *dwarf;
 	uint64_t kaslr_offset;
 	struct s2_target target;
@@ -107,17 +108,127 @@ static bool elf_holds(struct kdump_target *t, bool virt, uint64_t addr, uint64_t
 	return ok;
 }
 
-/* The PT_LOADs of an ELF dump (a kdump-compressed file is checked by libkdumpfile itself). */
+/*
+ * Every header, note and segment is checked against the file size before
+ * libkdumpfile sees the file: it maps headers and notes without checking
+ * (a bus error past EOF) and frees a half-opened kdump-compressed context
+ * badly (a segfault in kdump_free). Headers cut short are an error; data cut
+ * short is said once (t->warning) and reads there fail.
+ */
+static struct s2_error *truncated(const struct kdump_target *t, uint64_t size, const char *what, uint64_t need)
+{
+	return s2_error_create(S2_ERROR_IO, "%s truncated: file ends at 0x%" PRIx64 ", %s needs 0x%" PRIx64,
+			       t->dump_path, size, what, need);
+}
+
+static void note_truncated(struct kdump_target *t, uint64_t size, const char *what, uint64_t need)
+{
+	if (!t->warning[0])
+		snprintf(t->warning, sizeof(t->warning), "%s truncated: file ends at 0x%" PRIx64 ", %s needs 0x%"
+			 PRIx64, t->dump_path, size, what, need);
+}
+
+/* The notes of one PT_NOTE (already inside the file): each header and payload inside the segment. */
+static struct s2_error *elf_check_notes(struct kdump_target *t, uint64_t off, uint64_t len)
+{
+	uint64_t p = 0;
+
+	while (p + 12 <= len) {
+		uint32_t nh[3];
+		uint64_t need;
+
+		if (pread(t->fd, nh, sizeof(nh), (off_t)(off + p)) != (ssize_t)sizeof(nh))
+			return s2_error_create(S2_ERROR_IO, "%s: cannot read the note at 0x%" PRIx64, t->dump_path, off + p);
+		need = 12 + (((uint64_t)nh[0] + 3) & ~3ULL) + (((uint64_t)nh[1] + 3) & ~3ULL);
+		if (need > len - p)
+			return s2_error_create(S2_ERROR_CORRUPT, "%s: the note at 0x%" PRIx64 " (name %u, desc %u bytes) runs "
+					       "past its PT_NOTE (ends at 0x%" PRIx64 ")", t->dump_path, off + p, nh[0],
+					       nh[1], off + len);
+		p += need;
+	}
+	return NULL;
+}
+
+static struct s2_error *diskdump_check(struct kdump_target *t, uint64_t size)
+{
+	/* makedumpfile's disk_dump_header (diskdump_mng.h): the fields from block_size on */
+	struct { int32_t block_size, sub_hdr_size; uint32_t bitmap_blocks, max_mapnr; } h;
+	int32_t version;
+	uint64_t sub[6], bs, sub_end, bitmap, bitmap_len, desc, ndesc = 0, last[2];
+	unsigned char buf[4096];
+
+	if (size < 464)
+		return truncated(t, size, "the kdump header", 464);
+	if (pread(t->fd, &version, 4, 8) != 4 || pread(t->fd, &h, sizeof(h), 428) != (ssize_t)sizeof(h))
+		return s2_error_create(S2_ERROR_IO, "%s: cannot read the kdump header", t->dump_path);
+	bs = (uint64_t)(uint32_t)h.block_size;
+	if (h.block_size < 512 || h.block_size > (1 << 20) || (bs & (bs - 1)) || h.sub_hdr_size < 0 ||
+	    h.sub_hdr_size > 1024)
+		return s2_error_create(S2_ERROR_CORRUPT, "%s: kdump header block_size %d sub_hdr_size %d: not a dump "
+				       "makedumpfile writes", t->dump_path, h.block_size, h.sub_hdr_size);
+	sub_end = bs * (1 + (uint64_t)h.sub_hdr_size);
+	if (size < sub_end)
+		return truncated(t, size, "the kdump sub-header", sub_end);
+	bitmap = sub_end;
+	bitmap_len = (uint64_t)h.bitmap_blocks * bs;
+	if (size < bitmap + bitmap_len)
+		return truncated(t, size, "the kdump bitmap", bitmap + bitmap_len);
+	/* kdump_sub_header: offset/size of VMCOREINFO (version 3+) and of the notes (4+) */
+	if (version >= 3 && pread(t->fd, sub, sizeof(sub), (off_t)(bs + 32)) != (ssize_t)sizeof(sub))
+		return s2_error_create(S2_ERROR_IO, "%s: cannot read the kdump sub-header", t->dump_path);
+	for (int i = 0; version >= 3 && i < (version >= 4 ? 2 : 1); i++)
+		if (sub[2 * i + 1] && (sub[2 * i] > size || sub[2 * i + 1] > size - sub[2 * i]))
+			return truncated(t, size, i ? "the kdump note area" : "the VMCOREINFO", sub[2 * i] + sub[2 * i + 1]);
+	/* page descriptors: one per page of the second bitmap (dumped pages), 24 bytes each */
+	desc = bitmap + bitmap_len;
+	for (uint64_t o = bitmap_len / 2; o < bitmap_len; o += sizeof(buf)) {
+		size_t n = bitmap_len - o < sizeof(buf) ? (size_t)(bitmap_len - o) : sizeof(buf);
+
+		if (pread(t->fd, buf, n, (off_t)(bitmap + o)) != (ssize_t)n)
+			return s2_error_create(S2_ERROR_IO, "%s: cannot read the kdump bitmap", t->dump_path);
+		for (size_t i = 0; i < n; i++)
+			ndesc += (uint64_t)__builtin_popcount(buf[i]);
+	}
+	if (size < desc + ndesc * 24) /* libkdumpfile reads past its buffers on a cut table (valgrind) */
+		return truncated(t, size, "the page descriptor table", desc + ndesc * 24);
+	/*
+	 * makedumpfile writes page data in pfn order: the last descriptor's data ends the file.
+	 * A cut there is refused too: libkdumpfile 0.5.1 reads past its buffers on the short page
+	 * (valgrind); an ELF dump cut in its data opens with a warning instead (our own checks).
+	 */
+	if (ndesc && pread(t->fd, last, sizeof(last), (off_t)(desc + (ndesc - 1) * 24)) == (ssize_t)sizeof(last) &&
+	    (uint64_t)(last[1] & 0xffffffff) + last[0] > size)
+		return truncated(t, size, "the last page's data", last[0] + (last[1] & 0xffffffff));
+	return NULL;
+}
+
+/* The PT_LOADs of an ELF dump; the headers of a kdump-compressed one. */
 static struct s2_error *elf_loads(struct kdump_target *t)
 {
 	Elf64_Ehdr eh;
 	struct stat sb;
 
-	if (pread(t->fd, &eh, sizeof(eh), 0) != (ssize_t)sizeof(eh) || memcmp(eh.e_ident, ELFMAG, SELFMAG))
-		return NULL;
+	char magic[8];
+	uint64_t size;
+
+	if (fstat(t->fd, &sb))
+		return s2_error_create(S2_ERROR_IO, "%s: %s", t->dump_path, strerror(errno));
+	size = (uint64_t)sb.st_size;
+	if (!S_ISREG(sb.st_mode))
+		return NULL; /* a pipe or device: libkdumpfile's word stands */
+	if (pread(t->fd, magic, sizeof(magic), 0) == (ssize_t)sizeof(magic) && !memcmp(magic, "KDUMP   ", 8))
+		return diskdump_check(t, size);
+	if (size < SELFMAG || pread(t->fd, magic, SELFMAG, 0) != SELFMAG || memcmp(magic, ELFMAG, SELFMAG))
+		return NULL; /* not ELF: libkdumpfile says what it is, or that it is none */
+	if (size < sizeof(eh))
+		return truncated(t, size, "the ELF header", sizeof(eh));
+	if (pread(t->fd, &eh, sizeof(eh), 0) != (ssize_t)sizeof(eh))
+		return s2_error_create(S2_ERROR_IO, "%s: cannot read the ELF header", t->dump_path);
 	if (eh.e_ident[EI_CLASS] != ELFCLASS64 || eh.e_ident[EI_DATA] != ELFDATA2LSB ||
-	    eh.e_phentsize != sizeof(Elf64_Phdr) || eh.e_phnum == PN_XNUM || fstat(t->fd, &sb))
+	    eh.e_phentsize != sizeof(Elf64_Phdr) || eh.e_phnum == PN_XNUM)
 		return NULL; /* not one we check: libkdumpfile's word stands */
+	if (eh.e_phoff > size || (uint64_t)eh.e_phnum * sizeof(Elf64_Phdr) > size - eh.e_phoff)
+		return truncated(t, size, "the program headers", eh.e_phoff + (uint64_t)eh.e_phnum * sizeof(Elf64_Phdr));
 	t->loads = calloc(eh.e_phnum ? eh.e_phnum : 1, sizeof(*t->loads));
 	if (!t->loads)
 		return &s2_error_nomem;
@@ -128,8 +239,22 @@ static struct s2_error *elf_loads(struct kdump_target *t)
 		if (pread(t->fd, &ph, sizeof(ph), (off_t)(eh.e_phoff + (uint64_t)i * sizeof(ph))) != (ssize_t)sizeof(ph))
 			return s2_error_create(S2_ERROR_IO, "%s: program header %u beyond the end of the file",
 					       t->dump_path, i);
+		if (ph.p_type == PT_NOTE) {
+			struct s2_error *err;
+
+			if (ph.p_offset > size || ph.p_filesz > size - ph.p_offset)
+				return truncated(t, size, "the PT_NOTE (VMCOREINFO)", ph.p_offset + ph.p_filesz);
+			if ((err = elf_check_notes(t, ph.p_offset, ph.p_filesz)))
+				return err;
+		}
 		if (ph.p_type != PT_LOAD)
 			continue;
+		if (ph.p_filesz && (ph.p_offset > size || ph.p_filesz > size - ph.p_offset)) {
+			char what[64];
+
+			snprintf(what, sizeof(what), "PT_LOAD %u (PA 0x%" PRIx64 ")", i, (uint64_t)ph.p_paddr);
+			note_truncated(t, size, what, ph.p_offset + ph.p_filesz);
+		}
 		l->paddr = ph.p_paddr;
 		l->vaddr = ph.p_vaddr;
 		l->memsz = ph.p_memsz;
@@ -236,6 +361,13 @@ void s2_kdump_target_close(struct s2_target *target)
 	free(t);
 }
 
+const char *s2_kdump_target_warning(const struct s2_target *target)
+{
+	const struct kdump_target *t = target ? target->ctx : NULL;
+
+	return t && t->warning[0] ? t->warning : NULL;
+}
+
 /* The vmlinux: -s, else by the dump's BUILD-ID or release in the standard debug directories. */
 static char *find_vmlinux(struct kdump_target *t)
 {
@@ -292,16 +424,16 @@ struct s2_error *s2_kdump_target_open(const char *dump, const char *vmlinux, str
 		err = &s2_error_nomem;
 		goto fail;
 	}
+	if (dump) {
+		err = elf_loads(t); /* before libkdumpfile touches the file */
+		if (err)
+			goto fail;
+	}
 	st = kdump_set_number_attr(t->ctx, KDUMP_ATTR_FILE_FD, t->fd);
 	if (st != KDUMP_OK) {
 		err = s2_error_create(S2_ERROR_IO, "%s is not a dump libkdumpfile can read: %s", t->dump_path,
 				      kdump_get_err(t->ctx));
 		goto fail;
-	}
-	if (dump) {
-		err = elf_loads(t);
-		if (err)
-			goto fail;
 	}
 	/* Without ostype "linux" libkdumpfile translates nothing in ELF files, not even physical reads. */
 	st = kdump_set_string_attr(t->ctx, KDUMP_ATTR_OSTYPE, "linux");
@@ -350,6 +482,8 @@ struct s2_error *s2_kdump_target_open(const char *dump, const char *vmlinux, str
 	return NULL;
 fail:
 	free(found);
+	if (t->warning[0] && err != &s2_error_nomem)
+		err = s2_error_prefix(err, "%s; so: ", t->warning); /* the cause first */
 	s2_kdump_target_close(&t->target);
 	return err;
 }

@@ -12,5 +12,11 @@
  */
 struct s2_error *s2_kdump_target_open(const char *dump, const char *vmlinux, struct s2_target **out);
 void s2_kdump_target_close(struct s2_target *target);
+/*
+ * A dump whose headers are whole but whose data the file does not all hold
+ * (cut short): "truncated: file ends at 0x..., <what> needs 0x..." to say
+ * once; NULL otherwise. Reads past the end fail as faults, never zeros.
+ */
+const char *s2_kdump_target_warning(const struct s2_target *target);
 
 #endif

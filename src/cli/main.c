@@ -44,7 +44,14 @@ int main(int argc, char **argv)
 	}
 	rest[0] = (char *)cmd;
 	for (int i = first; i < argc; i++) {
-		if ((!strcmp(argv[i], "-c") || !strcmp(argv[i], "-s")) && i + 1 < argc) {
+		if ((!strcmp(argv[i], "-c") || !strcmp(argv[i], "-s")) && i + 1 >= argc) {
+			/* never fall back to the live kernel when a dump was asked for */
+			fprintf(stderr, "%s: %s needs a file (%s)\n", cmd, argv[i],
+				argv[i][1] == 'c' ? "the vmcore" : "the vmlinux with DWARF");
+			free(rest);
+			return S2_STATUS_USAGE;
+		}
+		if (!strcmp(argv[i], "-c") || !strcmp(argv[i], "-s")) {
 			*(argv[i][1] == 'c' ? &vmcore : &vmlinux) = argv[i + 1];
 			i++;
 		} else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
@@ -74,6 +81,9 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	err = s2_kdump_target_open(vmcore, vmlinux, &target);
+	if (!err && s2_kdump_target_warning(target))
+		/* once, up front: later "not in the dump" must not read as filtering */
+		fprintf(stderr, "%s: warning: %s\n", cmd, s2_kdump_target_warning(target));
 	if (!err) {
 		err = s2_session_create(target, &session);
 		if (!err) {

@@ -75,10 +75,25 @@ struct options {
 	int npositional;
 };
 
+/* "-v -x -j -p -t IPA" for the flags a command takes (its usage line says the rest). */
+#define OPTION_LIST_MAX 64
+static const char *option_list(const char *flags, char buf[OPTION_LIST_MAX])
+{
+	size_t n = 0;
+
+	for (const char *c = flags; *c && n + 8 < OPTION_LIST_MAX; c++) {
+		if (*c == ':' || *c == 'h')
+			continue;
+		n += (size_t)snprintf(buf + n, OPTION_LIST_MAX - n, "%s-%c%s", n ? " " : "", *c, *c == 't' ? " IPA" : "");
+	}
+	return n ? buf : "none";
+}
+
 static struct s2_error *parse_options(const char *cmd, int argc, char *const argv[], const char *flags,
 				      struct options *o)
 {
 	bool options_done = false;
+	char opts[OPTION_LIST_MAX];
 
 	memset(o, 0, sizeof(*o));
 	for (int i = 1; i < argc; i++) {
@@ -86,7 +101,8 @@ static struct s2_error *parse_options(const char *cmd, int argc, char *const arg
 
 		if (options_done || a[0] != '-' || !a[1]) {
 			if (o->npositional >= 4)
-				return s2_error_create(S2_ERROR_INVALID_ARGUMENT, "%s: too many arguments", cmd);
+				return s2_error_create(S2_ERROR_INVALID_ARGUMENT, "too many arguments");
+			(void)cmd;
 			o->positional[o->npositional++] = a;
 			continue;
 		}
@@ -98,9 +114,17 @@ static struct s2_error *parse_options(const char *cmd, int argc, char *const arg
 			o->help = true;
 			continue;
 		}
+		if (!strcmp(a, "--json") && strchr(flags, 'j')) {
+			o->json = true; /* the long spelling people try first */
+			continue;
+		}
+		if (a[1] == '-')
+			return s2_error_create(S2_ERROR_INVALID_ARGUMENT, "unknown option %s (options: %s)", a,
+					       option_list(flags, opts));
 		for (const char *c = a + 1; *c; c++) {
 			if (!strchr(flags, *c) || *c == ':')
-				return s2_error_create(S2_ERROR_INVALID_ARGUMENT, "%s: unknown option -%c", cmd, *c);
+				return s2_error_create(S2_ERROR_INVALID_ARGUMENT, "unknown option -%c (options: %s)", *c,
+						       option_list(flags, opts));
 			switch (*c) {
 			case 'v': o->verbose = true; break;
 			case 'x': o->exact = true; break;
@@ -112,8 +136,8 @@ static struct s2_error *parse_options(const char *cmd, int argc, char *const arg
 				struct s2_error *err;
 
 				if (!val)
-					return s2_error_create(S2_ERROR_INVALID_ARGUMENT, "%s: -t needs an IPA", cmd);
-				err = s2_parse_u64(val, &o->ipa, "IPA");
+					return s2_error_create(S2_ERROR_INVALID_ARGUMENT, "-t needs an IPA (hex)");
+				err = s2_parse_addr(val, &o->ipa, "IPA");
 				if (err)
 					return err;
 				o->translate = true;
@@ -338,12 +362,15 @@ struct all_vms {
 	FILE *out;
 	int status;
 	unsigned int n;
+	bool label;                  /* -t over several VMs: each line names its VM */
 	struct s2_error *first_finding;
 };
 
 static struct s2_error *s2dump_vm(struct s2_session *s, const struct s2_kvm_vm *vm, const struct options *o,
-				  FILE *out, int *status)
+				  bool label, FILE *out, int *status)
 {
+	if (o->translate && label)
+		fprintf(out, "kvm 0x%016" PRIx64 " pid %d: ", vm->addr, vm->pid);
 	if (vm->pkvm) {
 		/* pKVM: the host-side pgd is garbage (the union holds pkvm_mappings); never walk it */
 		if (o->translate)
@@ -368,9 +395,9 @@ static struct s2_error *each_vm(void *arg, const struct s2_kvm_vm *vm)
 	int status = S2_STATUS_OK;
 	struct s2_error *err;
 
-	if (a->n++)
+	if (a->n++ && !a->label)
 		fputc('\n', a->out);
-	err = s2dump_vm(a->s, vm, a->o, a->out, &status);
+	err = s2dump_vm(a->s, vm, a->o, a->label, a->out, &status);
 	if (err && status == S2_STATUS_FINDINGS) {
 		/* keep going through the other VMs; report the first problem at the end */
 		fprintf(a->out, "!! %s\n", err->message);
@@ -395,11 +422,16 @@ static struct s2_error *nested_translate(struct s2_session *s, const char *arg, 
 	struct s2_nested_target *t;
 	struct s2_error *err;
 	uint64_t v = 0, l1 = 0;
-	bool mapped = false;
+	bool mapped = false, is_pid = false;
 
 	*found = false;
-	if (!s2_nested_arg_is_name(arg) && (!s2_parse_is_u64(arg, &v) || v < (1ULL << 32)))
-		return NULL; /* a pid or not a number: not a nested MMU */
+	if (!s2_nested_arg_is_name(arg)) {
+		err = s2_parse_vm(arg, &is_pid, &v);
+		if (err || is_pid) {
+			s2_error_destroy(err);
+			return NULL; /* a pid or not a number: not a nested MMU (the VM lookup says why) */
+		}
+	}
 	t = malloc(sizeof(*t));
 	if (!t)
 		return &s2_error_nomem;
@@ -428,6 +460,28 @@ static struct s2_error *nested_translate(struct s2_session *s, const char *arg, 
 	return err;
 }
 
+/*
+ * Which s2dump options go together, in one place (the CLI, crash and drgn all
+ * come here): -x is the kernel's file and takes nothing else; -p, -t and -v
+ * are three different outputs; -j is a form of any of those but -x.
+ */
+static struct s2_error *s2dump_mix(const struct options *o)
+{
+	const char *bad = NULL;
+
+	if (o->exact && (o->verbose || o->translate || o->json || o->prefault))
+		bad = "-x (the kernel's debugfs text) takes no -v, -t, -j or -p";
+	else if (o->prefault && o->translate)
+		bad = "-p and -t exclude each other";
+	else if (o->verbose && (o->prefault || o->translate))
+		bad = o->prefault ? "-v and -p exclude each other" : "-v and -t exclude each other";
+	else if (o->npositional > 1)
+		bad = "one VM at most";
+	else if (o->exact && !o->npositional)
+		bad = "-x needs one VM (struct kvm address or pid)";
+	return bad ? s2_error_create(S2_ERROR_INVALID_ARGUMENT, "%s", bad) : NULL;
+}
+
 /* -p and -j: src/report/ */
 static struct s2_error *s2dump_report(struct s2_session *s, const struct options *o, FILE *out, int *status)
 {
@@ -435,11 +489,6 @@ static struct s2_error *s2dump_report(struct s2_session *s, const struct options
 				    .translate = o->translate, .ipa = o->ipa };
 	struct s2_error *err;
 
-	if (o->exact || (o->prefault && o->translate) || o->npositional > 1) {
-		*status = S2_STATUS_USAGE;
-		return s2_error_create(S2_ERROR_INVALID_ARGUMENT, "s2dump: %s", o->npositional > 1 ? "one VM at most" :
-				       o->exact ? "-x is the debugfs text: not with -j or -p" : "-p and -t exclude each other");
-	}
 	err = layout(s);
 	if (err)
 		return err;
@@ -460,16 +509,21 @@ static struct s2_error *cmd_s2dump(struct s2_session *s, int argc, char *const a
 		print_help(out, "s2dump");
 		return NULL;
 	}
+	if ((err = s2dump_mix(&o))) {
+		*status = S2_STATUS_USAGE;
+		return err;
+	}
+	if (o.npositional && !s2_nested_arg_is_name(o.positional[0])) {
+		bool is_pid;
+		uint64_t v;
+
+		if ((err = s2_parse_vm(o.positional[0], &is_pid, &v))) {
+			*status = S2_STATUS_USAGE; /* the word is no VM whatever the dump holds */
+			return err;
+		}
+	}
 	if (o.json || o.prefault)
 		return s2dump_report(s, &o, out, status);
-	if (o.npositional > 1) {
-		*status = S2_STATUS_USAGE;
-		return s2_error_create(S2_ERROR_INVALID_ARGUMENT, "s2dump: one VM at most");
-	}
-	if (o.exact && o.npositional == 0) {
-		*status = S2_STATUS_USAGE;
-		return s2_error_create(S2_ERROR_INVALID_ARGUMENT, "s2dump: -x needs one VM (kvm address or pid)");
-	}
 	err = layout(s);
 	if (err)
 		return err;
@@ -484,15 +538,27 @@ static struct s2_error *cmd_s2dump(struct s2_session *s, int argc, char *const a
 			if (err || found)
 				return err;
 		}
-		err = find_vm(s, o.positional[0], &vm);
-		if (!err)
-			err = s2dump_vm(s, &vm, &o, out, status);
-		return err;
+		if (o.exact) {
+			/* the debugfs file of one VM: a pid with several VMs is refused with the list */
+			err = find_vm(s, o.positional[0], &vm);
+			if (!err)
+				err = s2dump_vm(s, &vm, &o, false, out, status);
+			return err;
+		}
 	}
 	{
+		/* every VM, or every VM a pid names (a struct kvm address names one) */
 		struct all_vms a = { .s = s, .o = &o, .out = out, .status = S2_STATUS_OK };
+		bool is_pid = true;
+		uint64_t v;
 
-		err = s2_kvm_for_each_vm(s->kernel, s->layout, each_vm, &a);
+		if (o.npositional && (err = s2_parse_vm(o.positional[0], &is_pid, &v)))
+			return err;
+		a.label = o.translate && is_pid; /* -t lines name their VM unless an address named it */
+		if (o.npositional)
+			err = s2_report_for_each_named_vm(s->kernel, s->layout, o.positional[0], each_vm, &a, NULL);
+		else
+			err = s2_kvm_for_each_vm(s->kernel, s->layout, each_vm, &a);
 		if (!err && !a.n)
 			fprintf(out, "no VMs on vm_list\n");
 		if (!err && a.first_finding) {
@@ -550,7 +616,7 @@ static struct s2_error *cmd_nesteds2(struct s2_session *s, int argc, char *const
 		if (err || !o.help) {
 			*status = S2_STATUS_USAGE;
 			s2_error_destroy(err);
-			return s2_error_create(S2_ERROR_INVALID_ARGUMENT, "nesteds2: list, dump, guest or check");
+			return s2_error_create(S2_ERROR_INVALID_ARGUMENT, "a subcommand: list, dump, guest or check");
 		}
 		print_help(out, "nesteds2");
 		return NULL;
@@ -571,8 +637,8 @@ static struct s2_error *cmd_nesteds2(struct s2_session *s, int argc, char *const
 		if ((!strcmp(sub, "guest") && o.npositional != 1) || o.npositional > 1) {
 			*status = S2_STATUS_USAGE;
 			return s2_error_create(S2_ERROR_INVALID_ARGUMENT, !strcmp(sub, "guest") ?
-					       "nesteds2 guest: one MMU address or name" :
-					       "nesteds2 check: one VM or MMU at most");
+					       "guest needs one MMU address or name" :
+					       "check takes one VM or MMU at most");
 		}
 		err = layout(s);
 		if (err)
@@ -583,7 +649,7 @@ static struct s2_error *cmd_nesteds2(struct s2_session *s, int argc, char *const
 	}
 	if (strcmp(sub, "list") && strcmp(sub, "dump")) {
 		*status = S2_STATUS_USAGE;
-		return s2_error_create(S2_ERROR_INVALID_ARGUMENT, "nesteds2: unknown subcommand %s", sub);
+		return s2_error_create(S2_ERROR_INVALID_ARGUMENT, "unknown subcommand %s (list, dump, guest or check)", sub);
 	}
 	err = layout(s);
 	if (err)
@@ -591,19 +657,18 @@ static struct s2_error *cmd_nesteds2(struct s2_session *s, int argc, char *const
 	if (!strcmp(sub, "list")) {
 		if (o.npositional > 1) {
 			*status = S2_STATUS_USAGE;
-			return s2_error_create(S2_ERROR_INVALID_ARGUMENT, "nesteds2 list: one VM at most");
+			return s2_error_create(S2_ERROR_INVALID_ARGUMENT, "list takes one VM at most");
 		}
 		if (o.json)
 			return s2_report_nested_list_json(s->kernel, s->layout, o.npositional ? o.positional[0] : NULL, out);
-		if (o.npositional) {
-			struct s2_kvm_vm vm;
-
-			err = find_vm(s, o.positional[0], &vm);
-			return err ? err : list_vm(s, &vm, out);
-		} else {
+		{
 			struct nested_list l = { s, out, 0 };
 
-			err = s2_kvm_for_each_vm(s->kernel, s->layout, list_each, &l);
+			/* a pid lists every VM its VMM runs */
+			if (o.npositional)
+				err = s2_report_for_each_named_vm(s->kernel, s->layout, o.positional[0], list_each, &l, NULL);
+			else
+				err = s2_kvm_for_each_vm(s->kernel, s->layout, list_each, &l);
 			if (!err && !l.vms)
 				fprintf(out, "no VMs on vm_list\n");
 			return err;
@@ -612,7 +677,7 @@ static struct s2_error *cmd_nesteds2(struct s2_session *s, int argc, char *const
 	/* dump */
 	if (o.npositional != 1) {
 		*status = S2_STATUS_USAGE;
-		return s2_error_create(S2_ERROR_INVALID_ARGUMENT, "nesteds2 dump: one MMU address or name");
+		return s2_error_create(S2_ERROR_INVALID_ARGUMENT, "dump needs one MMU address or name");
 	}
 	{
 		/* on the heap: crash runs commands on a small stack */

@@ -12,6 +12,7 @@
 
 #include "core/parse.h"
 #include "nested/cmd.h"
+#include "report/report.h"
 #include "s2dump/command.h"
 #include "s2dump/ptdump.h"
 
@@ -60,7 +61,7 @@ struct s2_error *s2_nested_find(struct s2_kernel *k, const struct s2_kvm_layout 
 
 	if (s2_nested_arg_is_name(arg))
 		f.name = arg;
-	else if ((err = s2_parse_u64(arg, &f.addr, "MMU address")))
+	else if ((err = s2_parse_addr(arg, &f.addr, "MMU address")))
 		return err;
 	err = s2_kvm_for_each_vm(k, l, find_each, &f);
 	if (err == &s2_error_stop)
@@ -362,15 +363,15 @@ struct s2_error *s2_nested_cmd_check(struct s2_kernel *k, const struct s2_kvm_la
 	} else {
 		struct s2_nested_target *t = malloc(sizeof(*t));
 		uint64_t v = 0;
+		bool is_pid = false;
 
 		if (!t)
 			return &s2_error_nomem;
 		if (!s2_nested_arg_is_name(arg))
-			err = s2_parse_u64(arg, &v, "kvm address, pid or MMU address");
-		if (!err && v < (1ULL << 32) && !s2_nested_arg_is_name(arg)) {
-			err = s2_kvm_find_pid(k, l, (int)v, &t->vm);
-			if (!err)
-				err = check_vm(&a, &t->vm);
+			err = s2_parse_vm(arg, &is_pid, &v);
+		if (!err && is_pid) {
+			/* every VM of that VMM */
+			err = s2_report_for_each_named_vm(k, l, arg, check_vm, &a, NULL);
 		} else if (!err) {
 			/* A nested MMU (by name or address), else a struct kvm. */
 			err = s2_nested_find(k, l, arg, t);
@@ -391,6 +392,9 @@ struct s2_error *s2_nested_cmd_check(struct s2_kernel *k, const struct s2_kvm_la
 		return err;
 	fprintf(out, "check: %lu shadow MMUs, %lu leaves, %lu violations\n", a.shadow_mmus, a.stats.leaves,
 		a.stats.violations);
+	if (a.stats.not_checkable)
+		fprintf(out, "check: %lu leaves not checkable (a table they need is not in the dump; not violations)\n",
+			a.stats.not_checkable);
 	if (a.stats.problems)
 		fprintf(out, "check: %lu shadow table(s) unreadable\n", a.stats.problems);
 	if (a.stale_vcpus)

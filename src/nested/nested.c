@@ -112,6 +112,7 @@ static struct s2_error *l1_read(void *ctx, uint64_t l1, void *buf, size_t len)
 			m->fail = S2_NESTED_READ_MISSING;
 			m->fail_l1 = l1;
 			m->fail_pa = m->slot_last.fail_pa;
+			m->fail_what = "VMM page table";
 			return s2_error_fault(l1, false, "L1 IPA 0x%" PRIx64 ": memslot %d user address 0x%" PRIx64
 					      ": VMM page table at PA 0x%" PRIx64 " not in dump", l1, m->slot_last.id,
 					      m->slot_last.uaddr, m->fail_pa);
@@ -129,6 +130,7 @@ static struct s2_error *l1_read(void *ctx, uint64_t l1, void *buf, size_t len)
 			m->fail = S2_NESTED_READ_MISSING;
 			m->fail_l1 = l1;
 			m->fail_pa = t.desc_pa;
+			m->fail_what = "canonical stage-2 table";
 			return s2_error_fault(l1, false, "L1 IPA 0x%" PRIx64 ": canonical stage-2 table at PA 0x%"
 					      PRIx64 " not in dump", l1, t.desc_pa);
 		}
@@ -149,6 +151,7 @@ static struct s2_error *l1_read(void *ctx, uint64_t l1, void *buf, size_t len)
 			m->fail = S2_NESTED_READ_MISSING;
 			m->fail_l1 = l1;
 			m->fail_pa = err->has_address ? err->address : t.oa;
+			m->fail_what = "page";
 			s2_error_destroy(err);
 			return s2_error_fault(l1, false, "L1 IPA 0x%" PRIx64 ": PA 0x%" PRIx64 " not in dump", l1,
 					      m->fail_pa);
@@ -409,6 +412,7 @@ const char *s2_nested_kind_name(enum s2_nested_kind kind)
 	case S2_NESTED_CANON_UNMAPPED: return "canonical-unmapped";
 	case S2_NESTED_WIDER_THAN_GUEST: return "wider-than-guest";
 	case S2_NESTED_WIDER_THAN_CANON: return "wider-than-canonical";
+	case S2_NESTED_NOT_CHECKABLE: return "not-checkable";
 	}
 	return "?";
 }
@@ -454,7 +458,18 @@ struct s2_error *s2_nested_check_leaf(struct s2_nested_checker *c, uint64_t l2, 
 		err = s2_nested_guest_translate(g, c->l1mem, p, &gt);
 		if (err)
 			return err;
-		if (!s2_nested_translation_mapped(&gt)) {
+		if (gt.fault.type == S2_FAULT_SEA_WALK && c->l1mem->fail == S2_NESTED_READ_MISSING) {
+			/* the guest table is somewhere the dump does not hold: nothing to compare with */
+			cur.kind = S2_NESTED_NOT_CHECKABLE;
+			cur.nc_guest = true;
+			/* the walk read one descriptor: name its table (guest granule) and host page */
+			cur.nc_l1 = c->l1mem->fail_l1 & ~((1ULL << g->geo.granule_shift) - 1);
+			cur.nc_pa = c->l1mem->fail_pa;
+			cur.nc_what = c->l1mem->fail_what;
+			if (cur.nc_what && !strcmp(cur.nc_what, "page"))
+				cur.nc_pa &= ~((1ULL << c->l1mem->canon_geo->granule_shift) - 1);
+			step = remain_in(p, fault_span(&g->geo, &gt));
+		} else if (!s2_nested_translation_mapped(&gt)) {
 			cur.kind = S2_NESTED_GUEST_UNMAPPED;
 			step = faults_all ? UINT64_MAX : remain_in(p, fault_span(&g->geo, &gt));
 		} else {
@@ -468,8 +483,17 @@ struct s2_error *s2_nested_check_leaf(struct s2_nested_checker *c, uint64_t l2, 
 				return err;
 			if (!s2_nested_translation_mapped(&ct)) {
 				uint64_t r = remain_in(gt.oa, fault_span(c->l1mem->canon_geo, &ct));
+				const struct s2_nested_slot *sl = &c->l1mem->slot_last;
 
 				cur.kind = S2_NESTED_CANON_UNMAPPED;
+				if (ct.fault.type == S2_FAULT_SEA_WALK || sl->result == S2_NESTED_SLOT_MISSING) {
+					/* a canonical table or the VMM's page table is not in the dump */
+					cur.kind = S2_NESTED_NOT_CHECKABLE;
+					cur.nc_l1 = gt.oa;
+					cur.nc_pa = ct.fault.type == S2_FAULT_SEA_WALK ? ct.desc_pa : sl->fail_pa;
+					cur.nc_what = ct.fault.type == S2_FAULT_SEA_WALK ? "canonical stage-2 table" :
+											  "VMM page table";
+				}
 				if (r < step)
 					step = r;
 			} else {
@@ -545,6 +569,23 @@ static struct s2_error *check_visit(void *arg, const struct s2_walk_entry *e)
 	err = s2_nested_check_leaf(cw->c, e->ia, e->size, &e->desc, &v);
 	if (err || v.kind == S2_NESTED_OK)
 		return err;
+	if (v.kind == S2_NESTED_NOT_CHECKABLE) {
+		cw->stats->not_checkable++;
+		fprintf(cw->out, "mmu 0x%016" PRIx64 " [%d] L2 0x%016" PRIx64 "-0x%016" PRIx64 " not-checkable: ",
+			cw->mmu_addr, cw->index, e->ia, e->ia + e->size);
+		if (v.nc_guest)
+			fprintf(cw->out, "guest table at L1 0x%016" PRIx64, v.nc_l1);
+		else
+			fprintf(cw->out, "canonical side of L1 0x%016" PRIx64, v.nc_l1);
+		if (!v.nc_what || !strcmp(v.nc_what, "page"))
+			fprintf(cw->out, " not in dump (PA 0x%" PRIx64 ")", v.nc_pa);
+		else
+			fprintf(cw->out, ": %s at PA 0x%" PRIx64 " not in dump", v.nc_what, v.nc_pa);
+		if (v.at != e->ia)
+			fprintf(cw->out, "  (at L2 0x%016" PRIx64 ")", v.at);
+		fputc('\n', cw->out);
+		return NULL;
+	}
 	cw->stats->violations++;
 	fprintf(cw->out, "mmu 0x%016" PRIx64 " [%d] L2 0x%016" PRIx64 "-0x%016" PRIx64 " %s: shadow 0x%016" PRIx64
 		" %s, guest ", cw->mmu_addr, cw->index, e->ia, e->ia + e->size, s2_nested_kind_name(v.kind),

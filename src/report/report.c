@@ -27,18 +27,101 @@ void s2_report_format_size(char *buf, size_t len, uint64_t bytes)
 	snprintf(buf, len, "%" PRIu64 "%c", v, *u);
 }
 
+/* The VMs a pid names (every VM its VMM owns), counted; the first few addresses kept for messages. */
+#define NAMED_KEEP 8
+struct named_vms {
+	int pid;
+	s2_kvm_vm_fn fn;
+	void *arg;
+	unsigned int n;
+	uint64_t addr[NAMED_KEEP];
+};
+
+static struct s2_error *named_each(void *arg, const struct s2_kvm_vm *vm)
+{
+	struct named_vms *nv = arg;
+
+	if (vm->pid != nv->pid)
+		return NULL;
+	if (nv->n < NAMED_KEEP)
+		nv->addr[nv->n] = vm->addr;
+	nv->n++;
+	return nv->fn ? nv->fn(nv->arg, vm) : NULL;
+}
+
+struct s2_error *s2_report_for_each_named_vm(struct s2_kernel *k, const struct s2_kvm_layout *l, const char *arg,
+					     s2_kvm_vm_fn fn, void *fn_arg, bool *by_pid)
+{
+	struct named_vms nv = { .fn = fn, .arg = fn_arg };
+	uint64_t v;
+	bool is_pid;
+	struct s2_error *err = s2_parse_vm(arg, &is_pid, &v);
+
+	if (by_pid)
+		*by_pid = is_pid;
+	if (err)
+		return err;
+	if (!is_pid) {
+		struct s2_kvm_vm vm;
+
+		err = s2_kvm_read_vm(k, l, v, &vm);
+		return err ? err : fn(fn_arg, &vm);
+	}
+	nv.pid = (int)v;
+	err = s2_kvm_for_each_vm(k, l, named_each, &nv);
+	if (!err && !nv.n)
+		err = s2_error_create(S2_ERROR_LOOKUP, "no VM with VMM pid %d on vm_list (%s)", nv.pid, S2_PARSE_RULE);
+	return err;
+}
+
+struct first_vm {
+	struct s2_kvm_vm *vm;
+	bool have;
+};
+
+static struct s2_error *keep_first(void *arg, const struct s2_kvm_vm *vm)
+{
+	struct first_vm *f = arg;
+
+	if (!f->have)
+		*f->vm = *vm;
+	f->have = true;
+	return NULL;
+}
+
 struct s2_error *s2_report_find_vm(struct s2_kernel *k, const struct s2_kvm_layout *l, const char *arg,
 				   struct s2_kvm_vm *vm)
 {
+	struct first_vm f = { vm, false };
+	struct named_vms nv = { 0 };
 	uint64_t v;
-	struct s2_error *err = s2_parse_u64(arg, &v, "kvm address or pid");
+	bool is_pid;
+	struct s2_error *err = s2_parse_vm(arg, &is_pid, &v);
+	char list[S2_ERROR_MESSAGE_MAX];
+	size_t len = 0;
 
 	if (err)
 		return err;
-	/* numbers below 2^32 are pids: no kernel address is that low */
-	if (v < (1ULL << 32))
-		return s2_kvm_find_pid(k, l, (int)v, vm);
-	return s2_kvm_read_vm(k, l, v, vm);
+	if (!is_pid)
+		return s2_kvm_read_vm(k, l, v, vm);
+	nv.pid = (int)v;
+	nv.fn = keep_first;
+	nv.arg = &f;
+	err = s2_kvm_for_each_vm(k, l, named_each, &nv);
+	if (err)
+		return err;
+	if (!nv.n)
+		return s2_error_create(S2_ERROR_LOOKUP, "no VM with VMM pid %d on vm_list (%s)", nv.pid, S2_PARSE_RULE);
+	if (nv.n == 1)
+		return NULL;
+	/* One VMM process can run several VMs: never pick one silently. */
+	list[0] = 0;
+	for (unsigned int i = 0; i < nv.n && i < NAMED_KEEP; i++)
+		len += (size_t)snprintf(list + len, sizeof(list) - len, "\n  kvm 0x%016" PRIx64, nv.addr[i]);
+	if (nv.n > NAMED_KEEP)
+		snprintf(list + len, sizeof(list) - len, "\n  ... and %u more", nv.n - NAMED_KEEP);
+	return s2_error_create(S2_ERROR_INVALID_ARGUMENT, "pid %d owns %u VMs; name one by its struct kvm address:%s",
+			       nv.pid, nv.n, list);
 }
 
 /* Report state shared by the per-VM functions. */
@@ -874,11 +957,8 @@ struct s2_error *s2_report_run(struct s2_kernel *k, const struct s2_kvm_layout *
 		s2_json_array(&r.j, "vms");
 	}
 	if (o->vm) {
-		struct s2_kvm_vm vm;
-
-		err = s2_report_find_vm(k, l, o->vm, &vm);
-		if (!err)
-			err = one_vm(&r, &vm);
+		/* a pid covers every VM its VMM runs */
+		err = s2_report_for_each_named_vm(k, l, o->vm, each_vm, &r, NULL);
 	} else {
 		err = s2_kvm_for_each_vm(k, l, each_vm, &r);
 		if (!err && !r.vms && !r.json)
@@ -963,11 +1043,7 @@ struct s2_error *s2_report_nested_list_json(struct s2_kernel *k, const struct s2
 	json_begin(&r, "nesteds2", "list");
 	s2_json_array(&r.j, "vms");
 	if (vm_arg) {
-		struct s2_kvm_vm vm;
-
-		err = s2_report_find_vm(k, l, vm_arg, &vm);
-		if (!err)
-			err = nested_vm_json(&r, &vm);
+		err = s2_report_for_each_named_vm(k, l, vm_arg, nested_each, &r, NULL);
 	} else {
 		err = s2_kvm_for_each_vm(k, l, nested_each, &r);
 	}

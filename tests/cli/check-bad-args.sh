@@ -24,6 +24,19 @@ cases=(
 	'baz|nesteds2 guest baz'
 	'0xq|nesteds2 check 0xq'
 	'nope|nesteds2 list nope'
+	# the number grammar (core/parse.h): no negatives, decimal words are pids, hex addresses
+	'-5|s2dump -t -5'
+	'99999999|s2dump 99999999'
+	'-3|s2dump -- -3'
+	'12345678901234567|s2dump -t 12345678901234567'
+	# option mixes: refused, never dropped (issue 16)
+	'-x|s2dump -x -v 9001'
+	'-x|s2dump -x -t 0x40000000 9001'
+	'-x|s2dump -x -j 9001'
+	'-v and -p|s2dump -v -p'
+	'-v and -t|s2dump -v -t 0x1000'
+	'-p and -t|s2dump -p -t 0x1000'
+	'--frob|s2dump --frob'
 )
 for c in "${cases[@]}"; do
 	want=${c%%|*} args=${c#*|}
@@ -39,3 +52,26 @@ for c in "${cases[@]}"; do
 		echo "PASS bad-args/$args: status $rc: $(cat "$tmp/msg")"
 	fi
 done
+# -c / -s without a file: a usage error (status 3), never the live kernel; no doubled prefix anywhere
+for opt in -c -s; do
+	"$cli" $opt >"$tmp/out" 2>"$tmp/err"
+	rc=$?
+	if [ $rc -eq 3 ] && [ ! -s "$tmp/out" ] && [ "$(wc -l <"$tmp/err")" -eq 1 ] && grep -q -- "$opt needs a file" "$tmp/err"; then
+		echo "PASS bad-args/$opt without a file: status 3: $(cat "$tmp/err")"
+	else
+		echo "FAIL bad-args/$opt without a file: status $rc: $(tr '\n' '|' <"$tmp/err")"
+	fi
+done
+"$cli" -c "$d/vmcore" -s "$d/vmlinux" -q >/dev/null 2>"$tmp/err"
+if grep -q '^s2dump: s2dump:' "$tmp/err" || ! grep -q '^s2dump: unknown option -q' "$tmp/err"; then
+	echo "FAIL bad-args/prefix: $(cat "$tmp/err")"
+else
+	echo "PASS bad-args/prefix once: $(cat "$tmp/err")"
+fi
+# --json is -j
+"$cli" -c "$d/vmcore" -s "$d/vmlinux" --json 9001 >"$tmp/out" 2>"$tmp/err"
+if [ $? -eq 0 ] && grep -q '"schema"' "$tmp/out"; then
+	echo "PASS bad-args/--json is -j"
+else
+	echo "FAIL bad-args/--json: $(head -c 200 "$tmp/err")"
+fi

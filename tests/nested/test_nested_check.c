@@ -3,7 +3,8 @@
  * The shadow check (s2_nested_check_leaf / s2_nested_check_shadow) over
  * hand-built canonical, guest and shadow tables: each violation kind seeded
  * once, the order in which kinds win, a clean table, a disabled guest stage
- * 2, a refused guest VTCR, and the cost of composing large shadow blocks.
+ * 2, a refused guest VTCR, a guest table not in the dump (not checkable),
+ * and the cost of composing large shadow blocks.
  * Expected lines are written out by hand from the tables below.
  */
 #include <inttypes.h>
@@ -284,6 +285,57 @@ static void test_64k_on_16k(void)
 	ram_fini(&w.ram);
 }
 
+/*
+ * A guest table filtered out of the dump (makedumpfile -d 31 drops the guest
+ * hypervisor's tables, user pages of the VMM): the leaves under it cannot be
+ * checked. They are named apart and are not violations; a real violation in
+ * a readable part of the same check is still one.
+ */
+static void test_guest_table_missing(void)
+{
+	struct world w;
+	struct s2_nested_check_stats st;
+	struct s2_nested_verdict v;
+	struct s2_desc d;
+	char *text, want[1000];
+	uint64_t table_l1, table_pa;
+	struct s2_error *err;
+
+	world_init(&w);
+	mapper_map(&w.canon, 0x40000000ULL, 0x100000000ULL, 2, A_RWX);
+	/* two guest L3 tables: 0x10000000 (its table filtered) and 0x20000000 (readable) */
+	table_l1 = gmap_map(&w.gm, 0x10000000ULL, 0x40000000ULL, 3, A_RWX) & ~0xfffULL;
+	gmap_map(&w.gm, 0x20000000ULL, 0x40001000ULL, 3, A_RWX);
+	table_pa = l1_pa(&w.l1, table_l1);
+	mapper_map(&w.shadow, 0x10000000ULL, 0x100000000ULL, 3, A_RWX);   /* not checkable */
+	mapper_map(&w.shadow, 0x10001000ULL, 0x100005000ULL, 3, A_RWX);   /* not checkable (guest unmapped if read) */
+	mapper_map(&w.shadow, 0x20000000ULL, 0x100005000ULL, 3, A_R);     /* stale: canonical is 0x100001000 */
+	world_guest(&w, true, t_vtcr(24, 1, 12, 2));
+	w.ram.hole_start = table_pa;
+	w.ram.hole_end = table_pa + 0x1000;
+
+	d = shadow_desc(&w, 0x10000000ULL, 3);
+	err = s2_nested_check_leaf(&w.checker, 0x10000000ULL, 0x1000, &d, &v);
+	CHECK(!err && v.kind == S2_NESTED_NOT_CHECKABLE && v.nc_guest && v.nc_l1 == table_l1 && v.nc_pa == table_pa,
+	      "guest table not in dump: not-checkable, naming its L1 IPA and PA%s", "");
+	s2_error_destroy(err);
+	text = check_text(&w, &st);
+	snprintf(want, sizeof(want),
+		 "mmu 0xffff000012345000 [3] L2 0x0000000010000000-0x0000000010001000 not-checkable: guest table at L1 "
+		 "0x%016" PRIx64 " not in dump (PA 0x%" PRIx64 ")\n"
+		 "mmu 0xffff000012345000 [3] L2 0x0000000010001000-0x0000000010002000 not-checkable: guest table at L1 "
+		 "0x%016" PRIx64 " not in dump (PA 0x%" PRIx64 ")\n"
+		 "mmu 0xffff000012345000 [3] L2 0x0000000020000000-0x0000000020001000 stale-oa: "
+		 "shadow 0x0000000100005000 r--, guest 0x0000000040001000 rwx, canonical 0x0000000100001000 rwx\n",
+		 table_l1, table_pa, table_l1, table_pa);
+	CHECK_EQ_STR(text, want, "filtered guest table: two not-checkable lines, the real violation still reported");
+	CHECK_EQ_U64(st.leaves, 3, "filtered: 3 leaves");
+	CHECK_EQ_U64(st.violations, 1, "filtered: 1 violation (not the filtered ones)");
+	CHECK_EQ_U64(st.not_checkable, 2, "filtered: 2 not checkable");
+	free(text);
+	ram_fini(&w.ram);
+}
+
 int main(void)
 {
 	test_mmu_matches();
@@ -291,5 +343,6 @@ int main(void)
 	test_kinds();
 	test_clean();
 	test_disabled();
+	test_guest_table_missing();
 	return check_summary();
 }

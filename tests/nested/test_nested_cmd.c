@@ -379,14 +379,16 @@ int main(void)
 		 "shadow: IPA 0x0000000000200010 -> PA 0x0000000100001010  level 3 page  desc 0x%016" PRIx64
 		 " @PA 0x40075000  R- XN AF=1\n", (uint64_t)(0x100001000ULL | 3 | ATTR | AF | R | XN));
 	expect(&m, "s2dump -t 0x200010 " NAME, 0, want, "");
-	expect(&m, "nesteds2 check 100", 1,
-	       "mmu 0xffff000000090000 [0] L2 0x0000000000200000-0x0000000000201000 guest-unmapped: "
-	       "shadow 0x0000000100001000 r--, guest unmapped, canonical unmapped\n"
-	       "check: 1 shadow MMUs, 2 leaves, 1 violations\n", "");
+	/* ... which the check cannot judge (issue 16: -d 31 drops these): named apart, not a violation. */
+	expect(&m, "nesteds2 check 100", 0,
+	       "mmu 0xffff000000090000 [0] L2 0x0000000000200000-0x0000000000201000 not-checkable: "
+	       "guest table at L1 0x0000000080003000 not in dump (PA 0x40083000)\n"
+	       "check: 1 shadow MMUs, 2 leaves, 0 violations\n"
+	       "check: 1 leaves not checkable (a table they need is not in the dump; not violations)\n", "");
 	/* Bad arguments. */
-	expect(&m, "nesteds2 guest", 3, "", "nesteds2 guest: one MMU address or name");
+	expect(&m, "nesteds2 guest", 3, "", "guest needs one MMU address or name");
 	expect(&m, "nesteds2 guest 0x1234", 2, "", "no nested MMU 0x1234 on any VM");
-	expect(&m, "nesteds2 check 100 200", 3, "", "nesteds2 check: one VM or MMU at most");
+	expect(&m, "nesteds2 check 100 200", 3, "", "check takes one VM or MMU at most");
 	mock_fini(&m);
 	test_slots();
 	return check_summary();

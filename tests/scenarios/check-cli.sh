@@ -4,7 +4,9 @@
 #  - the default output: one header per VM of expected/vms (address, pid, vcpus, memslots when
 #    expected/<pid>/memslots exists, mmu, vmid, vtcr, vttbr, ipa_range, stage2_levels, pgd, pgd PA),
 #    in vm_list order, each followed by exactly stage2_page_tables.complete;
-#  - `-x <kvm>` and `-x <pid>`: exactly stage2_page_tables;
+#  - `-x <kvm>` and `-x <pid>`: exactly stage2_page_tables; a pid with several VMs (multi-vm):
+#    `-x <pid>` refused listing them, `-t IPA <pid>`, `<pid>`, `nesteds2 list <pid>` cover all,
+#    `-t IPA` lines name their VM;
 #  - `-t IPA <kvm>`: PA, level, block/page and leaf size, or the translation fault level, per
 #    expected/<pid>/translate line;
 #  - `nesteds2 list`: index, address, name, valid, vmid per expected/<pid>/nested line;
@@ -222,8 +224,62 @@ check_exact() { # vms line
 	kvm=$(scn_lfield "$v" kvm)
 	run -x "$kvm"
 	ok "-x $kvm" && scn_cmp "$tag s2dump -x $kvm (vm $pid) = stage2_page_tables" "$dir/expected/$pid/stage2_page_tables" "$out"
+	# a pid names all its VMs: -x by pid only where it names one (check_multi_vm does the others)
+	[ "$(grep -c " pid=$pid " "$dir/expected/vms")" -eq 1 ] || return 0
 	run -x "$pid"
 	ok "-x $pid" && scn_cmp "$tag s2dump -x $pid = stage2_page_tables" "$dir/expected/$pid/stage2_page_tables" "$out"
+}
+
+# check_multi_vm: for each pid that owns several VMs (expected/vms): `-x PID` refused (status 2,
+# no stdout) with one line per candidate struct kvm address, in vm_list order; `-t IPA PID` one
+# line per VM naming it ("kvm 0x... pid N: IPA ..."); `PID` and `nesteds2 list PID` a header per
+# VM; `-t IPA` without a VM names every VM of vm_list.
+check_multi_vm() {
+	local pid kvms want got ipa
+	for pid in $(sed -n 's/.* pid=\([0-9]*\) .*/\1/p' "$dir/expected/vms" | sort | uniq -d); do
+		kvms=$(grep " pid=$pid " "$dir/expected/vms" | sed 's/^kvm=\([^ ]*\) .*/\1/')
+		run -x "$pid"
+		want=$(printf 's2dump: pid %d owns %d VMs; name one by its struct kvm address:\n' "$pid" "$(wc -l <<<"$kvms")"
+			printf '  kvm %s\n' $kvms)
+		got=$(cat "$err")
+		if [ "$rc" -eq 2 ] && [ ! -s "$out" ] && [ "$got" = "$want" ]; then
+			scn_pass "$tag -x $pid refused: $(wc -l <<<"$kvms") candidates listed"
+		else
+			scn_fail "$tag -x $pid (several VMs)" "expected status 2 and [$want], came status $rc [$got]"
+		fi
+		ipa=$(head -n 1 "$dir/expected/$pid/translate" | cut -d' ' -f1)
+		[ -n "$ipa" ] || continue
+		run -t "$ipa" "$pid"
+		got=$(sed 's/: IPA .*//' "$out")
+		want=$(for k in $kvms; do printf 'kvm %s pid %d\n' "$k" "$pid"; done)
+		if ok "-t $ipa $pid" && [ "$got" = "$want" ]; then
+			scn_pass "$tag -t $ipa $pid: one line per VM of pid $pid, each naming it"
+		else
+			scn_fail "$tag -t $ipa $pid" "expected lines for [$(tr '\n' ' ' <<<"$want")], came [$(tr '\n' '|' <"$out")]"
+		fi
+		run "$pid"
+		got=$(grep '^kvm ' "$out" | cut -d' ' -f2)
+		if ok "$pid" && [ "$got" = "$kvms" ]; then
+			scn_pass "$tag s2dump $pid: every VM of pid $pid"
+		else
+			scn_fail "$tag s2dump $pid" "expected headers for [$(tr '\n' ' ' <<<"$kvms")], came [$(tr '\n' ' ' <<<"$got")]"
+		fi
+		run nesteds2 list "$pid"
+		got=$(grep '^kvm ' "$out" | cut -d' ' -f2)
+		if ok "nesteds2 list $pid" && [ "$got" = "$kvms" ]; then
+			scn_pass "$tag nesteds2 list $pid: every VM of pid $pid"
+		else
+			scn_fail "$tag nesteds2 list $pid" "expected [$(tr '\n' ' ' <<<"$kvms")], came [$(tr '\n' ' ' <<<"$got")]"
+		fi
+		run -t "$ipa"
+		got=$(sed 's/^kvm \(0x[0-9a-f]*\) pid \([0-9]*\): IPA .*/kvm=\1 pid=\2/' "$out")
+		want=$(sed 's/^\(kvm=[^ ]*\) \(pid=[0-9]*\) .*/\1 \2/' "$dir/expected/vms")
+		if ok "-t $ipa" && [ "$got" = "$want" ]; then
+			scn_pass "$tag -t $ipa (no VM): one line per VM, each naming its address and pid"
+		else
+			scn_fail "$tag -t $ipa (no VM)" "expected [$(tr '\n' '|' <<<"$want")], came [$(tr '\n' '|' <"$out")]"
+		fi
+	done
 }
 
 check_translate() { # vms line
@@ -391,6 +447,13 @@ check_damage() { # kind
 		;;
 	truncate)
 		run
+		# said once, up front: the file is cut (so later "not in the dump" is not filtering)
+		if grep -q "^s2dump: warning: .* truncated: file ends at $(printf '0x%x' "$(scn_field "$e" truncated_size)")," "$err"; then
+			scn_pass "$tag s2dump (damage truncate) warns once: file ends at $(scn_field "$e" truncated_size)"
+		else
+			scn_fail "$tag s2dump (damage truncate) warning" "expected 'warning: ... truncated: file ends at 0x...', came: $(head -c 300 "$err" | tr '\n' '|')"
+		fi
+		grep -v '^s2dump: warning: ' "$err" >"$err.rest"; mv "$err.rest" "$err"
 		# field=file: the read that fails is of the file's first missing page (the core words
 		# every backend's fault the same way, "not in the dump", so no backend's own detail)
 		one_error_line "s2dump (damage truncate)" "page:$(scn_field "$e" first_missing_pa)" "word:dump"
@@ -429,6 +492,7 @@ for dir in $(scn_dirs); do
 				check_translate "$v"
 			done <"$dir/expected/vms"
 			check_nested
+			check_multi_vm
 		done
 	done
 done

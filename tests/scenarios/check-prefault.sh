@@ -81,7 +81,11 @@ for d in "$VMC_ROOT"/linux-*/*/; do
 			fail "$name json $mode" "$(echo "$msg" | tail -n 1)"
 		fi
 	done
-	for pid in $(sed -n 's/.* pid=\([0-9]*\) .*/\1/p' "$d/expected/vms"); do
+	for vmw in $(sed -n 's/^kvm=\([^ ]*\) pid=\([0-9]*\) .*/\2:\1/p' "$d/expected/vms"); do
+		pid=${vmw%%:*}
+		# the VM by pid, or by address where its VMM runs several (a pid then covers them all)
+		arg=$pid
+		[ "$(grep -c " pid=$pid " "$d/expected/vms")" -eq 1 ] || arg=${vmw#*:}
 		e=$d/expected/$pid
 		# the kdump-compressed copy (makedumpfile) where the generator made one
 		runs=()
@@ -99,7 +103,7 @@ for d in "$VMC_ROOT"/linux-*/*/; do
 				opt=-p
 				[ $fmt = json ] && opt="-p -j"
 				# shellcheck disable=SC2086
-				timeout 120 "$b" -c "$dump" -s "$d/vmlinux" $opt "$pid" >"$o" 2>"$tmp/err"
+				timeout 120 "$b" -c "$dump" -s "$d/vmlinux" $opt "$arg" >"$o" 2>"$tmp/err"
 				rc=$?
 				if grep -qE 'AddressSanitizer|runtime error|LeakSanitizer' "$tmp/err"; then
 					fail "$tag $fmt" "sanitizer report: $(head -n 3 "$tmp/err" | tr '\n' '|')"
@@ -166,7 +170,7 @@ for d in "$VMC_ROOT"/linux-*/*/; do
 			if [ -f "$e/translate" ]; then
 				while read -r line; do
 					ipa=${line%% *}
-					timeout 120 "$b" -c "$dump" -s "$d/vmlinux" -j -t "$ipa" "$pid" >"$tmp/t.json" 2>"$tmp/err"
+					timeout 120 "$b" -c "$dump" -s "$d/vmlinux" -j -t "$ipa" "$arg" >"$tmp/t.json" 2>"$tmp/err"
 					if msg=$("$helper" translate "$line" "$tmp/t.json" 2>&1); then
 						pass "$tag json -t $ipa"
 					else
@@ -175,7 +179,7 @@ for d in "$VMC_ROOT"/linux-*/*/; do
 				done <"$e/translate"
 			fi
 			if [ -f "$e/prefault" ]; then
-				timeout 120 "$b" -c "$dump" -s "$d/vmlinux" -j "$pid" >"$tmp/l.json" 2>"$tmp/err"
+				timeout 120 "$b" -c "$dump" -s "$d/vmlinux" -j "$arg" >"$tmp/l.json" 2>"$tmp/err"
 				if msg=$("$helper" leaves "$e/prefault" "$tmp/l.json" 2>&1); then
 					pass "$tag json leaves cover what expected/prefault maps"
 				else
