@@ -470,9 +470,20 @@ struct s2_error *s2_kdump_target_open(const char *dump, const char *vmlinux, str
 	val = NULL;
 	if (kdump_vmcoreinfo_line(t->ctx, "BUILD-ID", &val) == KDUMP_OK && val && *s2_dwarf_build_id(t->dwarf) &&
 	    strncmp(val, s2_dwarf_build_id(t->dwarf), strlen(s2_dwarf_build_id(t->dwarf))) != 0) {
-		err = s2_error_create(S2_ERROR_INVALID_ARGUMENT,
-				      "vmlinux %s (build-id %s) does not match %s (BUILD-ID %s)", vmlinux,
-				      s2_dwarf_build_id(t->dwarf), t->dump_path, val);
+		char *rel = NULL;
+
+		/* the user's next step: the dump's release and, on Debian, the package
+		 * whose vmlinux has that build's DWARF */
+		if (kdump_vmcoreinfo_line(t->ctx, "OSRELEASE", &rel) == KDUMP_OK && rel && *rel)
+			err = s2_error_create(S2_ERROR_INVALID_ARGUMENT,
+					      "vmlinux %s (build-id %s) does not match %s (BUILD-ID %s, release %s: "
+					      "its vmlinux is in linux-image-%s-dbg on Debian)", vmlinux,
+					      s2_dwarf_build_id(t->dwarf), t->dump_path, val, rel, rel);
+		else
+			err = s2_error_create(S2_ERROR_INVALID_ARGUMENT,
+					      "vmlinux %s (build-id %s) does not match %s (BUILD-ID %s)", vmlinux,
+					      s2_dwarf_build_id(t->dwarf), t->dump_path, val);
+		free(rel);
 		free(val);
 		goto fail;
 	}

@@ -75,3 +75,16 @@ if [ $? -eq 0 ] && grep -q '"schema"' "$tmp/out"; then
 else
 	echo "FAIL bad-args/--json: $(head -c 200 "$tmp/err")"
 fi
+# a vmlinux of another build: one line naming both build-ids, the dump's release and its debug package
+other=$vmc/linux-6.12/demo/vmlinux
+if [ -f "$other" ]; then
+	rel=$(strings -n 4 "$d/vmcore" | sed -n 's/^OSRELEASE=//p' | head -n 1)
+	"$cli" -c "$d/vmcore" -s "$other" >"$tmp/out" 2>"$tmp/err"
+	rc=$?
+	if [ $rc -ne 0 ] && [ ! -s "$tmp/out" ] && [ "$(wc -l <"$tmp/err")" -eq 1 ] &&
+		grep -q "does not match .*release $rel: its vmlinux is in linux-image-$rel-dbg" "$tmp/err"; then
+		echo "PASS bad-args/wrong vmlinux: status $rc: $(cat "$tmp/err")"
+	else
+		echo "FAIL bad-args/wrong vmlinux: status $rc: $(tr '\n' '|' <"$tmp/err")"
+	fi
+fi
