@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # s2dump -p (text and -j) on every synthetic dump against the generator's expected files
-# (tests/vmcores/README.md, /work/spec: expected/<pid>/{memslots,prefault,vcpus,pkvm}).
+# (formats in tests/vmcores/README.md: expected/<pid>/{memslots,prefault,vcpus,pkvm}).
 #
 # For every dump in $VMC_ROOT/<layout>/<scenario>/ (default build/vmcores; `make vmcores` first
 # unless VMC_ROOT is given) and every VM of expected/vms: run `s2dump -p <pid>` and

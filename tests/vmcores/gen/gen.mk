@@ -1,7 +1,7 @@
 # The synthetic arm64 vmcore generator (tests/vmcores/README.md).
 #   make vmcores   every scenario in tests/vmcores/scenarios/ -> build/vmcores/<layout>/<scenario>/
-# One generator binary per layout: it includes that layout's kernel_structs.h (engineer D's
-# tests/vmcores/layouts/<L>/) and fills kernel objects by member name. Layouts whose header is
+# One generator binary per layout: it includes that layout's kernel_structs.h
+# (tests/vmcores/layouts/<L>/) and fills kernel objects by member name. Layouts whose header is
 # not there yet are skipped.
 VMC_DIR := build/vmcores
 VMC_LAYOUT_DIR ?= tests/vmcores/layouts
