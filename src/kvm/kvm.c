@@ -45,6 +45,7 @@ struct s2_kvm_layout {
 	bool back_pointer_is_arch;
 	/* protected mode (kvm_arm_mode == KVM_MODE_PROTECTED), read once at resolve time */
 	bool protected_mode;
+	struct s2_ptdump_rules rules; /* src/kvm/rules.c */
 	/* first non-upstream finding for memslots / vCPUs (reported when those are walked) */
 	char memslot_layout_error[S2_ERROR_MESSAGE_MAX], vcpu_layout_error[S2_ERROR_MESSAGE_MAX];
 };
@@ -301,6 +302,9 @@ struct s2_error *s2_kvm_layout_resolve(struct s2_kernel *k, struct s2_kvm_layout
 	if (err)
 		goto fail;
 	protected_mode(k, l);
+	err = s2_kvm_ptdump_rules(k, &l->rules);
+	if (err)
+		goto fail;
 	err = t->ops->type_size(t->ctx, "kvm_s2_mmu", &l->mmu_size);
 	if (err)
 		goto fail;
@@ -318,6 +322,11 @@ fail:
 void s2_kvm_layout_free(struct s2_kvm_layout *l)
 {
 	free(l);
+}
+
+const struct s2_ptdump_rules *s2_kvm_layout_rules(const struct s2_kvm_layout *l)
+{
+	return &l->rules;
 }
 
 static struct s2_error *rd(struct s2_kernel *k, uint64_t va, const struct off *o, uint64_t *val)

@@ -17,7 +17,7 @@
 
 bool s2_nested_arg_is_name(const char *arg)
 {
-	return !strncmp(arg, "0x", 2) && strchr(arg, '-') != NULL;
+	return (!strncmp(arg, "0x", 2) && strchr(arg, '-') != NULL) || !strncmp(arg, "nested_mmu", 10);
 }
 
 struct find {
@@ -35,13 +35,16 @@ static struct s2_error *find_each(void *arg, const struct s2_kvm_vm *vm)
 
 	for (uint64_t i = 0; i < vm->nested_mmus_size; i++) {
 		struct s2_kvm_mmu m;
-		char name[S2_NESTED_NAME_SIZE];
+		char name[S2_NESTED_NAME_SIZE], index_name[S2_NESTED_INDEX_NAME_SIZE];
 		struct s2_error *err = s2_kvm_read_nested_mmu(f->k, f->l, vm, i, &m);
 
 		if (err)
 			return err;
+		/* either form of name, whatever the dump's kernel calls it (docs/nested.md) */
 		s2_ptdump_nested_name(name, m.tlb_vttbr, m.tlb_vtcr, m.nested_stage2_enabled);
-		if ((f->name && !strcmp(name, f->name)) || (!f->name && m.addr == f->addr)) {
+		s2_ptdump_nested_index_name(index_name, i);
+		if ((f->name && (!strcmp(name, f->name) || !strcmp(index_name, f->name))) ||
+		    (!f->name && m.addr == f->addr)) {
 			f->t->vm = *vm;
 			f->t->index = i;
 			f->t->mmu = m;
@@ -203,7 +206,8 @@ struct s2_error *s2_nested_cmd_guest(struct s2_kernel *k, const struct s2_kvm_la
 		err = ctx_init(k, l, &t->vm, &t->mmu, c);
 	if (err)
 		goto out;
-	s2_ptdump_nested_name(name, t->mmu.tlb_vttbr, t->mmu.tlb_vtcr, t->mmu.nested_stage2_enabled);
+	s2_ptdump_nested_name_rules(name, s2_kvm_layout_rules(l), t->index, t->mmu.tlb_vttbr, t->mmu.tlb_vtcr,
+				    t->mmu.nested_stage2_enabled);
 	fprintf(out, "nested mmu 0x%016" PRIx64 "  %s  guest vttbr 0x%016" PRIx64 "  vtcr 0x%016" PRIx64 "\n",
 		t->mmu.addr, name, t->mmu.tlb_vttbr, t->mmu.tlb_vtcr);
 	if (!t->mmu.valid) {
@@ -284,7 +288,8 @@ static struct s2_error *check_vcpu(void *arg, const struct s2_kvm_vcpu *vcpu)
 		if (s2_nested_mmu_matches(m.tlb_vttbr, m.tlb_vtcr, m.nested_stage2_enabled, vttbr, vtcr, hcr))
 			return NULL;
 		a->stale_vcpus++;
-		s2_ptdump_nested_name(name, m.tlb_vttbr, m.tlb_vtcr, m.nested_stage2_enabled);
+		s2_ptdump_nested_name_rules(name, s2_kvm_layout_rules(a->l), i, m.tlb_vttbr, m.tlb_vtcr,
+					    m.nested_stage2_enabled);
 		fprintf(a->out, "mmu 0x%016" PRIx64 " [%" PRIu64 "] %s: vcpu %" PRIu64 " (id %d) runs on it with "
 			"VTTBR_EL2 0x%016" PRIx64 " VTCR_EL2 0x%016" PRIx64 " HCR_EL2.VM %d: not the context it was "
 			"made for\n", m.addr, i, name, vcpu->index, vcpu->vcpu_id, vttbr, vtcr, (int)(hcr & 1));
