@@ -100,6 +100,8 @@ struct mock {
 	int nsyms;
 	struct { const char *key; char val[64]; } vmcoreinfo[12];
 	int nvmcoreinfo;
+	struct { const char *name; int64_t value; } enums[8]; /* enumerators "in DWARF" */
+	int nenums;
 	uint64_t hole_pa;          /* a page that is "not in the dump" (0: none) */
 	struct s2_target target;
 };
@@ -164,9 +166,35 @@ static inline struct s2_error *mock_vmcoreinfo(void *ctx, const char *key, char 
 	return s2_error_create(S2_ERROR_LOOKUP, "mock: no VMCOREINFO %s", key);
 }
 
+static inline struct s2_error *mock_enumerator(void *ctx, const char *name, int64_t *value)
+{
+	struct mock *m = ctx;
+
+	for (int i = 0; i < m->nenums; i++)
+		if (!strcmp(m->enums[i].name, name)) {
+			*value = m->enums[i].value;
+			return NULL;
+		}
+	return s2_error_create(S2_ERROR_LOOKUP, "mock: no enumerator %s", name);
+}
+
+static inline void mock_enum_set(struct mock *m, const char *name, int64_t value)
+{
+	int i;
+
+	for (i = 0; i < m->nenums; i++)
+		if (!strcmp(m->enums[i].name, name))
+			break;
+	if (i == m->nenums)
+		m->nenums++;
+	m->enums[i].name = name;
+	m->enums[i].value = value;
+}
+
 static const struct s2_target_ops mock_ops = {
 	.read_phys = mock_read_phys,
 	.symbol_address = mock_symbol,
+	.enumerator_value = mock_enumerator,
 	.member_info = mock_member_info,
 	.type_size = mock_type_size,
 	.vmcoreinfo = mock_vmcoreinfo,

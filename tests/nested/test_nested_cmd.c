@@ -125,6 +125,11 @@ static void setup(struct mock *m)
 	mock_put64(m, VNCR + 0x20, GVTTBR | 1); /* CnP set by the guest: ignored */
 	mock_put64(m, VNCR + 0x40, GVTCR);
 	mock_put64(m, VNCR + 0x78, 0x80000001ULL); /* HCR_EL2.VM */
+	/* enum vcpu_sysreg of the real 7.2.12 vmlinux (DWARF): VNCR(VTTBR_EL2) 0x20, VNCR(VTCR_EL2) 0x40, VNCR(HCR_EL2) 0x78 */
+	mock_enum_set(m, "__VNCR_START__", 134);
+	mock_enum_set(m, "VTTBR_EL2", 138);
+	mock_enum_set(m, "VTCR_EL2", 142);
+	mock_enum_set(m, "HCR_EL2", 149);
 }
 
 static int run(struct mock *m, const char *line, char **out, char **errmsg)
@@ -354,6 +359,44 @@ int main(void)
 	       "VTCR_EL2 0x0000000080023558 HCR_EL2.VM 0: not the context it was made for\n"
 	       "check: 1 shadow MMUs, 3 leaves, 1 violations\n"
 	       "check: 1 vCPU(s) on a shadow MMU made for another VTTBR_EL2/VTCR_EL2\n", "");
+	/*
+	 * 7.3's enum (real 7.3.4 vmlinux): HCR_EL2 = 134 is below __VNCR_START__ = 135, so it lives in
+	 * vcpu->arch.ctxt.sys_regs[134]; the VNCR slot 0x78 is now NVHCR_EL2 and must not be read as HCR.
+	 */
+	mock_enum_set(&m, "__VNCR_START__", 135);
+	mock_enum_set(&m, "VTTBR_EL2", 139);
+	mock_enum_set(&m, "VTCR_EL2", 143);
+	mock_enum_set(&m, "HCR_EL2", 134);
+	mock_member_set(&m, "kvm_vcpu", "arch.ctxt.sys_regs", 0x100, 8 * 200, S2_TYPE_ARRAY, false);
+	m.members[m.nmembers - 1].info.array_length = 200;
+	mock_put64(&m, VCPU0 + 0x100 + 8 * 134, 0x80000001ULL); /* sys_regs[HCR_EL2]: VM set, as the MMU was made */
+	expect(&m, "nesteds2 check 100", 1, CHECK_VIOLATION "check: 1 shadow MMUs, 3 leaves, 1 violations\n", "");
+	mock_put64(&m, VNCR + 0x78, 0x80000001ULL); /* NVHCR_EL2 with bit 0 set: still not HCR_EL2 */
+	mock_put64(&m, VCPU0 + 0x100 + 8 * 134, 0x80000000ULL); /* the guest turned stage 2 off */
+	expect(&m, "nesteds2 check 100", 1,
+	       CHECK_VIOLATION
+	       "mmu 0xffff000000090000 [0] " NAME ": vcpu 0 (id 0) runs on it with VTTBR_EL2 0x0005000080000001 "
+	       "VTCR_EL2 0x0000000080023558 HCR_EL2.VM 0: not the context it was made for\n"
+	       "check: 1 shadow MMUs, 3 leaves, 1 violations\n"
+	       "check: 1 vCPU(s) on a shadow MMU made for another VTTBR_EL2/VTCR_EL2\n", "");
+	/* HCR_EL2 below __VNCR_START__ but no sys_regs in the layout: unknown, reported, not guessed */
+	mock_member_remove(&m, "kvm_vcpu", "arch.ctxt.sys_regs");
+	expect(&m, "nesteds2 check 100", 1,
+	       CHECK_VIOLATION
+	       "mmu 0xffff000000090000 [0] " NAME ": vcpu 0 (id 0) runs on it with VTTBR_EL2 0x0005000080000001 "
+	       "VTCR_EL2 0x0000000080023558 HCR_EL2 unknown (HCR_EL2 = 134 is below __VNCR_START__ but mock: no "
+	       "member kvm_vcpu.arch.ctxt.sys_regs): not compared\n"
+	       "check: 1 shadow MMUs, 3 leaves, 1 violations\n"
+	       "check: 1 vCPU(s) on a shadow MMU not compared: HCR_EL2 unknown\n", "");
+	/* no enum at all: VTTBR/VTCR at their architectural VNCR offsets, HCR_EL2 unknown */
+	m.nenums = 0;
+	expect(&m, "nesteds2 check 100", 1,
+	       CHECK_VIOLATION
+	       "mmu 0xffff000000090000 [0] " NAME ": vcpu 0 (id 0) runs on it with VTTBR_EL2 0x0005000080000001 "
+	       "VTCR_EL2 0x0000000080023558 HCR_EL2 unknown (enum vcpu_sysreg: mock: no enumerator HCR_EL2): "
+	       "not compared\n"
+	       "check: 1 shadow MMUs, 3 leaves, 1 violations\n"
+	       "check: 1 vCPU(s) on a shadow MMU not compared: HCR_EL2 unknown\n", "");
 	/* No VNCR page: not comparable, said so. */
 	mock_put64(&m, VCPU0 + sizeof(struct m_vcpu), 0);
 	expect(&m, "nesteds2 check 100", 1,
