@@ -765,6 +765,11 @@ static struct s2_error *pkvm_visit(void *arg, uint64_t node)
 	if ((err = rd(w->k, m.addr, &w->l->pm_gfn, &m.gfn)) || (err = rd(w->k, m.addr, &w->l->pm_pfn, &m.pfn)) ||
 	    (err = rd(w->k, m.addr, &w->l->pm_nr_pages, &m.nr_pages)))
 		return s2_error_prefix(err, "pkvm_mapping 0x%" PRIx64 ": ", m.addr);
+	/*
+	 * 7.3: "u64 nr_pages:48; u64 nc:1;" share one word (Debian 7.3.4's DWARF), and the word is
+	 * read whole. No mapping has 2^48 pages (2^60 bytes), so the mask is right on every kernel.
+	 */
+	m.nr_pages &= (1ULL << 48) - 1;
 	return w->fn(w->arg, &m);
 }
 
