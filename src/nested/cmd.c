@@ -27,6 +27,10 @@ struct find {
 	const char *name;
 	bool found;
 	struct s2_nested_target *t;
+	/* a name on a second VM (7.3's nested_mmu<N> is per VM): kvm and pid of that VM */
+	bool ambiguous;
+	uint64_t other_kvm;
+	int other_pid;
 };
 
 static struct s2_error *find_each(void *arg, const struct s2_kvm_vm *vm)
@@ -45,11 +49,19 @@ static struct s2_error *find_each(void *arg, const struct s2_kvm_vm *vm)
 		s2_ptdump_nested_index_name(index_name, i);
 		if ((f->name && (!strcmp(name, f->name) || !strcmp(index_name, f->name))) ||
 		    (!f->name && m.addr == f->addr)) {
+			if (f->found) {
+				f->ambiguous = true;
+				f->other_kvm = vm->addr;
+				f->other_pid = vm->pid;
+				return &s2_error_stop;
+			}
 			f->t->vm = *vm;
 			f->t->index = i;
 			f->t->mmu = m;
 			f->found = true;
-			return &s2_error_stop;
+			if (!f->name)
+				return &s2_error_stop; /* an address is one MMU */
+			break; /* a name: look for it on the other VMs too */
 		}
 	}
 	return NULL;
@@ -70,6 +82,10 @@ struct s2_error *s2_nested_find(struct s2_kernel *k, const struct s2_kvm_layout 
 		err = NULL;
 	if (!err && !f.found)
 		err = s2_error_create(S2_ERROR_LOOKUP, "no nested MMU %s on any VM", arg);
+	if (!err && f.ambiguous)
+		err = s2_error_create(S2_ERROR_INVALID_ARGUMENT, "nested MMU name %s is on more than one VM (kvm 0x%"
+				      PRIx64 " pid %d, kvm 0x%" PRIx64 " pid %d): name it by its address (nesteds2 list)",
+				      arg, t->vm.addr, t->vm.pid, f.other_kvm, f.other_pid);
 	return err;
 }
 
