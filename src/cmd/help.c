@@ -15,7 +15,7 @@ static const char *const s2dump_description[] = {
 	"Default output: a header per VM (struct kvm address, pid, vCPUs, memslots,",
 	"kvm_s2_mmu address, VMID, VTCR, VTTBR, ipa_range, stage2_levels, pgd and",
 	"its PA), then the kernel's debugfs stage2_page_tables text of that VM,",
-	"complete: the final run the kernel drops is printed, and tables missing",
+	"complete: the final run (dropped up to 7.2) is printed, and tables missing",
 	"from the dump are shown as '!!' lines (exit status 1).",
 	"",
 	"  -x      exactly what /sys/kernel/debug/kvm/<pid>-<fd>/stage2_page_tables",
