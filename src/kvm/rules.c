@@ -5,10 +5,14 @@
  * and a 7.2.y carrying 7.3's flush prints the final run. What the vmlinux
  * says wins:
  *   nested names  the parameters of kvm_nested_s2_ptdump_create_debugfs in
- *                 DWARF: (mmu) up to 7.2, (mmu, idx) from 7.3. The "static
- *                 inline" stub of kvm_mmu.h is in DWARF even when
- *                 CONFIG_PTDUMP_STAGE2_DEBUGFS is off (Debian), with the same
- *                 parameters.
+ *                 DWARF: (mmu) up to 7.2, (mmu, idx) from 7.3; asked only
+ *                 when the function has code (a symbol), i.e. with
+ *                 CONFIG_PTDUMP_STAGE2_DEBUGFS on. With the option off
+ *                 (Debian) only kvm_mmu.h's "static inline" stub is left, as
+ *                 an abstract inline instance: libdw and drgn see it, crash's
+ *                 gdb does not (no symbol for a function without code), and
+ *                 the three front ends must decide alike. Without the option
+ *                 there are no debugfs files to name either.
  *   final run     whether kvm_ptdump_guest_show() calls note_page_flush():
  *                 a BL/B to it in the function's code. note_page_flush()
  *                 itself, range aware, and ptdump_pg_state.end_address exist
@@ -102,7 +106,13 @@ static int probe_names(struct s2_kernel *k, char *why, size_t len)
 	const struct s2_target *t = s2_kernel_target(k);
 	unsigned int n = 0;
 	struct s2_error *err;
+	uint64_t addr;
 
+	if ((err = t->ops->symbol_address(t->ctx, "kvm_nested_s2_ptdump_create_debugfs", &addr))) {
+		s2_error_destroy(err);
+		say(why, len, "no kvm_nested_s2_ptdump_create_debugfs code (CONFIG_PTDUMP_STAGE2_DEBUGFS off)");
+		return -1;
+	}
 	if (!t->ops->function_param_count) {
 		say(why, len, "%s cannot list the parameters of kvm_nested_s2_ptdump_create_debugfs", t->backend);
 		return -1;

@@ -362,7 +362,7 @@ static void test_rules_7_3(void)
 	free(line);
 	line = first_line(&m, "s2dump -v 100");
 	CHECK_EQ_STR(line, "ptdump rules: 7.3 (nested names from the release (no kvm_nested_s2_ptdump_create_debugfs "
-		     "in DWARF); final run from the release (no kvm_ptdump_guest_show (CONFIG_PTDUMP_STAGE2_DEBUGFS "
+		     "code (CONFIG_PTDUMP_STAGE2_DEBUGFS off)); final run from the release (no kvm_ptdump_guest_show (CONFIG_PTDUMP_STAGE2_DEBUGFS "
 		     "off)); release 7.3.0-mock)", "-v: rules from the release when the vmlinux does not tell");
 	free(line);
 	/* no page table: 7.3 prints nothing (kvm_ptdump_parser_create() -ENOENT), 7.2 had none to print */
@@ -380,6 +380,12 @@ static void test_rules_7_3(void)
 	m.funcs[0].name = "kvm_nested_s2_ptdump_create_debugfs";
 	m.funcs[0].params = 2;
 	m.nfuncs = 1;
+	/* in DWARF but without code (the option off: an inline stub): not asked */
+	line = first_line(&m, "s2dump -v 100");
+	CHECK(line && strstr(line, "nested names from the release (no kvm_nested_s2_ptdump_create_debugfs code"),
+	      "-v: a stub without code is not evidence (%s)", line ? line : "");
+	free(line);
+	mock_function_add(&m, "kvm_nested_s2_ptdump_create_debugfs", SHOW_VA + 0x80, 0x10);
 	mock_function_add(&m, "kvm_ptdump_guest_show", SHOW_VA, sizeof(code));
 	mock_function_add(&m, "note_page_flush", FLUSH_VA, 0x14);
 	memcpy(mock_pa(&m, SHOW_PA), code, sizeof(code));

@@ -9,7 +9,9 @@
 # Each shadow MMU is also dumped by the other form of its name (nested_mmu<i> on a 7.2 kernel,
 # the 0x<vttbr>-0x<vtcr>-s2-... name on 7.3): `nesteds2` accepts both, and prints the same.
 # The scenarios: ptdump-flush-backport (linux-7.2 + the ptdump-flush vmlinux: the code wins over
-# the release) and ptdump-newer-release (linux-7.3, release 7.5.0: newest rules, and says so).
+# the release), ptdump-vendor-release (linux-7.3 + ptdump-flush, release 7.2.60: DWARF and code
+# win over the release for both rules) and ptdump-newer-release (linux-7.3 as Debian builds it,
+# release 7.5.0: nothing in the vmlinux tells, the newest rules, and -v says so; two nested VMs).
 # crash and drgn print the same bytes: tests/crash/check-crash-scenarios.sh and
 # tests/drgn/check-synthetic.sh compare them with the CLI on every scenario, these included.
 here=$(cd "$(dirname "$0")" && pwd)

@@ -409,12 +409,14 @@ const char linux_banner[] = S2L_LINUX_BANNER;
 
 /*
  * What s2dump reads to choose the debugfs rules (src/kvm/rules.c, docs/ptdump.md), as Debian's
- * kernels have it: CONFIG_PTDUMP_STAGE2_DEBUGFS off, so only the kvm_mmu.h stub of
- * kvm_nested_s2_ptdump_create_debugfs() is in DWARF: (mmu) on 7.1/7.2, (mmu, idx) from 7.3; and
+ * kernels have it: CONFIG_PTDUMP_STAGE2_DEBUGFS off, so kvm_nested_s2_ptdump_create_debugfs() is
+ * only kvm_mmu.h's static inline stub, (mmu) on 7.1/7.2, (mmu, idx) from 7.3: an abstract inline
+ * instance in DWARF, no code, no symbol (always_inline keeps it so at -O0); and
  * arch/arm64/mm/ptdump.c's note_page_flush() (range aware in 7.2 already).
- * The ptdump-flush variant (layouts.mk) has the option on: kvm_ptdump_guest_show() exists and,
- * with S2L_PTDUMP_FLUSH, calls note_page_flush() after its walk (7.3, or a backport).
- * At -O0 the stub is an out-of-line local function; Debian's is an abstract inline instance.
+ * The ptdump-flush variant (layouts.mk) has the option on: kvm_nested_s2_ptdump_create_debugfs()
+ * is a function of arch/arm64/kvm/ptdump.c with its version's parameters, and
+ * kvm_ptdump_guest_show() exists and, with S2L_PTDUMP_FLUSH, calls note_page_flush() after its
+ * walk (7.3, or a backport).
  */
 #if S2L_LAYOUT_VER >= 702
 struct ptdump_state;
@@ -424,15 +426,22 @@ void note_page_flush(struct ptdump_state *pt_st)
 	(void)pt_st;
 }
 
+#ifdef S2L_PTDUMP_STAGE2_DEBUGFS
+#define S2L_STUB
+#else
+#define S2L_STUB static inline __attribute__((always_inline))
+#endif
 #if S2L_LAYOUT_VER >= 703
-static inline void kvm_nested_s2_ptdump_create_debugfs(struct kvm_s2_mmu *mmu, int idx)
+S2L_STUB void kvm_nested_s2_ptdump_create_debugfs(struct kvm_s2_mmu *mmu, int idx);
+S2L_STUB void kvm_nested_s2_ptdump_create_debugfs(struct kvm_s2_mmu *mmu, int idx)
 {
 	(void)mmu;
 	(void)idx;
 }
 #define S2L_CREATE_DEBUGFS(mmu, idx) kvm_nested_s2_ptdump_create_debugfs(mmu, idx)
 #else
-static inline void kvm_nested_s2_ptdump_create_debugfs(struct kvm_s2_mmu *mmu)
+S2L_STUB void kvm_nested_s2_ptdump_create_debugfs(struct kvm_s2_mmu *mmu);
+S2L_STUB void kvm_nested_s2_ptdump_create_debugfs(struct kvm_s2_mmu *mmu)
 {
 	(void)mmu;
 }
