@@ -214,6 +214,73 @@ static struct s2_error *op_type_size(void *ctx, const char *type, uint64_t *size
 	return NULL;
 }
 
+static struct s2_error *op_enumerator_value(void *ctx, const char *name, int64_t *value)
+{
+	long v;
+
+	if (!enumerator_value((char *)name, &v))
+		return s2_error_create(S2_ERROR_LOOKUP, "enumerator %s unknown to crash", name);
+	*value = v;
+	return NULL;
+}
+
+/*
+ * gdb's "ptype f": "type = void (struct kvm_s2_mmu *, int)". The parameters are
+ * the commas at the top level of the last parenthesised list, plus one; "(void)" is none.
+ * gdb knows static inline stubs too (their abstract DWARF instance).
+ */
+static struct s2_error *op_function_param_count(void *ctx, const char *name, unsigned int *count)
+{
+	char cmd[256], line[512];
+	const char *open, *p;
+	unsigned int n = 1;
+	int depth = 0;
+
+	snprintf(cmd, sizeof(cmd), "ptype %s", name);
+	if (!gdb_line(cmd, line, sizeof(line)) || strncmp(line, "type = ", 7) || !(open = strrchr(line, ')')))
+		return s2_error_create(S2_ERROR_LOOKUP, "function %s unknown to crash's gdb", name);
+	/* back from the closing parenthesis to its opening one */
+	for (p = open; p > line; p--) {
+		if (*p == ')')
+			depth++;
+		else if (*p == '(' && --depth == 0)
+			break;
+	}
+	if (*p != '(')
+		return s2_error_create(S2_ERROR_LOOKUP, "function %s: gdb's type \"%s\" is not a function", name, line);
+	if (!strncmp(p, "(void)", 6) || p[1] == ')') {
+		*count = 0;
+		return NULL;
+	}
+	depth = 0;
+	for (const char *q = p + 1; q < open; q++) {
+		if (*q == '(')
+			depth++;
+		else if (*q == ')')
+			depth--;
+		else if (*q == ',' && depth == 0)
+			n++;
+	}
+	*count = n;
+	return NULL;
+}
+
+/* The distance to the next higher symbol: crash keeps no st_size. Padding included. */
+static struct s2_error *op_symbol_size(void *ctx, const char *name, uint64_t *size)
+{
+	struct syment *sp = symbol_search((char *)name), *next = sp;
+
+	if (!sp)
+		return s2_error_create(S2_ERROR_LOOKUP, "symbol %s not found", name);
+	do
+		next = next_symbol(NULL, next);
+	while (next && next->value <= sp->value);
+	if (!next)
+		return s2_error_create(S2_ERROR_LOOKUP, "symbol %s: no symbol after it", name);
+	*size = next->value - sp->value;
+	return NULL;
+}
+
 static struct s2_error *op_vmcoreinfo(void *ctx, const char *key, char *buf, size_t len)
 {
 	char *v = pc->read_vmcoreinfo ? pc->read_vmcoreinfo(key) : NULL;
@@ -231,6 +298,9 @@ static const struct s2_target_ops crash_ops = {
 	.symbol_address = op_symbol_address,
 	.member_info = op_member_info,
 	.type_size = op_type_size,
+	.enumerator_value = op_enumerator_value,
+	.function_param_count = op_function_param_count,
+	.symbol_size = op_symbol_size,
 	.vmcoreinfo = op_vmcoreinfo,
 };
 

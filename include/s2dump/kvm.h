@@ -21,6 +21,7 @@
 #include "s2dump/error.h"
 #include "s2dump/kernel.h"
 #include "s2dump/walk.h"
+#include "s2dump/ptdump.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -31,6 +32,13 @@ struct s2_kvm_layout;
 /* Resolve every offset the model needs; an unknown layout is an error naming the member. */
 struct s2_error *s2_kvm_layout_resolve(struct s2_kernel *kernel, struct s2_kvm_layout **out);
 void s2_kvm_layout_free(struct s2_kvm_layout *layout);
+/*
+ * The debugfs rules of the dump's kernel (src/kvm/rules.c): from the vmlinux
+ * (DWARF, the code of kvm_ptdump_guest_show) where it tells, else the release.
+ */
+struct s2_error *s2_kvm_ptdump_rules(struct s2_kernel *kernel, struct s2_ptdump_rules *rules);
+/* The rules decided when the layout was resolved. */
+const struct s2_ptdump_rules *s2_kvm_layout_rules(const struct s2_kvm_layout *layout);
 
 struct s2_kvm_mmu {
 	uint64_t addr;            /* struct kvm_s2_mmu */

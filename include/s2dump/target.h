@@ -62,8 +62,16 @@ struct s2_target_ops {
 					struct s2_member_info *out);
 	/* sizeof the struct or union type. Required. */
 	struct s2_error *(*type_size)(void *ctx, const char *type, uint64_t *size);
-	/* Value of an enumerator constant. Optional. */
+	/* Value of an enumerator constant (DWARF DW_TAG_enumerator). Optional. */
 	struct s2_error *(*enumerator_value)(void *ctx, const char *name, int64_t *value);
+	/*
+	 * Number of parameters of a function as DWARF declares it, inline-only
+	 * (abstract) instances included: "static inline" stubs of a disabled
+	 * config option are there too. Optional. S2_ERROR_LOOKUP if unknown.
+	 */
+	struct s2_error *(*function_param_count)(void *ctx, const char *name, unsigned int *count);
+	/* Size in bytes of a (function) symbol, from the symbol table. Optional. */
+	struct s2_error *(*symbol_size)(void *ctx, const char *name, uint64_t *size);
 	/*
 	 * VMCOREINFO value for a key as it appears in the note, e.g. "OSRELEASE",
 	 * "PAGESIZE", "NUMBER(VA_BITS)", "SYMBOL(swapper_pg_dir)", "KERNELOFFSET".

@@ -321,6 +321,54 @@ static struct s2_error *op_enumerator_value(void *ctx, const char *name, int64_t
 	return NULL;
 }
 
+/* len(prog.object(name).type_.parameters): static inline stubs are objects too (absent ones). */
+static struct s2_error *op_function_param_count(void *ctx, const char *name, unsigned int *count)
+{
+	struct drgn_target *t = ctx;
+	PyObject *obj = PyObject_CallMethod(t->prog, "object", "s", name);
+	PyObject *type = NULL, *params = NULL;
+	Py_ssize_t n = -1;
+	char why[256];
+
+	if (obj)
+		type = PyObject_GetAttrString(obj, "type_");
+	if (type)
+		params = PyObject_GetAttrString(type, "parameters");
+	if (params)
+		n = PySequence_Size(params);
+	Py_XDECREF(params);
+	Py_XDECREF(type);
+	Py_XDECREF(obj);
+	if (n < 0) {
+		take_exception_text(why, sizeof(why));
+		return s2_error_create(S2_ERROR_LOOKUP, "function %s: %s", name, why);
+	}
+	*count = (unsigned int)n;
+	return NULL;
+}
+
+/* prog.symbol(name).size: the symbol table's st_size. */
+static struct s2_error *op_symbol_size(void *ctx, const char *name, uint64_t *size)
+{
+	struct drgn_target *t = ctx;
+	PyObject *sym = PyObject_CallMethod(t->prog, "symbol", "s", name);
+	PyObject *v = sym ? PyObject_GetAttrString(sym, "size") : NULL;
+	char why[256];
+
+	Py_XDECREF(sym);
+	if (!v) {
+		take_exception_text(why, sizeof(why));
+		return s2_error_create(S2_ERROR_LOOKUP, "symbol %s size: %s", name, why);
+	}
+	*size = PyLong_AsUnsignedLongLong(v);
+	Py_DECREF(v);
+	if (PyErr_Occurred()) {
+		take_exception_text(why, sizeof(why));
+		return s2_error_create(S2_ERROR_LOOKUP, "symbol %s size: %s", name, why);
+	}
+	return NULL;
+}
+
 /* KEY=value lines of the note text; the key is matched whole. */
 static struct s2_error *op_vmcoreinfo(void *ctx, const char *key, char *buf, size_t len)
 {
@@ -353,6 +401,8 @@ static const struct s2_target_ops drgn_target_ops = {
 	.member_info = op_member_info,
 	.type_size = op_type_size,
 	.enumerator_value = op_enumerator_value,
+	.function_param_count = op_function_param_count,
+	.symbol_size = op_symbol_size,
 	.vmcoreinfo = op_vmcoreinfo,
 };
 

@@ -20,7 +20,16 @@
 
 #include "cli/dwarf_types.h"
 
-#define INDEX_SLOTS 65536 /* open addressing; a vmlinux has a few thousand distinct struct tags */
+/*
+ * Open addressing. A vmlinux has a few thousand distinct struct tags, but the
+ * index also holds top-level functions and enumerators (~150k names in a
+ * Debian 7.3 vmlinux): keep the table well under half full.
+ */
+#define INDEX_SLOTS (1u << 20)
+/* Index keys of functions and enumerators: a prefix no C identifier has. */
+#define KEY_FUNC "\001f:"
+#define KEY_ENUMERATOR "\001e:"
+#define KEY_MAX 256
 
 struct index_slot {
 	char *name;
@@ -36,7 +45,7 @@ struct s2_dwarf {
 	Dwarf_Off next_cu;      /* where the lazy scan goes on */
 	bool scan_done;
 	/* symbols, loaded once into a sorted array for bsearch */
-	struct sym { char *name; uint64_t value; } *syms;
+	struct sym { char *name; uint64_t value, size; } *syms;
 	size_t nsyms;
 	bool syms_loaded;
 	char build_id[41];
@@ -88,7 +97,32 @@ static bool index_until(struct s2_dwarf *d, const char *want)
 			do {
 				int tag = dwarf_tag(&child);
 				const char *name;
+				char key[KEY_MAX];
 
+				if (tag == DW_TAG_subprogram && (name = dwarf_diename(&child)) &&
+				    dwarf_hasattr(&child, DW_AT_prototyped)) {
+					/* declarations and inline-only (abstract) stubs declare the parameters too */
+					snprintf(key, sizeof(key), KEY_FUNC "%s", name);
+					index_add(d, key, dwarf_dieoffset(&child));
+					if (want && strcmp(key, want) == 0)
+						found = true;
+					continue;
+				}
+				if (tag == DW_TAG_enumeration_type) {
+					Dwarf_Die e;
+
+					if (dwarf_child(&child, &e) != 0)
+						continue;
+					do {
+						if (dwarf_tag(&e) != DW_TAG_enumerator || !(name = dwarf_diename(&e)))
+							continue;
+						snprintf(key, sizeof(key), KEY_ENUMERATOR "%s", name);
+						index_add(d, key, dwarf_dieoffset(&e));
+						if (want && strcmp(key, want) == 0)
+							found = true;
+					} while (dwarf_siblingof(&e, &e) == 0);
+					continue;
+				}
 				if (tag != DW_TAG_structure_type && tag != DW_TAG_union_type)
 					continue;
 				if (dwarf_hasattr(&child, DW_AT_declaration))
@@ -260,6 +294,47 @@ struct s2_error *s2_dwarf_member(struct s2_dwarf *d, const char *type, const cha
 	return NULL;
 }
 
+/* The DIE indexed under prefix+name (a function or an enumerator). */
+static bool find_keyed(struct s2_dwarf *d, const char *prefix, const char *name, Dwarf_Die *die)
+{
+	char key[KEY_MAX];
+
+	if ((size_t)snprintf(key, sizeof(key), "%s%s", prefix, name) >= sizeof(key))
+		return false;
+	return find_type(d, key, die);
+}
+
+struct s2_error *s2_dwarf_param_count(struct s2_dwarf *d, const char *name, unsigned int *count)
+{
+	Dwarf_Die die, child;
+	unsigned int n = 0;
+
+	if (!find_keyed(d, KEY_FUNC, name, &die))
+		return s2_error_create(S2_ERROR_LOOKUP, "no function %s in the DWARF of %s", name, d->path);
+	if (dwarf_child(&die, &child) == 0) {
+		do {
+			if (dwarf_tag(&child) == DW_TAG_formal_parameter)
+				n++;
+		} while (dwarf_siblingof(&child, &child) == 0);
+	}
+	*count = n;
+	return NULL;
+}
+
+struct s2_error *s2_dwarf_enumerator(struct s2_dwarf *d, const char *name, int64_t *value)
+{
+	Dwarf_Die die;
+	Dwarf_Attribute attr;
+	Dwarf_Sword v;
+
+	if (!find_keyed(d, KEY_ENUMERATOR, name, &die))
+		return s2_error_create(S2_ERROR_LOOKUP, "no enumerator %s in the DWARF of %s", name, d->path);
+	if (!dwarf_attr(&die, DW_AT_const_value, &attr) || dwarf_formsdata(&attr, &v) != 0)
+		return s2_error_create(S2_ERROR_LAYOUT, "enumerator %s in %s has no value", name, d->path);
+	*value = v;
+	return NULL;
+}
+
 struct s2_error *s2_dwarf_type_size(struct s2_dwarf *d, const char *type, uint64_t *size)
 {
 	Dwarf_Die agg;
@@ -313,6 +388,7 @@ static struct s2_error *load_symbols(struct s2_dwarf *d)
 			}
 			d->syms[d->nsyms].name = (char *)name; /* points into the ELF's string table */
 			d->syms[d->nsyms].value = sym.st_value;
+			d->syms[d->nsyms].size = sym.st_size;
 			d->nsyms++;
 		}
 	}
@@ -322,6 +398,11 @@ static struct s2_error *load_symbols(struct s2_dwarf *d)
 }
 
 struct s2_error *s2_dwarf_symbol(struct s2_dwarf *d, const char *name, uint64_t *value)
+{
+	return s2_dwarf_symbol_sized(d, name, value, NULL);
+}
+
+struct s2_error *s2_dwarf_symbol_sized(struct s2_dwarf *d, const char *name, uint64_t *value, uint64_t *size)
 {
 	struct sym key = { .name = (char *)name }, *hit;
 
@@ -335,6 +416,8 @@ struct s2_error *s2_dwarf_symbol(struct s2_dwarf *d, const char *name, uint64_t 
 	if (!hit)
 		return s2_error_create(S2_ERROR_LOOKUP, "symbol %s not in %s", name, d->path);
 	*value = hit->value;
+	if (size)
+		*size = hit->size;
 	return NULL;
 }
 

@@ -321,6 +321,28 @@ static struct s2_error *op_type_size(void *ctx, const char *type, uint64_t *size
 	return s2_dwarf_type_size(t->dwarf, type, size);
 }
 
+static struct s2_error *op_enumerator_value(void *ctx, const char *name, int64_t *value)
+{
+	struct kdump_target *t = ctx;
+
+	return s2_dwarf_enumerator(t->dwarf, name, value);
+}
+
+static struct s2_error *op_function_param_count(void *ctx, const char *name, unsigned int *count)
+{
+	struct kdump_target *t = ctx;
+
+	return s2_dwarf_param_count(t->dwarf, name, count);
+}
+
+static struct s2_error *op_symbol_size(void *ctx, const char *name, uint64_t *size)
+{
+	struct kdump_target *t = ctx;
+	uint64_t value;
+
+	return s2_dwarf_symbol_sized(t->dwarf, name, &value, size);
+}
+
 static struct s2_error *op_vmcoreinfo(void *ctx, const char *key, char *buf, size_t len)
 {
 	struct kdump_target *t = ctx;
@@ -341,6 +363,9 @@ static const struct s2_target_ops kdump_ops = {
 	.symbol_address = op_symbol_address,
 	.member_info = op_member_info,
 	.type_size = op_type_size,
+	.enumerator_value = op_enumerator_value,
+	.function_param_count = op_function_param_count,
+	.symbol_size = op_symbol_size,
 	.vmcoreinfo = op_vmcoreinfo,
 };
 

@@ -24,9 +24,7 @@
 struct s2_session {
 	const struct s2_target *target;
 	struct s2_kernel *kernel;
-	struct s2_kvm_layout *layout;  /* resolved at the first command that needs it */
-	enum s2_ptdump_format format;
-	bool has_debugfs;
+	struct s2_kvm_layout *layout;  /* resolved at the first command that needs it (with the ptdump rules) */
 };
 
 struct s2_error *s2_session_create(const struct s2_target *target, struct s2_session **out)
@@ -38,9 +36,12 @@ struct s2_error *s2_session_create(const struct s2_target *target, struct s2_ses
 		return &s2_error_nomem;
 	s->target = target;
 	err = s2_kernel_open(target, &s->kernel);
-	if (!err)
-		err = s2_ptdump_format_for_release(s2_kernel_info(s->kernel)->osrelease, &s->format,
-						   &s->has_debugfs);
+	if (!err) {
+		/* an unparsable release is refused here, before any command */
+		enum s2_ptdump_format format;
+
+		err = s2_ptdump_format_for_release(s2_kernel_info(s->kernel)->osrelease, &format, NULL);
+	}
 	if (err) {
 		s2_session_destroy(s);
 		return err;
@@ -148,6 +149,12 @@ static struct s2_error *parse_options(const char *cmd, int argc, char *const arg
 next_word:;
 	}
 	return NULL;
+}
+
+/* -v: which debugfs rules the text follows, and what said so (src/kvm/rules.c). */
+static void print_rules(struct s2_session *s, FILE *out)
+{
+	fprintf(out, "ptdump rules: %s\n", s2_kvm_layout_rules(s->layout)->why);
 }
 
 static struct s2_error *find_vm(struct s2_session *s, const char *arg, struct s2_kvm_vm *vm)
@@ -288,8 +295,12 @@ static struct s2_error *dump_mmu(struct s2_session *s, const struct s2_kvm_mmu *
 	uint64_t root;
 	struct s2_error *err;
 
-	if (!m->pgt || !m->pgd)
+	if (!m->pgt || !m->pgd) {
+		/* 7.3: stage2_page_tables of an MMU without a page table holds nothing */
+		if (o->exact && s2_kvm_layout_rules(s->layout)->flush && !o->verbose)
+			return NULL;
 		return s2_error_create(S2_ERROR_INVALID_ARGUMENT, "kvm_s2_mmu 0x%" PRIx64 " has no page table", m->addr);
+	}
 	err = s2_kernel_va_to_pa(s->kernel, m->pgd, &root);
 	if (err)
 		return s2_error_prefix(err, "kvm_s2_mmu 0x%" PRIx64 " pgd: ", m->addr);
@@ -312,7 +323,7 @@ static struct s2_error *dump_mmu(struct s2_session *s, const struct s2_kvm_mmu *
 		struct text_state t = { 0 };
 		struct s2_walker w = { text_visit, &t, S2_WALK_RAW_LEAVES | S2_WALK_MERGE, 0 };
 
-		s2_ptdump_begin(&t.pt, out, s->format, m->ia_bits, o->exact);
+		s2_ptdump_begin_rules(&t.pt, out, s2_kvm_layout_rules(s->layout), m->ia_bits, o->exact);
 		w.merge_mask = t.pt.mask; /* the text merges runs on these bits anyway */
 		err = s2_walk(&m->geo, root, &mem, 0, 1ULL << m->ia_bits, &w);
 		if (!err)
@@ -527,6 +538,8 @@ static struct s2_error *cmd_s2dump(struct s2_session *s, int argc, char *const a
 	err = layout(s);
 	if (err)
 		return err;
+	if (o.verbose && !o.translate)
+		print_rules(s, out);
 	if (o.npositional) {
 		struct s2_kvm_vm vm;
 
@@ -572,6 +585,13 @@ static struct s2_error *cmd_s2dump(struct s2_session *s, int argc, char *const a
 
 /* nesteds2 */
 
+/* The shadow MMU's debugfs name under the dump kernel's rules. */
+static void nested_name(struct s2_session *s, char *buf, uint64_t index, const struct s2_kvm_mmu *m)
+{
+	s2_ptdump_nested_name_rules(buf, s2_kvm_layout_rules(s->layout), index, m->tlb_vttbr, m->tlb_vtcr,
+				    m->nested_stage2_enabled);
+}
+
 struct nested_list {
 	struct s2_session *s;
 	FILE *out;
@@ -589,7 +609,7 @@ static struct s2_error *list_vm(struct s2_session *s, const struct s2_kvm_vm *vm
 
 		if (err)
 			return err;
-		s2_ptdump_nested_name(name, m.tlb_vttbr, m.tlb_vtcr, m.nested_stage2_enabled);
+		nested_name(s, name, i, &m);
 		fprintf(out, "  [%2" PRIu64 "] 0x%016" PRIx64 "  %s  %-7s vmid %-5" PRIu64 " refcnt %d%s\n", i, m.addr,
 			name, m.valid ? "valid" : "invalid", m.vmid & 0xffff, m.refcnt,
 			m.pending_unmap ? "  pending_unmap" : "");
@@ -682,16 +702,32 @@ static struct s2_error *cmd_nesteds2(struct s2_session *s, int argc, char *const
 	{
 		/* on the heap: crash runs commands on a small stack */
 		struct s2_nested_target *t = malloc(sizeof(*t));
+		const struct s2_ptdump_rules *r = s2_kvm_layout_rules(s->layout);
 
 		if (!t)
 			return &s2_error_nomem;
 		err = s2_nested_find(s->kernel, s->layout, o.positional[0], t);
+		if (!err && o.verbose)
+			print_rules(s, out);
 		if (!err && !o.exact) {
 			char name[S2_NESTED_NAME_SIZE];
 
-			s2_ptdump_nested_name(name, t->mmu.tlb_vttbr, t->mmu.tlb_vtcr, t->mmu.nested_stage2_enabled);
+			nested_name(s, name, t->index, &t->mmu);
 			fprintf(out, "nested mmu 0x%016" PRIx64 "  %s  %s  ipa_range %u  stage2_levels %d\n", t->mmu.addr,
 				name, t->mmu.valid ? "valid" : "invalid", t->mmu.ia_bits, 4 - t->mmu.start_level);
+		}
+		/*
+		 * 7.3 (kvm_ptdump_guest_show()): nothing without a page table, an invalid shadow
+		 * MMU's file is empty, a valid one's starts with its VTCR/VTTBR line.
+		 */
+		if (!err && r->nested_by_index && !o.verbose && t->mmu.pgt) {
+			if (t->mmu.valid)
+				s2_ptdump_print_nested_header(out, t->mmu.tlb_vtcr, t->mmu.tlb_vttbr,
+							      t->mmu.nested_stage2_enabled);
+			else if (o.exact) {
+				free(t);
+				return NULL;
+			}
 		}
 		if (!err)
 			err = dump_mmu(s, &t->mmu, &o, out, status);

@@ -45,6 +45,7 @@ struct s2_kvm_layout {
 	bool back_pointer_is_arch;
 	/* protected mode (kvm_arm_mode == KVM_MODE_PROTECTED), read once at resolve time */
 	bool protected_mode;
+	struct s2_ptdump_rules rules; /* src/kvm/rules.c */
 	/* first non-upstream finding for memslots / vCPUs (reported when those are walked) */
 	char memslot_layout_error[S2_ERROR_MESSAGE_MAX], vcpu_layout_error[S2_ERROR_MESSAGE_MAX];
 };
@@ -301,6 +302,9 @@ struct s2_error *s2_kvm_layout_resolve(struct s2_kernel *k, struct s2_kvm_layout
 	if (err)
 		goto fail;
 	protected_mode(k, l);
+	err = s2_kvm_ptdump_rules(k, &l->rules);
+	if (err)
+		goto fail;
 	err = t->ops->type_size(t->ctx, "kvm_s2_mmu", &l->mmu_size);
 	if (err)
 		goto fail;
@@ -318,6 +322,11 @@ fail:
 void s2_kvm_layout_free(struct s2_kvm_layout *l)
 {
 	free(l);
+}
+
+const struct s2_ptdump_rules *s2_kvm_layout_rules(const struct s2_kvm_layout *l)
+{
+	return &l->rules;
 }
 
 static struct s2_error *rd(struct s2_kernel *k, uint64_t va, const struct off *o, uint64_t *val)
@@ -756,6 +765,11 @@ static struct s2_error *pkvm_visit(void *arg, uint64_t node)
 	if ((err = rd(w->k, m.addr, &w->l->pm_gfn, &m.gfn)) || (err = rd(w->k, m.addr, &w->l->pm_pfn, &m.pfn)) ||
 	    (err = rd(w->k, m.addr, &w->l->pm_nr_pages, &m.nr_pages)))
 		return s2_error_prefix(err, "pkvm_mapping 0x%" PRIx64 ": ", m.addr);
+	/*
+	 * 7.3: "u64 nr_pages:48; u64 nc:1;" share one word (Debian 7.3.4's DWARF), and the word is
+	 * read whole. No mapping has 2^48 pages (2^60 bytes), so the mask is right on every kernel.
+	 */
+	m.nr_pages &= (1ULL << 48) - 1;
 	return w->fn(w->arg, &m);
 }
 

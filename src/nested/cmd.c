@@ -18,7 +18,7 @@
 
 bool s2_nested_arg_is_name(const char *arg)
 {
-	return !strncmp(arg, "0x", 2) && strchr(arg, '-') != NULL;
+	return (!strncmp(arg, "0x", 2) && strchr(arg, '-') != NULL) || !strncmp(arg, "nested_mmu", 10);
 }
 
 struct find {
@@ -28,6 +28,10 @@ struct find {
 	const char *name;
 	bool found;
 	struct s2_nested_target *t;
+	/* a name on a second VM (7.3's nested_mmu<N> is per VM): kvm and pid of that VM */
+	bool ambiguous;
+	uint64_t other_kvm;
+	int other_pid;
 };
 
 static struct s2_error *find_each(void *arg, const struct s2_kvm_vm *vm)
@@ -36,18 +40,29 @@ static struct s2_error *find_each(void *arg, const struct s2_kvm_vm *vm)
 
 	for (uint64_t i = 0; i < vm->nested_mmus_size; i++) {
 		struct s2_kvm_mmu m;
-		char name[S2_NESTED_NAME_SIZE];
+		char name[S2_NESTED_NAME_SIZE], index_name[S2_NESTED_INDEX_NAME_SIZE];
 		struct s2_error *err = s2_kvm_read_nested_mmu(f->k, f->l, vm, i, &m);
 
 		if (err)
 			return err;
+		/* either form of name, whatever the dump's kernel calls it (docs/nested.md) */
 		s2_ptdump_nested_name(name, m.tlb_vttbr, m.tlb_vtcr, m.nested_stage2_enabled);
-		if ((f->name && !strcmp(name, f->name)) || (!f->name && m.addr == f->addr)) {
+		s2_ptdump_nested_index_name(index_name, i);
+		if ((f->name && (!strcmp(name, f->name) || !strcmp(index_name, f->name))) ||
+		    (!f->name && m.addr == f->addr)) {
+			if (f->found) {
+				f->ambiguous = true;
+				f->other_kvm = vm->addr;
+				f->other_pid = vm->pid;
+				return &s2_error_stop;
+			}
 			f->t->vm = *vm;
 			f->t->index = i;
 			f->t->mmu = m;
 			f->found = true;
-			return &s2_error_stop;
+			if (!f->name)
+				return &s2_error_stop; /* an address is one MMU */
+			break; /* a name: look for it on the other VMs too */
 		}
 	}
 	return NULL;
@@ -68,6 +83,10 @@ struct s2_error *s2_nested_find(struct s2_kernel *k, const struct s2_kvm_layout 
 		err = NULL;
 	if (!err && !f.found)
 		err = s2_error_create(S2_ERROR_LOOKUP, "no nested MMU %s on any VM", arg);
+	if (!err && f.ambiguous)
+		err = s2_error_create(S2_ERROR_INVALID_ARGUMENT, "nested MMU name %s is on more than one VM (kvm 0x%"
+				      PRIx64 " pid %d, kvm 0x%" PRIx64 " pid %d): name it by its address (nesteds2 list)",
+				      arg, t->vm.addr, t->vm.pid, f.other_kvm, f.other_pid);
 	return err;
 }
 
@@ -204,7 +223,8 @@ struct s2_error *s2_nested_cmd_guest(struct s2_kernel *k, const struct s2_kvm_la
 		err = ctx_init(k, l, &t->vm, &t->mmu, c);
 	if (err)
 		goto out;
-	s2_ptdump_nested_name(name, t->mmu.tlb_vttbr, t->mmu.tlb_vtcr, t->mmu.nested_stage2_enabled);
+	s2_ptdump_nested_name_rules(name, s2_kvm_layout_rules(l), t->index, t->mmu.tlb_vttbr, t->mmu.tlb_vtcr,
+				    t->mmu.nested_stage2_enabled);
 	fprintf(out, "nested mmu 0x%016" PRIx64 "  %s  guest vttbr 0x%016" PRIx64 "  vtcr 0x%016" PRIx64 "\n",
 		t->mmu.addr, name, t->mmu.tlb_vttbr, t->mmu.tlb_vtcr);
 	if (!t->mmu.valid) {
@@ -224,6 +244,65 @@ out:
 	return err;
 }
 
+/*
+ * Where KVM keeps one of the guest hypervisor's EL2 registers for a vCPU
+ * (___ctxt_sys_reg()): enum vcpu_sysreg values from __VNCR_START__ on are
+ * 8-byte slots of the VNCR page (vcpu->arch.ctxt.vncr_array), the others are
+ * vcpu->arch.ctxt.sys_regs[]. 7.3 moved HCR_EL2 out of the VNCR page (its
+ * slot 0x078 became VNCR_NVHCR_EL2), so the place comes from the enum in
+ * DWARF. Without the enum: VTTBR_EL2 and VTCR_EL2 at their architectural
+ * VNCR offsets (VNCR in every kernel with NV2 support), HCR_EL2 unknown.
+ */
+enum sysreg_where { SYSREG_UNKNOWN, SYSREG_VNCR, SYSREG_SYS_REGS };
+
+struct sysreg_loc {
+	enum sysreg_where where;
+	uint64_t offset;       /* into the VNCR page, or into struct kvm_vcpu */
+	char why[768];         /* SYSREG_UNKNOWN: what is missing (an error message fits) */
+};
+
+static void sysreg_locate(struct s2_kernel *k, const char *name, uint64_t vncr_fallback, struct sysreg_loc *out)
+{
+	const struct s2_target *t = s2_kernel_target(k);
+	struct s2_member_info regs;
+	int64_t value, start;
+	struct s2_error *err = NULL;
+
+	memset(out, 0, sizeof(*out));
+	if (!t->ops->enumerator_value) {
+		snprintf(out->why, sizeof(out->why), "%s cannot read enum vcpu_sysreg", t->backend);
+	} else if ((err = t->ops->enumerator_value(t->ctx, name, &value)) ||
+		   (err = t->ops->enumerator_value(t->ctx, "__VNCR_START__", &start))) {
+		snprintf(out->why, sizeof(out->why), "enum vcpu_sysreg: %s", err->message);
+		s2_error_destroy(err);
+	} else if (value >= start) {
+		out->where = SYSREG_VNCR;
+		out->offset = 8 * (uint64_t)(value - start);
+		return;
+	} else if (value < 0 || (err = t->ops->member_info(t->ctx, "kvm_vcpu", "arch.ctxt.sys_regs", &regs))) {
+		snprintf(out->why, sizeof(out->why), "%s = %" PRId64 " is below __VNCR_START__ but %s", name, value,
+			 err ? err->message : "negative");
+		s2_error_destroy(err);
+	} else if (regs.kind != S2_TYPE_ARRAY || (uint64_t)value >= regs.array_length) {
+		snprintf(out->why, sizeof(out->why), "%s = %" PRId64 " is outside kvm_vcpu.arch.ctxt.sys_regs[%" PRIu64 "]",
+			 name, value, regs.array_length);
+	} else {
+		out->where = SYSREG_SYS_REGS;
+		out->offset = regs.offset + 8 * (uint64_t)value;
+		return;
+	}
+	if (vncr_fallback) {
+		out->where = SYSREG_VNCR;
+		out->offset = vncr_fallback;
+	}
+}
+
+static struct s2_error *sysreg_read(struct s2_kernel *k, const struct sysreg_loc *loc, uint64_t vcpu, uint64_t vncr,
+				    uint64_t *val)
+{
+	return s2_kernel_read_u64(k, (loc->where == SYSREG_VNCR ? vncr : vcpu) + loc->offset, val);
+}
+
 struct check_all {
 	struct s2_kernel *k;
 	const struct s2_kvm_layout *l;
@@ -234,8 +313,10 @@ struct check_all {
 	struct s2_nested_check_stats stats;
 	unsigned long stale_vcpus, unknown_vcpus; /* vCPUs on a mismatching MMU / without a VNCR page */
 	const struct s2_kvm_vm *vm;               /* during the vCPU pass */
+	unsigned long hcr_unknown_vcpus;          /* vCPUs whose HCR_EL2 could not be located */
 	bool vncr_resolved, has_vncr;
 	uint64_t vncr_offset;                     /* kvm_vcpu.arch.ctxt.vncr_array */
+	struct sysreg_loc vttbr_loc, vtcr_loc, hcr_loc;
 };
 
 /*
@@ -270,6 +351,9 @@ static struct s2_error *check_vcpu(void *arg, const struct s2_kvm_vcpu *vcpu)
 			a->has_vncr = !err;
 			a->vncr_offset = err ? 0 : info.offset;
 			s2_error_destroy(err);
+			sysreg_locate(a->k, "VTTBR_EL2", S2_VNCR_VTTBR_EL2, &a->vttbr_loc);
+			sysreg_locate(a->k, "VTCR_EL2", S2_VNCR_VTCR_EL2, &a->vtcr_loc);
+			sysreg_locate(a->k, "HCR_EL2", 0, &a->hcr_loc); /* never guessed: 7.3 moved it */
 		}
 		vncr = 0;
 		if (a->has_vncr && (err = s2_kernel_read_u64(a->k, vcpu->addr + a->vncr_offset, &vncr)))
@@ -278,14 +362,23 @@ static struct s2_error *check_vcpu(void *arg, const struct s2_kvm_vcpu *vcpu)
 			a->unknown_vcpus++;
 			return NULL;
 		}
-		if ((err = s2_kernel_read_u64(a->k, vncr + S2_VNCR_VTTBR_EL2, &vttbr)) ||
-		    (err = s2_kernel_read_u64(a->k, vncr + S2_VNCR_VTCR_EL2, &vtcr)) ||
-		    (err = s2_kernel_read_u64(a->k, vncr + S2_VNCR_HCR_EL2, &hcr)))
-			return s2_error_prefix(err, "vcpu 0x%" PRIx64 " VNCR page 0x%" PRIx64 ": ", vcpu->addr, vncr);
+		if ((err = sysreg_read(a->k, &a->vttbr_loc, vcpu->addr, vncr, &vttbr)) ||
+		    (err = sysreg_read(a->k, &a->vtcr_loc, vcpu->addr, vncr, &vtcr)) ||
+		    (a->hcr_loc.where != SYSREG_UNKNOWN && (err = sysreg_read(a->k, &a->hcr_loc, vcpu->addr, vncr, &hcr))))
+			return s2_error_prefix(err, "vcpu 0x%" PRIx64 " (VNCR page 0x%" PRIx64 "): ", vcpu->addr, vncr);
+		s2_ptdump_nested_name_rules(name, s2_kvm_layout_rules(a->l), i, m.tlb_vttbr, m.tlb_vtcr,
+					    m.nested_stage2_enabled);
+		if (a->hcr_loc.where == SYSREG_UNKNOWN) {
+			/* which lookup rule applies depends on HCR_EL2.VM: not compared */
+			a->hcr_unknown_vcpus++;
+			fprintf(a->out, "mmu 0x%016" PRIx64 " [%" PRIu64 "] %s: vcpu %" PRIu64 " (id %d) runs on it with "
+				"VTTBR_EL2 0x%016" PRIx64 " VTCR_EL2 0x%016" PRIx64 " HCR_EL2 unknown (%s): not compared\n",
+				m.addr, i, name, vcpu->index, vcpu->vcpu_id, vttbr, vtcr, a->hcr_loc.why);
+			return NULL;
+		}
 		if (s2_nested_mmu_matches(m.tlb_vttbr, m.tlb_vtcr, m.nested_stage2_enabled, vttbr, vtcr, hcr))
 			return NULL;
 		a->stale_vcpus++;
-		s2_ptdump_nested_name(name, m.tlb_vttbr, m.tlb_vtcr, m.nested_stage2_enabled);
 		fprintf(a->out, "mmu 0x%016" PRIx64 " [%" PRIu64 "] %s: vcpu %" PRIu64 " (id %d) runs on it with "
 			"VTTBR_EL2 0x%016" PRIx64 " VTCR_EL2 0x%016" PRIx64 " HCR_EL2.VM %d: not the context it was "
 			"made for\n", m.addr, i, name, vcpu->index, vcpu->vcpu_id, vttbr, vtcr, (int)(hcr & 1));
@@ -401,6 +494,8 @@ struct s2_error *s2_nested_cmd_check(struct s2_kernel *k, const struct s2_kvm_la
 		fprintf(out, "check: %lu vCPU(s) on a shadow MMU made for another VTTBR_EL2/VTCR_EL2\n", a.stale_vcpus);
 	if (a.unknown_vcpus)
 		fprintf(out, "check: %lu vCPU(s) on a shadow MMU without a VNCR page to compare\n", a.unknown_vcpus);
+	if (a.hcr_unknown_vcpus)
+		fprintf(out, "check: %lu vCPU(s) on a shadow MMU not compared: HCR_EL2 unknown\n", a.hcr_unknown_vcpus);
 	if (a.stats.violations || a.stats.problems || a.stale_vcpus)
 		*status = S2_STATUS_FINDINGS;
 	return NULL;

@@ -20,7 +20,7 @@ struct s2_nested_target {
 	struct s2_kvm_mmu mmu;
 };
 
-/* Is arg spelled like a debugfs name (0x<vttbr>-0x<vtcr>-s2-...)? */
+/* Is arg spelled like a debugfs name (0x<vttbr>-0x<vtcr>-s2-... up to 7.2, nested_mmu<N> from 7.3)? */
 bool s2_nested_arg_is_name(const char *arg);
 /* Find a nested MMU by its address or debugfs name (S2_ERROR_LOOKUP when none matches). */
 struct s2_error *s2_nested_find(struct s2_kernel *k, const struct s2_kvm_layout *l, const char *arg,

@@ -111,6 +111,35 @@ struct s2_error *s2_ptdump_format_for_release(const char *osrelease, enum s2_ptd
 	return NULL;
 }
 
+struct s2_error *s2_ptdump_rules_for_release(const char *osrelease, struct s2_ptdump_rules *rules)
+{
+	unsigned int major = 0, minor = 0;
+	struct s2_error *err;
+	bool newer;
+
+	memset(rules, 0, sizeof(*rules));
+	err = s2_ptdump_format_for_release(osrelease, &rules->format, &rules->has_debugfs);
+	if (err)
+		return err;
+	sscanf(osrelease, "%u.%u", &major, &minor);
+	/* 7.3: kvm_ptdump_guest_show() flushes; nested files named by slot index */
+	rules->flush = rules->nested_by_index = major > 7 || (major == 7 && minor >= 3);
+	newer = major > S2_PTDUMP_NEWEST_MAJOR || (major == S2_PTDUMP_NEWEST_MAJOR && minor > S2_PTDUMP_NEWEST_MINOR);
+	if (newer)
+		snprintf(rules->why, sizeof(rules->why), "%u.%u (from the release %s, newer than any known kernel: "
+			 "the newest rules)", S2_PTDUMP_NEWEST_MAJOR, S2_PTDUMP_NEWEST_MINOR, osrelease);
+	else
+		snprintf(rules->why, sizeof(rules->why), "%u.%u (from the release %s)", major, minor, osrelease);
+	return NULL;
+}
+
+void s2_ptdump_begin_rules(struct s2_ptdump *st, FILE *out, const struct s2_ptdump_rules *rules,
+			   unsigned int ia_bits, bool exact)
+{
+	s2_ptdump_begin(st, out, rules->format, ia_bits, exact);
+	st->flush = rules->flush;
+}
+
 void s2_ptdump_begin(struct s2_ptdump *st, FILE *out, enum s2_ptdump_format format,
 		     unsigned int ia_bits, bool exact)
 {
@@ -232,10 +261,17 @@ struct s2_error *s2_ptdump_visit(void *arg, const struct s2_walk_entry *e)
 
 void s2_ptdump_end(struct s2_ptdump *st)
 {
-	/* The kernel never calls note_page() past the last leaf: its last run is never printed. */
-	if (st->exact || !st->started || st->level == -2)
+	if (!st->started || st->level == -2)
 		return;
-	print_run(st, st->last_end);
+	/*
+	 * Up to 7.2 the kernel never calls note_page() past the last leaf: the last run is
+	 * never printed. 7.3's note_page_flush() calls it at end_address = BIT(ia_bits)
+	 * with level -1, which always breaks the run, and ends it there (the IPA marker
+	 * moved to ULONG_MAX, so no marker line follows).
+	 */
+	if (st->exact && !st->flush)
+		return;
+	print_run(st, st->exact ? st->end : st->last_end);
 }
 
 void s2_ptdump_print_levels(FILE *out, int start_level)
@@ -252,4 +288,33 @@ void s2_ptdump_nested_name(char *buf, uint64_t tlb_vttbr, uint64_t tlb_vtcr, boo
 {
 	snprintf(buf, S2_NESTED_NAME_SIZE, "0x%016" PRIx64 "-0x%016" PRIx64 "-s2-%sabled", tlb_vttbr,
 		 tlb_vtcr, s2_enabled ? "en" : "dis");
+}
+
+void s2_ptdump_nested_index_name(char *buf, uint64_t index)
+{
+	char full[32];
+	size_t n;
+
+	/* "%d" of an int index into a buffer of S2FNAMESZ: longer names are cut there */
+	snprintf(full, sizeof(full), "nested_mmu%d", (int)index);
+	n = strlen(full);
+	if (n > S2_NESTED_INDEX_NAME_SIZE - 1)
+		n = S2_NESTED_INDEX_NAME_SIZE - 1;
+	memcpy(buf, full, n);
+	buf[n] = '\0';
+}
+
+void s2_ptdump_nested_name_rules(char *buf, const struct s2_ptdump_rules *rules, uint64_t index,
+				 uint64_t tlb_vttbr, uint64_t tlb_vtcr, bool s2_enabled)
+{
+	if (rules->nested_by_index)
+		s2_ptdump_nested_index_name(buf, index);
+	else
+		s2_ptdump_nested_name(buf, tlb_vttbr, tlb_vtcr, s2_enabled);
+}
+
+void s2_ptdump_print_nested_header(FILE *out, uint64_t tlb_vtcr, uint64_t tlb_vttbr, bool s2_enabled)
+{
+	fprintf(out, "VTCR: 0x%016" PRIx64 " VTTBR: 0x%016" PRIx64 " s2: %s\n", tlb_vtcr, tlb_vttbr,
+		s2_enabled ? "enabled" : "disabled");
 }

@@ -96,10 +96,14 @@ struct mock {
 	uint8_t *ram;
 	struct mock_member members[MOCK_MAX_MEMBERS];
 	int nmembers;
-	struct { const char *name; uint64_t addr; } syms[8];
+	struct { const char *name; uint64_t addr, size; } syms[16];
 	int nsyms;
+	struct { const char *name; unsigned int params; } funcs[4]; /* functions "in DWARF" */
+	int nfuncs;
 	struct { const char *key; char val[64]; } vmcoreinfo[12];
 	int nvmcoreinfo;
+	struct { const char *name; int64_t value; } enums[8]; /* enumerators "in DWARF" */
+	int nenums;
 	uint64_t hole_pa;          /* a page that is "not in the dump" (0: none) */
 	struct s2_target target;
 };
@@ -164,9 +168,61 @@ static inline struct s2_error *mock_vmcoreinfo(void *ctx, const char *key, char 
 	return s2_error_create(S2_ERROR_LOOKUP, "mock: no VMCOREINFO %s", key);
 }
 
+static inline struct s2_error *mock_enumerator(void *ctx, const char *name, int64_t *value)
+{
+	struct mock *m = ctx;
+
+	for (int i = 0; i < m->nenums; i++)
+		if (!strcmp(m->enums[i].name, name)) {
+			*value = m->enums[i].value;
+			return NULL;
+		}
+	return s2_error_create(S2_ERROR_LOOKUP, "mock: no enumerator %s", name);
+}
+
+static inline void mock_enum_set(struct mock *m, const char *name, int64_t value)
+{
+	int i;
+
+	for (i = 0; i < m->nenums; i++)
+		if (!strcmp(m->enums[i].name, name))
+			break;
+	if (i == m->nenums)
+		m->nenums++;
+	m->enums[i].name = name;
+	m->enums[i].value = value;
+}
+
+static inline struct s2_error *mock_symbol_size(void *ctx, const char *name, uint64_t *size)
+{
+	struct mock *m = ctx;
+
+	for (int i = 0; i < m->nsyms; i++)
+		if (!strcmp(m->syms[i].name, name) && m->syms[i].size) {
+			*size = m->syms[i].size;
+			return NULL;
+		}
+	return s2_error_create(S2_ERROR_LOOKUP, "mock: no size of %s", name);
+}
+
+static inline struct s2_error *mock_param_count(void *ctx, const char *name, unsigned int *count)
+{
+	struct mock *m = ctx;
+
+	for (int i = 0; i < m->nfuncs; i++)
+		if (!strcmp(m->funcs[i].name, name)) {
+			*count = m->funcs[i].params;
+			return NULL;
+		}
+	return s2_error_create(S2_ERROR_LOOKUP, "mock: no function %s", name);
+}
+
 static const struct s2_target_ops mock_ops = {
 	.read_phys = mock_read_phys,
 	.symbol_address = mock_symbol,
+	.enumerator_value = mock_enumerator,
+	.function_param_count = mock_param_count,
+	.symbol_size = mock_symbol_size,
 	.member_info = mock_member_info,
 	.type_size = mock_type_size,
 	.vmcoreinfo = mock_vmcoreinfo,
@@ -202,8 +258,17 @@ static inline void mock_symbol_add(struct mock *m, const char *name, uint64_t ad
 {
 	m->syms[m->nsyms].name = name;
 	m->syms[m->nsyms].addr = addr;
+	m->syms[m->nsyms].size = 0;
 	m->nsyms++;
 }
+
+/* a function symbol with its st_size */
+static inline void mock_function_add(struct mock *m, const char *name, uint64_t addr, uint64_t size)
+{
+	mock_symbol_add(m, name, addr);
+	m->syms[m->nsyms - 1].size = size;
+}
+
 
 static inline void mock_member_set(struct mock *m, const char *type, const char *path, uint64_t offset,
 				   uint64_t size, enum s2_type_kind kind, bool is_signed)

@@ -125,6 +125,11 @@ static void setup(struct mock *m)
 	mock_put64(m, VNCR + 0x20, GVTTBR | 1); /* CnP set by the guest: ignored */
 	mock_put64(m, VNCR + 0x40, GVTCR);
 	mock_put64(m, VNCR + 0x78, 0x80000001ULL); /* HCR_EL2.VM */
+	/* enum vcpu_sysreg of the real 7.2.12 vmlinux (DWARF): VNCR(VTTBR_EL2) 0x20, VNCR(VTCR_EL2) 0x40, VNCR(HCR_EL2) 0x78 */
+	mock_enum_set(m, "__VNCR_START__", 134);
+	mock_enum_set(m, "VTTBR_EL2", 138);
+	mock_enum_set(m, "VTCR_EL2", 142);
+	mock_enum_set(m, "HCR_EL2", 149);
 }
 
 static int run(struct mock *m, const char *line, char **out, char **errmsg)
@@ -293,6 +298,136 @@ static void test_slots(void)
 	mock_fini(&m);
 }
 
+/*
+ * 7.3's debugfs rules over the mock kernel: names, the VTCR/VTTBR line, an invalid MMU's empty
+ * file, nothing for an MMU without a page table, and how the rules are decided (src/kvm/rules.c):
+ * DWARF parameters of kvm_nested_s2_ptdump_create_debugfs, a BL/B from kvm_ptdump_guest_show to
+ * note_page_flush in the code, else the release. Expected text by hand from 7.3's ptdump.c.
+ */
+#define SHOW_VA (MOCK_KIMAGE_VA + 0x9000)   /* kvm_ptdump_guest_show: 4 instructions */
+#define FLUSH_VA (MOCK_KIMAGE_VA + 0x9100)  /* note_page_flush */
+#define SHOW_PA (MOCK_KIMAGE_PA + 0x9000)
+
+static char *first_line(struct mock *m, const char *cmd)
+{
+	char *out = NULL, *err = NULL;
+
+	run(m, cmd, &out, &err);
+	free(err);
+	if (out)
+		out[strcspn(out, "\n")] = '\0';
+	return out;
+}
+
+static void test_rules_7_3(void)
+{
+	struct mock m;
+	struct m_kvm *kvm;
+	char want[1024], *out = NULL, *err = NULL, *line;
+	uint64_t nm1 = mock_lin(NMMUS + sizeof(struct m_s2_mmu));
+	/* nop; bl note_page_flush; mov w0, #0; ret */
+	uint32_t code[4] = { 0xd503201f, 0x94000000u | (uint32_t)((FLUSH_VA - (SHOW_VA + 4)) / 4), 0x52800000,
+			     0xd65f03c0 };
+
+	setup(&m);
+	mock_set_vmcoreinfo_str(&m, "OSRELEASE", "7.3.0-mock");
+	snprintf(want, sizeof(want),
+		 "kvm 0xffff000000010000  pid 100  nested_mmus 2\n"
+		 "  [ 0] 0xffff000000090000  nested_mmu0  valid   vmid 2     refcnt 1\n"
+		 "  [ 1] 0x%016" PRIx64 "  nested_mmu1  invalid vmid 0     refcnt 0\n", nm1);
+	expect(&m, "nesteds2 list 100", 0, want, "");
+	/* the invalid MMU's file is empty; nested_mmu1 and its 7.2 name both find it */
+	expect(&m, "nesteds2 dump -x nested_mmu1", 0, "", "");
+	expect(&m, "nesteds2 dump -x 0x0000000000000001-0x0000000000000000-s2-disabled", 0, "", "");
+	/* a valid one: the VTCR/VTTBR line, then the text with its final run (ia_bits 40) */
+	run(&m, "nesteds2 dump -x nested_mmu0", &out, &err);
+	CHECK(out && !strncmp(out, "VTCR: 0x0000000080023558 VTTBR: 0x0005000080000000 s2: enabled\n"
+			      "---[ Guest IPA ]---\n", 83) &&
+	      strstr(out, "-0x0000010000000000 ") && out[strlen(out) - 1] == '\n',
+	      "7.3 nested_mmu0: header line, text, final run up to BIT(40) (%s)", out ? out : err);
+	{
+		char *out2 = NULL, *err2 = NULL;
+
+		run(&m, "nesteds2 dump -x " NAME, &out2, &err2);
+		CHECK(out && out2 && !strcmp(out, out2), "7.3: the 7.2 form of the name dumps the same file");
+		free(out2);
+		free(err2);
+	}
+	free(out);
+	free(err);
+	out = err = NULL;
+	line = first_line(&m, "nesteds2 guest nested_mmu0");
+	CHECK_EQ_STR(line, "nested mmu 0xffff000000090000  nested_mmu0  guest vttbr 0x0005000080000000  vtcr "
+		     "0x0000000080023558", "7.3: guest by index name, the 7.3 name in its header");
+	free(line);
+	line = first_line(&m, "s2dump -v 100");
+	CHECK_EQ_STR(line, "ptdump rules: 7.3 (nested names from the release (no kvm_nested_s2_ptdump_create_debugfs "
+		     "code (CONFIG_PTDUMP_STAGE2_DEBUGFS off)); final run from the release (no kvm_ptdump_guest_show (CONFIG_PTDUMP_STAGE2_DEBUGFS "
+		     "off)); release 7.3.0-mock)", "-v: rules from the release when the vmlinux does not tell");
+	free(line);
+	/* no page table: 7.3 prints nothing (kvm_ptdump_parser_create() -ENOENT), 7.2 had none to print */
+	kvm = mock_pa(&m, KVM_A);
+	kvm->arch.mmu.pgt = 0;
+	expect(&m, "s2dump -x 100", 0, "", "");
+	mock_set_vmcoreinfo_str(&m, "OSRELEASE", "7.2.0-mock");
+	run(&m, "s2dump -x 100", &out, &err);
+	CHECK(err && strstr(err, "has no page table"), "7.2: no page table is an error (%s)", err ? err : "none");
+	free(out);
+	free(err);
+	kvm->arch.mmu.pgt = mock_lin(PGT_A);
+
+	/* a 7.2 release whose vmlinux says 7.3: the (mmu, idx) stub and a flushing show function */
+	m.funcs[0].name = "kvm_nested_s2_ptdump_create_debugfs";
+	m.funcs[0].params = 2;
+	m.nfuncs = 1;
+	/* in DWARF but without code (the option off: an inline stub): not asked */
+	line = first_line(&m, "s2dump -v 100");
+	CHECK(line && strstr(line, "nested names from the release (no kvm_nested_s2_ptdump_create_debugfs code"),
+	      "-v: a stub without code is not evidence (%s)", line ? line : "");
+	free(line);
+	mock_function_add(&m, "kvm_nested_s2_ptdump_create_debugfs", SHOW_VA + 0x80, 0x10);
+	mock_function_add(&m, "kvm_ptdump_guest_show", SHOW_VA, sizeof(code));
+	mock_function_add(&m, "note_page_flush", FLUSH_VA, 0x14);
+	memcpy(mock_pa(&m, SHOW_PA), code, sizeof(code));
+	line = first_line(&m, "s2dump -v 100");
+	CHECK_EQ_STR(line, "ptdump rules: 7.3 (from DWARF: kvm_nested_s2_ptdump_create_debugfs has 2 parameters; "
+		     "from the code: kvm_ptdump_guest_show calls note_page_flush; release 7.2.0-mock)",
+		     "-v: DWARF and code win over a 7.2 release");
+	free(line);
+	run(&m, "nesteds2 list 100", &out, &err);
+	CHECK(out && strstr(out, "  [ 0] 0xffff000000090000  nested_mmu0  valid"), "the DWARF's names on a 7.2 release");
+	free(out);
+	free(err);
+	out = err = NULL;
+	/* the old stub (mmu) and a B (tail call) to note_page_flush: old names, final run printed */
+	m.funcs[0].params = 1;
+	code[1] = 0x14000000u | (uint32_t)((FLUSH_VA - (SHOW_VA + 4)) / 4);
+	memcpy(mock_pa(&m, SHOW_PA), code, sizeof(code));
+	line = first_line(&m, "s2dump -v 100");
+	CHECK_EQ_STR(line, "ptdump rules: 7.3 final run, older nested names (from DWARF: "
+		     "kvm_nested_s2_ptdump_create_debugfs has 1 parameter; from the code: kvm_ptdump_guest_show "
+		     "calls note_page_flush; release 7.2.0-mock)", "-v: a tail call counts as the call");
+	free(line);
+	/* a BL elsewhere (backwards, to the function itself): not the flush, even on a 7.3 release */
+	code[1] = 0x94000000u | (0x03ffffffu & (uint32_t)-1);
+	memcpy(mock_pa(&m, SHOW_PA), code, sizeof(code));
+	mock_set_vmcoreinfo_str(&m, "OSRELEASE", "7.3.0-mock");
+	line = first_line(&m, "s2dump -v 100");
+	CHECK_EQ_STR(line, "ptdump rules: up to 7.2 (from DWARF: kvm_nested_s2_ptdump_create_debugfs has 1 parameter; "
+		     "from the code: kvm_ptdump_guest_show does not call note_page_flush; release 7.3.0-mock)",
+		     "-v: the code wins over a 7.3 release too");
+	free(line);
+	/* code not in the dump: cannot tell, the release decides and -v says why */
+	m.hole_pa = SHOW_PA & ~0xfffULL;
+	line = first_line(&m, "s2dump -v 100");
+	CHECK(line && !strncmp(line, "ptdump rules: 7.3 final run, older nested names (from DWARF: "
+			       "kvm_nested_s2_ptdump_create_debugfs has 1 parameter; final run from the release "
+			       "(the code of kvm_ptdump_guest_show is not readable: ", 190),
+	      "-v: unreadable code, the release decides (%s)", line ? line : "");
+	free(line);
+	m.hole_pa = 0;
+}
+
 int main(void)
 {
 	struct mock m;
@@ -354,6 +489,44 @@ int main(void)
 	       "VTCR_EL2 0x0000000080023558 HCR_EL2.VM 0: not the context it was made for\n"
 	       "check: 1 shadow MMUs, 3 leaves, 1 violations\n"
 	       "check: 1 vCPU(s) on a shadow MMU made for another VTTBR_EL2/VTCR_EL2\n", "");
+	/*
+	 * 7.3's enum (real 7.3.4 vmlinux): HCR_EL2 = 134 is below __VNCR_START__ = 135, so it lives in
+	 * vcpu->arch.ctxt.sys_regs[134]; the VNCR slot 0x78 is now NVHCR_EL2 and must not be read as HCR.
+	 */
+	mock_enum_set(&m, "__VNCR_START__", 135);
+	mock_enum_set(&m, "VTTBR_EL2", 139);
+	mock_enum_set(&m, "VTCR_EL2", 143);
+	mock_enum_set(&m, "HCR_EL2", 134);
+	mock_member_set(&m, "kvm_vcpu", "arch.ctxt.sys_regs", 0x100, 8 * 200, S2_TYPE_ARRAY, false);
+	m.members[m.nmembers - 1].info.array_length = 200;
+	mock_put64(&m, VCPU0 + 0x100 + 8 * 134, 0x80000001ULL); /* sys_regs[HCR_EL2]: VM set, as the MMU was made */
+	expect(&m, "nesteds2 check 100", 1, CHECK_VIOLATION "check: 1 shadow MMUs, 3 leaves, 1 violations\n", "");
+	mock_put64(&m, VNCR + 0x78, 0x80000001ULL); /* NVHCR_EL2 with bit 0 set: still not HCR_EL2 */
+	mock_put64(&m, VCPU0 + 0x100 + 8 * 134, 0x80000000ULL); /* the guest turned stage 2 off */
+	expect(&m, "nesteds2 check 100", 1,
+	       CHECK_VIOLATION
+	       "mmu 0xffff000000090000 [0] " NAME ": vcpu 0 (id 0) runs on it with VTTBR_EL2 0x0005000080000001 "
+	       "VTCR_EL2 0x0000000080023558 HCR_EL2.VM 0: not the context it was made for\n"
+	       "check: 1 shadow MMUs, 3 leaves, 1 violations\n"
+	       "check: 1 vCPU(s) on a shadow MMU made for another VTTBR_EL2/VTCR_EL2\n", "");
+	/* HCR_EL2 below __VNCR_START__ but no sys_regs in the layout: unknown, reported, not guessed */
+	mock_member_remove(&m, "kvm_vcpu", "arch.ctxt.sys_regs");
+	expect(&m, "nesteds2 check 100", 1,
+	       CHECK_VIOLATION
+	       "mmu 0xffff000000090000 [0] " NAME ": vcpu 0 (id 0) runs on it with VTTBR_EL2 0x0005000080000001 "
+	       "VTCR_EL2 0x0000000080023558 HCR_EL2 unknown (HCR_EL2 = 134 is below __VNCR_START__ but mock: no "
+	       "member kvm_vcpu.arch.ctxt.sys_regs): not compared\n"
+	       "check: 1 shadow MMUs, 3 leaves, 1 violations\n"
+	       "check: 1 vCPU(s) on a shadow MMU not compared: HCR_EL2 unknown\n", "");
+	/* no enum at all: VTTBR/VTCR at their architectural VNCR offsets, HCR_EL2 unknown */
+	m.nenums = 0;
+	expect(&m, "nesteds2 check 100", 1,
+	       CHECK_VIOLATION
+	       "mmu 0xffff000000090000 [0] " NAME ": vcpu 0 (id 0) runs on it with VTTBR_EL2 0x0005000080000001 "
+	       "VTCR_EL2 0x0000000080023558 HCR_EL2 unknown (enum vcpu_sysreg: mock: no enumerator HCR_EL2): "
+	       "not compared\n"
+	       "check: 1 shadow MMUs, 3 leaves, 1 violations\n"
+	       "check: 1 vCPU(s) on a shadow MMU not compared: HCR_EL2 unknown\n", "");
 	/* No VNCR page: not comparable, said so. */
 	mock_put64(&m, VCPU0 + sizeof(struct m_vcpu), 0);
 	expect(&m, "nesteds2 check 100", 1,
@@ -391,5 +564,6 @@ int main(void)
 	expect(&m, "nesteds2 check 100 200", 3, "", "check takes one VM or MMU at most");
 	mock_fini(&m);
 	test_slots();
+	test_rules_7_3();
 	return check_summary();
 }

@@ -11,6 +11,7 @@
  *   6.19: XN column one of "px ux " "PXNux " "PXNUXN" "px UXN" by XN[1:0]
  */
 #include <stdlib.h>
+#include <string.h>
 
 #include "s2dump/ptdump.h"
 #include "unit/check.h"
@@ -288,6 +289,100 @@ static void test_small_outputs(void)
 	s2_error_destroy(err);
 }
 
+/*
+ * 7.3 (arch/arm64/kvm/ptdump.c, kvm_ptdump_guest_show()): the walk is followed by
+ * note_page_flush(), i.e. note_page(end_address = BIT(ia_bits), level -1, 0), which
+ * breaks any run: the final run is printed, ending at BIT(ia_bits). The IPA marker is
+ * ULONG_MAX, so no marker line follows it. Lines by hand: 32-bit IPA, start level 1.
+ */
+static void test_rules_7_3(void)
+{
+	static const char *const head =
+		"---[ Guest IPA ]---\n"
+		"0x0000000000000000-0x0000000040000000           1G 1\n"
+		"0x0000000040000000-0x0000000040200000           2M 2   R W px ux  AF BLK\n"
+		"0x0000000040200000-0x0000000080000000        1022M 2\n";
+	static const char *const last = "0x0000000080000000-0x0000000100000000           2G 1\n";
+	char want[512];
+	struct s2_ptdump_rules r;
+	struct text t;
+	char name[S2_NESTED_NAME_SIZE];
+	char *buf;
+	size_t len;
+	FILE *f;
+	struct s2_error *err;
+
+	for (int flush = 0; flush <= 1; flush++) {
+		memset(&r, 0, sizeof(r));
+		r.format = S2_PTDUMP_FORMAT_6_19;
+		r.flush = flush;
+		t.f = open_memstream(&t.buf, &t.len);
+		s2_ptdump_begin_rules(&t.st, t.f, &r, 32, true);
+		leaf(&t, 0, 1ULL << 30, 1, 0);
+		leaf(&t, 0x40000000, 0x200000, 2, 0x41000000 | R | W | (3 << 8) | AF | V);
+		leaves(&t, 0x40200000, 0x200000, 511, 2, 0);
+		leaf(&t, 0x80000000, 1ULL << 30, 1, 0);
+		leaf(&t, 0xc0000000, 1ULL << 30, 1, 0);
+		snprintf(want, sizeof(want), "%s%s", head, flush ? last : "");
+		CHECK_EQ_STR(text_end(&t), want, flush ? "7.3 flush: the final run [2G, 4G) is printed, ending at BIT(ia_bits)" :
+			     "7.2 rules: the final run is never printed");
+		free(t.buf);
+	}
+	/* complete mode printed the final run before 7.3 already: the same text either way */
+	memset(&r, 0, sizeof(r));
+	r.format = S2_PTDUMP_FORMAT_6_19;
+	text_begin(&t, r.format, 32, false);
+	leaf(&t, 0, 1ULL << 30, 1, 0);
+	leaf(&t, 0x40000000, 0x200000, 2, 0x41000000 | R | W | (3 << 8) | AF | V);
+	leaves(&t, 0x40200000, 0x200000, 511, 2, 0);
+	leaf(&t, 0x80000000, 1ULL << 30, 1, 0);
+	leaf(&t, 0xc0000000, 1ULL << 30, 1, 0);
+	snprintf(want, sizeof(want), "%s%s", head, last);
+	CHECK_EQ_STR(text_end(&t), want, "complete mode: the final run, as before");
+	free(t.buf);
+
+	/* nested/nested_mmu%d into S2FNAMESZ = sizeof("nested_mmu0000") */
+	s2_ptdump_nested_index_name(name, 0);
+	CHECK_EQ_STR(name, "nested_mmu0", "7.3 name of slot 0");
+	s2_ptdump_nested_index_name(name, 17);
+	CHECK_EQ_STR(name, "nested_mmu17", "7.3 name of slot 17");
+	s2_ptdump_nested_index_name(name, 1023);
+	CHECK_EQ_STR(name, "nested_mmu1023", "7.3 name of slot 1023 (KVM_MAX_VCPUS * 2 - 1)");
+	s2_ptdump_nested_index_name(name, 12345);
+	CHECK_EQ_STR(name, "nested_mmu1234", "7.3 name cut at 14 characters like snprintf into S2FNAMESZ");
+	r.nested_by_index = true;
+	s2_ptdump_nested_name_rules(name, &r, 3, 0x0001000040002000ULL, 0x80023560ULL, true);
+	CHECK_EQ_STR(name, "nested_mmu3", "the rules pick the index name on 7.3");
+	r.nested_by_index = false;
+	s2_ptdump_nested_name_rules(name, &r, 3, 0x0001000040002000ULL, 0x80023560ULL, true);
+	CHECK_EQ_STR(name, "0x0001000040002000-0x0000000080023560-s2-enabled", "and the 7.1/7.2 name before");
+
+	f = open_memstream(&buf, &len);
+	s2_ptdump_print_nested_header(f, 0x80023560ULL, 0x0001000040002000ULL, true);
+	s2_ptdump_print_nested_header(f, 0x80023558ULL, 0x0006000000000000ULL, false);
+	fclose(f);
+	CHECK_EQ_STR(buf, "VTCR: 0x0000000080023560 VTTBR: 0x0001000040002000 s2: enabled\n"
+		     "VTCR: 0x0000000080023558 VTTBR: 0x0006000000000000 s2: disabled\n",
+		     "7.3 shadow file header: VTCR first, then VTTBR, %%016llx each");
+	free(buf);
+
+	err = s2_ptdump_rules_for_release("7.3.4+deb13-arm64", &r);
+	CHECK(!err && r.flush && r.nested_by_index && r.format == S2_PTDUMP_FORMAT_6_19 && r.has_debugfs &&
+	      !strcmp(r.why, "7.3 (from the release 7.3.4+deb13-arm64)"), "7.3.4: 7.3 rules from the release (%s)", r.why);
+	err = s2_ptdump_rules_for_release("7.2.12+deb13-arm64", &r);
+	CHECK(!err && !r.flush && !r.nested_by_index, "7.2.12: no flush, old names");
+	err = s2_ptdump_rules_for_release("7.3.0-rc1", &r);
+	CHECK(!err && r.flush && r.nested_by_index, "7.3.0-rc1: 7.3 rules");
+	err = s2_ptdump_rules_for_release("7.5.1", &r);
+	CHECK(!err && r.flush && r.nested_by_index && strstr(r.why, "newer than any known"),
+	      "7.5.1: newest rules, and says so (%s)", r.why);
+	err = s2_ptdump_rules_for_release("8.0.0", &r);
+	CHECK(!err && r.flush && r.nested_by_index && strstr(r.why, "newer than any known"), "8.0: newest rules");
+	err = s2_ptdump_rules_for_release("banana", &r);
+	CHECK(err && err->code == S2_ERROR_INVALID_ARGUMENT, "rules: an unparsable release is an argument error");
+	s2_error_destroy(err);
+}
+
 /* End to end: hand-built tables -> s2_walk -> s2_ptdump_visit. */
 static void test_walk_to_text(void)
 {
@@ -360,6 +455,7 @@ int main(void)
 	test_invalid_annotations();
 	test_problems();
 	test_small_outputs();
+	test_rules_7_3();
 	test_walk_to_text();
 	return check_summary();
 }

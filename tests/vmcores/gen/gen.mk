@@ -6,10 +6,11 @@
 VMC_DIR := build/vmcores
 VMC_LAYOUT_DIR ?= tests/vmcores/layouts
 VMC_VMLINUX_DIR ?= $(VMC_DIR)/vmlinux
-VMC_LAYOUTS := linux-6.1 linux-6.12 linux-7.2
+VMC_LAYOUTS := linux-6.1 linux-6.12 linux-7.2 linux-7.3
 VMC_VER_linux-6.1 := 601
 VMC_VER_linux-6.12 := 612
 VMC_VER_linux-7.2 := 702
+VMC_VER_linux-7.3 := 703
 VMC_HAVE := $(strip $(foreach L,$(VMC_LAYOUTS),$(if $(wildcard $(VMC_LAYOUT_DIR)/$(L)/kernel_structs.h),$(L))))
 VMC_GENS := $(foreach L,$(VMC_HAVE),$(VMC_DIR)/gen/s2gen-$(L))
 VMC_CFLAGS := -std=c11 -D_GNU_SOURCE $(WARN_FLAGS) -O2 -g
@@ -31,7 +32,8 @@ VMC_MAKEDUMPFILE := build/tools/bin/makedumpfile-arm64
 $(VMC_MAKEDUMPFILE):
 	scripts/arm64-tools.sh
 
-vmcores: $(VMC_GENS) $(foreach L,$(VMC_HAVE),$(VMC_VMLINUX_DIR)/$(L)/vmlinux) $(VMC_MAKEDUMPFILE)
+vmcores: $(VMC_GENS) $(foreach L,$(VMC_HAVE),$(VMC_VMLINUX_DIR)/$(L)/vmlinux) \
+		$(foreach V,$(filter-out $(S2L_LAYOUTS),$(S2L_VMLINUXES)),$(VMC_VMLINUX_DIR)/$(V)/vmlinux) $(VMC_MAKEDUMPFILE)
 	VMC_VMLINUX_DIR=$(VMC_VMLINUX_DIR) tests/vmcores/gen/make-vmcores.sh $(VMC_HAVE)
 
 # The benchmark scenarios (tests/vmcores/scenarios/bench/: 16M 4K stage-2 pages) on demand only:

@@ -254,7 +254,9 @@ static int npkm[8];
 static int nnmmus;
 static struct vm vms[8];
 static int nvms;
-#if LAYOUT_VER >= 700
+#if LAYOUT_VER >= 703
+static char osrelease[64] = "7.3.0-synthetic";
+#elif LAYOUT_VER >= 700
 static char osrelease[64] = "7.2.0-synthetic";
 #elif LAYOUT_VER >= 612
 static char osrelease[64] = "6.12.0-synthetic";
@@ -262,6 +264,7 @@ static char osrelease[64] = "6.12.0-synthetic";
 static char osrelease[64] = "6.1.0-synthetic";
 #endif
 static bool va_bits_52; /* a VA_BITS=52 build running with 48-bit VA (shifted PHYS_OFFSET) */
+static bool variant_flush; /* vmlinux-variant ptdump-flush: the kernel's show function flushes */
 static char damage[32], damage_arg[64];
 
 static uint64_t num(const char *s)
@@ -377,6 +380,11 @@ static void parse(const char *path)
 			ram_size = num(tok[1]);
 			if (ram_size < (32ULL << 20) || ram_size % (32ULL << 20))
 				die("%s:%d: ram must be a multiple of 32M, at least 32M", path, ln);
+		} else if (!strcmp(tok[0], "vmlinux-variant") && n == 2) {
+			/* make-vmcores.sh ships <layout>+<variant>/vmlinux; the kernel code it models */
+			if (strcmp(tok[1], "ptdump-flush"))
+				die("%s:%d: unknown vmlinux variant %s", path, ln, tok[1]);
+			variant_flush = true;
 		} else if (!strcmp(tok[0], "layout") || (!strcmp(tok[0], "kdump") && n == 1)) {
 			/* consumed by make-vmcores.sh: which generator builds this scenario, and whether
 			 * makedumpfile writes a kdump-compressed copy */
@@ -1012,6 +1020,33 @@ static void pd_walk(struct ptdump *st, struct vm *v, uint64_t table, int level, 
 			note_page(st, addr, level, e);
 	}
 }
+/*
+ * The debugfs behaviour of the kernel this dump pretends to come from (arch/arm64/kvm/ptdump.c
+ * of 7.2 and 7.3, read for this kit):
+ *  - 7.3's kvm_ptdump_guest_show() ends with note_page_flush(): note_page(BIT(ia_bits), -1, 0)
+ *    prints the final run (before, it never was). A 7.2 with that commit backported does the same
+ *    (vmlinux-variant ptdump-flush).
+ *  - 7.3's shadow MMU files are nested/nested_mmu<index>, created per nested_mmus slot; a valid
+ *    MMU's file starts with "VTCR: 0x%016llx VTTBR: 0x%016llx s2: enabled|disabled", an invalid
+ *    one's is empty. That came with the layout (kvm_nested_s2_ptdump_create_debugfs(mmu, idx)).
+ */
+static bool kernel_flushes(void)
+{
+	unsigned major = 0, minor = 0;
+
+	sscanf(osrelease, "%u.%u", &major, &minor);
+	return variant_flush || major > 7 || (major == 7 && minor >= 3);
+}
+static bool kernel_nested_by_index(void)
+{
+	return LAYOUT_VER >= 703;
+}
+static void nested_header(FILE *f, const struct vm *nm)
+{
+	fprintf(f, "VTCR: 0x%016" PRIx64 " VTTBR: 0x%016" PRIx64 " s2: %s\n", nm->tlb_vtcr, nm->tlb_vttbr,
+		nm->s2_enabled ? "enabled" : "disabled");
+}
+
 static void write_ptdump(struct vm *v, const char *path, bool complete)
 {
 	struct ptdump st = { .level = -2, .end_marker = 1ULL << v->ia_bits };
@@ -1023,9 +1058,17 @@ static void write_ptdump(struct vm *v, const char *path, bool complete)
 	st.out = fopen(path, "w");
 	if (!st.out)
 		die("%s: %s", path, strerror(errno));
+	if (v >= nmmus && v < nmmus + 16 && kernel_nested_by_index()) { /* a shadow MMU */
+		if (!v->nvalid && !complete) {
+			fclose(st.out); /* 7.3: an invalid shadow MMU's file is empty */
+			return;
+		}
+		if (v->nvalid)
+			nested_header(st.out, v);
+	}
 	uint64_t entries = (1ULL << v->ia_bits) >> granule_shift(v->start_level);
 	pd_walk(&st, v, v->pgd_pa, v->start_level, 0, entries);
-	if (complete)
+	if (complete || kernel_flushes())
 		pd_line(&st, 1ULL << v->ia_bits);
 	fclose(st.out);
 }
@@ -1527,7 +1570,12 @@ static void build_pkvm(struct vm *v, struct kvm *k, struct kvm_pgtable *pgt)
 		va[i] = lin_va(pa[i]);
 		wr64(pa[i] + offsetof(struct pkvm_mapping, gfn), pkm[vi][i].gfn);
 		wr64(pa[i] + offsetof(struct pkvm_mapping, pfn), pkm[vi][i].pfn);
+#if LAYOUT_VER >= 703
+		/* 7.3: u64 nr_pages:48, nc:1 share the word after pfn (no offsetof for a bitfield); nc 0 */
+		wr64(pa[i] + offsetof(struct pkvm_mapping, pfn) + 8, pkm[vi][i].nr & ((1ULL << 48) - 1));
+#else
 		wr64(pa[i] + offsetof(struct pkvm_mapping, nr_pages), pkm[vi][i].nr);
+#endif
 	}
 	SET64(pgt->pkvm_mappings.rb_root.rb_node, rb_tree(va, pa, npkm[vi]));
 	SET64(pgt->pkvm_mappings.rb_leftmost, npkm[vi] ? va[0] : 0);
@@ -2127,9 +2175,15 @@ int main(int argc, char **argv)
 			f = fopen(path, "w");
 			for (int j = 0; j < v->nnested; j++) {
 				struct vm *nm = &nmmus[v->nested[j]];
-				fprintf(f, "index=%d name=0x%016" PRIx64 "-0x%016" PRIx64 "-s2-%sabled valid=%d"
+				char nname[64];
+				if (kernel_nested_by_index())
+					snprintf(nname, sizeof(nname), "nested_mmu%d", j);
+				else
+					snprintf(nname, sizeof(nname), "0x%016" PRIx64 "-0x%016" PRIx64 "-s2-%sabled",
+						 nm->tlb_vttbr, nm->tlb_vtcr, nm->s2_enabled ? "en" : "dis");
+				fprintf(f, "index=%d name=%s valid=%d"
 					" vmid=%u mmu=0x%016" PRIx64 " pgd_pa=0x%016" PRIx64 " ipa_range=%u levels=%d\n",
-					j, nm->tlb_vttbr, nm->tlb_vtcr, nm->s2_enabled ? "en" : "dis", nm->nvalid,
+					j, nname, nm->nvalid,
 					nm->vmid, nm->nmmu_va, nm->pgd_pa, nm->ia_bits, 4 - nm->start_level);
 				char p2[4200];
 				snprintf(p2, sizeof(p2), "%s/expected/%d/nested-%d.stage2_page_tables", argv[3],

@@ -42,7 +42,7 @@ pahole_structs() {
 }
 symval() { awk -v s="$2" '$3 == s { print "0x" $1; exit }' "$tmp/$1.nm"; }
 
-for L in linux-6.1 linux-6.12 linux-7.2; do
+for L in linux-6.1 linux-6.12 linux-7.2 linux-7.3; do
 	d=$src/$L
 	v=$vdir/$L/vmlinux
 

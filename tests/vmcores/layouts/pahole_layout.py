@@ -16,6 +16,8 @@ import re
 import sys
 
 MEMBER_RE = re.compile(r'^(\s*)(.*?);\s*/\*\s*(\d+)\s+(\d+)\s*\*/\s*$')
+# "u64 nr_pages:48;  /*    40: 0  8 */": byte offset of the storage unit, bit offset, unit size
+BITFIELD_RE = re.compile(r'^(\s*)(.*?)\s*:\s*(\d+);\s*/\*\s*(\d+):\s*(\d+)\s+(\d+)\s*\*/\s*$')
 NEST_OPEN_RE = re.compile(r'^\s*(struct|union|enum)\s*\{\s*$')
 NEST_CLOSE_RE = re.compile(r'^\s*\}(.*?);\s*/\*\s*(\d+)\s+(\d+)\s*\*/\s*$')
 ENUMERATOR_RE = re.compile(r'^\s*(\w+)\s*=\s*(-?\d+),?\s*$')
@@ -28,7 +30,8 @@ ALIGNED_RE = re.compile(r'__attribute__\(\(\s*__aligned__\s*\(\s*(\d+)\s*\)\s*\)
 
 class Member:
     def __init__(self, kind, decl, offset, size, line):
-        self.kind = kind          # 'plain' or 'struct' / 'union' / 'enum' (inline body)
+        self.kind = kind          # 'plain', 'bitfield' or 'struct' / 'union' / 'enum' (inline body)
+        self.bits = self.bitoff = 0  # bitfield: width and bit offset in its storage unit
         self.decl = decl          # plain: the declaration; nested: the text between '}' and ';'
         self.offset = offset
         self.size = size
@@ -133,6 +136,12 @@ def parse(path):
             if m and stack and stack[-1].kind == 'enum':
                 stack[-1].enumerators.append((m.group(1), int(m.group(2))))
                 continue
+            m = BITFIELD_RE.match(line)
+            if m:
+                bm = Member('bitfield', m.group(2).strip(), int(m.group(4)), int(m.group(6)), where)
+                bm.bits, bm.bitoff = int(m.group(3)), int(m.group(5))
+                container.append(bm)
+                continue
             m = MEMBER_RE.match(line)
             if m:
                 container.append(Member('plain', m.group(2).strip(), int(m.group(3)),
@@ -159,6 +168,11 @@ def flatten(members, prefix=''):
     for m in members:
         if m.kind == 'plain':
             out.append((prefix + m.name, normalise_decl(m.decl), m.offset, m.size, m.line))
+            continue
+        if m.kind == 'bitfield':
+            # the type text carries the width and bit offset (no offsetof for a bitfield)
+            out.append((prefix + m.name, '%s:%d@bit%d' % (normalise_decl(m.decl), m.bits, m.bitoff),
+                        m.offset, m.size, m.line))
             continue
         name = decl_name(m.decl)
         body = '%s {%s}' % (m.kind, ','.join('%s=%d' % e for e in m.enumerators)) \
@@ -538,8 +552,8 @@ def generate_header(layout_dir):
     for sn in order:
         s = structs[sn]
         w('_Static_assert(sizeof(struct %s) == %d, "sizeof(struct %s)");' % (sn, s.size, sn))
-        for path, _, off, size, _ in flatten(s.members):
-            if path.startswith('<'):
+        for path, ctype, off, size, _ in flatten(s.members):
+            if path.startswith('<') or '@bit' in ctype:
                 continue
             w('_Static_assert(offsetof(struct %s, %s) == %d && S2L_MEMBER_SIZE(struct %s, %s) '
               '== %d, "%s.%s");' % (sn, path, off, sn, path, size, sn, path))
@@ -551,6 +565,9 @@ def generate_header(layout_dir):
 def emit_members(w, members, depth):
     ind = '\t' * depth
     for m in members:
+        if m.kind == 'bitfield':
+            w('%s%s:%d;' % (ind, m.decl, m.bits))
+            continue
         if m.kind == 'plain':
             decl = m.decl
             for t in LIBC_CLASH:

@@ -407,6 +407,79 @@ __attribute__((section(".init.text"), used)) int s2l_start_kernel(void)
 
 const char linux_banner[] = S2L_LINUX_BANNER;
 
+/*
+ * What s2dump reads to choose the debugfs rules (src/kvm/rules.c, docs/ptdump.md), as Debian's
+ * kernels have it: CONFIG_PTDUMP_STAGE2_DEBUGFS off, so kvm_nested_s2_ptdump_create_debugfs() is
+ * only kvm_mmu.h's static inline stub, (mmu) on 7.1/7.2, (mmu, idx) from 7.3: an abstract inline
+ * instance in DWARF, no code, no symbol (always_inline keeps it so at -O0); and
+ * arch/arm64/mm/ptdump.c's note_page_flush() (range aware in 7.2 already).
+ * The ptdump-flush variant (layouts.mk) has the option on: kvm_nested_s2_ptdump_create_debugfs()
+ * is a function of arch/arm64/kvm/ptdump.c with its version's parameters, and
+ * kvm_ptdump_guest_show() exists and, with S2L_PTDUMP_FLUSH, calls note_page_flush() after its
+ * walk (7.3, or a backport).
+ */
+#if S2L_LAYOUT_VER >= 702
+struct ptdump_state;
+void note_page_flush(struct ptdump_state *pt_st);
+void note_page_flush(struct ptdump_state *pt_st)
+{
+	(void)pt_st;
+}
+
+#ifdef S2L_PTDUMP_STAGE2_DEBUGFS
+#define S2L_STUB
+#else
+#define S2L_STUB static inline __attribute__((always_inline))
+#endif
+#if S2L_LAYOUT_VER >= 703
+S2L_STUB void kvm_nested_s2_ptdump_create_debugfs(struct kvm_s2_mmu *mmu, int idx);
+S2L_STUB void kvm_nested_s2_ptdump_create_debugfs(struct kvm_s2_mmu *mmu, int idx)
+{
+	(void)mmu;
+	(void)idx;
+}
+#define S2L_CREATE_DEBUGFS(mmu, idx) kvm_nested_s2_ptdump_create_debugfs(mmu, idx)
+#else
+S2L_STUB void kvm_nested_s2_ptdump_create_debugfs(struct kvm_s2_mmu *mmu);
+S2L_STUB void kvm_nested_s2_ptdump_create_debugfs(struct kvm_s2_mmu *mmu)
+{
+	(void)mmu;
+}
+#define S2L_CREATE_DEBUGFS(mmu, idx) kvm_nested_s2_ptdump_create_debugfs(mmu)
+#endif
+
+/* kvm_vcpu_init_nested() in the kernel: the stub's caller, so that the stub is emitted */
+void s2l_kvm_vcpu_init_nested(struct kvm_s2_mmu *mmu);
+void s2l_kvm_vcpu_init_nested(struct kvm_s2_mmu *mmu)
+{
+	S2L_CREATE_DEBUGFS(mmu, 0);
+}
+
+#ifdef S2L_PTDUMP_STAGE2_DEBUGFS
+struct seq_file;
+int s2l_kvm_pgtable_walk(void *mmu);
+int s2l_kvm_pgtable_walk(void *mmu)
+{
+	(void)mmu;
+	return 0;
+}
+
+static int kvm_ptdump_guest_show(struct seq_file *m, void *unused)
+{
+	int ret = s2l_kvm_pgtable_walk(unused);
+
+	if (ret)
+		return ret;
+#ifdef S2L_PTDUMP_FLUSH
+	note_page_flush((struct ptdump_state *)m);
+#endif
+	return 0;
+}
+/* the fops' .show pointer in the kernel: keeps the static function and its local symbol */
+int (*const s2l_kvm_ptdump_guest_show_ptr)(struct seq_file *, void *) = kvm_ptdump_guest_show;
+#endif
+#endif
+
 /* Stage-1 root of the kernel's own tables: the generator builds them here (or anywhere it likes
  * and points VMCOREINFO at this symbol). 64 KiB aligned and reserved so that any granule's root
  * (4K, 16K, 64K; concatenation not used at stage 1) fits. */
