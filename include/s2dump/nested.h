@@ -252,11 +252,13 @@ bool s2_nested_mmu_matches(uint64_t tlb_vttbr, uint64_t tlb_vtcr, bool s2_enable
 /*
  * First line of the two-stage `s2dump -t IPA <nested mmu>`:
  * "L2 IPA 0x... -> L1 IPA 0x...  guest level ..." or the guest fault.
- * *mapped tells whether an L1 IPA resulted (*l1 set).
+ * *mapped tells whether an L1 IPA resulted (*l1 set); *unreadable whether the
+ * guest walk stopped at a table that could not be read (not in the dump, not
+ * mapped): the answer is then incomplete, as `nesteds2 guest` says with status 1.
  */
 struct s2_error *s2_nested_translate_print(FILE *out, const struct s2_nested_guest *g,
 					   struct s2_nested_l1mem *l1mem, uint64_t l2,
-					   bool *mapped, uint64_t *l1);
+					   bool *mapped, uint64_t *l1, bool *unreadable);
 
 #ifdef __cplusplus
 }

@@ -428,7 +428,7 @@ static struct s2_error *each_vm(void *arg, const struct s2_kvm_vm *vm)
  * *found false: arg is no nested MMU (the caller tries a VM).
  */
 static struct s2_error *nested_translate(struct s2_session *s, const char *arg, uint64_t ipa, FILE *out,
-					 bool *found)
+					 bool *found, int *status)
 {
 	struct s2_nested_target *t;
 	struct s2_error *err;
@@ -454,7 +454,7 @@ static struct s2_error *nested_translate(struct s2_session *s, const char *arg, 
 	}
 	if (!err) {
 		*found = true;
-		err = s2_nested_cmd_translate(s->kernel, s->layout, t, ipa, out, &mapped, &l1);
+		err = s2_nested_cmd_translate(s->kernel, s->layout, t, ipa, out, &mapped, &l1, status);
 	}
 	if (!err && mapped)
 		err = translate_one(s, &t->vm.mmu, l1, out);
@@ -547,7 +547,7 @@ static struct s2_error *cmd_s2dump(struct s2_session *s, int argc, char *const a
 			/* A nested MMU: L2 IPA -> L1 IPA -> PA (src/nested/cmd.c). */
 			bool found = false;
 
-			err = nested_translate(s, o.positional[0], o.ipa, out, &found);
+			err = nested_translate(s, o.positional[0], o.ipa, out, &found, status);
 			if (err || found)
 				return err;
 		}

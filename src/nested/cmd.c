@@ -503,17 +503,20 @@ struct s2_error *s2_nested_cmd_check(struct s2_kernel *k, const struct s2_kvm_la
 
 struct s2_error *s2_nested_cmd_translate(struct s2_kernel *k, const struct s2_kvm_layout *l,
 					 const struct s2_nested_target *t, uint64_t l2,
-					 FILE *out, bool *mapped, uint64_t *l1)
+					 FILE *out, bool *mapped, uint64_t *l1, int *status)
 {
 	struct ctx *c = calloc(1, sizeof(*c));
 	struct s2_error *err;
+	bool unreadable = false;
 
 	*mapped = false;
 	if (!c)
 		return &s2_error_nomem;
 	err = ctx_init(k, l, &t->vm, &t->mmu, c);
 	if (!err)
-		err = s2_nested_translate_print(out, &c->guest, &c->l1mem, l2, mapped, l1);
+		err = s2_nested_translate_print(out, &c->guest, &c->l1mem, l2, mapped, l1, &unreadable);
+	if (!err && unreadable)
+		*status = S2_STATUS_FINDINGS;
 	ctx_fini(c);
 	return err;
 }

@@ -31,10 +31,11 @@ struct s2_error *s2_nested_cmd_guest(struct s2_kernel *k, const struct s2_kvm_la
 /* arg: NULL (every VM), a VMM pid, a struct kvm address, a nested MMU address or name. */
 struct s2_error *s2_nested_cmd_check(struct s2_kernel *k, const struct s2_kvm_layout *l, const char *arg,
 				     FILE *out, int *status);
-/* First line of s2dump -t on a nested MMU; mapped and l1 give the L1 IPA for the canonical line. */
+/* First line of s2dump -t on a nested MMU; mapped and l1 give the L1 IPA for the canonical line;
+ * a guest table that could not be read makes *status S2_STATUS_FINDINGS (as nesteds2 guest). */
 struct s2_error *s2_nested_cmd_translate(struct s2_kernel *k, const struct s2_kvm_layout *l,
 					 const struct s2_nested_target *t, uint64_t l2,
-					 FILE *out, bool *mapped, uint64_t *l1);
+					 FILE *out, bool *mapped, uint64_t *l1, int *status);
 /*
  * After the canonical line of s2dump -t on a nested MMU: when the canonical stage 2 does not map
  * the L1 IPA and the memslot path exists, the memslot line (docs/nested.md); else nothing.

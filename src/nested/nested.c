@@ -624,13 +624,15 @@ bool s2_nested_mmu_matches(uint64_t tlb_vttbr, uint64_t tlb_vtcr, bool s2_enable
 /* s2dump -t IPA <nested mmu>: the guest stage */
 
 struct s2_error *s2_nested_translate_print(FILE *out, const struct s2_nested_guest *g,
-					   struct s2_nested_l1mem *l1mem, uint64_t l2, bool *mapped, uint64_t *l1)
+					   struct s2_nested_l1mem *l1mem, uint64_t l2, bool *mapped, uint64_t *l1,
+					   bool *unreadable)
 {
 	struct s2_translation t;
 	struct s2_error *err = s2_nested_guest_translate(g, l1mem, l2, &t);
 	char perm[4];
 
 	*mapped = false;
+	*unreadable = false;
 	if (err)
 		return err;
 	if (!g->enabled) {
@@ -645,6 +647,7 @@ struct s2_error *s2_nested_translate_print(FILE *out, const struct s2_nested_gue
 	} else {
 		fprintf(out, "L2 IPA 0x%016" PRIx64 " -> %s, guest level %d (FSC 0x%02x)", l2,
 			s2_fault_type_name(t.fault.type), t.level, t.fault.fsc);
+		*unreadable = t.fault.type == S2_FAULT_SEA_WALK;
 		if (t.fault.type == S2_FAULT_SEA_WALK && l1mem->fail == S2_NESTED_READ_UNMAPPED)
 			fprintf(out, ": table at L1 0x%" PRIx64 " not mapped by the canonical stage 2%s", t.desc_pa,
 				l1mem->slot_fn ? " nor by any memslot" : "");
