@@ -395,8 +395,13 @@ static struct s2_error *check_mmu(struct check_all *a, const struct s2_kvm_vm *v
 	uint64_t root;
 	struct s2_error *err;
 
-	if (!m->valid)
+	if (!m->valid) {
+		/* skipped when walking a VM's nested_mmus[]; named, it says why there is nothing */
+		if (a->one_mmu)
+			fprintf(a->out, "mmu 0x%016" PRIx64 " [%d]: unused shadow MMU (tlb_vttbr has CnP set): "
+				"nothing to check\n", m->addr, (int)i);
 		return NULL;
+	}
 	a->shadow_mmus++;
 	if (!m->pgt || !m->pgd)
 		return NULL; /* no shadow table: no leaves */
@@ -512,6 +517,13 @@ struct s2_error *s2_nested_cmd_translate(struct s2_kernel *k, const struct s2_kv
 	*mapped = false;
 	if (!c)
 		return &s2_error_nomem;
+	if (!t->mmu.valid) {
+		/* kvm_s2_mmu_valid(): no guest stage 2 cached, so no L1 IPA; the shadow line follows */
+		fprintf(out, "L2 IPA 0x%016" PRIx64 " -> unused shadow MMU (tlb_vttbr has CnP set): no guest "
+			"stage 2 cached\n", l2);
+		free(c);
+		return NULL;
+	}
 	err = ctx_init(k, l, &t->vm, &t->mmu, c);
 	if (!err)
 		err = s2_nested_translate_print(out, &c->guest, &c->l1mem, l2, mapped, l1, &unreadable);

@@ -551,7 +551,8 @@ int main(void)
 		 "0x80003000 not in dump (PA 0x40083000)\n"
 		 "shadow: IPA 0x0000000000200010 -> PA 0x0000000100001010  level 3 page  desc 0x%016" PRIx64
 		 " @PA 0x40075000  R- XN AF=1\n", (uint64_t)(0x100001000ULL | 3 | ATTR | AF | R | XN));
-	expect(&m, "s2dump -t 0x200010 " NAME, 0, want, "");
+	/* status 1, as nesteds2 guest on the same table: the answer is incomplete (issue 16) */
+	expect(&m, "s2dump -t 0x200010 " NAME, 1, want, "");
 	/* ... which the check cannot judge (issue 16: -d 31 drops these): named apart, not a violation. */
 	expect(&m, "nesteds2 check 100", 0,
 	       "mmu 0xffff000000090000 [0] L2 0x0000000000200000-0x0000000000201000 not-checkable: "
