@@ -88,3 +88,20 @@ if [ -f "$other" ]; then
 		echo "FAIL bad-args/wrong vmlinux: status $rc: $(tr '\n' '|' <"$tmp/err")"
 	fi
 fi
+# an MMU address where a VM is expected (it is printed in the header and by nesteds2 list): one line
+# saying whose MMU it is and what to type instead (addresses from the generator's expected files)
+kvm=$(head -n 1 "$d/expected/vms" | tr ' ' '\n' | sed -n 's/^kvm=//p')
+mmu=$(head -n 1 "$d/expected/vms" | tr ' ' '\n' | sed -n 's/^mmu=//p')
+shadow=$(head -n 1 "$d/expected/9001/nested" | tr ' ' '\n' | sed -n 's/^mmu=//p')
+for c in "canonical|s2dump -x $mmu|is the stage-2 MMU (struct kvm_s2_mmu) of kvm $kvm, not a struct kvm: name the VM (s2dump \[-x\] $kvm)" \
+	 "shadow|s2dump -x $shadow|is shadow MMU \[0\] of kvm $kvm, not a struct kvm: use nesteds2 dump \[-x\] $shadow" \
+	 "shadow-default|s2dump $shadow|is shadow MMU \[0\] of kvm $kvm"; do
+	IFS='|' read -r what args want <<<"$c"
+	"$cli" -c "$d/vmcore" -s "$d/vmlinux" $args >"$tmp/out" 2>"$tmp/err"
+	rc=$?
+	if [ $rc -eq 2 ] && [ ! -s "$tmp/out" ] && [ "$(wc -l <"$tmp/err")" -eq 1 ] && grep -q -- "$want" "$tmp/err"; then
+		echo "PASS bad-args/$what MMU as a VM: $(cat "$tmp/err")"
+	else
+		echo "FAIL bad-args/$what MMU as a VM: status $rc: $(tr '\n' '|' <"$tmp/err")"
+	fi
+done
