@@ -3,12 +3,14 @@
 without s2dump: drgn (Debian's 0.0.22 or later) for types and symbols, and a
 stage-2 walker of its own (ARM ARM, VMSAv8-64 stage 2, 4 KiB granule).
 
-    verify.py RUN_DIR [--leaves OUT]
+    verify.py RUN_DIR [--leaves OUT] [--vmcore FILE]
 
 RUN_DIR holds vmcore, vmlinux and truth/ (run.sh's output). Prints one
 "PASS name" / "FAIL name: ..." line per check; exit status 1 on any FAIL.
 --leaves writes every valid leaf as "<debugfs> <ipa> <size> <pa> <level> <R><W><AF>"
 for comparison with other tools (check.sh does that with s2dump).
+--vmcore reads FILE instead of RUN_DIR/vmcore (check.sh: the repaired copy of a
+dump QEMU wrote with RAM out of place, which drgn would misread).
 
 Why the extra memory segments: QEMU's ELF dump has only physical PT_LOADs
 (p_vaddr == p_paddr), so drgn 0.0.22 cannot read kernel virtual addresses.
@@ -117,8 +119,9 @@ class Dump:
 
 
 class Kernel:
-    def __init__(self, run_dir):
-        self.dump = Dump(os.path.join(run_dir, "vmcore"))
+    def __init__(self, run_dir, vmcore=None):
+        vmcore = vmcore or os.path.join(run_dir, "vmcore")
+        self.dump = Dump(vmcore)
         vi = self.dump.vmcoreinfo
         self.release = vi.get("OSRELEASE", "?")
         self.va_bits = int(vi["NUMBER(VA_BITS)"])
@@ -128,7 +131,7 @@ class Kernel:
         self.va_bits_actual = 64 - int(t1sz, 0) if t1sz else self.va_bits
         self.page_offset = (-(1 << self.va_bits)) & MASK64
         self.prog = drgn.Program()
-        self.prog.set_core_dump(os.path.join(run_dir, "vmcore"))
+        self.prog.set_core_dump(vmcore)
         ram_lo, ram_hi = self.dump.ram()
         # Everything not covered below: our own swapper_pg_dir walk (vmalloc, modules).
         lo = (-(1 << self.va_bits_actual)) & MASK64
@@ -447,10 +450,11 @@ def main():
         raise SystemExit("usage: verify.py RUN_DIR [--leaves OUT]")
     run_dir = sys.argv[1]
     leaves_out = sys.argv[sys.argv.index("--leaves") + 1] if "--leaves" in sys.argv else None
+    vmcore = sys.argv[sys.argv.index("--vmcore") + 1] if "--vmcore" in sys.argv else None
     parts = os.path.abspath(run_dir).rstrip("/").split("/")
     rep = Report("real/%s/%s" % (parts[-2], parts[-1]))
 
-    k = Kernel(run_dir)
+    k = Kernel(run_dir, vmcore)
     prog = k.prog
     rep.check("vmcoreinfo-release", k.release == parts[-2],
               "VMCOREINFO says %s, run is for %s" % (k.release, parts[-2]))
