@@ -46,7 +46,12 @@ if [ -e /proc/vmcore ]; then
 	poweroff -f
 fi
 insmod /lib/modules/qemu_fw_cfg.ko || echo "s2real: insmod qemu_fw_cfg failed (no VMCOREINFO in QEMU dumps)"
-echo 16 >/proc/sys/vm/nr_hugepages
+# 32 MiB of PMD-sized hugetlb pages: 16 of 2 MiB with 4K pages; on a 16K-page
+# kernel (32 MiB pages) 2, what the KVM program maps (16 would pin 512 MiB)
+hp_kb=$(sed -n 's/^Hugepagesize: *\([0-9]*\) kB/\1/p' /proc/meminfo)
+hp_n=$((32768 / ${hp_kb:-2048}))
+[ $hp_n -ge 2 ] || hp_n=2
+echo $hp_n >/proc/sys/vm/nr_hugepages
 echo always >/sys/kernel/mm/transparent_hugepage/enabled
 mkdir -p /truth
 {

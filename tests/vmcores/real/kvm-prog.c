@@ -4,12 +4,16 @@
  * several KVM VMs live, with populated stage-2 tables of known shape, then
  * writes ground truth that does not depend on s2dump:
  *
- *   GPA -> host PA, per 4 KiB page of every memslot, from the memslot's
+ *   GPA -> host PA, per host page of every memslot, from the memslot's
  *   userspace address and /proc/self/pagemap (+ /proc/kpageflags), and what
  *   the guest did to each page (x: fetched, w: written, r: read, -: nothing).
  *
- * VMs (4 KiB granule; the start level follows KVM's rule
- * levels = ((ipa - 4) - 4) / 9, up to 16 concatenated start tables):
+ * The host's page size (sysconf) is KVM's stage-2 granule: "page" below is
+ * that (4 KiB, or 16 KiB on Debian's -arm64-16k kernel), "block" the level-2
+ * block (a PMD: 2 MiB with 4K pages, 32 MiB with 16K), the size of a PMD THP
+ * and of the hugetlb pages asked for. The start level follows KVM's rule
+ * levels = ((ipa - 4) - 4) / (page_shift - 3), at least 2, up to 16
+ * concatenated start tables. With 4K pages:
  *   ipa32  start level 2, 4 concatenated tables: 4K pages, a THP block, a read-only slot
  *   ipa36  start level 1, 1 table: 4K pages, THP block
  *   ipa40  start level 1, 2 concatenated tables: 4K pages with holes, hugetlb
@@ -20,6 +24,10 @@
  *   nested (KVM_ARM_VCPU_HAS_EL2, 7.2; 6.12 refuses it) a guest hypervisor at
  *          vEL2 with its own stage-2 (RO and RW pages, a 2 MiB block) running
  *          an L2 guest, so KVM builds a shadow stage-2; see create_nested_vm()
+ * With 16K pages (11 bits per level): ipa32 start level 2, one table of 128
+ * entries; ipa36 level 2, one full table; ipa40 level 2, 16 concatenated
+ * tables; ipa48 level 1, 2 concatenated; ipa52 (LPA2) level 0, one table of 32
+ * entries; blocks are 32 MiB.
  *
  * Each guest runs at EL1 with its MMU off (IPA = VA), walks a plan of
  * (start, length, stride, op) in its first page, then writes to an address
@@ -53,12 +61,21 @@
 
 #include <linux/kvm.h>
 
-#ifndef MAP_HUGE_2MB
-#define MAP_HUGE_2MB (21 << 26)
+#ifndef MAP_HUGE_SHIFT
+#define MAP_HUGE_SHIFT 26
 #endif
 
-#define PAGE ((uint64_t)0x1000)
 #define SZ_2M ((uint64_t)0x200000)
+
+/*
+ * The host's page size and its level-2 block (PMD) size, set first thing in
+ * main(): the stage-2 granule KVM uses, the unit of /proc/self/pagemap, and
+ * the size of PMD THPs and of the default hugetlb pages.
+ */
+static uint64_t page_size;
+static unsigned int page_shift;
+static uint64_t block_size;
+static unsigned int block_shift;
 
 /* The guest: x0 = plan GPA, x1 = "done" GPA (not in any memslot). */
 extern const unsigned char guest_code_start[], guest_code_end[];
@@ -145,38 +162,46 @@ struct vm_spec {
 	struct slot_spec slots[4]; /* slot 0 holds the code page */
 };
 
-static const struct vm_spec specs[] = {
-	{ "ipa32", 32, 0x30000000ULL, {
-		{ 0x40000000ULL, SZ_2M, K_4K, 0, 0, 0, { { PAGE, SZ_2M - PAGE, PAGE, OP_WRITE } } },
-		{ 0x80000000ULL, 2 * SZ_2M, K_THP, 0, 0, 0, { { 0, 2 * SZ_2M, PAGE, OP_WRITE } } },
-		{ 0xc0000000ULL, 16 * PAGE, K_4K, 1, 0, 1, { { 0, 16 * PAGE, PAGE, OP_READ } } },
-	} },
-	{ "ipa36", 36, 0x30000000ULL, {
-		{ 0x10000000ULL, 16 * PAGE, K_4K, 0, 0, 0, { { PAGE, 15 * PAGE, PAGE, OP_WRITE } } },
-		{ 0x800000000ULL, SZ_2M, K_THP, 0, 0, 0, { { 0, SZ_2M, PAGE, OP_WRITE } } },
-	} },
-	{ "ipa40", 40, 0x30000000ULL, {
-		/* every other page written: holes between 4K leaves */
-		{ 0x0ULL, 0x100000ULL, K_4K, 0, 0, 0, { { PAGE, 0x100000ULL - PAGE, 2 * PAGE, OP_WRITE } } },
-		{ 0x100000000ULL, 2 * SZ_2M, K_HUGETLB, 0, 0, 0, { { 0, 2 * SZ_2M, PAGE, OP_WRITE } } },
-		/* dirty logging: 4K leaves; written half writable, read half read-only */
-		{ 0xf000000000ULL, SZ_2M, K_THP, 0, 1, 1, {
-			{ 0, SZ_2M / 2, PAGE, OP_WRITE },
-			{ SZ_2M / 2, SZ_2M / 2, PAGE, OP_READ } } },
-	} },
-	{ "ipa48", 48, 0x30000000ULL, {
-		{ 0x80000000ULL, 16 * PAGE, K_4K, 0, 0, 0, { { PAGE, 15 * PAGE, PAGE, OP_WRITE } } },
-		/* the last 1 MiB below 2^48: index 511 at every level */
-		{ 0xfffffff00000ULL, 0x100000ULL, K_4K, 0, 0, 0, { { 0, 0x100000ULL, PAGE, OP_WRITE } } },
-		{ 0x800000000000ULL, SZ_2M, K_THP, 0, 0, 0, { { 0, SZ_2M, PAGE, OP_WRITE } } },
-	} },
-	{ "ipa52", 52, 0x30000000ULL, {
-		{ 0x80000000ULL, 16 * PAGE, K_4K, 0, 0, 0, { { PAGE, 15 * PAGE, PAGE, OP_WRITE } } },
-		{ 0xfffffff00000ULL, 16 * PAGE, K_4K, 0, 0, 0, { { 0, 16 * PAGE, PAGE, OP_WRITE } } },
-		{ 0xffffffff00000ULL, 16 * PAGE, K_4K, 0, 0, 0, { { 0, 16 * PAGE, PAGE, OP_WRITE } } },
-	} },
-};
-#define NR_VMS (sizeof(specs) / sizeof(specs[0]))
+/*
+ * Sizes in host pages and blocks (page_size, block_size are known at run time only);
+ * with 4K pages these are the 4 KiB / 2 MiB layouts the truth has always had.
+ * The "4k" kind means "not huge": host pages of whatever size the host uses.
+ */
+#define NR_VMS 5
+static struct vm_spec specs[NR_VMS];
+
+static void init_specs(void)
+{
+	specs[0] = (struct vm_spec){ "ipa32", 32, 0x30000000ULL, {
+		{ 0x40000000ULL, SZ_2M, K_4K, 0, 0, 0, { { page_size, SZ_2M - page_size, page_size, OP_WRITE } } },
+		{ 0x80000000ULL, 2 * block_size, K_THP, 0, 0, 0, { { 0, 2 * block_size, page_size, OP_WRITE } } },
+		{ 0xc0000000ULL, 16 * page_size, K_4K, 1, 0, 1, { { 0, 16 * page_size, page_size, OP_READ } } },
+	} };
+	specs[1] = (struct vm_spec){ "ipa36", 36, 0x30000000ULL, {
+		{ 0x10000000ULL, 16 * page_size, K_4K, 0, 0, 0, { { page_size, 15 * page_size, page_size, OP_WRITE } } },
+		{ 0x800000000ULL, block_size, K_THP, 0, 0, 0, { { 0, block_size, page_size, OP_WRITE } } },
+	} };
+	specs[2] = (struct vm_spec){ "ipa40", 40, 0x30000000ULL, {
+		/* every other page written: holes between page leaves */
+		{ 0x0ULL, 0x100000ULL, K_4K, 0, 0, 0, { { page_size, 0x100000ULL - page_size, 2 * page_size, OP_WRITE } } },
+		{ 0x100000000ULL, 2 * block_size, K_HUGETLB, 0, 0, 0, { { 0, 2 * block_size, page_size, OP_WRITE } } },
+		/* dirty logging: page leaves; written half writable, read half read-only */
+		{ 0xf000000000ULL, block_size, K_THP, 0, 1, 1, {
+			{ 0, block_size / 2, page_size, OP_WRITE },
+			{ block_size / 2, block_size / 2, page_size, OP_READ } } },
+	} };
+	specs[3] = (struct vm_spec){ "ipa48", 48, 0x30000000ULL, {
+		{ 0x80000000ULL, 16 * page_size, K_4K, 0, 0, 0, { { page_size, 15 * page_size, page_size, OP_WRITE } } },
+		/* the last 1 MiB below 2^48: the last index at every level */
+		{ 0xfffffff00000ULL, 0x100000ULL, K_4K, 0, 0, 0, { { 0, 0x100000ULL, page_size, OP_WRITE } } },
+		{ 0x800000000000ULL, block_size, K_THP, 0, 0, 0, { { 0, block_size, page_size, OP_WRITE } } },
+	} };
+	specs[4] = (struct vm_spec){ "ipa52", 52, 0x30000000ULL, {
+		{ 0x80000000ULL, 16 * page_size, K_4K, 0, 0, 0, { { page_size, 15 * page_size, page_size, OP_WRITE } } },
+		{ 0xfffffff00000ULL, 16 * page_size, K_4K, 0, 0, 0, { { 0, 16 * page_size, page_size, OP_WRITE } } },
+		{ 0xffffffff00000ULL, 16 * page_size, K_4K, 0, 0, 0, { { 0, 16 * page_size, page_size, OP_WRITE } } },
+	} };
+}
 #define nested_vm vms[NR_VMS]
 
 struct slot {
@@ -219,18 +244,19 @@ static void *map_backing(const struct slot_spec *s)
 
 	switch (s->kind) {
 	case K_HUGETLB:
+		/* PMD-sized hugetlb pages (2 MiB with 4K pages, 32 MiB with 16K) */
 		p = mmap(NULL, s->size, PROT_READ | PROT_WRITE,
-			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_HUGETLB | MAP_HUGE_2MB, -1, 0);
+			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_HUGETLB | (int)(block_shift << MAP_HUGE_SHIFT), -1, 0);
 		if (p == MAP_FAILED)
 			die("mmap hugetlb (is vm.nr_hugepages set?)");
 		return p;
 	case K_THP: {
-		/* 2 MiB-aligned so the host can back it with PMD-level THPs */
-		unsigned char *raw = mmap(NULL, s->size + SZ_2M, PROT_READ | PROT_WRITE,
+		/* block-aligned so the host can back it with PMD-level THPs */
+		unsigned char *raw = mmap(NULL, s->size + block_size, PROT_READ | PROT_WRITE,
 					  MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 		if (raw == MAP_FAILED)
 			die("mmap thp");
-		p = (void *)(((uintptr_t)raw + SZ_2M - 1) & ~(uintptr_t)(SZ_2M - 1));
+		p = (void *)(((uintptr_t)raw + block_size - 1) & ~(uintptr_t)(block_size - 1));
 		if (madvise(p, s->size, MADV_HUGEPAGE))
 			die("madvise MADV_HUGEPAGE");
 		return p;
@@ -276,10 +302,10 @@ static int create_vm(struct vm *vm)
 
 		sl->spec = s;
 		sl->host = map_backing(s);
-		sl->access = calloc(s->size / PAGE, 1);
+		sl->access = calloc(s->size / page_size, 1);
 		if (!sl->access)
 			die("calloc");
-		memset(sl->access, '-', s->size / PAGE);
+		memset(sl->access, '-', s->size / page_size);
 		if (s->prefill)
 			memset(sl->host, 0x5a, s->size); /* real pages, not the zero page */
 		region = (struct kvm_userspace_memory_region){
@@ -298,7 +324,7 @@ static int create_vm(struct vm *vm)
 		for (int t = 0; t < 3 && s->touches[t].op; t++) {
 			const struct touch *tc = &s->touches[t];
 			for (uint64_t off = tc->offset; off < tc->offset + tc->length; off += tc->stride)
-				sl->access[off / PAGE] = tc->op == OP_WRITE ? 'w' : 'r';
+				sl->access[off / page_size] = tc->op == OP_WRITE ? 'w' : 'r';
 		}
 	}
 	vm->nslots = i;
@@ -382,38 +408,66 @@ static void *idle_vcpu(void *arg)
  * stage-2 for an L2 guest. Its tables live in its memory (slot 0); the VMM
  * writes them before the first run, as a guest hypervisor would have (the
  * dump cannot tell the difference), so the L2 -> L1 map is known exactly.
+ *
+ * Its stage 2 uses the host's granule: KVM builds shadow stage 2s with its own
+ * page size only and offers a guest hypervisor no stage-2 granule smaller
+ * than that (arch/arm64/kvm/nested.c, limit_nv_id_reg(): TGRAN4_2 is NI on a
+ * 16K host, and a VTCR_EL2.TG0 not offered is walked as an offered one), so
+ * a 16K host needs a 16K-granule guest stage 2: L2 IPAs are 32 bits, start
+ * level 1 with 4K (root -> level 2 -> level 3), start level 2 with 16K or
+ * 64K (root = the level-2 table); one level-2 block (2 MiB / 32 MiB) over a
+ * THP of that size. Offsets and sizes below are in host pages.
  */
 #define NV_L1_BASE 0x40000000ULL
 #define NV_THP_BASE 0x80000000ULL
 #define NV_L1_CODE 0x0
 #define NV_L1_VEC 0x800
-#define NV_L2_CODE 0x1000
-#define NV_ROOT 0x2000
-#define NV_L2TAB 0x3000
-#define NV_L3TAB 0x4000
-#define NV_DATA_RW 0x10000 /* 8 pages */
-#define NV_DATA_RO 0x18000 /* 2 pages */
+#define NV_L2_CODE (1 * page_size)
+#define NV_ROOT (2 * page_size)
+#define NV_L2TAB (3 * page_size) /* 4K only: the level-2 table under the level-1 root */
+#define NV_L3TAB (4 * page_size)
+#define NV_DATA_RW (16 * page_size) /* 8 pages */
+#define NV_DATA_RO (24 * page_size) /* 2 pages */
 #define NV_DONE 0x30000000ULL
+#define NV_L2_IA_BITS 32
 #define S2_TABLE 3ULL
 #define S2_ATTR ((0xfULL << 2) | (3ULL << 8) | (1ULL << 10)) /* Normal WB, inner shareable, AF */
 #define S2_RO (1ULL << 6)
 #define S2_RW (3ULL << 6)
-/* T0SZ 32 (32-bit L2 IPA), SL0 1 (start level 1), WBWA, inner shareable, 4K, PS 40 bits, RES1 */
-#define NV_VTCR (32ULL | (1ULL << 6) | (1ULL << 8) | (1ULL << 10) | (3ULL << 12) | (2ULL << 16) | (1ULL << 31))
 #define NV_VTTBR ((1ULL << 48) | (NV_L1_BASE + NV_ROOT))
 #define NV_HCR (1ULL | (1ULL << 31) | (1ULL << 34)) /* VM, RW, E2H */
 
-static const struct vm_spec nested_spec = { "nested", 40, 0x30000000ULL, {
-	{ NV_L1_BASE, SZ_2M, K_4K, 0, 0, 1, { { 0 } } },
-	{ NV_THP_BASE, SZ_2M, K_THP, 0, 0, 1, { { 0 } } },
-} };
+/* the guest stage 2's start level for NV_L2_IA_BITS with the host's granule */
+static int nv_start_level(void)
+{
+	int bits = NV_L2_IA_BITS - (int)page_shift, per = (int)page_shift - 3;
+	return 4 - (bits + per - 1) / per; /* levels: ceil(bits / per) */
+}
+
+/*
+ * VTCR_EL2 of the guest hypervisor: T0SZ 32 (32-bit L2 IPA), SL0 for the start
+ * level (ARM ARM: 4K 0/1/2 = level 2/1/0; 16K and 64K 0/1/2 = level 3/2/1),
+ * WBWA, inner shareable, TG0 (00 4K, 10 16K, 01 64K), PS 40 bits, RES1 bit 31.
+ * With 4K: SL0 1, 0x80023560 as always.
+ */
+static uint64_t nv_vtcr(void)
+{
+	int sl = nv_start_level();
+	uint64_t sl0 = page_shift == 12 ? (uint64_t)(2 - sl) : (uint64_t)(3 - sl);
+	uint64_t tg0 = page_shift == 12 ? 0 : page_shift == 14 ? 2 : 1;
+
+	return (64 - NV_L2_IA_BITS) | (sl0 << 6) | (1ULL << 8) | (1ULL << 10) | (3ULL << 12) | (tg0 << 14) |
+	       (2ULL << 16) | (1ULL << 31);
+}
+
+static struct vm_spec nested_spec;
 
 struct l2page {
 	uint64_t l2ipa, l1ipa;
 	int rw, block;
 	char access;
 };
-static struct l2page l2pages[11 + 512];
+static struct l2page *l2pages; /* 11 pages and the block's pages */
 static int nr_l2pages;
 
 static void l2_map(uint64_t l2ipa, uint64_t l1ipa, int rw, int block)
@@ -453,6 +507,13 @@ static int create_nested_vm(struct vm *vm)
 	uint64_t *root, *l2tab, *l3tab, *plan;
 	int i;
 
+	nested_spec = (struct vm_spec){ "nested", 40, 0x30000000ULL, {
+		{ NV_L1_BASE, SZ_2M, K_4K, 0, 0, 1, { { 0 } } },
+		{ NV_THP_BASE, block_size, K_THP, 0, 0, 1, { { 0 } } },
+	} };
+	l2pages = calloc(11 + block_size / page_size, sizeof(*l2pages));
+	if (!l2pages)
+		die("calloc");
 	vm->spec = &nested_spec;
 	vm->nested = 1;
 	vm->vmfd = ioctl(kvmfd, KVM_CREATE_VM, KVM_VM_TYPE_ARM_IPA_SIZE(40));
@@ -465,10 +526,10 @@ static int create_nested_vm(struct vm *vm)
 
 		sl->spec = s;
 		sl->host = map_backing(s);
-		sl->access = malloc(s->size / PAGE);
+		sl->access = malloc(s->size / page_size);
 		if (!sl->access)
 			die("malloc");
-		memset(sl->access, '-', s->size / PAGE);
+		memset(sl->access, '-', s->size / page_size);
 		memset(sl->host, 0x5a, s->size);
 		region = (struct kvm_userspace_memory_region){ .slot = (uint32_t)i, .guest_phys_addr = s->gpa,
 			.memory_size = s->size, .userspace_addr = (uintptr_t)sl->host };
@@ -484,36 +545,39 @@ static int create_nested_vm(struct vm *vm)
 	root = (uint64_t *)(l1 + NV_ROOT);
 	l2tab = (uint64_t *)(l1 + NV_L2TAB);
 	l3tab = (uint64_t *)(l1 + NV_L3TAB);
-	memset(root, 0, 3 * PAGE);
-	root[0] = (NV_L1_BASE + NV_L2TAB) | S2_TABLE;
+	memset(root, 0, 3 * page_size);
+	if (nv_start_level() == 1)
+		root[0] = (NV_L1_BASE + NV_L2TAB) | S2_TABLE;
+	else
+		l2tab = root; /* 16K, 64K: the root is the level-2 table */
 	l2tab[0] = (NV_L1_BASE + NV_L3TAB) | S2_TABLE;
-	l2tab[1] = NV_THP_BASE | 1 | S2_ATTR | S2_RW; /* 2 MiB block at L2 IPA 0x200000 */
+	l2tab[1] = NV_THP_BASE | 1 | S2_ATTR | S2_RW; /* a block at L2 IPA block_size */
 	l3tab[0] = (NV_L1_BASE + NV_L2_CODE) | 3 | S2_ATTR | S2_RO;
 	l2_map(0, NV_L1_BASE + NV_L2_CODE, 0, 0);
 	for (i = 1; i <= 8; i++) {
-		l3tab[i] = (NV_L1_BASE + NV_DATA_RW + (uint64_t)(i - 1) * PAGE) | 3 | S2_ATTR | S2_RW;
-		l2_map((uint64_t)i * PAGE, NV_L1_BASE + NV_DATA_RW + (uint64_t)(i - 1) * PAGE, 1, 0);
+		l3tab[i] = (NV_L1_BASE + NV_DATA_RW + (uint64_t)(i - 1) * page_size) | 3 | S2_ATTR | S2_RW;
+		l2_map((uint64_t)i * page_size, NV_L1_BASE + NV_DATA_RW + (uint64_t)(i - 1) * page_size, 1, 0);
 	}
 	for (i = 9; i <= 10; i++) {
-		l3tab[i] = (NV_L1_BASE + NV_DATA_RO + (uint64_t)(i - 9) * PAGE) | 3 | S2_ATTR | S2_RO;
-		l2_map((uint64_t)i * PAGE, NV_L1_BASE + NV_DATA_RO + (uint64_t)(i - 9) * PAGE, 0, 0);
+		l3tab[i] = (NV_L1_BASE + NV_DATA_RO + (uint64_t)(i - 9) * page_size) | 3 | S2_ATTR | S2_RO;
+		l2_map((uint64_t)i * page_size, NV_L1_BASE + NV_DATA_RO + (uint64_t)(i - 9) * page_size, 0, 0);
 	}
-	for (i = 0; i < 512; i++)
-		l2_map(SZ_2M + (uint64_t)i * PAGE, NV_THP_BASE + (uint64_t)i * PAGE, 1, 1);
+	for (i = 0; i < (int)(block_size / page_size); i++)
+		l2_map(block_size + (uint64_t)i * page_size, NV_THP_BASE + (uint64_t)i * page_size, 1, 1);
 	/* the L2 guest's plan (L2 IPAs), in its code page */
 	plan = (uint64_t *)(l1 + NV_L2_CODE + PLAN_OFFSET);
-	const uint64_t p[] = { 0x1000, 0x8000, PAGE, OP_WRITE, 0x9000, 0x2000, PAGE, OP_READ,
-			       SZ_2M, SZ_2M, 0x10000, OP_WRITE, 0, 0, 0, 0 };
+	const uint64_t p[] = { page_size, 8 * page_size, page_size, OP_WRITE, 9 * page_size, 2 * page_size, page_size, OP_READ,
+			       block_size, block_size, 0x10000, OP_WRITE, 0, 0, 0, 0 };
 	memcpy(plan, p, sizeof(p));
 	for (i = 0; i < nr_l2pages; i++) {
 		struct l2page *lp = &l2pages[i];
 		if (lp->l2ipa == 0)
 			lp->access = 'x';
-		else if (lp->l2ipa >= 0x1000 && lp->l2ipa < 0x9000)
+		else if (lp->l2ipa >= page_size && lp->l2ipa < 9 * page_size)
 			lp->access = 'w';
-		else if (lp->l2ipa >= 0x9000 && lp->l2ipa < 0xb000)
+		else if (lp->l2ipa >= 9 * page_size && lp->l2ipa < 11 * page_size)
 			lp->access = 'r';
-		else if (lp->l2ipa >= SZ_2M && (lp->l2ipa - SZ_2M) % 0x10000 == 0)
+		else if (lp->l2ipa >= block_size && (lp->l2ipa - block_size) % 0x10000 == 0)
 			lp->access = 'w';
 	}
 
@@ -539,7 +603,7 @@ static int create_nested_vm(struct vm *vm)
 	set_reg(vm->vcpufd, CORE_REG(regs.pc), NV_L1_BASE + NV_L1_CODE);
 	set_reg(vm->vcpufd, CORE_REG(regs.regs[0]), PLAN_OFFSET);
 	set_reg(vm->vcpufd, CORE_REG(regs.regs[1]), NV_DONE);
-	set_reg(vm->vcpufd, CORE_REG(regs.regs[2]), NV_VTCR);
+	set_reg(vm->vcpufd, CORE_REG(regs.regs[2]), nv_vtcr());
 	set_reg(vm->vcpufd, CORE_REG(regs.regs[3]), NV_VTTBR);
 	set_reg(vm->vcpufd, CORE_REG(regs.regs[4]), NV_HCR);
 	set_reg(vm->vcpufd, CORE_REG(regs.regs[5]), 0);
@@ -550,8 +614,9 @@ static int create_nested_vm(struct vm *vm)
 
 static int expected_levels(unsigned int ipa_bits)
 {
-	/* KVM: stage2_pgtable_levels(ipa) = ARM64_HW_PGTABLE_LEVELS(ipa - 4), 4K pages */
-	int levels = ((int)ipa_bits - 4 - 4) / 9;
+	/* KVM: stage2_pgtable_levels(ipa) = ARM64_HW_PGTABLE_LEVELS(ipa - 4)
+	 * = ((ipa - 4) - 4) / (PAGE_SHIFT - 3), at least 2 (kvm_get_vtcr()) */
+	int levels = ((int)ipa_bits - 4 - 4) / ((int)page_shift - 3);
 	return levels < 2 ? 2 : levels;
 }
 
@@ -560,7 +625,7 @@ static void write_truth(const char *dir, int index, struct vm *vm, int pagemap, 
 	char path[512];
 	FILE *f;
 	int levels = expected_levels(vm->spec->ipa_bits);
-	int start_bits = 12 + 9 * levels; /* input bits one start-level table resolves */
+	int start_bits = (int)page_shift + ((int)page_shift - 3) * levels; /* input bits one start-level table resolves */
 	int concat = vm->spec->ipa_bits > (unsigned)start_bits ? 1 << (vm->spec->ipa_bits - start_bits) : 1;
 
 	snprintf(path, sizeof(path), "%s/vm%d.txt", dir, index);
@@ -578,13 +643,13 @@ static void write_truth(const char *dir, int index, struct vm *vm, int pagemap, 
 		fprintf(f, "slot %d gpa 0x%" PRIx64 " size 0x%" PRIx64 " uaddr 0x%" PRIxPTR
 			" kind %s readonly %d logged %d\n",
 			i, s->gpa, s->size, (uintptr_t)sl->host, kind_name[s->kind], s->readonly, s->logged);
-		for (uint64_t off = 0; off < s->size; off += PAGE) {
+		for (uint64_t off = 0; off < s->size; off += page_size) {
 			uint64_t ent = 0, kflags = 0, pfn;
 			uintptr_t va = (uintptr_t)sl->host + off;
 
-			if (pread(pagemap, &ent, 8, (off_t)(va / PAGE) * 8) != 8)
+			if (pread(pagemap, &ent, 8, (off_t)(va / page_size) * 8) != 8)
 				die("pread pagemap");
-			fprintf(f, "page 0x%" PRIx64 " %c ", s->gpa + off, sl->access[off / PAGE]);
+			fprintf(f, "page 0x%" PRIx64 " %c ", s->gpa + off, sl->access[off / page_size]);
 			if (!(ent >> 63 & 1)) {
 				fprintf(f, "- -\n");
 				continue;
@@ -592,13 +657,13 @@ static void write_truth(const char *dir, int index, struct vm *vm, int pagemap, 
 			pfn = ent & ((1ULL << 55) - 1);
 			if (kpageflags >= 0 && pread(kpageflags, &kflags, 8, (off_t)pfn * 8) != 8)
 				kflags = 0;
-			fprintf(f, "0x%" PRIx64 " 0x%" PRIx64 "\n", pfn * PAGE, kflags);
+			fprintf(f, "0x%" PRIx64 " 0x%" PRIx64 "\n", pfn * page_size, kflags);
 		}
 	}
 	if (vm->nested) {
-		fprintf(f, "nested vttbr 0x%llx vtcr 0x%llx hcr 0x%llx root 0x%llx l2_ia_bits 32 l2_start_level 1\n",
-			(unsigned long long)NV_VTTBR, (unsigned long long)NV_VTCR, (unsigned long long)NV_HCR,
-			(unsigned long long)(NV_L1_BASE + NV_ROOT));
+		fprintf(f, "nested vttbr 0x%llx vtcr 0x%llx hcr 0x%llx root 0x%llx l2_ia_bits %d l2_start_level %d\n",
+			(unsigned long long)NV_VTTBR, (unsigned long long)nv_vtcr(), (unsigned long long)NV_HCR,
+			(unsigned long long)(NV_L1_BASE + NV_ROOT), NV_L2_IA_BITS, nv_start_level());
 		for (int i = 0; i < nr_l2pages; i++)
 			fprintf(f, "l2page 0x%" PRIx64 " 0x%" PRIx64 " %s %c %s\n", l2pages[i].l2ipa, l2pages[i].l1ipa,
 				l2pages[i].rw ? "rw" : "ro", l2pages[i].access, l2pages[i].block ? "block" : "page");
@@ -716,6 +781,17 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	dir = argv[1];
+	page_size = (uint64_t)sysconf(_SC_PAGESIZE);
+	for (page_shift = 12; page_shift < 16 && ((uint64_t)1 << page_shift) != page_size; page_shift++)
+		;
+	if (((uint64_t)1 << page_shift) != page_size) {
+		fprintf(stderr, "s2real-kvm: page size %" PRIu64 " is not 4K, 16K or 64K\n", page_size);
+		return 2;
+	}
+	/* a level-2 block: one table of page_size / 8 entries of page_size each */
+	block_shift = 2 * page_shift - 3;
+	block_size = (uint64_t)1 << block_shift;
+	init_specs();
 	sigaction(SIGALRM, &sa, NULL); /* no SA_RESTART: KVM_RUN returns EINTR */
 
 	kvmfd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
