@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """Checks a real-kernel dump against the ground truth the KVM program recorded,
 without s2dump: drgn (Debian's 0.0.22 or later) for types and symbols, and a
-stage-2 walker of its own (ARM ARM, VMSAv8-64 stage 2, 4 KiB granule).
+stage-2 walker of its own (ARM ARM, VMSAv8-64 stage 2, 4 KiB or 16 KiB granule:
+the host's page size, VMCOREINFO's PAGESIZE; 64 KiB by the same rules, untried).
 
     verify.py RUN_DIR [--leaves OUT] [--vmcore FILE]
 
@@ -24,8 +25,44 @@ import sys
 
 import drgn
 
-PAGE = 4096
 MASK64 = (1 << 64) - 1
+
+
+# VMSAv8-64 translation geometry (ARM ARM D8, "Translation table walk"): with a
+# granule of 2^ps bytes a table holds 2^(ps - 3) eight-byte descriptors, so each
+# level resolves ps - 3 input bits; level 3 resolves [ps + ps - 3 - 1 : ps].
+def level_shift(ps, level):
+    """the lowest input-address bit one entry at LEVEL resolves"""
+    return ps + (ps - 3) * (3 - level)
+
+
+def out_addr(desc, ps, ds):
+    """The output (next-level table, block or page) address of a descriptor.
+    4K and 16K granules: OA[47:ps] = desc[47:ps]; with DS=1 (FEAT_LPA2)
+    OA[49:48] = desc[49:48] and OA[51:50] = desc[9:8] (there the shareability
+    field). 64K: OA[47:16] = desc[47:16], OA[51:48] = desc[15:12] (FEAT_LPA;
+    RES0 without it)."""
+    if ps == 16:
+        return (desc & 0x0000ffffffff0000) | ((desc >> 12 & 0xf) << 48)
+    if ds:
+        return (desc & 0x0003ffffffffffff & ~((1 << ps) - 1)) | ((desc >> 8 & 3) << 50)
+    return desc & 0x0000ffffffffffff & ~((1 << ps) - 1)
+
+
+def lowest_block_level(ps, ds):
+    """Block descriptors exist at this level and below (above 3): 4K at levels
+    1 and 2 (0 with DS=1), 16K at level 2 (1 with DS=1), 64K at level 2 (1
+    with 52-bit output addresses)."""
+    if ps == 12:
+        return 0 if ds else 1
+    if ps == 14:
+        return 1 if ds else 2
+    return 1
+
+
+def vtcr_granule_shift(vtcr):
+    """VTCR_EL2.TG0 (bits [15:14]): 0b00 4K, 0b01 64K, 0b10 16K."""
+    return {0: 12, 1: 16, 2: 14}.get(vtcr >> 14 & 3, 12)
 
 
 class Dump:
@@ -80,7 +117,8 @@ class Dump:
         self.raw = drgn.Program()
         self.raw.set_core_dump(path)
         lo = int(self.vmcoreinfo["NUMBER(PHYS_OFFSET)"], 0) & ((1 << 48) - 1)
-        self.loads = [(lo, max_mapnr * PAGE - lo, None)]
+        # block_size is the dumped kernel's page size; max_mapnr counts pages
+        self.loads = [(lo, max_mapnr * block_size - lo, None)]
 
     def _notes(self, data):
         pos = 0
@@ -130,6 +168,13 @@ class Kernel:
         t1sz = vi.get("NUMBER(TCR_EL1_T1SZ)")
         self.va_bits_actual = 64 - int(t1sz, 0) if t1sz else self.va_bits
         self.page_offset = (-(1 << self.va_bits)) & MASK64
+        # the kernel's page size: its TTBR1 granule and KVM's stage-2 granule
+        self.page = int(vi.get("PAGESIZE", "4096"))
+        self.page_shift = self.page.bit_length() - 1
+        if self.page not in (4096, 16384, 65536):
+            raise ValueError("VMCOREINFO PAGESIZE=%s: not a 4K, 16K or 64K granule" % vi.get("PAGESIZE"))
+        # DS=1 (FEAT_LPA2) in TCR_EL1 when a 4K/16K kernel runs with 52-bit VAs
+        self.ds_s1 = self.va_bits_actual > 48 and self.page != 65536
         self.prog = drgn.Program()
         self.prog.set_core_dump(vmcore)
         ram_lo, ram_hi = self.dump.ram()
@@ -152,19 +197,23 @@ class Kernel:
         return ((va & ((1 << self.va_bits) - 1)) + self.phys_offset) & MASK64
 
     def _translate(self, va):
-        # Stage 1, TTBR1, 4K granule, with the input size the kernel really runs with.
-        bits = self.va_bits_actual
-        levels = (bits - 4) // 9
+        # Stage 1, TTBR1, the kernel's granule, with the input size it really
+        # runs with (a VA_BITS=52 kernel without LPA2 runs with 48 bits on 4K,
+        # 47 on 16K: the top level is then folded away). Levels: as many as
+        # needed to resolve bits - ps bits, ps - 3 per level (Linux's
+        # ARM64_HW_PGTABLE_LEVELS is the same count).
+        bits, ps = self.va_bits_actual, self.page_shift
+        levels = (bits - 4) // (ps - 3)
         level = 4 - levels
         table = self.swapper_pa
         while True:
-            shift = 12 + 9 * (3 - level)
-            top = bits if level == 4 - levels else shift + 9
+            shift = level_shift(ps, level)
+            top = bits if level == 4 - levels else shift + ps - 3
             idx = (va >> shift) & ((1 << (top - shift)) - 1)
             desc, = struct.unpack("<Q", self.dump.read_phys(table + 8 * idx, 8))
             if not desc & 1:
                 raise drgn.FaultError("not mapped in swapper_pg_dir", va)
-            oa = desc & 0x0000fffffffff000
+            oa = out_addr(desc, ps, self.ds_s1)
             if level == 3 or not desc & 2:
                 size = 1 << shift
                 return (oa & ~(size - 1)) | (va & (size - 1))
@@ -173,8 +222,9 @@ class Kernel:
 
     def _read_walk(self, address, count, offset, physical):
         out = bytearray()
+        page = self.page
         while count > 0:
-            k = min(count, PAGE - (address & (PAGE - 1)))
+            k = min(count, page - (address & (page - 1)))
             out += self.dump.read_phys(self._translate(address), k)
             address += k
             count -= k
@@ -205,21 +255,19 @@ class Leaf:
         self.af = bool(desc >> 10 & 1)
 
 
-def walk_stage2(dump, root_pa, ia_bits, start_level, lpa2, read=None):
-    """Every valid leaf of a stage-2 table (4 KiB granule), in IPA order.
+def walk_stage2(dump, root_pa, ia_bits, start_level, lpa2, read=None, ps=12):
+    """Every valid leaf of a stage-2 table with a 2^ps-byte granule (VTCR_EL2.TG0;
+    KVM's own tables use the host's page size), in IPA order. The start level
+    may hold up to 16 concatenated tables: its entries are all the
+    2^(ia_bits - start shift) the input size needs. lpa2: VTCR_EL2.DS=1.
     read(address, size) reads the tables (default: host physical memory)."""
     read = read or dump.read_phys
     leaves, problems = [], []
-
-    def oa_of(desc, shift):
-        if lpa2:
-            oa = (desc & 0x0003fffffffff000) | ((desc >> 8 & 3) << 50)
-        else:
-            oa = desc & 0x0000fffffffff000
-        return oa & ~((1 << shift) - 1)
+    per_table = 1 << (ps - 3)
+    min_block = lowest_block_level(ps, lpa2)
 
     def rec(table_pa, level, base, nentries, depth):
-        shift = 12 + 9 * (3 - level)
+        shift = level_shift(ps, level)
         try:
             data = read(table_pa, 8 * nentries)
         except drgn.FaultError:
@@ -233,15 +281,21 @@ def walk_stage2(dump, root_pa, ia_bits, start_level, lpa2, read=None):
                 if depth > 4:
                     problems.append("table loop at IPA 0x%x" % ipa)
                     continue
-                rec(oa_of(desc, 12), level + 1, ipa, 512, depth + 1)
+                rec(out_addr(desc, ps, lpa2), level + 1, ipa, per_table, depth + 1)
             elif level == 3 and not desc & 2:
                 problems.append("reserved level-3 descriptor 0x%x at IPA 0x%x" % (desc, ipa))
-            elif level == 0 and not lpa2:
-                problems.append("block at level 0 (IPA 0x%x)" % ipa)
+            elif level < min_block:
+                problems.append("block at level %d, none with a %d KiB granule%s (IPA 0x%x)"
+                                % (level, 1 << (ps - 10), " and DS=1" if lpa2 else "", ipa))
             else:
-                leaves.append(Leaf(ipa, 1 << shift, oa_of(desc, shift), level, desc))
+                oa = out_addr(desc, ps, lpa2) & ~((1 << shift) - 1)
+                leaves.append(Leaf(ipa, 1 << shift, oa, level, desc))
 
-    start_shift = 12 + 9 * (3 - start_level)
+    start_shift = level_shift(ps, start_level)
+    if not 0 < ia_bits - start_shift <= ps - 3 + 4:
+        problems.append("a %d-bit input at start level %d needs %s start tables of %d KiB (at most 16)"
+                        % (ia_bits, start_level, "2^%d" % (ia_bits - start_shift - (ps - 3)), 1 << (ps - 10)))
+        return leaves, problems
     rec(root_pa, start_level, 0, 1 << (ia_bits - start_shift), 0)
     return leaves, problems
 
@@ -290,9 +344,12 @@ KPF_THP = 1 << 22
 KPF_HUGE = 1 << 17
 
 
-def check_vm(rep, name, kvm_info, truth):
+def check_vm(rep, name, kvm_info, truth, page):
+    """page: the host's page size, the truth's page-line step and KVM's granule;
+    its level-2 block (page / 8 entries of a page) is a PMD THP or hugetlb page."""
     vm, slots, pages = truth
     leaves, problems = kvm_info["leaves"], kvm_info["problems"]
+    block = page * (page // 8)
     exp_start = int(vm["start_level"])
     rep.check(name + "/geometry",
               kvm_info["ia_bits"] == int(vm["ipa_bits"]) and kvm_info["start_level"] == exp_start,
@@ -305,7 +362,7 @@ def check_vm(rep, name, kvm_info, truth):
     for lf in leaves:
         if not lf.af:
             no_af += 1
-        for off in range(0, lf.size, PAGE):
+        for off in range(0, lf.size, page):
             gpa = lf.ipa + off
             t = pages.get(gpa)
             if t is None:
@@ -337,23 +394,25 @@ def check_vm(rep, name, kvm_info, truth):
     by_gpa = {lf.ipa: lf for lf in leaves}
     size_errors = []
     for s in slots:
-        for base in range(s["gpa"], s["gpa"] + s["size"], PAGE):
+        for base in range(s["gpa"], s["gpa"] + s["size"], page):
             t = pages[base]
             lf = None
             if base in by_gpa:
                 lf = by_gpa[base]
+            # "4k" in the truth: not huge, pages of the host's size
             if s["kind"] == "4k" or s["logged"]:
-                if lf is not None and lf.size != PAGE:
+                if lf is not None and lf.size != page:
                     size_errors.append("0x%x: %s slot mapped with a %d KiB leaf" % (base, s["kind"], lf.size >> 10))
-            elif base % (2 << 20) == 0 and t[0] == "w":
+            elif base % block == 0 and t[0] == "w":
                 host_huge = all(pages[base + o][2] & (KPF_THP | KPF_HUGE) and pages[base + o][1] == t[1] + o
-                                for o in range(0, 2 << 20, PAGE)) and t[1] % (2 << 20) == 0
-                if host_huge and (lf is None or lf.size != 2 << 20):
-                    size_errors.append("0x%x: host maps a 2 MiB %s page, stage-2 has %s"
-                                       % (base, s["kind"], "no leaf" if lf is None else "%d KiB" % (lf.size >> 10)))
+                                for o in range(0, block, page)) and t[1] % block == 0
+                if host_huge and (lf is None or lf.size != block):
+                    size_errors.append("0x%x: host maps a %d MiB %s page, stage-2 has %s"
+                                       % (base, block >> 20, s["kind"],
+                                          "no leaf" if lf is None else "%d KiB" % (lf.size >> 10)))
     rep.check(name + "/mapping-sizes", not size_errors, "; ".join(size_errors[:3]))
     print("INFO %s/%s: %d leaves (%d blocks), %d with AF=0 (allowed on a live system)"
-          % (rep.prefix, name, len(leaves), sum(1 for lf in leaves if lf.size > PAGE), no_af))
+          % (rep.prefix, name, len(leaves), sum(1 for lf in leaves if lf.size > page), no_af))
 
 
 def mmu_list(kvm):
@@ -375,6 +434,11 @@ def check_nested(rep, name, k, kvm, truth, lpa2):
     nv = vm["nested"]
     l2pages = vm["l2pages"]
     vttbr = int(nv["vttbr"], 16)
+    page = k.page
+    # the guest hypervisor's stage 2 has the granule its VTCR_EL2 says (the
+    # truth's: the value the program gave it); the l2page lines step by it
+    gps = vtcr_granule_shift(int(nv["vtcr"], 16))
+    gpage = 1 << gps
     mmus = mmu_list(kvm)
     ours = [m for m in mmus if m.tlb_vttbr.value_() == vttbr]
     names = ["0x%016x-0x%016x-s2-%s" % (m.tlb_vttbr.value_(), m.tlb_vtcr.value_(),
@@ -387,20 +451,20 @@ def check_nested(rep, name, k, kvm, truth, lpa2):
     def read_l1(ipa, n):
         out = b""
         while n > 0:
-            t = pages.get(ipa & ~(PAGE - 1))
+            t = pages.get(ipa & ~(page - 1))
             if t is None or t[1] is None:
                 raise drgn.FaultError("L1 IPA not backed", ipa)
-            k_ = min(n, PAGE - (ipa & (PAGE - 1)))
-            out += k.dump.read_phys(t[1] + (ipa & (PAGE - 1)), k_)
+            k_ = min(n, page - (ipa & (page - 1)))
+            out += k.dump.read_phys(t[1] + (ipa & (page - 1)), k_)
             ipa += k_
             n -= k_
         return out
     vleaves, vproblems = walk_stage2(k.dump, int(nv["root"], 16), int(nv["l2_ia_bits"]), int(nv["l2_start_level"]),
-                                     False, read_l1)
+                                     False, read_l1, gps)
     got = {}
     for lf in vleaves:
-        for off in range(0, lf.size, PAGE):
-            got[lf.ipa + off] = (lf.pa + off, lf.w, lf.size > PAGE)
+        for off in range(0, lf.size, gpage):
+            got[lf.ipa + off] = (lf.pa + off, lf.w, lf.size > gpage)
     want = {ipa: (l1, rw, blk) for ipa, (l1, rw, _a, blk) in l2pages.items()}
     if "d31" in rep.prefix.rsplit("/", 1)[-1]:  # makedumpfile -d 31 runs: *-d31, *-d31c, kdump-md31c
         # makedumpfile -d 31 drops user pages, the guest hypervisor's tables with them.
@@ -417,22 +481,25 @@ def check_nested(rep, name, k, kvm, truth, lpa2):
     m = ours[0]
     pgt = m.pgt
     sleaves, sproblems = walk_stage2(k.dump, k.va_to_pa(pgt.pgd.value_()), pgt.ia_bits.value_(),
-                                     pgt.start_level.value_(), lpa2)
+                                     pgt.start_level.value_(), lpa2, None, k.page_shift)
     rep.check(name + "/shadow-tables-readable", not sproblems, "; ".join(sproblems[:3]))
     bad, covered = [], set()
+    step = min(page, gpage)
     for lf in sleaves:
-        for off in range(0, lf.size, PAGE):
+        for off in range(0, lf.size, step):
             l2 = lf.ipa + off
-            t = l2pages.get(l2)
+            t = l2pages.get(l2 & ~(gpage - 1))
             if t is None:
                 bad.append("shadow maps L2 IPA 0x%x, which the guest's stage-2 does not" % l2)
                 continue
-            covered.add(l2)
+            covered.add(l2 & ~(gpage - 1))
             l1, rw, _acc, _blk = t
-            host = pages.get(l1)
-            if host is None or host[1] != lf.pa + off:
-                bad.append("L2 IPA 0x%x: shadow PA 0x%x, expected 0x%s (L1 IPA 0x%x via pagemap)"
-                           % (l2, lf.pa + off, "%x" % host[1] if host and host[1] is not None else "-", l1))
+            l1 += l2 & (gpage - 1)
+            host = pages.get(l1 & ~(page - 1))
+            want = host[1] + (l1 & (page - 1)) if host and host[1] is not None else None
+            if want != lf.pa + off:
+                bad.append("L2 IPA 0x%x: shadow PA 0x%x, expected %s (L1 IPA 0x%x via pagemap)"
+                           % (l2, lf.pa + off, "-" if want is None else "0x%x" % want, l1))
             if lf.w and not rw:
                 bad.append("L2 IPA 0x%x writable in the shadow, read-only in the guest's stage-2" % l2)
     touched = [l2 for l2, t in l2pages.items() if t[2] in "wrx"]
@@ -458,6 +525,9 @@ def main():
     prog = k.prog
     rep.check("vmcoreinfo-release", k.release == parts[-2],
               "VMCOREINFO says %s, run is for %s" % (k.release, parts[-2]))
+    # check.sh and compare-real.sh step through the truth's pages by this
+    print("INFO %s: page size %d (VMCOREINFO PAGESIZE), TTBR1 %d-bit VA%s"
+          % (rep.prefix, k.page, k.va_bits_actual, ", DS=1" if k.ds_s1 else ""))
     truths = {}
     for fn in sorted(os.listdir(os.path.join(run_dir, "truth"))):
         if fn.startswith("vm") and fn.endswith(".txt"):
@@ -490,7 +560,7 @@ def main():
             vtcr = member(kvm.arch, "vtcr")
         lpa2 = bool(vtcr.value_() >> 32 & 1) if vtcr is not None else False
         root_pa = k.va_to_pa(pgd_va)
-        leaves, problems = walk_stage2(k.dump, root_pa, ia_bits, start_level, lpa2)
+        leaves, problems = walk_stage2(k.dump, root_pa, ia_bits, start_level, lpa2, None, k.page_shift)
         # Which VM is this: the one whose memslot GPAs are all mapped here.
         # (pid, IPA size) can be shared: pick the candidate most of whose mapped IPAs are its memslots'.
         name, best = None, -1
@@ -510,7 +580,7 @@ def main():
               % (rep.prefix, name, kvm.value_(), pid, root_pa, ia_bits, start_level,
                  ", LPA2" if lpa2 else ""))
         check_vm(rep, name, {"leaves": leaves, "problems": problems, "ia_bits": ia_bits,
-                             "start_level": start_level}, truths[name])
+                             "start_level": start_level}, truths[name], k.page)
         if "nested" in vm:
             check_nested(rep, name, k, kvm, truths[name], lpa2)
         if out:
