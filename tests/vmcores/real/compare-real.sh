@@ -19,14 +19,19 @@
 #  - nesteds2 check <kvm>: 0 violations and status 0 (on filtered dumps
 #    not-checkable lines only, still status 0: the filter is no KVM bug).
 # Prints PASS/FAIL lines named NAME/...; exit status 1 if any FAIL.
+# PAGE: the host's page size, the step of the truth's `page` lines (check.sh
+# takes it from the dump's VMCOREINFO through verify.py; default 4096). The
+# guest hypervisor's stage-2 granule, the step of its `l2page` lines, is the
+# one its VTCR_EL2.TG0 in the truth's `nested` line says.
 #
-#   compare-real.sh NAME TRUTH_VM_FILE LEAVES DEBUGFS KVM FILTERED S2DUMP VMCORE VMLINUX
+#   compare-real.sh NAME TRUTH_VM_FILE LEAVES DEBUGFS KVM FILTERED S2DUMP VMCORE VMLINUX [PAGE]
 set -uo pipefail
-if [ $# -ne 9 ]; then
-	echo "usage: compare-real.sh NAME TRUTH_VM_FILE LEAVES DEBUGFS KVM FILTERED S2DUMP VMCORE VMLINUX" >&2
+if [ $# -ne 9 ] && [ $# -ne 10 ]; then
+	echo "usage: compare-real.sh NAME TRUTH_VM_FILE LEAVES DEBUGFS KVM FILTERED S2DUMP VMCORE VMLINUX [PAGE]" >&2
 	exit 2
 fi
-name=$1 truth=$2 leaves=$3 dbg=$4 kvm=$5 filtered=$6 s2dump=$7 vmcore=$8 vmlinux=$9
+name=$1 truth=$2 leaves=$3 dbg=$4 kvm=$5 filtered=$6 s2dump=$7 vmcore=$8 vmlinux=$9 page=${10:-4096}
+case $page in 4096 | 16384 | 65536) ;; *) echo "compare-real.sh: PAGE $page is not 4096, 16384 or 65536" >&2; exit 2 ;; esac
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 failed=0
@@ -68,7 +73,7 @@ if [ $rc -gt 1 ]; then
 	echo "FAIL $name/s2dump-p-runs: exit $rc: $(head -1 "$tmp/p.err")"
 	failed=1
 fi
-awk -v name="$name" -v dbg="$dbg" "$lib"'
+awk -v name="$name" -v dbg="$dbg" -v page="$page" "$lib"'
 FNR == 1 { f++ }
 f == 1 && $1 == "slot" {
 	ns++; sid[ns] = $2; sgpa[ns] = hex($4); ssize[ns] = hex($6); suaddr[ns] = hex($8)
@@ -102,7 +107,7 @@ END {
 			a = lipa[j] > lo ? lipa[j] : lo; b = lipa[j] + lsize[j] < hi ? lipa[j] + lsize[j] : hi
 			if (b > a) want += b - a
 		}
-		for (j = 1; j <= nt; j++) if (touched[j] >= lo && touched[j] < hi) tb += 4096
+		for (j = 1; j <= nt; j++) if (touched[j] >= lo && touched[j] < hi) tb += page
 		if (!(id in mmapped)) { bad = bad "; memslot " id ": no mapped line"; continue }
 		if (mmapped[id] != want || mmapped[id] < tb)
 			bad = bad sprintf("; memslot %s: s2dump mapped %d KiB, independent walker %d KiB, %d KiB touched", id,
@@ -117,6 +122,8 @@ grep -q '^nested ' "$truth" || exit $failed
 # 2. The guest hypervisor's stage 2, its shadow and the check.
 read -r vttbr vtcr < <(awk '$1 == "nested" { print $3, $5 }' "$truth")
 mmu=$(printf '0x%016x-0x%016x-s2-enabled' "$vttbr" "$vtcr")
+# the guest's stage-2 granule, VTCR_EL2.TG0 (bits [15:14]): 0 4K, 1 64K, 2 16K
+case $(((vtcr >> 14) & 3)) in 1) gpage=65536 ;; 2) gpage=16384 ;; *) gpage=4096 ;; esac
 
 # The shadow MMU's debugfs name and file (arch/arm64/kvm/ptdump.c), rule from the
 # release: up to 7.2 "0x<vttbr>-0x<vtcr>-s2-enabled", a file per valid MMU holding
@@ -170,7 +177,7 @@ if [ "$filtered" = 1 ]; then
 		failed=1
 	fi
 else
-	awk -v name="$name" -v rc="$rc" "$lib"'
+	awk -v name="$name" -v rc="$rc" -v gpage="$gpage" "$lib"'
 FNR == 1 { f++ }
 f == 1 && $1 == "l2page" { nw++; want[key(hex($2))] = key(hex($3)) " " $4 " " ($6 == "block" ? "block" : "page") }
 f == 2 && / !! / { prob++; if (first == "") first = $0 }
@@ -178,7 +185,7 @@ f == 2 && $4 == "->" && $5 == "L1" {
 	split($1, r, "-"); lo = hex(r[1]); hi = hex(r[2]); l1 = hex($6)
 	if (hi - lo > 1073741824) { big = big "; leaf " $1 " larger than 1G"; next }
 	rw = substr($7, 2, 1) == "w" ? "rw" : "ro"
-	for (o = 0; o < hi - lo; o += 4096) { ng++; got[key(lo + o)] = key(l1 + o) " " rw " " $3 }
+	for (o = 0; o < hi - lo; o += gpage) { ng++; got[key(lo + o)] = key(l1 + o) " " rw " " $3 }
 }
 END {
 	bad = big
@@ -202,7 +209,7 @@ fi
 
 tool nesteds2 dump -v "$mmu" >"$tmp/s.out" 2>"$tmp/s.err"
 rc=$?
-awk -v name="$name" -v rc="$rc" "$lib"'
+awk -v name="$name" -v rc="$rc" -v page="$page" -v gpage="$gpage" "$lib"'
 FNR == 1 { f++ }
 f == 1 && $1 == "page" { host[key(hex($2))] = ($4 == "-" ? -1 : hex($4)) }
 f == 1 && $1 == "l2page" { nw++; k = key(hex($2)); l1[k] = key(hex($3)); rw[k] = $4; if ($5 ~ /^[rwx]$/) touched[k] = 1 }
@@ -210,13 +217,16 @@ f == 2 && $4 == "->" && $6 == "desc" {
 	split($1, r, "-"); lo = hex(r[1]); hi = hex(r[2]); pa = hex($5); w = substr($10, 2, 1) == "W"
 	nleaf++
 	if (hi - lo > 1073741824) { bad = bad "; shadow leaf " $1 " larger than 1G"; next }
-	for (o = 0; o < hi - lo; o += 4096) {
-		k = key(lo + o); covered[k] = 1; ns++
-		if (!(k in l1)) { nd++; if (nd <= 3) bad = bad "; shadow maps L2 " hexs(k) ", the guest stage 2 does not"; continue }
-		h = (l1[k] in host) ? host[l1[k]] : -1
-		if (h != pa + o || h < 0) { nd++; if (nd <= 3) bad = bad sprintf("; L2 %s: shadow PA %s, truth %s (L1 %s)", hexs(k),
-			hexs(pa + o), h < 0 ? "none" : hexs(h), hexs(l1[k])) }
-		if (w && rw[k] != "rw") { nd++; if (nd <= 3) bad = bad "; L2 " hexs(k) " writable in the shadow, read-only in the guest" }
+	# by the smaller of the host page (the step of the page lines) and the guest granule (of the l2page lines)
+	step = page < gpage ? page : gpage
+	for (o = 0; o < hi - lo; o += step) {
+		a = lo + o; k = key(a - a % gpage); covered[k] = 1; ns++
+		if (!(k in l1)) { nd++; if (nd <= 3) bad = bad "; shadow maps L2 " hexs(a) ", the guest stage 2 does not"; continue }
+		b = l1[k] + a % gpage; hb = key(b - b % page)
+		h = (hb in host) && host[hb] >= 0 ? host[hb] + b % page : -1
+		if (h != pa + o || h < 0) { nd++; if (nd <= 3) bad = bad sprintf("; L2 %s: shadow PA %s, truth %s (L1 %s)", hexs(a),
+			hexs(pa + o), h < 0 ? "none" : hexs(h), hexs(b)) }
+		if (w && rw[k] != "rw") { nd++; if (nd <= 3) bad = bad "; L2 " hexs(a) " writable in the shadow, read-only in the guest" }
 	}
 }
 END {
