@@ -244,10 +244,10 @@ fi
 # Dump while the guests sit in KVM_RUN, then quit. Each dump is checked
 # (elf-check.py: notes, VMCOREINFO, RAM where the headers say): QEMU 10.0
 # misplaces RAM when the vCPUs' live SVE vector lengths differ, which depends
-# on which task last ran where, so a rejected dump is taken again (up to three
-# times) and a run that cannot get a good one fails without leaving a vmcore.
+# on which task last ran where, so a rejected dump is taken again (up to six
+# times, 3 s apart) and a run that cannot get a good one fails without leaving a vmcore.
 /usr/bin/python3 - "$sock" "$out/vmcore" "$here/elf-check.py" "$rel" "$sveshift" "$qkdump" <<'PY'
-import importlib.util, json, os, socket, sys
+import importlib.util, json, os, socket, sys, time
 sock_path, vmcore, checker, release, sveshift, qkdump = sys.argv[1:7]
 spec = importlib.util.spec_from_file_location("elf_check", checker)
 elf_check = importlib.util.module_from_spec(spec)
@@ -281,7 +281,9 @@ if sveshift:
         cmd("quit")
         os.replace(vmcore, vmcore + ".not-shifted")
         sys.exit("run.sh: --sveshift %s: the dump came out sound (%s): the defect was not reproduced" % (sveshift, verdict))
-for attempt in range(1, 4 if not sveshift else 1):
+for attempt in range(1, 7 if not sveshift else 1):
+    if attempt > 1:
+        time.sleep(3)  # let the vCPUs move on: the vector lengths they report change as tasks run
     cmd("dump-guest-memory", paging=False, protocol="file:" + vmcore, format="elf")
     try:
         print("run.sh: dump %d: %s" % (attempt, elf_check.check(vmcore, release)))
@@ -292,7 +294,7 @@ for attempt in range(1, 4 if not sveshift else 1):
 else:
     if not sveshift:
         cmd("quit")
-        sys.exit("run.sh: no dump passed elf-check.py in three attempts (kept as vmcore.rejected-*)")
+        sys.exit("run.sh: no dump passed elf-check.py in six attempts (kept as vmcore.rejected-*)")
 if qkdump == "1":
     for fmt in ("kdump-zlib", "kdump-raw-zlib"):
         cmd("dump-guest-memory", paging=False, protocol="file:%s.%s" % (vmcore, fmt), format=fmt)
