@@ -426,6 +426,7 @@ static void test_rules_7_3(void)
 	      "-v: unreadable code, the release decides (%s)", line ? line : "");
 	free(line);
 	m.hole_pa = 0;
+	mock_fini(&m);
 }
 
 int main(void)
