@@ -214,13 +214,20 @@ static struct s2_error *op_type_size(void *ctx, const char *type, uint64_t *size
 	return NULL;
 }
 
+/*
+ * Not crash's enumerator_value(): it runs gdb's `print`, whose value history grows
+ * with every call (every session, so every extend -u / extend cycle); `output`
+ * of the constant cast to long prints the number and keeps nothing.
+ */
 static struct s2_error *op_enumerator_value(void *ctx, const char *name, int64_t *value)
 {
-	long v;
+	char expr[256];
+	uint64_t v;
 
-	if (!enumerator_value((char *)name, &v))
+	snprintf(expr, sizeof(expr), "(long)%s", name);
+	if (!gdb_output_number(expr, &v))
 		return s2_error_create(S2_ERROR_LOOKUP, "enumerator %s unknown to crash", name);
-	*value = v;
+	*value = (int64_t)v;
 	return NULL;
 }
 
