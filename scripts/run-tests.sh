@@ -40,7 +40,7 @@ run_one() { # name, log, command...
 
 for s in $PREPARE_SCRIPTS; do
 	# an empty cache means downloads and QEMU boots: allow an hour
-	limit=3600 run_one "$s" "$logdir/$(basename "$s").log" "$top/$s"
+	limit=3600 run_one "$s" "$logdir/$(tr / _ <<<"$s").log" "$top/$s"
 done
 for t in $TEST_BINS; do
 	run_one "$t" "$logdir/$(basename "$t").san.log" "$S2_SAN_BUILD/$t"
@@ -59,7 +59,7 @@ for t in $VALGRIND_TESTS; do
 	fi
 done
 for s in $CHECK_SCRIPTS; do
-	run_one "$s" "$logdir/$(basename "$s").log" "$top/$s"
+	run_one "$s" "$logdir/$(tr / _ <<<"$s").log" "$top/$s"
 done
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

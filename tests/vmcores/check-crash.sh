@@ -27,11 +27,19 @@ for dir in "$root"/linux-*/*/; do
 	vm_list=$(field "$dir/expected/symbols" vm_list)
 	next=$(field "$dir/expected/symbols" vm_list.next)
 	prev=$(field "$dir/expected/symbols" vm_list.prev)
-	# a guest page with its marker, from the first VM's first in-RAM translation
-	pid=$(field "$dir/expected/vms" pid)
-	kvm=$(field "$dir/expected/vms" kvm)
+	# a guest page with its marker, from the first in-RAM translation of the first VM that has one
+	# (multi-vm: pid 7001's translations are faults)
 	# (leaves of more than 2M point above the dumped RAM, at 4 GiB and up: skip those)
-	read -r ipa pa _ size < <(grep ' pa=0x00000000' "$dir/expected/$pid/translate" | head -n 1)
+	ipa=
+	for pid in $(sed -n 's/.* pid=\([0-9]*\) .*/\1/p' "$dir/expected/vms"); do
+		read -r ipa pa _ size < <(grep ' pa=0x00000000' "$dir/expected/$pid/translate" 2>/dev/null | head -n 1)
+		[ -n "$ipa" ] && break
+	done
+	if [ -z "$ipa" ]; then
+		echo "FAIL crash minimal-rd-p $name: no VM of expected/vms has an in-RAM translation to read"
+		continue
+	fi
+	kvm=$(grep " pid=$pid " "$dir/expected/vms" | head -n 1 | sed 's/^kvm=\([^ ]*\) .*/\1/')
 	pa=$((${pa#pa=})); size=$((${size#size=}))
 	base=$(printf '0x%x' $((pa & ~(size - 1))))
 	marker=$(printf 'VM%s-IPA-%x' "$pid" $(( ipa & ~(size - 1) )))
