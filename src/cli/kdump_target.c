@@ -17,6 +17,7 @@
 
 #include "cli/dwarf_types.h"
 #include "cli/kdump_target.h"
+#include "s2dump/field.h"
 
 /* A PT_LOAD of an ELF dump: what of it the file really holds. */
 struct elf_load {
@@ -38,6 +39,7 @@ struct kdump_target {
 	bool is_elf;
 	struct s2_dwarf *dwarf;
 	uint64_t kaslr_offset;
+	char notice[512]; /* what was repaired to read the dump (docs/field-dumps.md), or "" */
 	struct s2_target target;
 };
 
@@ -219,6 +221,13 @@ static const struct s2_target_ops kdump_ops = {
 	.vmcoreinfo = op_vmcoreinfo,
 };
 
+const char *s2_kdump_target_notice(const struct s2_target *target)
+{
+	const struct kdump_target *t = target->ctx;
+
+	return *t->notice ? t->notice : NULL;
+}
+
 void s2_kdump_target_close(struct s2_target *target)
 {
 	struct kdump_target *t;
@@ -286,6 +295,20 @@ struct s2_error *s2_kdump_target_open(const char *dump, const char *vmlinux, str
 	if (t->fd < 0) {
 		err = s2_error_create(S2_ERROR_IO, "cannot open %s: %s", t->dump_path, strerror(errno));
 		goto fail;
+	}
+	if (dump) {
+		/* A dump QEMU wrote with shifted RAM is read through a repaired copy, never guessed at. */
+		struct s2_field_plan plan;
+		int rfd;
+
+		err = s2_field_open_repaired(t->fd, t->dump_path, &plan, &rfd);
+		if (err)
+			goto fail;
+		if (rfd >= 0) {
+			close(t->fd);
+			t->fd = rfd;
+			s2_field_describe(&plan, t->dump_path, t->notice, sizeof(t->notice));
+		}
 	}
 	t->ctx = kdump_new();
 	if (!t->ctx) {

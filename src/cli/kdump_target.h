@@ -12,5 +12,7 @@
  */
 struct s2_error *s2_kdump_target_open(const char *dump, const char *vmlinux, struct s2_target **out);
 void s2_kdump_target_close(struct s2_target *target);
+/* What was repaired to read the dump (one line, docs/field-dumps.md), or NULL. */
+const char *s2_kdump_target_notice(const struct s2_target *target);
 
 #endif

@@ -263,6 +263,16 @@ static char osrelease[64] = "6.1.0-synthetic";
 #endif
 static bool va_bits_52; /* a VA_BITS=52 build running with 48-bit VA (shifted PHYS_OFFSET) */
 static char damage[32], damage_arg[64];
+/*
+ * qemu-sve VL...: the file is written as QEMU's dump-guest-memory writes an ELF vmcore: per vCPU
+ * a CORE/NT_PRSTATUS, a LINUX/NT_ARM_SVE of that vCPU's vector length (bits) and a
+ * LINUX/NT_ARM_PAC_MASK note, then VMCOREINFO; PT_NOTE and every p_offset computed as if each
+ * SVE note were as long as vCPU 0's, the RAM written right after the notes really written.
+ */
+static unsigned qemu_vl[8];
+static int nqemu_vl;
+static int64_t qemu_shift; /* where the data really is minus p_offset */
+static uint64_t qemu_note_off, qemu_declared_end, qemu_real_end;
 
 static uint64_t num(const char *s)
 {
@@ -534,6 +544,13 @@ static void parse(const char *path)
 			cur->nxlate_[cur->nnxlate++].l2 = num(tok[2]);
 		} else if (!strcmp(tok[0], "translate") && n == 2 && cur && cur->nxlate < 32) {
 			cur->xlate[cur->nxlate++].ipa = num(tok[1]);
+		} else if (!strcmp(tok[0], "qemu-sve") && n >= 2 && n <= 9) {
+			for (int i = 1; i < n; i++) {
+				qemu_vl[i - 1] = (unsigned)num(tok[i]);
+				if (qemu_vl[i - 1] < 128 || qemu_vl[i - 1] > 2048 || qemu_vl[i - 1] % 128)
+					die("%s:%d: an SVE vector length is 128..2048 bits, a multiple of 128", path, ln);
+			}
+			nqemu_vl = n - 1;
 		} else if (!strcmp(tok[0], "damage") && n >= 2) {
 			snprintf(damage, sizeof(damage), "%s", tok[1]);
 			snprintf(damage_arg, sizeof(damage_arg), "%s", n > 2 ? tok[2] : "");
@@ -1743,6 +1760,38 @@ static char *vmcoreinfo(void)
 	return buf;
 }
 
+/* The NT_ARM_SVE payload for a vector length (the kernel's SVE_PT_SIZE in SVE format): the
+ * user_sve_header, 32 Z, 16 P and FFR registers (vq quadwords each Z), FPSR/FPCR 16-aligned. */
+static uint32_t sve_note_size(unsigned vl_bits)
+{
+	uint32_t vq = vl_bits / 128, regs = 32 * 16 * vq + 16 * 2 * vq + 2 * vq;
+	return 16 + ((regs + 15) & ~15U) + 16;
+}
+
+/* Bytes of one note with a name and a payload of dlen */
+static uint64_t note_len(const char *name, uint32_t dlen)
+{
+	return 12 + ((strlen(name) + 1 + 3) & ~3ULL) + ((dlen + 3ULL) & ~3ULL);
+}
+
+/* QEMU's per-vCPU notes; sve_vl: the length the SVE note is written at */
+static void qemu_cpu_notes(FILE *f, int cpu, unsigned sve_vl)
+{
+	static uint8_t prstatus[392], sve[16 + 2 * 34 * 256 + 64], pac[16];
+	uint32_t pid = (uint32_t)cpu + 1, sz = sve_note_size(sve_vl);
+	uint16_t vl = (uint16_t)(sve_vl / 8);
+	memset(prstatus, 0, sizeof(prstatus));
+	memcpy(prstatus + 32, &pid, 4); /* pr_pid: one thread per vCPU */
+	note(f, "CORE", NT_PRSTATUS, prstatus, sizeof(prstatus));
+	memset(sve, 0, sizeof(sve));
+	memcpy(sve, &sz, 4);      /* user_sve_header.size */
+	memcpy(sve + 6, &vl, 2);  /* .vl (bytes) */
+	memcpy(sve + 8, &vl, 2);  /* .max_vl */
+	sve[12] = 1;              /* .flags: SVE_PT_REGS_SVE */
+	note(f, "LINUX", 0x405 /* NT_ARM_SVE */, sve, sz);
+	note(f, "LINUX", 0x406 /* NT_ARM_PAC_MASK */, pac, sizeof(pac));
+}
+
 static void write_core(const char *path, struct seg *segs, int nsegs)
 {
 	FILE *f = fopen(path, "w");
@@ -1754,6 +1803,20 @@ static void write_core(const char *path, struct seg *segs, int nsegs)
 	uint64_t phoff = sizeof(Elf64_Ehdr);
 	uint64_t note_off = phoff + (uint64_t)(nsegs + 1) * sizeof(Elf64_Phdr);
 	uint64_t data_off = (note_off + note_size + 0xfff) & ~0xfffULL;
+	uint64_t real_notes = note_size;
+	if (nqemu_vl) {
+		/* QEMU: data right after PT_NOTE, no alignment; the size assumes vCPU 0's SVE note */
+		uint64_t cpu = note_len("CORE", 392) + note_len("LINUX", 16);
+		note_size += (uint64_t)nqemu_vl * (cpu + note_len("LINUX", sve_note_size(qemu_vl[0])));
+		real_notes = 12 + 12 + ((vlen + 3) & ~3U);
+		for (int i = 0; i < nqemu_vl; i++)
+			real_notes += cpu + note_len("LINUX", sve_note_size(qemu_vl[i]));
+		data_off = note_off + note_size;
+		qemu_shift = (int64_t)real_notes - (int64_t)note_size;
+		qemu_note_off = note_off;
+		qemu_declared_end = note_off + note_size;
+		qemu_real_end = note_off + real_notes;
+	}
 	Elf64_Ehdr eh = { 0 };
 	memcpy(eh.e_ident, ELFMAG, SELFMAG);
 	eh.e_ident[EI_CLASS] = ELFCLASS64;
@@ -1777,10 +1840,12 @@ static void write_core(const char *path, struct seg *segs, int nsegs)
 		fwrite(&p, sizeof(p), 1, f);
 		off += segs[i].size;
 	}
+	for (int i = 0; i < nqemu_vl; i++)
+		qemu_cpu_notes(f, i, qemu_vl[i]);
 	note(f, "VMCOREINFO", 0, vi, vlen);
 	/* Segment data, sparse: all-zero 4K blocks become holes in the file (RAM is mostly empty). */
 	static const uint8_t zero_page[4096];
-	off = data_off;
+	off = data_off + (uint64_t)qemu_shift;
 	for (int i = 0; i < nsegs; i++) {
 		const uint8_t *p = pa_ptr(segs[i].paddr, segs[i].size);
 		for (uint64_t o = 0; o < segs[i].size; o += 4096) {
@@ -1806,7 +1871,8 @@ static bool file_rd64(FILE *f, const Elf64_Phdr *ph, int phnum, uint64_t pa, uin
 		if (ph[p].p_type != PT_LOAD || ph[p].p_vaddr != lin_va(ph[p].p_paddr) || ph[p].p_paddr > pa ||
 		    pa + 8 > ph[p].p_paddr + ph[p].p_filesz)
 			continue;
-		return !fseek(f, (long)(ph[p].p_offset + pa - ph[p].p_paddr), SEEK_SET) && fread(out, 8, 1, f) == 1;
+		return !fseek(f, (long)(ph[p].p_offset + (uint64_t)qemu_shift + pa - ph[p].p_paddr), SEEK_SET) &&
+		       fread(out, 8, 1, f) == 1;
 	}
 	return false;
 }
@@ -1842,7 +1908,7 @@ static void self_check(const char *path, struct seg *segs, int nsegs)
 				    ph[p].p_vaddr != lin_va(ph[p].p_paddr))
 					continue;
 				uint64_t got;
-				fseek(f, (long)(ph[p].p_offset + slot - ph[p].p_paddr), SEEK_SET);
+				fseek(f, (long)(ph[p].p_offset + (uint64_t)qemu_shift + slot - ph[p].p_paddr), SEEK_SET);
 				if (fread(&got, 8, 1, f) != 1 || got != want)
 					die("self-check: vm %d IPA 0x%" PRIx64 ": descriptor at PA 0x%" PRIx64
 					    " is 0x%" PRIx64 ", want 0x%" PRIx64, v->pid, m->ipa, slot, got, want);
@@ -2029,6 +2095,12 @@ int main(int argc, char **argv)
 		segs[nsegs++] = (struct seg){ lin_va(RAM_BASE), RAM_BASE, RAM_SIZE };
 	}
 
+	if (!strcmp(damage, "unverified")) {
+		/* the shift cannot be proved: init_uts_ns no longer holds the release */
+		if (!nqemu_vl || !sym("init_uts_ns", false))
+			die("damage unverified needs qemu-sve and init_uts_ns");
+		memset(pa_ptr(kimg_pa(sym("init_uts_ns", false)), 6 * 65), 0, 6 * 65);
+	}
 	char path[4096];
 	mkdir(argv[3], 0755);
 	snprintf(path, sizeof(path), "%s/expected", argv[3]);
@@ -2049,6 +2121,19 @@ int main(int argc, char **argv)
 			 " first_missing_pa=0x%" PRIx64 "\n", cut, (uint64_t)(RAM_BASE + (8ULL << 20)));
 	}
 
+	if (nqemu_vl) {
+		/* the defect's facts, from the layout written above (docs/field-dumps.md) */
+		snprintf(path, sizeof(path), "%s/expected/field", argv[3]);
+		FILE *ff = fopen(path, "w");
+		fprintf(ff, "defect=%s note_offset=0x%" PRIx64 " declared_end=0x%" PRIx64 " note_end=0x%" PRIx64
+			" shift=%" PRId64 " bytes=0x%" PRIx64 " direction=%s\n",
+			qemu_shift ? "elf-shift" : "none", qemu_note_off, qemu_declared_end, qemu_real_end, qemu_shift,
+			(uint64_t)(qemu_shift < 0 ? -qemu_shift : qemu_shift), qemu_shift < 0 ? "before" : "after");
+		fclose(ff);
+		if (!strcmp(damage, "unverified"))
+			snprintf(errfacts, sizeof(errfacts), "field=notes note_end=0x%" PRIx64 " declared_end=0x%" PRIx64
+				 "\n", qemu_real_end, qemu_declared_end);
+	}
 	snprintf(path, sizeof(path), "%s/expected/vms", argv[3]);
 	FILE *f = fopen(path, "w");
 	for (int i = 0; i < nvms; i++) {
