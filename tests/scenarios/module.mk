@@ -1,1 +1,2 @@
 CHECK_SCRIPTS += tests/scenarios/check-cli.sh
+CHECK_SCRIPTS += tests/scenarios/check-field.sh
