@@ -28,15 +28,17 @@ import sys
 
 import drgn
 
-from ._core import Error, Leaf, Session, Translation
+from ._core import Error, Leaf, Session, Translation, field_repair
 from .helpers import (MemslotCoverage, for_each_kvm, kvm_memslot_coverage, kvm_s2_mmus, s2_translate,
                       s2_walk)
 
-__all__ = ("Error", "Leaf", "MemslotCoverage", "Session", "Translation", "for_each_kvm",
-           "kvm_memslot_coverage", "kvm_s2_mmus", "main", "run", "s2_translate", "s2_walk", "session",
-           "vmcoreinfo_text")
+__all__ = ("Error", "Leaf", "MemslotCoverage", "Session", "Translation", "field_program",
+           "for_each_kvm", "kvm_memslot_coverage", "kvm_s2_mmus", "main", "program", "run", "s2_translate",
+           "s2_walk", "session", "vmcoreinfo_text")
 
 _CACHE_KEY = "s2dump_drgn.session"
+_VMCOREINFO_KEY = "s2dump_drgn.vmcoreinfo"  # set by field_program() on a repaired copy
+_PROGRAM_KEY = "s2dump_drgn.program"  # the program s2dump reads (the repaired copy's, or prog)
 
 
 def _diskdump_vmcoreinfo(f, header):
@@ -103,6 +105,8 @@ def vmcoreinfo_text(prog):
     file drgn has open (ELF note or kdump-compressed sub-header, found through
     /proc/self/fd). None when unknown.
     """
+    if _VMCOREINFO_KEY in prog.cache:
+        return prog.cache[_VMCOREINFO_KEY]
     try:
         obj = prog["VMCOREINFO"]
         return obj.string_().decode("ascii", "replace")
@@ -129,18 +133,43 @@ def vmcoreinfo_text(prog):
     return None
 
 
+def _field(prog, name="s2dump"):
+    """The program s2dump reads for prog: prog, or its repaired copy (field_program), decided once."""
+    target = prog.cache.get(_PROGRAM_KEY)
+    if target is None:
+        target = field_program(prog, name)
+        prog.cache[_PROGRAM_KEY] = target
+    return target
+
+
+def program(prog):
+    """
+    program(prog) -> drgn.Program
+
+    The program s2dump reads for *prog*: *prog* itself, or, for a dump QEMU
+    wrote with shifted RAM, the program on its repaired copy
+    (:func:`field_program`). The helpers' Objects belong to it.
+    """
+    return _field(prog)
+
+
 def session(prog):
     """
     session(prog) -> Session
 
     The s2dump session of a program, created on first use and cached in
-    ``prog.cache``.
+    ``prog.cache``. A dump QEMU wrote with shifted RAM is read through its
+    repaired copy (:func:`program`).
     """
     s = prog.cache.get(_CACHE_KEY)
     if s is None:
+        target = _field(prog)
         live = bool(prog.flags & drgn.ProgramFlags.IS_LIVE)
-        s = Session(prog, vmcoreinfo_text(prog), live)
+        s = Session(target, vmcoreinfo_text(target), live)
         prog.cache[_CACHE_KEY] = s
+        if target is not prog:
+            target.cache[_CACHE_KEY] = s
+            target.cache[_PROGRAM_KEY] = target
     return s
 
 
@@ -157,6 +186,100 @@ def run(prog, argv, file=None):
     return session(prog).run(list(argv), sys.stdout if file is None else file)
 
 
+def _elf_kind(path):
+    """(e_type, e_machine) of an ELF file, or None."""
+    try:
+        with open(path, "rb") as f:
+            h = f.read(20)
+    except OSError:
+        return None
+    if len(h) < 20 or h[:4] != b"\x7fELF" or h[4] != 2 or h[5] != 1:
+        return None
+    return struct.unpack_from("<HH", h, 16)
+
+
+def _open_files():
+    """The regular files this process has open (drgn keeps its dump and the vmlinux open)."""
+    fd_dir = "/proc/self/fd"
+    for fd in sorted(os.listdir(fd_dir), key=int):
+        try:
+            path = os.readlink(os.path.join(fd_dir, fd))
+        except OSError:
+            continue
+        if path.startswith("/") and os.path.isfile(path):
+            yield path
+
+
+def _drgn_args(short, long):
+    """The values of one option on drgn's command line (/proc/self/cmdline)."""
+    try:
+        with open("/proc/self/cmdline", "rb") as f:
+            words = [w.decode(errors="replace") for w in f.read().split(b"\0")]
+    except OSError:
+        return []
+    values = []
+    for i, w in enumerate(words):
+        if w in (short, long) and i + 1 < len(words):
+            values.append(words[i + 1])
+        elif w.startswith(long + "="):
+            values.append(w.split("=", 1)[1])
+    return values
+
+
+def _symbol_files():
+    """drgn's -s/--symbols arguments, else the AArch64 executables it has open (the vmlinux)."""
+    paths = [p for p in _drgn_args("-s", "--symbols") if os.path.isfile(p)]
+    if not paths:
+        paths = [p for p in _open_files() if _elf_kind(p) in ((2, 183), (3, 183))]
+    return paths
+
+
+def field_program(prog, name="s2dump"):
+    """
+    field_program(prog, name="s2dump") -> drgn.Program
+
+    *prog*, or, when the dump drgn opened is one QEMU wrote with its RAM off
+    ``p_offset`` (SVE notes of different sizes; docs/field-dumps.md), a new
+    program on a repaired copy (an unnamed temporary file) with the same
+    vmlinux, after one line on stderr ("<name>: ...") saying what was repaired.
+    A shift that does not verify raises :class:`ValueError` naming the defect:
+    nothing is guessed.
+    """
+    if prog.flags & drgn.ProgramFlags.IS_LIVE:
+        return prog
+    cores = [p for p in _open_files() if _elf_kind(p) == (4, 183)]
+    if len(cores) != 1:
+        return prog
+    # named as on drgn's command line, as the CLI names it
+    path = cores[0]
+    for given in _drgn_args("-c", "--core"):
+        try:
+            if os.path.samefile(given, path):
+                path = given
+        except OSError:
+            pass
+    repaired = field_repair(path)
+    if repaired is None:
+        return prog
+    fd, notice = repaired
+    try:
+        new = drgn.Program()
+        new.set_core_dump(f"/proc/self/fd/{fd}")
+        # the original file stays open in drgn's first program, its VMCOREINFO cut or misplaced:
+        # the repaired copy's own is the one to use (vmcoreinfo_text)
+        text = _file_vmcoreinfo(f"/proc/self/fd/{fd}")
+        if text:
+            new.cache[_VMCOREINFO_KEY] = text
+    finally:
+        os.close(fd)
+    try:
+        new.load_debug_info(_symbol_files())
+    except drgn.MissingDebugInfoError:
+        pass  # as drgn itself: what is missing shows when it is needed
+    print(f"{name}: {notice}", file=sys.stderr)
+    return new
+
+
 COMMANDS = ("s2dump", "nesteds2")
 
 
@@ -167,6 +290,7 @@ def main(prog, args):
     else:
         argv = ["s2dump"] + list(args)
     try:
+        _field(prog, argv[0])
         status = run(prog, argv)
     except (drgn.FaultError, LookupError, ValueError, Error) as e:
         sys.stdout.flush()

@@ -34,13 +34,16 @@
 #endif
 #include <Python.h>
 
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "kvm/kvm.h"
 #include "s2dump/command.h"
 #include "s2dump/error.h"
+#include "s2dump/field.h"
 #include "s2dump/kernel.h"
 #include "s2dump/target.h"
 #include "s2dump/walk.h"
@@ -1327,8 +1330,40 @@ static PyObject *core_help(PyObject *self, PyObject *args)
 			     "synopsis", h->synopsis);
 }
 
+/*
+ * field_repair(path) -> None | (fd, notice): a dump QEMU wrote with shifted RAM
+ * (docs/field-dumps.md) as an unnamed temporary file the caller owns and hands to drgn, with
+ * the one line saying what was repaired. A shift that does not verify raises ValueError.
+ */
+static PyObject *core_field_repair(PyObject *self, PyObject *args)
+{
+	const char *path;
+	struct s2_field_plan plan;
+	struct s2_error *err;
+	char notice[768];
+	int fd, out;
+
+	if (!PyArg_ParseTuple(args, "s:field_repair", &path))
+		return NULL;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return PyErr_SetFromErrnoWithFilename(PyExc_OSError, path);
+	Py_BEGIN_ALLOW_THREADS
+	err = s2_field_open_repaired(fd, path, &plan, &out);
+	Py_END_ALLOW_THREADS
+	close(fd);
+	if (err)
+		return raise_s2_error(err);
+	if (out < 0)
+		Py_RETURN_NONE;
+	s2_field_describe(&plan, path, notice, sizeof(notice));
+	return Py_BuildValue("(is)", out, notice);
+}
+
 static PyMethodDef core_methods[] = {
 	{ "help", core_help, METH_VARARGS, "help(name) -> dict: name, summary, synopsis of a command" },
+	{ "field_repair", core_field_repair, METH_VARARGS,
+	  "field_repair(path) -> None | (fd, notice): a repaired copy of a dump QEMU wrote with shifted RAM" },
 	{ NULL, NULL, 0, NULL },
 };
 
