@@ -2,13 +2,16 @@
 /*
  * Dumps as they come from the field (docs/field-dumps.md).
  *
- * QEMU's dump-guest-memory sizes every vCPU's SVE note like the first vCPU's but writes each
+ * ELF: QEMU's dump-guest-memory sizes every vCPU's SVE note like the first vCPU's but writes each
  * at its own length, then the RAM right after the notes it really wrote. When a later vCPU's
  * live vector length differs, the notes end before or after PT_NOTE's p_offset + p_filesz and
  * every PT_LOAD's data sits off its p_offset by that difference. s2_field_examine() walks the
  * note chain as written, and trusts a shift only when VMCOREINFO's init_uts_ns, read through
  * the shifted layout, holds the release VMCOREINFO names. s2_field_repair() writes a standard
  * ELF vmcore (notes as written, PT_NOTE sized to them, p_offsets where the data is).
+ * kdump-compressed: QEMU's kdump-zlib (makedumpfile's flattened stream) and kdump-raw-* with
+ * block_size 64 KiB while the kernel's PAGESIZE is 4 KiB: verified the same way (init_uts_ns
+ * read by the file's own frames), rewritten as a standard file with block_size = PAGESIZE.
  * Plain file I/O on descriptors: the input is never modified.
  */
 #ifndef S2DUMP_FIELD_H
@@ -26,7 +29,26 @@ extern "C" {
 enum s2_field_defect {
 	S2_FIELD_NONE = 0,     /* nothing to repair (or not a format examined here) */
 	S2_FIELD_ELF_SHIFT,    /* ELF: the note chain does not end where PT_NOTE says */
+	S2_FIELD_KDUMP,        /* kdump-compressed: flattened, and/or blocks that are not pages */
 };
+
+/* Page compression flags of kdump-compressed files (page_desc.flags, disk_dump_header.status). */
+#define S2_FIELD_ZLIB 0x1u
+#define S2_FIELD_LZO 0x2u
+#define S2_FIELD_SNAPPY 0x4u
+#define S2_FIELD_ZSTD 0x20u
+
+/*
+ * What the front end links: libs2dump links no compression library. decompress: 0 when src
+ * (slen bytes, compressed as flags says) became exactly dlen bytes in dst. compress (optional):
+ * zlib, the compressed size, or 0 to store the page as it is.
+ */
+struct s2_field_codecs {
+	int (*decompress)(unsigned int flags, const void *src, size_t slen, void *dst, size_t dlen);
+	size_t (*compress)(const void *src, size_t slen, void *dst, size_t dcap);
+};
+
+void s2_field_set_codecs(const struct s2_field_codecs *codecs);
 
 struct s2_field_plan {
 	enum s2_field_defect defect;
@@ -38,6 +60,15 @@ struct s2_field_plan {
 	int64_t shift;              /* where the data really is minus p_offset */
 	uint64_t uts_pa;            /* init_uts_ns, the proof */
 	char release[65];           /* VMCOREINFO's OSRELEASE, found there */
+	/* kdump-compressed */
+	bool flattened;             /* makedumpfile's flattened stream (QEMU's kdump-zlib/-lzo/-snappy) */
+	uint64_t records;           /* its records */
+	uint64_t image_size;        /* the file they write */
+	uint32_t block_size;        /* disk_dump_header.block_size */
+	uint32_t page_size;         /* VMCOREINFO PAGESIZE (= block_size: nothing to split) */
+	uint32_t compression;       /* disk_dump_header.status */
+	bool uts_empty;             /* disk_dump_header.utsname empty (QEMU): libkdumpfile cannot translate */
+	unsigned char utsname[390]; /* struct new_utsname, from init_uts_ns (verified) */
 };
 
 /*

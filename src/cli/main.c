@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "cli/codecs.h"
 #include "cli/kdump_target.h"
 #include "s2dump/command.h"
 #include "s2dump/field.h"
@@ -131,6 +132,7 @@ int main(int argc, char **argv)
 
 	if (!rest)
 		return S2_STATUS_ERROR;
+	s2_cli_codecs_init();
 	if (strcmp(cmd, "nesteds2") != 0)
 		cmd = "s2dump";
 	if (argc > 1 && (!strcmp(argv[1], "s2dump") || !strcmp(argv[1], "nesteds2"))) {

@@ -18,7 +18,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "s2dump/field.h"
+#include "field/field_internal.h"
 
 #define FLD_MAX_PHDRS 4096
 #define FLD_MAX_NOTES 4096
@@ -33,7 +33,7 @@ struct fld_elf {
 	uint64_t fsize;
 };
 
-static bool fld_pread(int fd, void *buf, size_t len, uint64_t off)
+bool fld_pread(int fd, void *buf, size_t len, uint64_t off)
 {
 	size_t done = 0;
 
@@ -49,7 +49,7 @@ static bool fld_pread(int fd, void *buf, size_t len, uint64_t off)
 	return true;
 }
 
-static bool fld_pwrite(int fd, const void *buf, size_t len, uint64_t off)
+bool fld_pwrite(int fd, const void *buf, size_t len, uint64_t off)
 {
 	size_t done = 0;
 
@@ -151,7 +151,7 @@ static char *fld_vmcoreinfo(int fd, uint64_t start, uint64_t end)
 }
 
 /* KEY=value of VMCOREINFO text as a number (hex: the kernel prints SYMBOL()s and KERNELOFFSET bare). */
-static bool fld_info_num(const char *text, const char *key, int base, uint64_t *val)
+bool fld_info_num(const char *text, const char *key, int base, uint64_t *val)
 {
 	size_t klen = strlen(key);
 
@@ -167,7 +167,7 @@ static bool fld_info_num(const char *text, const char *key, int base, uint64_t *
 	return false;
 }
 
-static bool fld_info_str(const char *text, const char *key, char *buf, size_t len)
+bool fld_info_str(const char *text, const char *key, char *buf, size_t len)
 {
 	size_t klen = strlen(key);
 
@@ -244,6 +244,30 @@ static bool fld_verify(int fd, const struct fld_elf *e, const char *info, int64_
 	return false;
 }
 
+/* kdump-compressed, flattened or not; anything else: the reader's own word stands */
+static struct s2_error *fld_examine_kdump(int fd, const char *name, struct s2_field_plan *plan)
+{
+	struct stat sb;
+	struct fld_src s;
+	struct s2_error *err;
+	char sig[8];
+
+	if (fstat(fd, &sb) || !S_ISREG(sb.st_mode))
+		return NULL;
+	err = fld_src_open(fd, name, (uint64_t)sb.st_size, &s);
+	if (!err && (s.flat || (fld_pread(fd, sig, sizeof(sig), 0) && !memcmp(sig, "KDUMP   ", 8)))) {
+		plan->flattened = s.flat;
+		plan->records = s.nrecs;
+		plan->image_size = s.size;
+		plan->file_size = s.fsize;
+		err = fld_kdump_examine(&s, name, plan);
+	}
+	fld_src_close(&s);
+	if (err)
+		memset(plan, 0, sizeof(*plan));
+	return err;
+}
+
 struct s2_error *s2_field_examine(int fd, const char *name, struct s2_field_plan *plan)
 {
 	struct fld_elf e;
@@ -257,7 +281,7 @@ struct s2_error *s2_field_examine(int fd, const char *name, struct s2_field_plan
 
 	memset(plan, 0, sizeof(*plan));
 	if (!fld_elf_load(fd, &e))
-		return NULL; /* not an ELF core examined here: the reader's own word stands */
+		return fld_examine_kdump(fd, name, plan);
 	plan->file_size = e.fsize;
 	plan->note_offset = e.ph[e.note].p_offset;
 	plan->note_declared_end = e.ph[e.note].p_offset + e.ph[e.note].p_filesz;
@@ -331,6 +355,26 @@ void s2_field_describe(const struct s2_field_plan *plan, const char *name, char 
 {
 	uint64_t n = plan->shift < 0 ? (uint64_t)-plan->shift : (uint64_t)plan->shift;
 
+	if (plan->defect == S2_FIELD_KDUMP) {
+		char what[320] = "";
+		size_t w = 0;
+
+		if (plan->flattened)
+			w += (size_t)snprintf(what + w, sizeof(what) - w, "; flattened stream of %" PRIu64
+					      " records rewritten as the 0x%" PRIx64 "-byte file it stands for",
+					      plan->records, plan->image_size);
+		if (plan->block_size != plan->page_size && w < sizeof(what))
+			w += (size_t)snprintf(what + w, sizeof(what) - w, "; block_size 0x%" PRIx32
+					      " split into PAGESIZE 0x%" PRIx32 " pages", plan->block_size,
+					      plan->page_size);
+		if (plan->uts_empty && w < sizeof(what))
+			w += (size_t)snprintf(what + w, sizeof(what) - w, "; empty utsname filled from init_uts_ns");
+		if ((plan->block_size != plan->page_size || plan->uts_empty) && w < sizeof(what))
+			snprintf(what + w, sizeof(what) - w, " (verified: init_uts_ns at PA 0x%" PRIx64 " holds %s)",
+				 plan->uts_pa, plan->release);
+		snprintf(buf, len, "%s: repaired QEMU kdump: %s", name, what + 2);
+		return;
+	}
 	if (plan->defect != S2_FIELD_ELF_SHIFT) {
 		snprintf(buf, len, "%s: no defect", name);
 		return;
@@ -345,7 +389,7 @@ void s2_field_describe(const struct s2_field_plan *plan, const char *name, char 
 }
 
 /* Copy in[src, in_end) to out[dst, ...): reflink, else copy_file_range over the data extents, else read/write. */
-static bool fld_copy(int in, uint64_t src, uint64_t in_end, int out, uint64_t dst)
+bool fld_copy(int in, uint64_t src, uint64_t in_end, int out, uint64_t dst)
 {
 	struct file_clone_range cr = { .src_fd = in, .src_offset = src, .src_length = 0, .dest_offset = dst };
 	static unsigned char buf[1 << 16];
@@ -389,6 +433,15 @@ struct s2_error *s2_field_repair(int in, const char *name, const struct s2_field
 	static const unsigned char zero[4096];
 	struct s2_error *err = NULL;
 
+	if (plan->defect == S2_FIELD_KDUMP) {
+		struct fld_src s;
+
+		err = fld_src_open(in, name, plan->file_size, &s);
+		if (!err)
+			err = fld_kdump_repair(&s, name, plan, out);
+		fld_src_close(&s);
+		return err;
+	}
 	if (plan->defect != S2_FIELD_ELF_SHIFT || !fld_elf_load(in, &e))
 		return s2_error_create(S2_ERROR_INVALID_ARGUMENT, "%s: nothing to repair", name);
 	note_len = plan->note_real_end - plan->note_offset;

@@ -16,6 +16,8 @@
 #include "kernel_structs.h"
 
 #include <elf.h>
+#include <fcntl.h>
+#include <zlib.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <stdarg.h>
@@ -273,6 +275,14 @@ static unsigned qemu_vl[8];
 static int nqemu_vl;
 static int64_t qemu_shift; /* where the data really is minus p_offset */
 static uint64_t qemu_note_off, qemu_declared_end, qemu_real_end;
+/*
+ * qemu-kdump: also vmcore.qemu-kdump-zlib (QEMU's --format kdump-zlib: makedumpfile's flattened
+ * stream) and vmcore.qemu-kdump-raw-zlib (kdump-raw-zlib) of the same RAM, laid out as QEMU's
+ * dump.c writes them for aarch64: block_size 64 KiB (QEMU's target page size) whatever the
+ * kernel's PAGESIZE, an empty utsname but for the machine, both bitmaps alike, zero blocks sharing
+ * one zero block, other blocks zlib-compressed (level 1) when that is smaller.
+ */
+static bool qemu_kdump;
 
 static uint64_t num(const char *s)
 {
@@ -544,6 +554,8 @@ static void parse(const char *path)
 			cur->nxlate_[cur->nnxlate++].l2 = num(tok[2]);
 		} else if (!strcmp(tok[0], "translate") && n == 2 && cur && cur->nxlate < 32) {
 			cur->xlate[cur->nxlate++].ipa = num(tok[1]);
+		} else if (!strcmp(tok[0], "qemu-kdump") && n == 1) {
+			qemu_kdump = true;
 		} else if (!strcmp(tok[0], "qemu-sve") && n >= 2 && n <= 9) {
 			for (int i = 1; i < n; i++) {
 				qemu_vl[i - 1] = (unsigned)num(tok[i]);
@@ -1864,6 +1876,148 @@ static void write_core(const char *path, struct seg *segs, int nsegs)
 		die("%s: write failed", path);
 }
 
+/* ---- QEMU's kdump-compressed files (qemu-kdump) --------------------------------------------- */
+
+static int qk_raw;         /* vmcore.qemu-kdump-raw-zlib */
+static FILE *qk_flat;      /* vmcore.qemu-kdump-zlib */
+static uint64_t qk_records;
+
+static void be64_put(uint8_t *p, uint64_t v)
+{
+	for (int i = 7; i >= 0; i--, v >>= 8)
+		p[i] = (uint8_t)v;
+}
+
+/* One write of QEMU's: at its offset in the raw file, as one record of the flattened stream. */
+static void qk_write(uint64_t off, const void *buf, uint64_t len)
+{
+	uint8_t h[16];
+	if (pwrite(qk_raw, buf, len, (off_t)off) != (ssize_t)len)
+		die("qemu-kdump: write: %s", strerror(errno));
+	be64_put(h, off);
+	be64_put(h + 8, len);
+	fwrite(h, 1, 16, qk_flat);
+	fwrite(buf, 1, len, qk_flat);
+	qk_records++;
+}
+
+static void write_qemu_kdump(const char *dir, FILE *facts)
+{
+	const uint64_t blk = 65536;
+	char path[4200];
+	/* the notes QEMU puts in the kdump file: the ELF file's (per-vCPU notes, then VMCOREINFO) */
+	char *notes = NULL;
+	size_t note_size = 0;
+	FILE *nf = open_memstream(&notes, &note_size);
+	const char *vi = vmcoreinfo();
+	for (int i = 0; i < nqemu_vl; i++)
+		qemu_cpu_notes(nf, i, qemu_vl[i]);
+	long vi_note = ftell(nf);
+	note(nf, "VMCOREINFO", 0, vi, (uint32_t)strlen(vi));
+	fclose(nf);
+
+	snprintf(path, sizeof(path), "%s/vmcore.qemu-kdump-raw-zlib", dir);
+	qk_raw = open(path, O_RDWR | O_CREAT | O_TRUNC, 0644);
+	snprintf(path, sizeof(path), "%s/vmcore.qemu-kdump-zlib", dir);
+	qk_flat = fopen(path, "w");
+	if (qk_raw < 0 || !qk_flat)
+		die("qemu-kdump: %s", strerror(errno));
+	uint8_t mdf[4096] = { 0 };
+	memcpy(mdf, "makedumpfile", 12);
+	be64_put(mdf + 16, 1); /* TYPE_FLAT_HEADER */
+	be64_put(mdf + 24, 1); /* VERSION_FLAT_HEADER */
+	fwrite(mdf, 1, sizeof(mdf), qk_flat);
+
+	uint64_t first = RAM_BASE / blk, max_mapnr = (RAM_BASE + RAM_SIZE) / blk, nblocks = RAM_SIZE / blk;
+	uint64_t len_bitmap = ((max_mapnr + 7) / 8 + blk - 1) / blk * blk;
+	uint32_t sub_blocks = (uint32_t)((104 + note_size + blk - 1) / blk);
+	uint32_t bitmap_blocks = (uint32_t)(len_bitmap / blk * 2);
+	/* struct disk_dump_header (64-bit), header_version 6 */
+	uint8_t h[464] = { 0 };
+	uint32_t v32;
+	memcpy(h, "KDUMP   ", 8);
+	v32 = 6; memcpy(h + 8, &v32, 4);
+	memcpy(h + 12 + 4 * 65, "aarch64", 8);   /* utsname.machine; the rest stays empty */
+	v32 = 1; memcpy(h + 424, &v32, 4);       /* status: DUMP_DH_COMPRESSED_ZLIB */
+	v32 = (uint32_t)blk; memcpy(h + 428, &v32, 4);
+	memcpy(h + 432, &sub_blocks, 4);
+	memcpy(h + 436, &bitmap_blocks, 4);
+	v32 = (uint32_t)max_mapnr; memcpy(h + 440, &v32, 4);
+	v32 = (uint32_t)(nqemu_vl ? nqemu_vl : 1); memcpy(h + 460, &v32, 4); /* nr_cpus */
+	qk_write(0, h, sizeof(h));
+	/* struct kdump_sub_header */
+	uint8_t sh[104] = { 0 };
+	uint64_t v64, note_off = blk + sizeof(sh);
+	v64 = RAM_BASE; memcpy(sh, &v64, 8);     /* phys_base: QEMU's lowest guest RAM address */
+	v32 = 1; memcpy(sh + 8, &v32, 4);        /* dump_level */
+	v64 = note_off + (uint64_t)vi_note + 12 + 12; memcpy(sh + 32, &v64, 8); /* offset_vmcoreinfo */
+	v64 = strlen(vi); memcpy(sh + 40, &v64, 8);
+	memcpy(sh + 48, &note_off, 8);
+	v64 = note_size; memcpy(sh + 56, &v64, 8);
+	memcpy(sh + 96, &max_mapnr, 8);          /* max_mapnr_64 */
+	qk_write(blk, sh, sizeof(sh));
+	qk_write(note_off, notes, note_size);
+	/* both bitmaps: every RAM block */
+	uint8_t *bm = calloc(1, len_bitmap);
+	for (uint64_t p = first; p < max_mapnr; p++)
+		bm[p / 8] |= (uint8_t)(1u << (p % 8));
+	uint64_t bm_off = (1 + sub_blocks) * blk;
+	qk_write(bm_off, bm, len_bitmap);
+	qk_write(bm_off + len_bitmap, bm, len_bitmap);
+	free(bm);
+	/* page descriptors, then the zero block, then the data */
+	uint64_t desc_off = (1 + sub_blocks + bitmap_blocks) * blk, data_off = desc_off + 24 * nblocks;
+	uint64_t zero_off = data_off;
+	static uint8_t zero[65536], cbuf[65536 + 1024];
+	qk_write(data_off, zero, blk);
+	data_off += blk;
+	uint64_t stored = 0;
+	for (uint64_t i = 0; i < nblocks; i++) {
+		const uint8_t *pg = pa_ptr(RAM_BASE + i * blk, blk);
+		uint8_t d[24] = { 0 };
+		uint32_t size = (uint32_t)blk, flags = 0;
+		if (!memcmp(pg, zero, blk)) {
+			memcpy(d, &zero_off, 8);
+		} else {
+			uLongf n = sizeof(cbuf);
+			if (compress2(cbuf, &n, pg, blk, 1) == Z_OK && n < blk) {
+				size = (uint32_t)n;
+				flags = 1;
+				qk_write(data_off, cbuf, n);
+			} else {
+				qk_write(data_off, pg, blk);
+			}
+			memcpy(d, &data_off, 8);
+			data_off += size;
+			stored++;
+		}
+		memcpy(d + 8, &size, 4);
+		memcpy(d + 12, &flags, 4);
+		qk_write(desc_off + 24 * i, d, sizeof(d));
+	}
+	uint8_t end[16];
+	memset(end, 0xff, sizeof(end)); /* END_FLAG_FLAT_HEADER */
+	fwrite(end, 1, sizeof(end), qk_flat);
+	long flat_size = ftell(qk_flat);
+	if (fclose(qk_flat) || close(qk_raw))
+		die("qemu-kdump: write failed");
+	free(notes);
+	fprintf(facts, "block_size=0x%" PRIx64 " page_size=0x%" PRIx64 " records=%" PRIu64 " image_size=0x%" PRIx64
+		" blocks=%" PRIu64 " stored=%" PRIu64 " flat_size=0x%lx\n", blk, page_size, qk_records, data_off,
+		nblocks, stored, flat_size);
+	/* a copy of the stream cut in the middle of a page's record: must stay an error */
+	snprintf(path, sizeof(path), "%s/vmcore.qemu-kdump-zlib.cut", dir);
+	char src[4200];
+	snprintf(src, sizeof(src), "%s/vmcore.qemu-kdump-zlib", dir);
+	FILE *in = fopen(src, "r"), *out = fopen(path, "w");
+	long cut = flat_size / 2;
+	for (long i = 0; i < cut; i++)
+		fputc(fgetc(in), out);
+	fclose(in);
+	fclose(out);
+	fprintf(facts, "cut_file=vmcore.qemu-kdump-zlib.cut cut_size=0x%lx\n", cut);
+}
+
 /* 8 bytes at a PA through the file's linear-map PT_LOADs */
 static bool file_rd64(FILE *f, const Elf64_Phdr *ph, int phnum, uint64_t pa, uint64_t *out)
 {
@@ -2133,6 +2287,13 @@ int main(int argc, char **argv)
 		if (!strcmp(damage, "unverified"))
 			snprintf(errfacts, sizeof(errfacts), "field=notes note_end=0x%" PRIx64 " declared_end=0x%" PRIx64
 				 "\n", qemu_real_end, qemu_declared_end);
+	}
+	if (qemu_kdump) {
+		/* the kdump files' facts (docs/field-dumps.md), from the layout written here */
+		snprintf(path, sizeof(path), "%s/expected/field-kdump", argv[3]);
+		FILE *fk = fopen(path, "w");
+		write_qemu_kdump(argv[3], fk);
+		fclose(fk);
 	}
 	snprintf(path, sizeof(path), "%s/expected/vms", argv[3]);
 	FILE *f = fopen(path, "w");
