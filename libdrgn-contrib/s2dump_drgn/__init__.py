@@ -33,8 +33,8 @@ from .helpers import (MemslotCoverage, for_each_kvm, kvm_memslot_coverage, kvm_s
                       s2_walk)
 
 __all__ = ("Error", "Leaf", "MemslotCoverage", "Session", "Translation", "field_program",
-           "for_each_kvm", "kvm_memslot_coverage", "kvm_s2_mmus", "main", "program", "run", "s2_translate",
-           "s2_walk", "session", "vmcoreinfo_text")
+           "for_each_kvm", "kvm_memslot_coverage", "kvm_s2_mmus", "main", "open_dump", "program", "run",
+           "s2_translate", "s2_walk", "session", "vmcoreinfo_text")
 
 _CACHE_KEY = "s2dump_drgn.session"
 _VMCOREINFO_KEY = "s2dump_drgn.vmcoreinfo"  # set by field_program() on a repaired copy
@@ -198,6 +198,18 @@ def _elf_kind(path):
     return struct.unpack_from("<HH", h, 16)
 
 
+def _is_dump(path):
+    """An AArch64 ELF core, or a kdump-compressed file (flattened or not)."""
+    if _elf_kind(path) == (4, 183):
+        return True
+    try:
+        with open(path, "rb") as f:
+            h = f.read(12)
+    except OSError:
+        return False
+    return h[:8] == b"KDUMP   " or h == b"makedumpfile"
+
+
 def _open_files():
     """The regular files this process has open (drgn keeps its dump and the vmlinux open)."""
     fd_dir = "/proc/self/fd"
@@ -247,7 +259,7 @@ def field_program(prog, name="s2dump"):
     """
     if prog.flags & drgn.ProgramFlags.IS_LIVE:
         return prog
-    cores = [p for p in _open_files() if _elf_kind(p) == (4, 183)]
+    cores = [p for p in _open_files() if _is_dump(p)]
     if len(cores) != 1:
         return prog
     # named as on drgn's command line, as the CLI names it
@@ -261,6 +273,11 @@ def field_program(prog, name="s2dump"):
     repaired = field_repair(path)
     if repaired is None:
         return prog
+    return _repaired_program(repaired, name, _symbol_files())
+
+
+def _repaired_program(repaired, name, symbols):
+    """A Program on field_repair()'s copy (fd, notice), with the vmlinux; the notice on stderr."""
     fd, notice = repaired
     try:
         new = drgn.Program()
@@ -273,11 +290,37 @@ def field_program(prog, name="s2dump"):
     finally:
         os.close(fd)
     try:
-        new.load_debug_info(_symbol_files())
+        new.load_debug_info(symbols)
     except drgn.MissingDebugInfoError:
         pass  # as drgn itself: what is missing shows when it is needed
     print(f"{name}: {notice}", file=sys.stderr)
+    new.cache[_PROGRAM_KEY] = new
     return new
+
+
+def open_dump(path, symbols, name="s2dump"):
+    """
+    open_dump(path, symbols, name="s2dump") -> drgn.Program
+
+    A program on the dump at *path* with the vmlinux (and modules) in
+    *symbols*, for the dumps drgn cannot open itself: QEMU's kdump-zlib
+    (makedumpfile's flattened stream) and kdump-raw-* files (64 KiB blocks,
+    an empty utsname) and its ELF files with shifted RAM are read through a
+    repaired copy (one line on stderr says what was repaired). Any other dump
+    is opened as it is. A repair that does not verify raises
+    :class:`ValueError`.
+    """
+    repaired = field_repair(path)
+    if repaired is not None:
+        return _repaired_program(repaired, name, symbols)
+    prog = drgn.Program()
+    prog.set_core_dump(path)
+    try:
+        prog.load_debug_info(symbols)
+    except drgn.MissingDebugInfoError:
+        pass
+    prog.cache[_PROGRAM_KEY] = prog
+    return prog
 
 
 COMMANDS = ("s2dump", "nesteds2")

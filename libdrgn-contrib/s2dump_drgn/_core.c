@@ -1331,6 +1331,53 @@ static PyObject *core_help(PyObject *self, PyObject *args)
 }
 
 /*
+ * Page codecs for kdump-compressed dumps from the field: Python's own zlib (lzo and snappy
+ * pages need the CLI, `s2dump repair`). Called with the GIL released (field_repair).
+ */
+static int py_decompress(unsigned int flags, const void *src, size_t slen, void *dst, size_t dlen)
+{
+	PyGILState_STATE g = PyGILState_Ensure();
+	PyObject *zlib = NULL, *out = NULL;
+	char *data;
+	Py_ssize_t n;
+	int bad = 1;
+
+	if (flags & S2_FIELD_ZLIB) {
+		zlib = PyImport_ImportModule("zlib");
+		out = zlib ? PyObject_CallMethod(zlib, "decompress", "y#", (const char *)src, (Py_ssize_t)slen) : NULL;
+		if (out && PyBytes_AsStringAndSize(out, &data, &n) == 0 && (size_t)n == dlen) {
+			memcpy(dst, data, dlen);
+			bad = 0;
+		}
+	}
+	PyErr_Clear();
+	Py_XDECREF(out);
+	Py_XDECREF(zlib);
+	PyGILState_Release(g);
+	return bad;
+}
+
+static size_t py_compress(const void *src, size_t slen, void *dst, size_t dcap)
+{
+	PyGILState_STATE g = PyGILState_Ensure();
+	PyObject *zlib = PyImport_ImportModule("zlib"), *out = NULL;
+	char *data;
+	Py_ssize_t n;
+	size_t got = 0;
+
+	out = zlib ? PyObject_CallMethod(zlib, "compress", "y#i", (const char *)src, (Py_ssize_t)slen, 1) : NULL;
+	if (out && PyBytes_AsStringAndSize(out, &data, &n) == 0 && (size_t)n <= dcap) {
+		memcpy(dst, data, (size_t)n);
+		got = (size_t)n;
+	}
+	PyErr_Clear();
+	Py_XDECREF(out);
+	Py_XDECREF(zlib);
+	PyGILState_Release(g);
+	return got;
+}
+
+/*
  * field_repair(path) -> None | (fd, notice): a dump QEMU wrote with shifted RAM
  * (docs/field-dumps.md) as an unnamed temporary file the caller owns and hands to drgn, with
  * the one line saying what was repaired. A shift that does not verify raises ValueError.
@@ -1343,8 +1390,11 @@ static PyObject *core_field_repair(PyObject *self, PyObject *args)
 	char notice[768];
 	int fd, out;
 
+	static const struct s2_field_codecs codecs = { .decompress = py_decompress, .compress = py_compress };
+
 	if (!PyArg_ParseTuple(args, "s:field_repair", &path))
 		return NULL;
+	s2_field_set_codecs(&codecs);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return PyErr_SetFromErrnoWithFilename(PyExc_OSError, path);
