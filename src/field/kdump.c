@@ -196,6 +196,11 @@ static struct s2_error *kd_load(const struct fld_src *s, const char *name, struc
 		return s2_error_create(S2_ERROR_CORRUPT, "%s: kdump header: block_size %" PRIu32 ", sub_hdr_size %"
 				       PRIu32 ", bitmap_blocks %" PRIu32 " are not a kdump layout", name, k->block,
 				       k->sub_blocks, k->bitmap_blocks);
+	/* the bitmaps lie inside the file (a header claiming more is not one to allocate for) */
+	if ((1ull + k->sub_blocks + k->bitmap_blocks) * k->block > s->size)
+		return s2_error_create(S2_ERROR_CORRUPT, "%s: kdump header: %" PRIu32 " bitmap blocks of %" PRIu32
+				       " bytes end beyond the end of the file (0x%" PRIx64 ")", name, k->bitmap_blocks,
+				       k->block, s->size);
 	if (!fld_src_read(s, k->sub, sizeof(k->sub), k->block))
 		return s2_error_create(S2_ERROR_CORRUPT, "%s: kdump sub-header at 0x%" PRIx32 " is not in the file",
 				       name, k->block);
@@ -333,6 +338,11 @@ struct s2_error *fld_kdump_examine(const struct fld_src *s, const char *name, st
 					      PRIu64 ": not a multiple", name, k.block, page);
 			goto out;
 		}
+		if (page != 4096 && page != 16384 && page != 65536) {
+			err = s2_error_create(S2_ERROR_UNSUPPORTED, "%s: VMCOREINFO PAGESIZE %" PRIu64 " is no arm64 "
+					      "page size", name, page);
+			goto out;
+		}
 		plan->page_size = (uint32_t)page;
 	}
 	if (plan->page_size != k.block || plan->uts_empty) {
@@ -448,6 +458,11 @@ static struct s2_error *kd_split(const struct fld_src *s, const char *name, cons
 				nb2[(p * ratio + j) / 8] |= (unsigned char)(1u << ((p * ratio + j) % 8));
 		}
 		dumped += bit(bm2, p);
+	}
+	if ((1 + k.sub_blocks) * (uint64_t)k.block + 2 * bm_old + dumped * KD_DESC_SIZE > s->size) {
+		err = s2_error_create(S2_ERROR_CORRUPT, "%s: %" PRIu64 " page descriptors end beyond the end of the file",
+				      name, dumped);
+		goto out;
 	}
 	/* header, sub-header, notes, bitmaps */
 	memcpy(hdr, k.hdr, sizeof(hdr));
