@@ -96,7 +96,12 @@ static bool fld_elf_load(int fd, struct fld_elf *e)
 		}
 		e->note = (int)i;
 	}
-	return e->note >= 0;
+	if (e->note < 0) { /* no (single) PT_NOTE: not examined, and nothing kept */
+		free(e->ph);
+		e->ph = NULL;
+		return false;
+	}
+	return true;
 }
 
 /*
