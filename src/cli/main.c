@@ -20,11 +20,14 @@
 
 static const char repair_usage[] =
 	"usage: s2dump repair [--check] IN [OUT]\n"
-	"  Repairs a dump as it comes from the field (docs/field-dumps.md): QEMU's ELF vmcores whose\n"
-	"  RAM sits before or after p_offset (SVE notes of different sizes). The defect is found from\n"
-	"  the file (note chain vs PT_NOTE) and the repair verified (init_uts_ns holds OSRELEASE).\n"
-	"  OUT: a standard ELF vmcore that crash, drgn and libkdumpfile read unmodified; IN is never\n"
-	"  modified. A dump with no defect: nothing is written.\n"
+	"  Repairs a dump as it comes from the field (docs/field-dumps.md), found from the file and\n"
+	"  verified (init_uts_ns, read through the repair, holds VMCOREINFO's OSRELEASE):\n"
+	"   - QEMU's ELF vmcores whose RAM sits before or after p_offset (SVE notes of different\n"
+	"     sizes: the note chain does not end where PT_NOTE says);\n"
+	"   - QEMU's kdump-zlib (makedumpfile's flattened stream) and kdump-raw-* files (64 KiB\n"
+	"     blocks under a 4 KiB PAGESIZE, an empty utsname).\n"
+	"  OUT: a standard ELF vmcore or kdump-compressed file that crash, drgn and libkdumpfile read\n"
+	"  unmodified; IN is never modified. A dump with no defect: nothing is written.\n"
 	"  --check      only say whether IN needs repair\n"
 	"  exit status  0: repaired (or, with --check, no defect); 1 (--check): IN needs repair;\n"
 	"               2: a defect whose repair does not verify, or an I/O error; 3: bad arguments\n";
@@ -115,8 +118,8 @@ static void usage(FILE *out, const char *cmd)
 	fprintf(out, "  -s VMLINUX  the matching vmlinux with DWARF; without it, found by the dump's build-id\n");
 	fprintf(out, "              or release in /usr/lib/debug and /boot\n");
 	fprintf(out, "  --help      this text and the command's own help; --version\n");
-	fprintf(out, "  %s repair [--check] IN [OUT]   rewrite a dump QEMU wrote with shifted RAM\n", cmd);
-	fprintf(out, "              as a standard ELF vmcore (s2dump repair --help, docs/field-dumps.md)\n\n");
+	fprintf(out, "  s2dump repair [--check] IN [OUT]   rewrite QEMU's broken ELF or kdump files as standard\n");
+	fprintf(out, "              ones (s2dump repair --help, docs/field-dumps.md); -c reads them as they are\n\n");
 }
 
 int main(int argc, char **argv)
