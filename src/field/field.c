@@ -473,6 +473,8 @@ struct s2_error *s2_field_repair(int in, const char *name, const struct s2_field
 		if (p->p_type == PT_NOTE) {
 			p->p_offset = new_note;
 			p->p_filesz = note_len;
+			if (p->p_memsz) /* QEMU sets it to the (wrong) size too */
+				p->p_memsz = note_len;
 		} else if (p->p_offset >= plan->first_load || p->p_type == PT_LOAD) {
 			p->p_offset = p->p_offset + (uint64_t)plan->shift - src_aligned + dst_base;
 		}
