@@ -15,10 +15,11 @@ host_pkgs=(
 	gcc-aarch64-linux-gnu libc6-dev-arm64-cross   # fake vmlinux of the synthetic vmcores, crash extension for arm64 crash (needs arm64 libc headers)
 	qemu-user-static                  # runs Debian's arm64 crash and makedumpfile
 	libkdumpfile-dev libdw-dev libelf-dev   # the CLI's target
+	liblzo2-dev libsnappy-dev libzstd-dev   # the CLI's page codecs for QEMU's kdump files (src/cli/codecs.c)
 	python3-drgn python3-dev          # the drgn module (Debian's python3, /usr/bin/python3)
 	dwarves                           # pahole: checks the synthetic layouts against the real ones
 	valgrind
-	zlib1g-dev                        # tests/vmcores/real/mkcpio.c: the initramfs writer
+	zlib1g-dev                        # mkcpio.c, the CLI's codecs, s2gen's QEMU kdump writer
 	debootstrap                       # tests/vmcores/real: the trixie root with QEMU 10
 )
 # Runtime libraries of crash:arm64, makedumpfile:arm64 and the arm64 CLI (Multi-Arch: same, safe with apt).

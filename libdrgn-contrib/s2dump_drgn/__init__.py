@@ -28,15 +28,17 @@ import sys
 
 import drgn
 
-from ._core import Error, Leaf, Session, Translation
+from ._core import Error, Leaf, Session, Translation, field_repair
 from .helpers import (MemslotCoverage, for_each_kvm, kvm_memslot_coverage, kvm_s2_mmus, s2_translate,
                       s2_walk)
 
-__all__ = ("Error", "Leaf", "MemslotCoverage", "Session", "Translation", "for_each_kvm",
-           "kvm_memslot_coverage", "kvm_s2_mmus", "main", "run", "s2_translate", "s2_walk", "session",
-           "vmcoreinfo_text")
+__all__ = ("Error", "Leaf", "MemslotCoverage", "Session", "Translation", "field_program",
+           "for_each_kvm", "kvm_memslot_coverage", "kvm_s2_mmus", "main", "open_dump", "program", "run",
+           "s2_translate", "s2_walk", "session", "vmcoreinfo_text")
 
 _CACHE_KEY = "s2dump_drgn.session"
+_VMCOREINFO_KEY = "s2dump_drgn.vmcoreinfo"  # set by field_program() on a repaired copy
+_PROGRAM_KEY = "s2dump_drgn.program"  # the program s2dump reads (the repaired copy's, or prog)
 
 
 def _diskdump_vmcoreinfo(f, header):
@@ -103,6 +105,8 @@ def vmcoreinfo_text(prog):
     file drgn has open (ELF note or kdump-compressed sub-header, found through
     /proc/self/fd). None when unknown.
     """
+    if _VMCOREINFO_KEY in prog.cache:
+        return prog.cache[_VMCOREINFO_KEY]
     try:
         obj = prog["VMCOREINFO"]
         return obj.string_().decode("ascii", "replace")
@@ -129,18 +133,43 @@ def vmcoreinfo_text(prog):
     return None
 
 
+def _field(prog, name="s2dump"):
+    """The program s2dump reads for prog: prog, or its repaired copy (field_program), decided once."""
+    target = prog.cache.get(_PROGRAM_KEY)
+    if target is None:
+        target = field_program(prog, name)
+        prog.cache[_PROGRAM_KEY] = target
+    return target
+
+
+def program(prog):
+    """
+    program(prog) -> drgn.Program
+
+    The program s2dump reads for *prog*: *prog* itself, or, for a dump QEMU
+    wrote with shifted RAM, the program on its repaired copy
+    (:func:`field_program`). The helpers' Objects belong to it.
+    """
+    return _field(prog)
+
+
 def session(prog):
     """
     session(prog) -> Session
 
     The s2dump session of a program, created on first use and cached in
-    ``prog.cache``.
+    ``prog.cache``. A dump QEMU wrote with shifted RAM is read through its
+    repaired copy (:func:`program`).
     """
     s = prog.cache.get(_CACHE_KEY)
     if s is None:
+        target = _field(prog)
         live = bool(prog.flags & drgn.ProgramFlags.IS_LIVE)
-        s = Session(prog, vmcoreinfo_text(prog), live)
+        s = Session(target, vmcoreinfo_text(target), live)
         prog.cache[_CACHE_KEY] = s
+        if target is not prog:
+            target.cache[_CACHE_KEY] = s
+            target.cache[_PROGRAM_KEY] = target
     return s
 
 
@@ -157,6 +186,143 @@ def run(prog, argv, file=None):
     return session(prog).run(list(argv), sys.stdout if file is None else file)
 
 
+def _elf_kind(path):
+    """(e_type, e_machine) of an ELF file, or None."""
+    try:
+        with open(path, "rb") as f:
+            h = f.read(20)
+    except OSError:
+        return None
+    if len(h) < 20 or h[:4] != b"\x7fELF" or h[4] != 2 or h[5] != 1:
+        return None
+    return struct.unpack_from("<HH", h, 16)
+
+
+def _is_dump(path):
+    """An AArch64 ELF core, or a kdump-compressed file (flattened or not)."""
+    if _elf_kind(path) == (4, 183):
+        return True
+    try:
+        with open(path, "rb") as f:
+            h = f.read(12)
+    except OSError:
+        return False
+    return h[:8] == b"KDUMP   " or h == b"makedumpfile"
+
+
+def _open_files():
+    """The regular files this process has open (drgn keeps its dump and the vmlinux open)."""
+    fd_dir = "/proc/self/fd"
+    for fd in sorted(os.listdir(fd_dir), key=int):
+        try:
+            path = os.readlink(os.path.join(fd_dir, fd))
+        except OSError:
+            continue
+        if path.startswith("/") and os.path.isfile(path):
+            yield path
+
+
+def _drgn_args(short, long):
+    """The values of one option on drgn's command line (/proc/self/cmdline)."""
+    try:
+        with open("/proc/self/cmdline", "rb") as f:
+            words = [w.decode(errors="replace") for w in f.read().split(b"\0")]
+    except OSError:
+        return []
+    values = []
+    for i, w in enumerate(words):
+        if w in (short, long) and i + 1 < len(words):
+            values.append(words[i + 1])
+        elif w.startswith(long + "="):
+            values.append(w.split("=", 1)[1])
+    return values
+
+
+def _symbol_files():
+    """drgn's -s/--symbols arguments, else the AArch64 executables it has open (the vmlinux)."""
+    paths = [p for p in _drgn_args("-s", "--symbols") if os.path.isfile(p)]
+    if not paths:
+        paths = [p for p in _open_files() if _elf_kind(p) in ((2, 183), (3, 183))]
+    return paths
+
+
+def field_program(prog, name="s2dump"):
+    """
+    field_program(prog, name="s2dump") -> drgn.Program
+
+    *prog*, or, when the dump drgn opened is one QEMU wrote with its RAM off
+    ``p_offset`` (SVE notes of different sizes; docs/field-dumps.md), a new
+    program on a repaired copy (an unnamed temporary file) with the same
+    vmlinux, after one line on stderr ("<name>: ...") saying what was repaired.
+    A shift that does not verify raises :class:`ValueError` naming the defect:
+    nothing is guessed.
+    """
+    if prog.flags & drgn.ProgramFlags.IS_LIVE:
+        return prog
+    cores = [p for p in _open_files() if _is_dump(p)]
+    if len(cores) != 1:
+        return prog
+    # named as on drgn's command line, as the CLI names it
+    path = cores[0]
+    for given in _drgn_args("-c", "--core"):
+        try:
+            if os.path.samefile(given, path):
+                path = given
+        except OSError:
+            pass
+    repaired = field_repair(path)
+    if repaired is None:
+        return prog
+    return _repaired_program(repaired, name, _symbol_files())
+
+
+def _repaired_program(repaired, name, symbols):
+    """A Program on field_repair()'s copy (fd, notice), with the vmlinux; the notice on stderr."""
+    fd, notice = repaired
+    try:
+        new = drgn.Program()
+        new.set_core_dump(f"/proc/self/fd/{fd}")
+        # the original file stays open in drgn's first program, its VMCOREINFO cut or misplaced:
+        # the repaired copy's own is the one to use (vmcoreinfo_text)
+        text = _file_vmcoreinfo(f"/proc/self/fd/{fd}")
+        if text:
+            new.cache[_VMCOREINFO_KEY] = text
+    finally:
+        os.close(fd)
+    try:
+        new.load_debug_info(symbols)
+    except drgn.MissingDebugInfoError:
+        pass  # as drgn itself: what is missing shows when it is needed
+    print(f"{name}: {notice}", file=sys.stderr)
+    new.cache[_PROGRAM_KEY] = new
+    return new
+
+
+def open_dump(path, symbols, name="s2dump"):
+    """
+    open_dump(path, symbols, name="s2dump") -> drgn.Program
+
+    A program on the dump at *path* with the vmlinux (and modules) in
+    *symbols*, for the dumps drgn cannot open itself: QEMU's kdump-zlib
+    (makedumpfile's flattened stream) and kdump-raw-* files (64 KiB blocks,
+    an empty utsname) and its ELF files with shifted RAM are read through a
+    repaired copy (one line on stderr says what was repaired). Any other dump
+    is opened as it is. A repair that does not verify raises
+    :class:`ValueError`.
+    """
+    repaired = field_repair(path)
+    if repaired is not None:
+        return _repaired_program(repaired, name, symbols)
+    prog = drgn.Program()
+    prog.set_core_dump(path)
+    try:
+        prog.load_debug_info(symbols)
+    except drgn.MissingDebugInfoError:
+        pass
+    prog.cache[_PROGRAM_KEY] = prog
+    return prog
+
+
 COMMANDS = ("s2dump", "nesteds2")
 
 
@@ -167,6 +333,7 @@ def main(prog, args):
     else:
         argv = ["s2dump"] + list(args)
     try:
+        _field(prog, argv[0])
         status = run(prog, argv)
     except (drgn.FaultError, LookupError, ValueError, Error) as e:
         sys.stdout.flush()

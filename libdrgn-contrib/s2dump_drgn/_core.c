@@ -34,13 +34,16 @@
 #endif
 #include <Python.h>
 
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "kvm/kvm.h"
 #include "s2dump/command.h"
 #include "s2dump/error.h"
+#include "s2dump/field.h"
 #include "s2dump/kernel.h"
 #include "s2dump/target.h"
 #include "s2dump/walk.h"
@@ -1377,8 +1380,90 @@ static PyObject *core_help(PyObject *self, PyObject *args)
 			     "synopsis", h->synopsis);
 }
 
+/*
+ * Page codecs for kdump-compressed dumps from the field: Python's own zlib (lzo and snappy
+ * pages need the CLI, `s2dump repair`). Called with the GIL released (field_repair).
+ */
+static int py_decompress(unsigned int flags, const void *src, size_t slen, void *dst, size_t dlen)
+{
+	PyGILState_STATE g = PyGILState_Ensure();
+	PyObject *zlib = NULL, *out = NULL;
+	char *data;
+	Py_ssize_t n;
+	int bad = 1;
+
+	if (flags & S2_FIELD_ZLIB) {
+		zlib = PyImport_ImportModule("zlib");
+		out = zlib ? PyObject_CallMethod(zlib, "decompress", "y#", (const char *)src, (Py_ssize_t)slen) : NULL;
+		if (out && PyBytes_AsStringAndSize(out, &data, &n) == 0 && (size_t)n == dlen) {
+			memcpy(dst, data, dlen);
+			bad = 0;
+		}
+	}
+	PyErr_Clear();
+	Py_XDECREF(out);
+	Py_XDECREF(zlib);
+	PyGILState_Release(g);
+	return bad;
+}
+
+static size_t py_compress(const void *src, size_t slen, void *dst, size_t dcap)
+{
+	PyGILState_STATE g = PyGILState_Ensure();
+	PyObject *zlib = PyImport_ImportModule("zlib"), *out = NULL;
+	char *data;
+	Py_ssize_t n;
+	size_t got = 0;
+
+	out = zlib ? PyObject_CallMethod(zlib, "compress", "y#i", (const char *)src, (Py_ssize_t)slen, 1) : NULL;
+	if (out && PyBytes_AsStringAndSize(out, &data, &n) == 0 && (size_t)n <= dcap) {
+		memcpy(dst, data, (size_t)n);
+		got = (size_t)n;
+	}
+	PyErr_Clear();
+	Py_XDECREF(out);
+	Py_XDECREF(zlib);
+	PyGILState_Release(g);
+	return got;
+}
+
+/*
+ * field_repair(path) -> None | (fd, notice): a dump QEMU wrote with shifted RAM
+ * (docs/field-dumps.md) as an unnamed temporary file the caller owns and hands to drgn, with
+ * the one line saying what was repaired. A shift that does not verify raises ValueError.
+ */
+static PyObject *core_field_repair(PyObject *self, PyObject *args)
+{
+	const char *path;
+	struct s2_field_plan plan;
+	struct s2_error *err;
+	char notice[768];
+	int fd, out;
+
+	static const struct s2_field_codecs codecs = { .decompress = py_decompress, .compress = py_compress };
+
+	if (!PyArg_ParseTuple(args, "s:field_repair", &path))
+		return NULL;
+	s2_field_set_codecs(&codecs);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return PyErr_SetFromErrnoWithFilename(PyExc_OSError, path);
+	Py_BEGIN_ALLOW_THREADS
+	err = s2_field_open_repaired(fd, path, &plan, &out);
+	Py_END_ALLOW_THREADS
+	close(fd);
+	if (err)
+		return raise_s2_error(err);
+	if (out < 0)
+		Py_RETURN_NONE;
+	s2_field_describe(&plan, path, notice, sizeof(notice));
+	return Py_BuildValue("(is)", out, notice);
+}
+
 static PyMethodDef core_methods[] = {
 	{ "help", core_help, METH_VARARGS, "help(name) -> dict: name, summary, synopsis of a command" },
+	{ "field_repair", core_field_repair, METH_VARARGS,
+	  "field_repair(path) -> None | (fd, notice): a repaired copy of a dump QEMU wrote with shifted RAM" },
 	{ NULL, NULL, 0, NULL },
 };
 

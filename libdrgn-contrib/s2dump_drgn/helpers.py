@@ -42,6 +42,12 @@ def _session(prog):
     return session(prog)
 
 
+def _program(prog):
+    from . import program  # a dump read through its repaired copy: that copy's program
+
+    return program(prog)
+
+
 def _address(value, prog, tags, what):
     """(prog, address) of an Object of one of the struct tags (or a pointer to one), or of an int."""
     if isinstance(value, drgn.Object):
@@ -103,7 +109,7 @@ def for_each_kvm(prog):
     """
     addrs, exc = _session(prog).vms()
     for addr in addrs:
-        yield drgn.Object(prog, "struct kvm *", value=addr)
+        yield drgn.Object(_program(prog), "struct kvm *", value=addr)
     if exc is not None:
         raise exc
 
@@ -126,7 +132,7 @@ def kvm_s2_mmus(kvm, prog=None):
     prog, addr, _ = _address(kvm, prog, ("kvm",), "kvm_s2_mmus")
     addrs, exc = _session(prog).mmus(addr)
     for a in addrs:
-        yield drgn.Object(prog, "struct kvm_s2_mmu *", value=a)
+        yield drgn.Object(_program(prog), "struct kvm_s2_mmu *", value=a)
     if exc is not None:
         raise exc
 
@@ -224,7 +230,7 @@ def kvm_memslot_coverage(kvm, prog=None):
     prog, addr, _ = _address(kvm, prog, ("kvm",), "kvm_memslot_coverage")
     slots, exc = _session(prog).memslots(addr)
     for slot, sid, gpa, size, uaddr, flags, mapped, leaves in slots:
-        yield MemslotCoverage(drgn.Object(prog, "struct kvm_memory_slot *", value=slot), sid, gpa, size, uaddr,
-                              flags, mapped, leaves)
+        obj = drgn.Object(_program(prog), "struct kvm_memory_slot *", value=slot)
+        yield MemslotCoverage(obj, sid, gpa, size, uaddr, flags, mapped, leaves)
     if exc is not None:
         raise exc

@@ -17,6 +17,7 @@
 
 #include "cli/dwarf_types.h"
 #include "cli/kdump_target.h"
+#include "s2dump/field.h"
 
 /* A PT_LOAD of an ELF dump: what of it the file really holds. */
 struct elf_load {
@@ -39,6 +40,12 @@ struct kdump_target {
 	char warning[200];  /* the data is cut short (s2_kdump_target_warning) */
 	struct s2_dwarf *dwarf;
 	uint64_t kaslr_offset;
+	char notice[512]; /* what was repaired to read the dump (docs/field-dumps.md), or "" */
+	/*
+	 * Read through a repaired copy of a shifted ELF: the copy holds the user's file from one
+	 * offset on, verbatim, this many bytes later. Offsets in messages are the user's file's.
+	 */
+	uint64_t copy_delta;
 	struct s2_target target;
 };
 
@@ -118,14 +125,14 @@ static bool elf_holds(struct kdump_target *t, bool virt, uint64_t addr, uint64_t
 static struct s2_error *truncated(const struct kdump_target *t, uint64_t size, const char *what, uint64_t need)
 {
 	return s2_error_create(S2_ERROR_IO, "%s truncated: file ends at 0x%" PRIx64 ", %s needs 0x%" PRIx64,
-			       t->dump_path, size, what, need);
+			       t->dump_path, size - t->copy_delta, what, need - t->copy_delta);
 }
 
 static void note_truncated(struct kdump_target *t, uint64_t size, const char *what, uint64_t need)
 {
 	if (!t->warning[0])
 		snprintf(t->warning, sizeof(t->warning), "%s truncated: file ends at 0x%" PRIx64 ", %s needs 0x%"
-			 PRIx64, t->dump_path, size, what, need);
+			 PRIx64, t->dump_path, size - t->copy_delta, what, need - t->copy_delta);
 }
 
 /* The notes of one PT_NOTE (already inside the file): each header and payload inside the segment. */
@@ -369,6 +376,13 @@ static const struct s2_target_ops kdump_ops = {
 	.vmcoreinfo = op_vmcoreinfo,
 };
 
+const char *s2_kdump_target_notice(const struct s2_target *target)
+{
+	const struct kdump_target *t = target->ctx;
+
+	return *t->notice ? t->notice : NULL;
+}
+
 void s2_kdump_target_close(struct s2_target *target)
 {
 	struct kdump_target *t;
@@ -443,6 +457,26 @@ struct s2_error *s2_kdump_target_open(const char *dump, const char *vmlinux, str
 	if (t->fd < 0) {
 		err = s2_error_create(S2_ERROR_IO, "cannot open %s: %s", t->dump_path, strerror(errno));
 		goto fail;
+	}
+	if (dump) {
+		/* A dump QEMU wrote with shifted RAM is read through a repaired copy, never guessed at. */
+		struct s2_field_plan plan;
+		int rfd;
+
+		err = s2_field_open_repaired(t->fd, t->dump_path, &plan, &rfd);
+		if (err)
+			goto fail;
+		if (rfd >= 0) {
+			struct stat copy;
+
+			close(t->fd);
+			t->fd = rfd;
+			s2_field_describe(&plan, t->dump_path, t->notice, sizeof(t->notice));
+			/* s2_field_repair() copies the file's tail verbatim to the end of the copy */
+			if (plan.defect == S2_FIELD_ELF_SHIFT && fstat(rfd, &copy) == 0 &&
+			    (uint64_t)copy.st_size >= plan.file_size)
+				t->copy_delta = (uint64_t)copy.st_size - plan.file_size;
+		}
 	}
 	t->ctx = kdump_new();
 	if (!t->ctx) {

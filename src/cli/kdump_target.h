@@ -18,5 +18,7 @@ void s2_kdump_target_close(struct s2_target *target);
  * once; NULL otherwise. Reads past the end fail as faults, never zeros.
  */
 const char *s2_kdump_target_warning(const struct s2_target *target);
+/* What was repaired to read the dump (one line, docs/field-dumps.md), or NULL. */
+const char *s2_kdump_target_notice(const struct s2_target *target);
 
 #endif

@@ -1,7 +1,9 @@
 # The standalone CLI on libkdumpfile + libdw: build/s2dump and its nesteds2 alias.
-CLI_SRCS := src/cli/main.c src/cli/kdump_target.c src/cli/dwarf_types.c
+CLI_SRCS := src/cli/main.c src/cli/kdump_target.c src/cli/dwarf_types.c src/cli/codecs.c
 CLI_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(CLI_SRCS))
 CLI_LIBS := $(shell pkg-config --libs libkdumpfile libaddrxlat libdw 2>/dev/null || echo -lkdumpfile -laddrxlat -ldw -lelf)
+# page codecs of kdump-compressed dumps from the field (src/cli/codecs.c)
+CLI_LIBS += -lz -llzo2 -lsnappy -lzstd
 CLI_BIN := $(BUILD)/s2dump
 ALL_TARGETS += $(CLI_BIN) $(BUILD)/nesteds2
 INSTALL_TARGETS += install-cli
@@ -30,7 +32,7 @@ CLI_ARM64_INC := build/arm64/include
 CLI_ARM64_LIBDIR := /usr/lib/aarch64-linux-gnu
 CLI_ARM64_OBJS := $(patsubst %.c,build/arm64/obj/%.o,$(CLI_SRCS))
 # Only the libraries' own headers (architecture-independent); libc's come from the cross compiler.
-CLI_ARM64_HEADERS := libkdumpfile elfutils libelf.h gelf.h dwarf.h
+CLI_ARM64_HEADERS := libkdumpfile elfutils libelf.h gelf.h dwarf.h zlib.h zconf.h lzo snappy-c.h zstd.h
 
 $(CLI_ARM64_INC)/.stamp:
 	@mkdir -p $(dir $@)
@@ -44,7 +46,8 @@ build/arm64/obj/src/cli/%.o: src/cli/%.c $(CLI_ARM64_INC)/.stamp
 $(CLI_ARM64): $(CLI_ARM64_OBJS) $$(call crash_core_objs,arm64)
 	$(CRASH_EXT_CC) -o $@ $^ -Wl,-rpath-link,$(CLI_ARM64_LIBDIR) \
 		$(CLI_ARM64_LIBDIR)/libkdumpfile.so.10 $(CLI_ARM64_LIBDIR)/libaddrxlat.so.3 \
-		$(CLI_ARM64_LIBDIR)/libdw.so.1 $(CLI_ARM64_LIBDIR)/libelf.so.1
+		$(CLI_ARM64_LIBDIR)/libdw.so.1 $(CLI_ARM64_LIBDIR)/libelf.so.1 $(CLI_ARM64_LIBDIR)/libz.so.1 \
+		$(CLI_ARM64_LIBDIR)/liblzo2.so.2 $(CLI_ARM64_LIBDIR)/libsnappy.so.1 $(CLI_ARM64_LIBDIR)/libzstd.so.1
 
 .PHONY: cli-arm64
 cli-arm64: $(CLI_ARM64)

@@ -59,6 +59,9 @@ for dir in $(scn_dirs); do
 	page=$(scn_field "$dir/expected/symbols" page_size)
 	[ "$page" = 16384 ] && { echo "crash: $name skipped (crash 8.0.2 refuses 16K pages)" >&2; continue; }
 	kind=$(scn_damage "$dir")
+	# QEMU's shifted ELF: crash misreads it unrepaired; tests/scenarios/check-field.sh runs the
+	# unmodified readers, crash included, on `s2dump repair`'s output
+	grep -qs '^defect=elf-shift' "$dir/expected/field" && { echo "crash: $name skipped (QEMU's shifted ELF)" >&2; continue; }
 	modes=(minimal)
 	[ "$(scn_field "$dir/expected/symbols" kernel_offset)" = 0x0 ] && [ "$page" = 4096 ] && modes+=(full)
 	# the kdump-compressed copy (makedumpfile), where the generator made one: --minimal

@@ -92,7 +92,8 @@ same() { # name dir args...: CLI and the contrib script agree on stdout, stderr 
 	fi
 	echo "PASS $name (status $rc_cli, $(wc -l <"$tmp/cli.out") lines identical)"
 	if [ $rc_cli -ne 0 ] && [ -s "$tmp/cli.err" ]; then
-		echo "$name	$rc_cli	$(head -1 "$tmp/cli.err")	$*" >>"$tmp/errors.tsv"
+		# (a dump read through its repair: the error follows the line saying so)
+		echo "$name	$rc_cli	$(grep -v -m 1 'repaired QEMU ELF notes' "$tmp/cli.err")	$*" >>"$tmp/errors.tsv"
 	fi
 }
 
@@ -155,8 +156,28 @@ for ((k = 0; k < ${#drgns[@]}; k += 2)); do
 			same "$name/exact" "$d" s2dump -x "$kvm"
 			continue
 		esac
+		# QEMU's shifted ELF (expected/field, docs/field-dumps.md): the front end reads it through
+		# the repair. When the notes run past PT_NOTE, VMCOREINFO is cut off there and drgn >= 0.0.29
+		# opens the file as a user-space core, failing before any script runs: `s2dump repair` first
+		# (tests/scenarios/check-field.sh reads the repaired copies with drgn)
+		if [ -f "$exp/field" ] && [ "$(field "$exp/field" direction)" = after ] &&
+			[ "$(printf '%s\n' "$ver" 0.0.29 | sort -V | head -n 1)" = 0.0.29 ]; then
+			if ! $drgn -q -c "$d/$core" -s "$d/vmlinux" "$top/libdrgn-contrib/s2dump.py" >/dev/null 2>"$tmp/f.err" &&
+				grep -q NT_AUXV "$tmp/f.err"; then
+				echo "PASS $name/field-refused: drgn $ver stops before the script (VMCOREINFO cut off: a user core without NT_AUXV)"
+			else
+				echo "FAIL $name/field-refused: drgn $ver was expected to refuse the file (is it still cut off?): $(tail -n 1 "$tmp/f.err")"
+			fi
+			continue
+		fi
 		same "$name/all-vms" "$d" s2dump
 		same "$name/nested-list" "$d" nesteds2 list
+		if [ "$(field "$exp/error" damage)" = unverified ]; then
+			# a shift that does not verify: the same one error from both, as a ValueError
+			same "$name/err-unverified" "$d" s2dump -x 1
+			exceptions "$d"
+			continue
+		fi
 		for kvm in $(field "$exp/vms" kvm); do
 			pid=$(grep "kvm=$kvm " "$exp/vms" | tr ' ' '\n' | sed -n 's/^pid=//p')
 			same "$name/$pid/exact" "$d" s2dump -x "$kvm"

@@ -17,16 +17,27 @@
  *   hdr[8..11]  vm_list offset in memory, hdr[12..15] swapper_pg_dir offset, hdr[16..23]
  *               PHYS_OFFSET delta, hdr[24..31] KERNELOFFSET, hdr[32..35] kvm_s2_mmu size
  *   overrides   per member (NMEMBERS of them): u16 offset, u8 size, u8 kind/signed
+ * Inputs that start like a dump file ("\177ELF", "KDUMP   ", "makedumpfile") are a dump from the
+ * field instead (docs/field-dumps.md): the whole input is the file, examined by
+ * s2_field_examine(); a defect found is described and repaired (zlib pages decompressed here)
+ * into a memfd, whose re-examination must find no ELF defect again (repair is a fixed point).
+ * Seeds: seed_open.py's QEMU ELF files (notes short, long) and kdump files (raw, flattened, cut).
  * Properties: no crash, no sanitizer report, no hang; every failure is an s2_error with a
  * one-line, non-empty message; an error never leaves status 0, and status 2 or 3 always comes
  * with an error (status 1, findings, may come without one: nesteds2 check's violations).
  */
 #include <inttypes.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
+#include <unistd.h>
+#include <zlib.h>
 
 #include "s2dump/command.h"
+#include "s2dump/field.h"
 #include "s2dump/target.h"
 
 #define RAM_PA 0x40000000ULL
@@ -277,6 +288,79 @@ static void run(struct s2_session *s, FILE *out, int argc, const char *const *ar
 	s2_error_destroy(err);
 }
 
+static void one_line(const struct s2_error *err)
+{
+	if (!err->message[0] || strchr(err->message, '\n'))
+		abort();
+}
+
+static int fz_decompress(unsigned int flags, const void *src, size_t slen, void *dst, size_t dlen)
+{
+	uLongf n = (uLongf)dlen;
+
+	return !(flags & S2_FIELD_ZLIB) || uncompress(dst, &n, src, (uLong)slen) != Z_OK || n != dlen;
+}
+
+static size_t fz_compress(const void *src, size_t slen, void *dst, size_t dcap)
+{
+	uLongf n = (uLongf)dcap;
+
+	return compress2(dst, &n, src, (uLong)slen, 1) == Z_OK ? (size_t)n : 0;
+}
+
+/* A dump from the field: examine, describe, repair, re-examine the repaired file. */
+static int field_one(const uint8_t *data, size_t size)
+{
+	static const struct s2_field_codecs codecs = { .decompress = fz_decompress, .compress = fz_compress };
+	static bool limited;
+	struct s2_field_plan plan, again;
+	struct s2_error *err;
+	char line[1024];
+	int in = memfd_create("fuzz-in", MFD_CLOEXEC), out = -1;
+
+	if (!limited) {
+		/* a repair writes what the input describes: 64 MiB at most here (EFBIG, an I/O error) */
+		struct rlimit rl = { 64 << 20, 64 << 20 };
+
+		signal(SIGXFSZ, SIG_IGN);
+		setrlimit(RLIMIT_FSIZE, &rl);
+		s2_field_set_codecs(&codecs);
+		limited = true;
+	}
+	if (in < 0 || write(in, data, size) != (ssize_t)size)
+		abort();
+	err = s2_field_examine(in, "fuzz", &plan);
+	if (err) {
+		one_line(err);
+		s2_error_destroy(err);
+	} else if (plan.defect != S2_FIELD_NONE) {
+		s2_field_describe(&plan, "fuzz", line, sizeof(line));
+		if (strchr(line, '\n'))
+			abort();
+		out = memfd_create("fuzz-out", MFD_CLOEXEC);
+		err = s2_field_repair(in, "fuzz", &plan, out);
+		if (err) {
+			one_line(err);
+			s2_error_destroy(err);
+		} else {
+			err = s2_field_examine(out, "fuzz", &again);
+			if (err) {
+				one_line(err);
+				/* the repaired ELF is one the examiner reads as written */
+				if (plan.defect == S2_FIELD_ELF_SHIFT)
+					abort();
+				s2_error_destroy(err);
+			} else if (plan.defect == S2_FIELD_ELF_SHIFT && again.defect != S2_FIELD_NONE) {
+				abort();
+			}
+		}
+	}
+	if (out >= 0)
+		close(out);
+	close(in);
+	return 0;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -290,6 +374,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	uint64_t mask;
 	char kvm_arg[32], mmu_arg[32], pid_arg[16];
 
+	if ((size >= 4 && !memcmp(data, "\177ELF", 4)) || (size >= 8 && !memcmp(data, "KDUMP   ", 8)) ||
+	    (size >= 12 && !memcmp(data, "makedumpfile", 12)))
+		return field_one(data, size);
 	if (size < HDR + NMEMBERS * 4)
 		return 0;
 	/* FUZZ_OPEN_VERBOSE=1: the commands' output and errors on stdout (to look at one input) */

@@ -22,7 +22,7 @@ FUZZ_OPEN_SRCS := tests/fuzz/fuzz_open.c $(filter-out src/cli/%,$(LIB_SRCS))
 
 build/fuzz/fuzz_open: $$(FUZZ_OPEN_SRCS) $(wildcard include/s2dump/*.h src/*/*.h)
 	@mkdir -p $(dir $@)
-	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $(FUZZ_OPEN_SRCS)
+	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $(FUZZ_OPEN_SRCS) -lz
 
 .PHONY: fuzz-open
 fuzz-open: build/fuzz/fuzz_open

@@ -6,6 +6,7 @@ documented at the top of fuzz_open.c. Usage: seed_open.py CORPUS_DIR"""
 import os
 import struct
 import sys
+import zlib
 
 LINEAR = 0xffff000000000000
 KIMAGE = 0xffff800080000000
@@ -98,7 +99,98 @@ def size0():
     return bytes(d)
 
 
+# Dumps from the field (docs/field-dumps.md): small QEMU-style files whose init_uts_ns (a kimage
+# symbol, PA = VA - kimage_voffset) holds "Linux" and the release, so that the repair verifies.
+UTS_VA = 0xffff800080000010
+UTS_PA = 0x10010
+RELEASE = b'6.12.0-fuzz'
+
+
+def note(name, ntype, desc):
+    n = name + b'\0'
+    pad = lambda b: b + bytes(-len(b) % 4)
+    return struct.pack('<III', len(n), len(desc), ntype) + pad(n) + pad(desc)
+
+
+def vmcoreinfo(page=4096):
+    return (b'OSRELEASE=%s\nPAGESIZE=%d\nSYMBOL(init_uts_ns)=%x\nOFFSET(uts_namespace.name)=0\n'
+            b'NUMBER(kimage_voffset)=0x%x\n' % (RELEASE, page, UTS_VA, UTS_VA - UTS_PA))
+
+
+def utsname():
+    u = bytearray(6 * 65)
+    for i, f in enumerate((b'Linux', b'fuzz', RELEASE, b'#1 SMP', b'aarch64', b'(none)')):
+        u[i * 65:i * 65 + len(f)] = f
+    return bytes(u)
+
+
+def sve_size(vl_bits):
+    vq = vl_bits // 128
+    return 16 + ((512 * vq + 32 * vq + 2 * vq + 15) & ~15) + 16
+
+
+def qemu_elf(vls):
+    """QEMU's ELF with per-vCPU SVE notes sized like vCPU 0's in the headers: RAM shifted."""
+    ram = bytearray(0x1000)
+    ram[0x10:0x10 + 390] = utsname()
+    cpu = lambda vl: (note(b'CORE', 1, bytes(392)) + note(b'LINUX', 0x405, bytes(sve_size(vl))) +
+                      note(b'LINUX', 0x406, bytes(16)))
+    real = b''.join(cpu(vl) for vl in vls) + note(b'VMCOREINFO', 0, vmcoreinfo())
+    declared = len(b''.join(cpu(vls[0]) for _ in vls) + note(b'VMCOREINFO', 0, vmcoreinfo()))
+    note_off = 64 + 2 * 56
+    eh = bytearray(64)
+    eh[:6] = b'\x7fELF\x02\x01'
+    eh[6] = 1
+    struct.pack_into('<HHIQQQIHHHHHH', eh, 16, 4, 183, 1, 0, 64, 0, 0, 64, 56, 2, 0, 0, 0)
+    ph = struct.pack('<IIQQQQQQ', 4, 0, note_off, 0, 0, declared, 0, 0)
+    ph += struct.pack('<IIQQQQQQ', 1, 7, note_off + declared, UTS_VA - 0x10, UTS_PA - 0x10, len(ram), len(ram), 0)
+    return bytes(eh) + ph + real + bytes(ram)
+
+
+def qemu_kdump(flat, cut=False):
+    """QEMU's kdump layout with 16 KiB blocks over 4 KiB pages (64 KiB would not fit max_len), an
+    empty utsname; raw, or as makedumpfile's flattened stream (cut: without its end)."""
+    blk = 0x4000
+    first, mapnr = UTS_PA // blk, UTS_PA // blk + 1
+    writes = []
+    notes = note(b'VMCOREINFO', 0, vmcoreinfo())
+    h = bytearray(464)
+    h[:8] = b'KDUMP   '
+    struct.pack_into('<I', h, 8, 6)
+    h[12 + 4 * 65:12 + 4 * 65 + 7] = b'aarch64'
+    struct.pack_into('<IiiIII', h, 424, 1, blk, 1, 2, mapnr, 0)
+    writes.append((0, bytes(h)))
+    sh = bytearray(104)
+    struct.pack_into('<Qi', sh, 0, 0, 1)
+    struct.pack_into('<QQQQ', sh, 32, blk + 104 + 24, len(vmcoreinfo()), blk + 104, len(notes))
+    struct.pack_into('<Q', sh, 96, mapnr)
+    writes += [(blk, bytes(sh)), (blk + 104, notes)]
+    bm = bytearray(blk)
+    bm[first // 8] |= 1 << (first % 8)
+    writes += [(2 * blk, bytes(bm)), (3 * blk, bytes(bm))]
+    page = bytearray(blk)
+    off = UTS_PA % blk
+    page[off:off + 390] = utsname()
+    data = zlib.compress(bytes(page), 1)
+    desc_off = 4 * blk
+    writes.append((desc_off, struct.pack('<QIIQ', desc_off + 24, len(data), 1, 0)))
+    writes.append((desc_off + 24, data))
+    if not flat:
+        out = bytearray(desc_off + 24 + len(data))
+        for o, b in writes:
+            out[o:o + len(b)] = b
+        return bytes(out)
+    mdf = bytearray(4096)
+    mdf[:12] = b'makedumpfile'
+    struct.pack_into('>QQ', mdf, 16, 1, 1)
+    out = bytes(mdf) + b''.join(struct.pack('>QQ', o, len(b)) + b for o, b in writes)
+    return out[:len(out) - len(data) // 2] if cut else out + struct.pack('>qq', -1, -1)
+
+
 os.makedirs(sys.argv[1], exist_ok=True)
-for name, data in (('struct', seed('struct')), ('ptr', seed('ptr')), ('size0', size0())):
+for name, data in (('struct', seed('struct')), ('ptr', seed('ptr')), ('size0', size0()),
+                   ('elf-notes-long', qemu_elf((128, 512))), ('elf-notes-short', qemu_elf((512, 128))),
+                   ('kdump-raw', qemu_kdump(False)), ('kdump-flat', qemu_kdump(True)),
+                   ('kdump-flat-cut', qemu_kdump(True, True))):
     with open(os.path.join(sys.argv[1], 'seed-' + name), 'wb') as f:
         f.write(data)

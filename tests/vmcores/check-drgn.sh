@@ -12,6 +12,9 @@ found=0
 root=${VMC_ROOT:-build/vmcores}
 for dir in "$root"/linux-*/*/; do
 	[ -f "$dir/vmcore" ] || continue
+	# QEMU's shifted ELF (expected/field): unmodified readers misread it; tests/scenarios/check-field.sh
+	# runs this script on the repaired copies
+	grep -qs '^defect=elf-shift' "$dir/expected/field" && continue
 	found=1
 	/usr/bin/python3 tests/vmcores/gen/check_drgn.py "${dir%/}"
 	# the kdump-compressed copy (drgn reads it through libkdumpfile)

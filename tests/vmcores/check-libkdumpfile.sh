@@ -16,6 +16,9 @@ root=${VMC_ROOT:-build/vmcores}
 for dir in "$root"/linux-*/*/; do
 	dir=${dir%/}
 	[ -f "$dir/vmcore" ] || continue
+	# QEMU's shifted ELF (expected/field): unmodified readers misread it; tests/scenarios/check-field.sh
+	# runs this script on the repaired copies
+	grep -qs '^defect=elf-shift' "$dir/expected/field" && continue
 	found=1
 	name=${dir#"$root"/}
 	damage=

@@ -17,7 +17,7 @@ VMC_CFLAGS := -std=c11 -D_GNU_SOURCE $(WARN_FLAGS) -O2 -g
 
 $(VMC_DIR)/gen/s2gen-%: tests/vmcores/gen/s2gen.c $(VMC_LAYOUT_DIR)/%/kernel_structs.h
 	@mkdir -p $(dir $@)
-	gcc $(VMC_CFLAGS) -DLAYOUT_VER=$(VMC_VER_$*) -I$(VMC_LAYOUT_DIR)/$* -o $@ $<
+	gcc $(VMC_CFLAGS) -DLAYOUT_VER=$(VMC_VER_$*) -I$(VMC_LAYOUT_DIR)/$* -o $@ $< -lz
 
 # A tiny libkdumpfile reader for check-libkdumpfile.sh (python3-libkdumpfile is not installed).
 $(VMC_DIR)/gen/kdumpread: tests/vmcores/gen/kdumpread.c

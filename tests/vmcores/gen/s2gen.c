@@ -16,6 +16,8 @@
 #include "kernel_structs.h"
 
 #include <elf.h>
+#include <fcntl.h>
+#include <zlib.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <stdarg.h>
@@ -266,6 +268,24 @@ static char osrelease[64] = "6.1.0-synthetic";
 static bool va_bits_52; /* a VA_BITS=52 build running with 48-bit VA (shifted PHYS_OFFSET) */
 static bool variant_flush; /* vmlinux-variant ptdump-flush: the kernel's show function flushes */
 static char damage[32], damage_arg[64];
+/*
+ * qemu-sve VL...: the file is written as QEMU's dump-guest-memory writes an ELF vmcore: per vCPU
+ * a CORE/NT_PRSTATUS, a LINUX/NT_ARM_SVE of that vCPU's vector length (bits) and a
+ * LINUX/NT_ARM_PAC_MASK note, then VMCOREINFO; PT_NOTE and every p_offset computed as if each
+ * SVE note were as long as vCPU 0's, the RAM written right after the notes really written.
+ */
+static unsigned qemu_vl[8];
+static int nqemu_vl;
+static int64_t qemu_shift; /* where the data really is minus p_offset */
+static uint64_t qemu_note_off, qemu_declared_end, qemu_real_end;
+/*
+ * qemu-kdump: also vmcore.qemu-kdump-zlib (QEMU's --format kdump-zlib: makedumpfile's flattened
+ * stream) and vmcore.qemu-kdump-raw-zlib (kdump-raw-zlib) of the same RAM, laid out as QEMU's
+ * dump.c writes them for aarch64: block_size 64 KiB (QEMU's target page size) whatever the
+ * kernel's PAGESIZE, an empty utsname but for the machine, both bitmaps alike, zero blocks sharing
+ * one zero block, other blocks zlib-compressed (level 1) when that is smaller.
+ */
+static bool qemu_kdump;
 
 static uint64_t num(const char *s)
 {
@@ -542,6 +562,15 @@ static void parse(const char *path)
 			cur->nxlate_[cur->nnxlate++].l2 = num(tok[2]);
 		} else if (!strcmp(tok[0], "translate") && n == 2 && cur && cur->nxlate < 32) {
 			cur->xlate[cur->nxlate++].ipa = num(tok[1]);
+		} else if (!strcmp(tok[0], "qemu-kdump") && n == 1) {
+			qemu_kdump = true;
+		} else if (!strcmp(tok[0], "qemu-sve") && n >= 2 && n <= 9) {
+			for (int i = 1; i < n; i++) {
+				qemu_vl[i - 1] = (unsigned)num(tok[i]);
+				if (qemu_vl[i - 1] < 128 || qemu_vl[i - 1] > 2048 || qemu_vl[i - 1] % 128)
+					die("%s:%d: an SVE vector length is 128..2048 bits, a multiple of 128", path, ln);
+			}
+			nqemu_vl = n - 1;
 		} else if (!strcmp(tok[0], "damage") && n >= 2) {
 			snprintf(damage, sizeof(damage), "%s", tok[1]);
 			snprintf(damage_arg, sizeof(damage_arg), "%s", n > 2 ? tok[2] : "");
@@ -1800,6 +1829,38 @@ static char *vmcoreinfo(void)
 	return buf;
 }
 
+/* The NT_ARM_SVE payload for a vector length (the kernel's SVE_PT_SIZE in SVE format): the
+ * user_sve_header, 32 Z, 16 P and FFR registers (vq quadwords each Z), FPSR/FPCR 16-aligned. */
+static uint32_t sve_note_size(unsigned vl_bits)
+{
+	uint32_t vq = vl_bits / 128, regs = 32 * 16 * vq + 16 * 2 * vq + 2 * vq;
+	return 16 + ((regs + 15) & ~15U) + 16;
+}
+
+/* Bytes of one note with a name and a payload of dlen */
+static uint64_t note_len(const char *name, uint32_t dlen)
+{
+	return 12 + ((strlen(name) + 1 + 3) & ~3ULL) + ((dlen + 3ULL) & ~3ULL);
+}
+
+/* QEMU's per-vCPU notes; sve_vl: the length the SVE note is written at */
+static void qemu_cpu_notes(FILE *f, int cpu, unsigned sve_vl)
+{
+	static uint8_t prstatus[392], sve[16 + 2 * 34 * 256 + 64], pac[16];
+	uint32_t pid = (uint32_t)cpu + 1, sz = sve_note_size(sve_vl);
+	uint16_t vl = (uint16_t)(sve_vl / 8);
+	memset(prstatus, 0, sizeof(prstatus));
+	memcpy(prstatus + 32, &pid, 4); /* pr_pid: one thread per vCPU */
+	note(f, "CORE", NT_PRSTATUS, prstatus, sizeof(prstatus));
+	memset(sve, 0, sizeof(sve));
+	memcpy(sve, &sz, 4);      /* user_sve_header.size */
+	memcpy(sve + 6, &vl, 2);  /* .vl (bytes) */
+	memcpy(sve + 8, &vl, 2);  /* .max_vl */
+	sve[12] = 1;              /* .flags: SVE_PT_REGS_SVE */
+	note(f, "LINUX", 0x405 /* NT_ARM_SVE */, sve, sz);
+	note(f, "LINUX", 0x406 /* NT_ARM_PAC_MASK */, pac, sizeof(pac));
+}
+
 static void write_core(const char *path, struct seg *segs, int nsegs)
 {
 	FILE *f = fopen(path, "w");
@@ -1811,6 +1872,20 @@ static void write_core(const char *path, struct seg *segs, int nsegs)
 	uint64_t phoff = sizeof(Elf64_Ehdr);
 	uint64_t note_off = phoff + (uint64_t)(nsegs + 1) * sizeof(Elf64_Phdr);
 	uint64_t data_off = (note_off + note_size + 0xfff) & ~0xfffULL;
+	uint64_t real_notes = note_size;
+	if (nqemu_vl) {
+		/* QEMU: data right after PT_NOTE, no alignment; the size assumes vCPU 0's SVE note */
+		uint64_t cpu = note_len("CORE", 392) + note_len("LINUX", 16);
+		note_size += (uint64_t)nqemu_vl * (cpu + note_len("LINUX", sve_note_size(qemu_vl[0])));
+		real_notes = 12 + 12 + ((vlen + 3) & ~3U);
+		for (int i = 0; i < nqemu_vl; i++)
+			real_notes += cpu + note_len("LINUX", sve_note_size(qemu_vl[i]));
+		data_off = note_off + note_size;
+		qemu_shift = (int64_t)real_notes - (int64_t)note_size;
+		qemu_note_off = note_off;
+		qemu_declared_end = note_off + note_size;
+		qemu_real_end = note_off + real_notes;
+	}
 	Elf64_Ehdr eh = { 0 };
 	memcpy(eh.e_ident, ELFMAG, SELFMAG);
 	eh.e_ident[EI_CLASS] = ELFCLASS64;
@@ -1834,10 +1909,12 @@ static void write_core(const char *path, struct seg *segs, int nsegs)
 		fwrite(&p, sizeof(p), 1, f);
 		off += segs[i].size;
 	}
+	for (int i = 0; i < nqemu_vl; i++)
+		qemu_cpu_notes(f, i, qemu_vl[i]);
 	note(f, "VMCOREINFO", 0, vi, vlen);
 	/* Segment data, sparse: all-zero 4K blocks become holes in the file (RAM is mostly empty). */
 	static const uint8_t zero_page[4096];
-	off = data_off;
+	off = data_off + (uint64_t)qemu_shift;
 	for (int i = 0; i < nsegs; i++) {
 		const uint8_t *p = pa_ptr(segs[i].paddr, segs[i].size);
 		for (uint64_t o = 0; o < segs[i].size; o += 4096) {
@@ -1856,6 +1933,148 @@ static void write_core(const char *path, struct seg *segs, int nsegs)
 		die("%s: write failed", path);
 }
 
+/* ---- QEMU's kdump-compressed files (qemu-kdump) --------------------------------------------- */
+
+static int qk_raw;         /* vmcore.qemu-kdump-raw-zlib */
+static FILE *qk_flat;      /* vmcore.qemu-kdump-zlib */
+static uint64_t qk_records;
+
+static void be64_put(uint8_t *p, uint64_t v)
+{
+	for (int i = 7; i >= 0; i--, v >>= 8)
+		p[i] = (uint8_t)v;
+}
+
+/* One write of QEMU's: at its offset in the raw file, as one record of the flattened stream. */
+static void qk_write(uint64_t off, const void *buf, uint64_t len)
+{
+	uint8_t h[16];
+	if (pwrite(qk_raw, buf, len, (off_t)off) != (ssize_t)len)
+		die("qemu-kdump: write: %s", strerror(errno));
+	be64_put(h, off);
+	be64_put(h + 8, len);
+	fwrite(h, 1, 16, qk_flat);
+	fwrite(buf, 1, len, qk_flat);
+	qk_records++;
+}
+
+static void write_qemu_kdump(const char *dir, FILE *facts)
+{
+	const uint64_t blk = 65536;
+	char path[4200];
+	/* the notes QEMU puts in the kdump file: the ELF file's (per-vCPU notes, then VMCOREINFO) */
+	char *notes = NULL;
+	size_t note_size = 0;
+	FILE *nf = open_memstream(&notes, &note_size);
+	const char *vi = vmcoreinfo();
+	for (int i = 0; i < nqemu_vl; i++)
+		qemu_cpu_notes(nf, i, qemu_vl[i]);
+	long vi_note = ftell(nf);
+	note(nf, "VMCOREINFO", 0, vi, (uint32_t)strlen(vi));
+	fclose(nf);
+
+	snprintf(path, sizeof(path), "%s/vmcore.qemu-kdump-raw-zlib", dir);
+	qk_raw = open(path, O_RDWR | O_CREAT | O_TRUNC, 0644);
+	snprintf(path, sizeof(path), "%s/vmcore.qemu-kdump-zlib", dir);
+	qk_flat = fopen(path, "w");
+	if (qk_raw < 0 || !qk_flat)
+		die("qemu-kdump: %s", strerror(errno));
+	uint8_t mdf[4096] = { 0 };
+	memcpy(mdf, "makedumpfile", 12);
+	be64_put(mdf + 16, 1); /* TYPE_FLAT_HEADER */
+	be64_put(mdf + 24, 1); /* VERSION_FLAT_HEADER */
+	fwrite(mdf, 1, sizeof(mdf), qk_flat);
+
+	uint64_t first = RAM_BASE / blk, max_mapnr = (RAM_BASE + RAM_SIZE) / blk, nblocks = RAM_SIZE / blk;
+	uint64_t len_bitmap = ((max_mapnr + 7) / 8 + blk - 1) / blk * blk;
+	uint32_t sub_blocks = (uint32_t)((104 + note_size + blk - 1) / blk);
+	uint32_t bitmap_blocks = (uint32_t)(len_bitmap / blk * 2);
+	/* struct disk_dump_header (64-bit), header_version 6 */
+	uint8_t h[464] = { 0 };
+	uint32_t v32;
+	memcpy(h, "KDUMP   ", 8);
+	v32 = 6; memcpy(h + 8, &v32, 4);
+	memcpy(h + 12 + 4 * 65, "aarch64", 8);   /* utsname.machine; the rest stays empty */
+	v32 = 1; memcpy(h + 424, &v32, 4);       /* status: DUMP_DH_COMPRESSED_ZLIB */
+	v32 = (uint32_t)blk; memcpy(h + 428, &v32, 4);
+	memcpy(h + 432, &sub_blocks, 4);
+	memcpy(h + 436, &bitmap_blocks, 4);
+	v32 = (uint32_t)max_mapnr; memcpy(h + 440, &v32, 4);
+	v32 = (uint32_t)(nqemu_vl ? nqemu_vl : 1); memcpy(h + 460, &v32, 4); /* nr_cpus */
+	qk_write(0, h, sizeof(h));
+	/* struct kdump_sub_header */
+	uint8_t sh[104] = { 0 };
+	uint64_t v64, note_off = blk + sizeof(sh);
+	v64 = RAM_BASE; memcpy(sh, &v64, 8);     /* phys_base: QEMU's lowest guest RAM address */
+	v32 = 1; memcpy(sh + 8, &v32, 4);        /* dump_level */
+	v64 = note_off + (uint64_t)vi_note + 12 + 12; memcpy(sh + 32, &v64, 8); /* offset_vmcoreinfo */
+	v64 = strlen(vi); memcpy(sh + 40, &v64, 8);
+	memcpy(sh + 48, &note_off, 8);
+	v64 = note_size; memcpy(sh + 56, &v64, 8);
+	memcpy(sh + 96, &max_mapnr, 8);          /* max_mapnr_64 */
+	qk_write(blk, sh, sizeof(sh));
+	qk_write(note_off, notes, note_size);
+	/* both bitmaps: every RAM block */
+	uint8_t *bm = calloc(1, len_bitmap);
+	for (uint64_t p = first; p < max_mapnr; p++)
+		bm[p / 8] |= (uint8_t)(1u << (p % 8));
+	uint64_t bm_off = (1 + sub_blocks) * blk;
+	qk_write(bm_off, bm, len_bitmap);
+	qk_write(bm_off + len_bitmap, bm, len_bitmap);
+	free(bm);
+	/* page descriptors, then the zero block, then the data */
+	uint64_t desc_off = (1 + sub_blocks + bitmap_blocks) * blk, data_off = desc_off + 24 * nblocks;
+	uint64_t zero_off = data_off;
+	static uint8_t zero[65536], cbuf[65536 + 1024];
+	qk_write(data_off, zero, blk);
+	data_off += blk;
+	uint64_t stored = 0;
+	for (uint64_t i = 0; i < nblocks; i++) {
+		const uint8_t *pg = pa_ptr(RAM_BASE + i * blk, blk);
+		uint8_t d[24] = { 0 };
+		uint32_t size = (uint32_t)blk, flags = 0;
+		if (!memcmp(pg, zero, blk)) {
+			memcpy(d, &zero_off, 8);
+		} else {
+			uLongf n = sizeof(cbuf);
+			if (compress2(cbuf, &n, pg, blk, 1) == Z_OK && n < blk) {
+				size = (uint32_t)n;
+				flags = 1;
+				qk_write(data_off, cbuf, n);
+			} else {
+				qk_write(data_off, pg, blk);
+			}
+			memcpy(d, &data_off, 8);
+			data_off += size;
+			stored++;
+		}
+		memcpy(d + 8, &size, 4);
+		memcpy(d + 12, &flags, 4);
+		qk_write(desc_off + 24 * i, d, sizeof(d));
+	}
+	uint8_t end[16];
+	memset(end, 0xff, sizeof(end)); /* END_FLAG_FLAT_HEADER */
+	fwrite(end, 1, sizeof(end), qk_flat);
+	long flat_size = ftell(qk_flat);
+	if (fclose(qk_flat) || close(qk_raw))
+		die("qemu-kdump: write failed");
+	free(notes);
+	fprintf(facts, "block_size=0x%" PRIx64 " page_size=0x%" PRIx64 " records=%" PRIu64 " image_size=0x%" PRIx64
+		" blocks=%" PRIu64 " stored=%" PRIu64 " flat_size=0x%lx\n", blk, page_size, qk_records, data_off,
+		nblocks, stored, flat_size);
+	/* a copy of the stream cut in the middle of a page's record: must stay an error */
+	snprintf(path, sizeof(path), "%s/vmcore.qemu-kdump-zlib.cut", dir);
+	char src[4200];
+	snprintf(src, sizeof(src), "%s/vmcore.qemu-kdump-zlib", dir);
+	FILE *in = fopen(src, "r"), *out = fopen(path, "w");
+	long cut = flat_size / 2;
+	for (long i = 0; i < cut; i++)
+		fputc(fgetc(in), out);
+	fclose(in);
+	fclose(out);
+	fprintf(facts, "cut_file=vmcore.qemu-kdump-zlib.cut cut_size=0x%lx\n", cut);
+}
+
 /* 8 bytes at a PA through the file's linear-map PT_LOADs */
 static bool file_rd64(FILE *f, const Elf64_Phdr *ph, int phnum, uint64_t pa, uint64_t *out)
 {
@@ -1863,7 +2082,8 @@ static bool file_rd64(FILE *f, const Elf64_Phdr *ph, int phnum, uint64_t pa, uin
 		if (ph[p].p_type != PT_LOAD || ph[p].p_vaddr != lin_va(ph[p].p_paddr) || ph[p].p_paddr > pa ||
 		    pa + 8 > ph[p].p_paddr + ph[p].p_filesz)
 			continue;
-		return !fseek(f, (long)(ph[p].p_offset + pa - ph[p].p_paddr), SEEK_SET) && fread(out, 8, 1, f) == 1;
+		return !fseek(f, (long)(ph[p].p_offset + (uint64_t)qemu_shift + pa - ph[p].p_paddr), SEEK_SET) &&
+		       fread(out, 8, 1, f) == 1;
 	}
 	return false;
 }
@@ -1899,7 +2119,7 @@ static void self_check(const char *path, struct seg *segs, int nsegs)
 				    ph[p].p_vaddr != lin_va(ph[p].p_paddr))
 					continue;
 				uint64_t got;
-				fseek(f, (long)(ph[p].p_offset + slot - ph[p].p_paddr), SEEK_SET);
+				fseek(f, (long)(ph[p].p_offset + (uint64_t)qemu_shift + slot - ph[p].p_paddr), SEEK_SET);
 				if (fread(&got, 8, 1, f) != 1 || got != want)
 					die("self-check: vm %d IPA 0x%" PRIx64 ": descriptor at PA 0x%" PRIx64
 					    " is 0x%" PRIx64 ", want 0x%" PRIx64, v->pid, m->ipa, slot, got, want);
@@ -2086,6 +2306,12 @@ int main(int argc, char **argv)
 		segs[nsegs++] = (struct seg){ lin_va(RAM_BASE), RAM_BASE, RAM_SIZE };
 	}
 
+	if (!strcmp(damage, "unverified")) {
+		/* the shift cannot be proved: init_uts_ns no longer holds the release */
+		if (!nqemu_vl || !sym("init_uts_ns", false))
+			die("damage unverified needs qemu-sve and init_uts_ns");
+		memset(pa_ptr(kimg_pa(sym("init_uts_ns", false)), 6 * 65), 0, 6 * 65);
+	}
 	char path[4096];
 	mkdir(argv[3], 0755);
 	snprintf(path, sizeof(path), "%s/expected", argv[3]);
@@ -2106,6 +2332,26 @@ int main(int argc, char **argv)
 			 " first_missing_pa=0x%" PRIx64 "\n", cut, (uint64_t)(RAM_BASE + (8ULL << 20)));
 	}
 
+	if (nqemu_vl) {
+		/* the defect's facts, from the layout written above (docs/field-dumps.md) */
+		snprintf(path, sizeof(path), "%s/expected/field", argv[3]);
+		FILE *ff = fopen(path, "w");
+		fprintf(ff, "defect=%s note_offset=0x%" PRIx64 " declared_end=0x%" PRIx64 " note_end=0x%" PRIx64
+			" shift=%" PRId64 " bytes=0x%" PRIx64 " direction=%s\n",
+			qemu_shift ? "elf-shift" : "none", qemu_note_off, qemu_declared_end, qemu_real_end, qemu_shift,
+			(uint64_t)(qemu_shift < 0 ? -qemu_shift : qemu_shift), qemu_shift < 0 ? "before" : "after");
+		fclose(ff);
+		if (!strcmp(damage, "unverified"))
+			snprintf(errfacts, sizeof(errfacts), "field=notes note_end=0x%" PRIx64 " declared_end=0x%" PRIx64
+				 "\n", qemu_real_end, qemu_declared_end);
+	}
+	if (qemu_kdump) {
+		/* the kdump files' facts (docs/field-dumps.md), from the layout written here */
+		snprintf(path, sizeof(path), "%s/expected/field-kdump", argv[3]);
+		FILE *fk = fopen(path, "w");
+		write_qemu_kdump(argv[3], fk);
+		fclose(fk);
+	}
 	snprintf(path, sizeof(path), "%s/expected/vms", argv[3]);
 	FILE *f = fopen(path, "w");
 	for (int i = 0; i < nvms; i++) {

@@ -7,6 +7,10 @@
 # subset: each kernel, each dump writer, LPA2) and "drgn" (tests/drgn/check-drgn.sh).
 # The -arm64-16k kernel (16 KiB pages: KVM's stage 2 uses the 16K granule) is
 # not read by crash: Debian's crash 8.0.2 refuses 16K-page arm64 dumps.
+# The qemu-elf-sveshift-* and qemu-kdump runs are the dumps QEMU writes wrong
+# (docs/field-dumps.md): check.sh verifies them through `s2dump repair`'s copy,
+# check-drgn.sh reads them as users get them; crash reads the synthetic ones
+# (tests/scenarios/check-field.sh).
 real_runs_table() {
 	cat <<'EOF'
 7.2.12+deb13-arm64   qemu-elf       -                crash drgn
@@ -15,6 +19,9 @@ real_runs_table() {
 7.2.12+deb13-arm64   kdump-md31c    --makedumpfile   crash drgn
 6.12.107+deb13-arm64 kdump-elf      --kdump          crash drgn
 7.2.12+deb13-arm64   live-drgn      --live-drgn      -     drgn
+7.2.12+deb13-arm64   qemu-elf-sveshift-long  --sveshift=long  -  drgn
+7.2.12+deb13-arm64   qemu-elf-sveshift-short --sveshift=short -  drgn
+7.2.12+deb13-arm64   qemu-kdump     --qemu-kdump     -     drgn
 7.3.4+deb13-arm64    qemu-elf       -                crash drgn
 7.3.4+deb13-arm64    qemu-elf-lpa2  --lpa2           -     drgn
 7.3.4+deb13-arm64    kdump-md31c    --makedumpfile   crash drgn
