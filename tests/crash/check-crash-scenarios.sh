@@ -12,10 +12,13 @@
 #    and answering the next command (echo, sym vm_list);
 #  - help s2dump / help nesteds2 in crash's layout (NAME, SYNOPSIS, DESCRIPTION, EXAMPLES) and
 #    the same page as `s2dump -h` / `nesteds2 -h`;
-#  - extend -u + extend + a command, CYCLES (50) times (minimal mode, one dump per layout): the
+#  - extend -u + extend + a command, CYCLES (100) times (minimal mode, one dump per layout): the
 #    guest's malloc heap (mallinfo2 from a tiny test extension, tests/crash/memstat.c) grows by
-#    less than 2 KiB between cycle 20 and the end (a leaked session alone is 2 KiB a cycle, 60 KiB
-#    over the window; gdb's own caches settle in steps of a few hundred bytes), and crash's
+#    less than 256 bytes a cycle on average between cycle 20 and the end (a leaked session alone
+#    is 2 KiB a cycle, 160 KiB over the window). Not zero: crash 8.0.2 and its gdb grow by
+#    themselves across reloads, differently from run to run (measured on linux-7.3/contiguous,
+#    cycles 20..160: flat in most runs, 0.8 to 8 KiB in others, never without reloads and the
+#    same with its enumerator query to gdb stubbed out), and crash's
 #    VmRSS grows by less than 6x the object's text a cycle (under qemu-user it is not flat: qemu
 #    translates the reloaded object's code anew, about 4x its text; flat without reloads).
 # Each vmcore.kdump (kdump-compressed copy) is run in --minimal mode too, against the CLI on it.
@@ -26,7 +29,7 @@ scn_init crash
 crash=${CRASH:-$S2_TOP/build/tools/bin/crash-arm64}
 ext=$S2_TOP/build/extensions/arm64/s2dump.so
 cli=$S2_BUILD/s2dump
-cycles=${S2_CRASH_CYCLES:-50}
+cycles=${S2_CRASH_CYCLES:-100}
 warm=20 # gdb and crash fill their caches during the first reloads (measured: steps of 1.7 KiB, then 160 B, then flat)
 defs=$S2_TOP/build/tools/arm64/usr/include/crash/defs.h
 for f in "$crash" "$ext" "$cli" "$defs"; do
@@ -210,9 +213,9 @@ for dir in $(scn_dirs); do
 				read -r _ _ in2 _ ar2 _ mm2 <<<"${ms[1]}"
 				echo "crash: $name extend -u/extend x$cycles: malloc in use $in1 -> $in2, arena $ar1 -> $ar2, mmap $mm1 -> $mm2; ${vm[0]:-} -> ${vm[1]:-}" >&2
 				# A leaked session is about 2 KiB per cycle (measured by disabling its destroy);
-				# gdb's caches still settle by a few hundred bytes once after the warm-up.
-				if [ $((in2 - in1)) -lt 2048 ] && [ "$mm2" -le "$mm1" ]; then
-					scn_pass "$tag extend -u/extend/s2dump cycles $warm..$cycles: heap growth $((in2 - in1)) bytes (< 2 KiB; in use $in1 -> $in2; ${vm[0]:-} -> ${vm[1]:-})"
+				# crash and gdb add up to some 60 bytes a cycle in some runs (see the header).
+				if [ $(((in2 - in1) / (cycles - warm))) -lt 256 ] && [ "$mm2" -le "$mm1" ]; then
+					scn_pass "$tag extend -u/extend/s2dump cycles $warm..$cycles: heap growth $((in2 - in1)) bytes (< 256 a cycle; in use $in1 -> $in2; ${vm[0]:-} -> ${vm[1]:-})"
 				else
 					scn_fail "$tag extend -u/extend x$cycles" "guest heap grew: in use $in1 -> $in2, mmap $mm1 -> $mm2 bytes"
 				fi
