@@ -20,15 +20,22 @@
 #    translates the reloaded object's code anew, about 4x its text; flat without reloads).
 # Each vmcore.kdump (kdump-compressed copy) is run in --minimal mode too, against the CLI on it.
 # The 16K dump is skipped: crash 8.0.2 refuses 16K pages (asserted by tests/vmcores/check-crash.sh).
+#
+# Another crash (tests/crash/check-crash-versions.sh runs trixie's 8.0.6 and sid's 9.0.2 so):
+#   CRASH=wrapper CRASH_EXT=its s2dump.so CRASH_DEFS_H=its defs.h CRASH_NAME=crash-9.0.2
+#   CRASH_16K=1            run the 16K dumps too (crash 9.x knows 16K pages)
+#   CRASH_SCENARIOS="linux-6.12/demo ..."   only these dumps
 set -u
 . "$(dirname "$0")/../scenarios/lib.sh"
-scn_init crash
+scn_init "${CRASH_NAME:-crash}"
 crash=${CRASH:-$S2_TOP/build/tools/bin/crash-arm64}
-ext=$S2_TOP/build/extensions/arm64/s2dump.so
+ext=${CRASH_EXT:-$S2_TOP/build/extensions/arm64/s2dump.so}
 cli=$S2_BUILD/s2dump
 cycles=${S2_CRASH_CYCLES:-50}
 warm=20 # gdb and crash fill their caches during the first reloads (measured: steps of 1.7 KiB, then 160 B, then flat)
-defs=$S2_TOP/build/tools/arm64/usr/include/crash/defs.h
+defs=${CRASH_DEFS_H:-$S2_TOP/build/tools/arm64/usr/include/crash/defs.h}
+gdb=GDB_10_2
+grep -q GDB_16_3 "$defs" 2>/dev/null && gdb=GDB_16_3
 for f in "$crash" "$ext" "$cli" "$defs"; do
 	[ -e "$f" ] || { scn_fail "build" "$f missing (make all; scripts/arm64-tools.sh)"; exit 0; }
 done
@@ -36,7 +43,7 @@ done
 text=$(aarch64-linux-gnu-size "$ext" 2>/dev/null | awk 'NR == 2 { print $1 }')
 rss_bound=$(( ${text:-87381} * 6 / 1024 ))
 memstat=$scn_tmp/memstat.so
-${CRASH_EXT_CC:-aarch64-linux-gnu-gcc} -shared -fPIC -DARM64 -DGDB_10_2 -w -include "$defs" -o "$memstat" \
+${CRASH_EXT_CC:-aarch64-linux-gnu-gcc} -shared -fPIC -DARM64 -D$gdb -w -include "$defs" -o "$memstat" \
 	"$S2_TOP/tests/crash/memstat.c" 2>"$scn_tmp/memstat.log" ||
 	{ scn_fail "build memstat.so" "$(head -n 3 "$scn_tmp/memstat.log" | tr '\n' '|')"; memstat=; }
 
@@ -54,7 +61,10 @@ for dir in $(scn_dirs); do
 	name=$(scn_name "$dir")
 	layout=${name%%/*}
 	page=$(scn_field "$dir/expected/symbols" page_size)
-	[ "$page" = 16384 ] && { echo "crash: $name skipped (crash 8.0.2 refuses 16K pages)" >&2; continue; }
+	if [ -n "${CRASH_SCENARIOS:-}" ] && [[ " $CRASH_SCENARIOS " != *" $name "* ]]; then
+		continue
+	fi
+	[ "$page" = 16384 ] && [ "${CRASH_16K:-0}" != 1 ] && { echo "crash: $name skipped (crash 8.x refuses 16K pages)" >&2; continue; }
 	kind=$(scn_damage "$dir")
 	modes=(minimal)
 	[ "$(scn_field "$dir/expected/symbols" kernel_offset)" = 0x0 ] && [ "$page" = 4096 ] && modes+=(full)
