@@ -26,7 +26,6 @@ CRASH_EXT_ARM64 := build/extensions/arm64/s2dump.so
 # The newer crashes (trixie's 8.0.6, sid's 9.0.2), unpacked by scripts/tool-versions.sh into
 # the tools cache: build/extensions/crash-<version>/s2dump.so, built against that crash's defs.h
 # (`make crash-ext-versions`; tests/crash/check-crash-versions.sh builds and loads them).
-S2_TOOLS_CACHE ?= /var/cache/s2dump-tools
 CRASH_VERSIONS ?= 8.0.6 9.0.2
 CRASH_EXT_VERSIONS := $(patsubst %,build/extensions/crash-%/s2dump.so,$(CRASH_VERSIONS))
 .PHONY: crash-ext-versions

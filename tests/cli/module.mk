@@ -1,2 +1,3 @@
 CHECK_SCRIPTS += tests/cli/check-arm64-cli.sh
 CHECK_SCRIPTS += tests/cli/check-bad-args.sh
+CHECK_SCRIPTS += tests/cli/check-libkdumpfile-versions.sh

@@ -238,4 +238,10 @@ for dir in $(scn_dirs); do
 		fi
 	done
 done
+# the default crash (Debian 12's): recorded for the README's "tested with" table when all passed
+if [ -z "${CRASH:-}" ] && [ "$scn_failed" = 0 ] && [ "$scn_passed" -gt 0 ]; then
+	. "$S2_TOP/scripts/tested-with.sh"
+	tested_with crash "$(cat "$S2_TOP/build/tools/arm64/VERSION")" \
+		"arm64 under qemu-user; synthetic dumps: --minimal, full, kdump-compressed; 4K, 64K pages (8.x refuses 16K)"
+fi
 scn_summary

@@ -43,6 +43,7 @@ if [ -x "$r31/usr/bin/python3" ] && [ -d "$r31/usr/lib/python3/dist-packages/drg
 	fi
 fi
 drgn_cmd=${drgn_cmds[0]}
+. "$top/scripts/tested-with.sh"
 
 same() { # name, args...: CLI and drgn must agree on stdout, stderr and status
 	local name=$1 d=$2
@@ -71,6 +72,7 @@ same() { # name, args...: CLI and drgn must agree on stdout, stderr and status
 for i in "${!drgn_cmds[@]}"; do
 drgn_cmd=${drgn_cmds[$i]}
 for d in "${runs[@]}"; do
+	{
 	name=drgn-${drgn_names[$i]}/$(basename "$(dirname "$d")")/$(basename "$d")
 	same "$name/all-vms" "$d" s2dump
 	same "$name/prefault" "$d" s2dump -p
@@ -90,6 +92,13 @@ for d in "${runs[@]}"; do
 	same "$name/bad-option" "$d" s2dump -q
 	if [ "$(tail -c +1 "$tmp/cli.err")" = "" ]; then
 		echo "FAIL $name/error-line: the CLI printed no error for an unknown option"
+	fi
+	} >"$tmp/result"
+	cat "$tmp/result"
+	if ! grep -q '^FAIL ' "$tmp/result"; then
+		rel=$(basename "$(dirname "$d")")
+		tested_with drgn "${drgn_names[$i]}" "real dumps: contrib script byte-identical to the CLI"
+		tested_with Linux "${rel%%+*}" "real dumps ($rel): $(basename "$d") in drgn ${drgn_names[$i]}"
 	fi
 done
 done
