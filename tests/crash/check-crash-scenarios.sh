@@ -34,6 +34,10 @@ cli=$S2_BUILD/s2dump
 cycles=${S2_CRASH_CYCLES:-50}
 warm=20 # gdb and crash fill their caches during the first reloads (measured: steps of 1.7 KiB, then 160 B, then flat)
 defs=${CRASH_DEFS_H:-$S2_TOP/build/tools/arm64/usr/include/crash/defs.h}
+# heap growth allowed between cycle $warm and the end: a leaked session is 2 KiB a cycle (60 KiB
+# over the window); gdb's caches settle in steps, once measured at 2.1 KiB with crash 8.0.6 on the
+# 64K dump, so check-crash-versions.sh gives the newer crashes 4 KiB (still 1/15 of a leak)
+heap_bound=${CRASH_HEAP_BOUND:-2048}
 gdb=GDB_10_2
 grep -q GDB_16_3 "$defs" 2>/dev/null && gdb=GDB_16_3
 for f in "$crash" "$ext" "$cli" "$defs"; do
@@ -213,8 +217,8 @@ for dir in $(scn_dirs); do
 				echo "crash: $name extend -u/extend x$cycles: malloc in use $in1 -> $in2, arena $ar1 -> $ar2, mmap $mm1 -> $mm2; ${vm[0]:-} -> ${vm[1]:-}" >&2
 				# A leaked session is about 2 KiB per cycle (measured by disabling its destroy);
 				# gdb's caches still settle by a few hundred bytes once after the warm-up.
-				if [ $((in2 - in1)) -lt 2048 ] && [ "$mm2" -le "$mm1" ]; then
-					scn_pass "$tag extend -u/extend/s2dump cycles $warm..$cycles: heap growth $((in2 - in1)) bytes (< 2 KiB; in use $in1 -> $in2; ${vm[0]:-} -> ${vm[1]:-})"
+				if [ $((in2 - in1)) -lt "$heap_bound" ] && [ "$mm2" -le "$mm1" ]; then
+					scn_pass "$tag extend -u/extend/s2dump cycles $warm..$cycles: heap growth $((in2 - in1)) bytes (< $heap_bound; in use $in1 -> $in2; ${vm[0]:-} -> ${vm[1]:-})"
 				else
 					scn_fail "$tag extend -u/extend x$cycles" "guest heap grew: in use $in1 -> $in2, mmap $mm1 -> $mm2 bytes"
 				fi

@@ -6,7 +6,8 @@
 # next command; extend -u / extend cycles work. One crash start per dump
 # (startup is slow under qemu).
 # Another crash (tests/crash/check-crash-versions.sh): CRASH=wrapper CRASH_EXT=its s2dump.so
-# CRASH_NAME=crash-9.0.2 CRASH_REAL_DUMPS="dir..." (dump directories instead of runs.sh's subset).
+# CRASH_NAME=crash-9.0.2 CRASH_REAL_DUMPS="dir..." (dump directories instead of runs.sh's subset)
+# CRASH_TIMEOUT=seconds for one crash session (default 600).
 set -uo pipefail
 top=${S2_TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
 build=${S2_BUILD:-$top/build}
@@ -58,7 +59,7 @@ for d in "${runs[@]}"; do
 		echo "s2dump -x $kvm > $out/reload.crash"
 		echo "exit"
 	} >"$tmp/cmds"
-	timeout 600 "$crash" --minimal -s "$d/vmlinux" "$d/vmcore" -i "$tmp/cmds" >"$out/session.log" 2>&1
+	timeout "${CRASH_TIMEOUT:-600}" "$crash" --minimal -s "$d/vmlinux" "$d/vmcore" -i "$tmp/cmds" >"$out/session.log" 2>&1
 	rc=$?
 	[ $rc -eq 0 ] && echo "PASS $name/session: crash ran every command and exited normally" ||
 		{ echo "FAIL $name/session: crash exited with status $rc"; tail -5 "$out/session.log"; }
