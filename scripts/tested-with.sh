@@ -20,7 +20,7 @@ tested_with() { # tool version what
 
 tested_with_render() { # tsv
 	local tsv=$1
-	echo "| tool | version | tested by \`make check\` |"
+	echo "| tool | version | what passed with it |"
 	echo "|---|---|---|"
 	# tools in a fixed order, versions in version order, each WHAT once, in the order first seen
 	awk -F'\t' '
