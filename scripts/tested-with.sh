@@ -22,17 +22,28 @@ tested_with_render() { # tsv
 	local tsv=$1
 	echo "| tool | version | what passed with it |"
 	echo "|---|---|---|"
-	# tools in a fixed order, versions in version order, each WHAT once, in the order first seen
+	# tools in a fixed order, versions in version order; WHATs "PART: DETAIL" with the same PART
+	# become one "PART: DETAIL, DETAIL" (e.g. "qemu-elf: crash 8.0.2, drgn 0.0.22")
 	awk -F'\t' '
 		BEGIN { split("Linux QEMU crash drgn libkdumpfile", order, " "); for (i in order) rank[order[i]] = i }
 		!seen[$0]++ {
 			key = $1 "\t" $2
-			if (!(key in what)) { keys[++n] = key; what[key] = $3 } else what[key] = what[key] "; " $3
+			if (!(key in nparts)) { keys[++n] = key; nparts[key] = 0 }
+			part = $3; detail = ""
+			if ((c = index($3, ": ")) > 0) { part = substr($3, 1, c - 1); detail = substr($3, c + 2) }
+			pk = key "\t" part
+			if (!(pk in details)) { parts[key, ++nparts[key]] = part; details[pk] = detail }
+			else if (detail != "") details[pk] = details[pk] ", " detail
 		}
 		END {
 			for (i = 1; i <= n; i++) {
 				split(keys[i], kv, "\t")
-				printf "%d\t%s\t%s\t%s\n", (kv[1] in rank) ? rank[kv[1]] : 99, kv[1], kv[2], what[keys[i]]
+				w = ""
+				for (j = 1; j <= nparts[keys[i]]; j++) {
+					part = parts[keys[i], j]; d = details[keys[i] "\t" part]
+					w = w (w == "" ? "" : "; ") part (d == "" ? "" : ": " d)
+				}
+				printf "%d\t%s\t%s\t%s\n", (kv[1] in rank) ? rank[kv[1]] : 99, kv[1], kv[2], w
 			}
 		}' "$tsv" | sort -t "$(printf '\t')" -k1,1n -k3,3V | awk -F'\t' '{ printf "| %s | %s | %s |\n", $2, $3, $4 }'
 }

@@ -98,7 +98,7 @@ for d in "${runs[@]}"; do
 	if ! grep -q '^FAIL ' "$tmp/result"; then
 		rel=$(basename "$(dirname "$d")")
 		tested_with drgn "${drgn_names[$i]}" "real dumps: contrib script byte-identical to the CLI"
-		tested_with Linux "${rel%%+*}" "real dumps ($rel): $(basename "$d") in drgn ${drgn_names[$i]}"
+		tested_with Linux "${rel%%+*}" "real dump $(basename "$d"): drgn ${drgn_names[$i]}"
 	fi
 done
 done
