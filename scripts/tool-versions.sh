@@ -104,7 +104,7 @@ make_root() { # name arch release packages tool
 	for l in lib lib64; do
 		[ -e "$dir/$l" ] || [ ! -d "$dir/usr/$l" ] || ln -s "usr/$l" "$dir/$l"
 	done
-	ver=$(sed -n "s/^Inst $tool[: ].*(\([^ ]*\) .*/\1/p" "$cache/logs/$name.plan" | head -n 1)
+	ver=$(sed -n "s/^Inst ${tool}[: ].*(\([^ ]*\) .*/\1/p" "$cache/logs/$name.plan" | head -n 1)
 	# "9.0.2+~16.3-1" -> "9.0.2": the upstream version crash reports
 	ver=${ver#*:}; ver=${ver%-*}; ver=${ver%%+*}
 	[ -n "$ver" ] || die "$name: no version of $tool in the plan"
