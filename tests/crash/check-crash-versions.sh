@@ -10,7 +10,7 @@
 #  2. tests/crash/check-crash-scenarios.sh on a representative set of synthetic dumps (4K and 64K,
 #     KASLR with 52-bit VAs, nested, damage; --minimal, full, kdump-compressed, reload cycles) on
 #     8.0.6 and 9.0.2, plus the 16K dumps on 9.0.2 (crash 8.x refuses 16K pages);
-#  3. only with S2_CRASH_REAL=1 (`make check-crash-real`, not in `make check`: about 15 minutes):
+#  3. only with S2_CRASH_REAL=1 (`make check-crash-real`, not in `make check`: 5 to 15 minutes):
 #     tests/crash/check-crash.sh with 9.0.2 --minimal on one real dump (Linux 7.3.4, QEMU ELF).
 #     Under qemu-user crash 9.0.2 needs about 4 minutes to start on that vmlinux and about 7 for the
 #     extension's first command (its layout lookups through gdb 16), once per extension load.
