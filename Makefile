@@ -6,6 +6,7 @@
 #   make demo-real  the same on a dump of Debian's real arm64 kernel with live KVM guests (QEMU, ~10 min once)
 #   make bench      benchmarks, reported as ratios measured in one run
 #   make install    PREFIX=/usr/local DESTDIR=
+#   make tested-with  the README's "tested with" table from what the last `make check` ran
 #
 # Each component adds to the variables below from its own module.mk, so that
 # one concept lives in one place:
@@ -20,6 +21,9 @@
 #   INSTALL_TARGETS extra install steps (phony targets)
 
 PREFIX ?= /usr/local
+# The newer Debian releases' tools, unpacked by scripts/tool-versions.sh (outside the clone: kept
+# across `make clean`, downloaded once per machine).
+S2_TOOLS_CACHE ?= /var/cache/s2dump-tools
 DESTDIR ?=
 CC ?= gcc
 SANITIZE ?= 0
@@ -115,6 +119,11 @@ install: all $(INSTALL_TARGETS)
 	install -m 644 $(LIB_A) $(DESTDIR)$(PREFIX)/lib/
 	install -m 755 $(LIB_SO) $(DESTDIR)$(PREFIX)/lib/
 	install -m 644 include/s2dump/*.h $(DESTDIR)$(PREFIX)/include/s2dump/
+
+# The README's "tested with" table, from the tools the last `make check` ran (scripts/tested-with.sh).
+.PHONY: tested-with
+tested-with:
+	scripts/tested-with.sh readme
 
 # Printed for scripts/run-tests.sh.
 .PHONY: print-test-list

@@ -13,6 +13,10 @@
 
 #include <inttypes.h>
 
+#ifndef S2_CRASH_VERSION
+#error "S2_CRASH_VERSION (the version of the crash whose defs.h is included) is set by extensions/module.mk"
+#endif
+
 #include "s2dump/command.h"
 
 static struct s2_session *session;
@@ -384,8 +388,29 @@ static struct command_table_entry command_table[] = {
 void __attribute__((constructor)) s2dump_init(void);
 void __attribute__((destructor)) s2dump_fini(void);
 
+/*
+ * The structs of defs.h (program_context, gnu_request, the machine-specific data) change between
+ * crash releases, and crash does not check what an extension was built against: loaded into
+ * another crash, the adapter would read crash's globals at the wrong offsets. So the extension
+ * only registers its commands in the crash whose defs.h it was built with. The running crash's
+ * version is its exported build_version (crash links -rdynamic): a plain global that every crash
+ * release has, unlike pc->program_version, whose offset in pc is one of the things that move.
+ */
+static bool crash_is_ours(void)
+{
+	const char *running = build_version ? build_version : "(unknown)";
+
+	if (!strcmp(running, S2_CRASH_VERSION))
+		return true;
+	fprintf(fp ? fp : stderr, "s2dump.so: built for crash %s, this is crash %s: not loaded\n",
+		S2_CRASH_VERSION, running);
+	return false;
+}
+
 void __attribute__((constructor)) s2dump_init(void)
 {
+	if (!crash_is_ours())
+		return;
 	command_table[0].help_data = help_for("s2dump");
 	command_table[1].help_data = help_for("nesteds2");
 	register_extension(command_table);

@@ -21,6 +21,16 @@ unpack() { # package:arch, file to expect in the root ($root)
 	}
 	dpkg-deb -x "$tools"/debs/"${pkg%%:*}"_*.deb "$root"
 }
+# root/VERSION: the crash version unpacked there ("8.0.2"), which the extension built against its
+# defs.h is for (extensions/module.mk). Asked of crash itself, so roots unpacked before have it too.
+crash_version() { # root, command running its crash
+	local root=$1
+	shift
+	[ -s "$root/VERSION" ] && return 0
+	"$@" --version 2>/dev/null | awk '$1 == "crash" { print $2; exit }' >"$root/VERSION.tmp"
+	[ -s "$root/VERSION.tmp" ] || { echo "arm64-tools: $* --version named no version" >&2; exit 1; }
+	mv "$root/VERSION.tmp" "$root/VERSION"
+}
 unpack crash:arm64 usr/bin/crash
 unpack makedumpfile:arm64 usr/bin/makedumpfile
 # The host's (amd64) crash too, for its defs.h: `make crash-ext-host` builds the x86_64
@@ -40,3 +50,5 @@ cat >"$tools/bin/makedumpfile-arm64" <<WRAP
 exec qemu-aarch64-static -L / "$root/usr/bin/makedumpfile" "\$@"
 WRAP
 chmod +x "$tools/bin/crash-arm64" "$tools/bin/makedumpfile-arm64"
+crash_version "$tools/arm64" "$tools/bin/crash-arm64"
+crash_version "$tools/amd64" "$tools/amd64/usr/bin/crash"

@@ -61,5 +61,9 @@ done
 for s in $CHECK_SCRIPTS; do
 	run_one "$s" "$logdir/$(tr / _ <<<"$s").log" "$top/$s"
 done
+# what the tests ran with (they record it, scripts/tested-with.sh): `make tested-with` puts it in the README
+if [ -s "$logdir/tested-with.tsv" ]; then
+	scripts/tested-with.sh render "$logdir/tested-with.tsv" >"$top/build/tested-with.md"
+fi
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -488,6 +488,13 @@ struct s2_error *s2_kdump_target_open(const char *dump, const char *vmlinux, str
 		if (err)
 			goto fail;
 	}
+	/*
+	 * Only kdump_set_*_attr / kdump_get_string_attr (inline wrappers of kdump_set_attr and
+	 * kdump_get_typed_attr) and kdump_vmcoreinfo_line: 0.5.5's attribute change (values from
+	 * kdump_attr_ref_get must be released with kdump_attr_discard) does not reach them, so the
+	 * same code builds and runs against 0.5.1, 0.5.4 and 0.5.6 without version checks
+	 * (tests/cli/check-libkdumpfile-versions.sh).
+	 */
 	st = kdump_set_number_attr(t->ctx, KDUMP_ATTR_FILE_FD, t->fd);
 	if (st != KDUMP_OK) {
 		err = s2_error_create(S2_ERROR_IO, "%s is not a dump libkdumpfile can read: %s", t->dump_path,

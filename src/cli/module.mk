@@ -55,3 +55,29 @@ cli-arm64: $(CLI_ARM64)
 ifeq ($(SANITIZE),0)
 ALL_TARGETS += $(CLI_ARM64)
 endif
+
+# The CLI against the libkdumpfile of a newer Debian (headers and library unpacked by
+# scripts/tool-versions.sh into the tools cache, S2_TOOLS_CACHE in extensions/module.mk):
+#   make cli-kdf-sid          build/kdf/sid/s2dump         libkdumpfile 0.5.6 (libkdumpfile12)
+#   make cli-kdf-trixie-kdf   build/kdf/trixie-kdf/s2dump  libkdumpfile 0.5.4 (libkdumpfile10)
+# Compiled with the host's compiler against that root's headers; linked against its libraries.
+# Those need a newer libc than the host's (GLIBC_2.38 symbols): --allow-shlib-undefined leaves them
+# to the root's own libc, which build/kdf/<root>/run loads (that root's ld.so and libraries first),
+# as on a machine of that release.
+KDF_ROOTS := sid trixie-kdf
+define cli_kdf_rules
+build/kdf/$(1)/obj/%.o: %.c
+	@test -e $(S2_TOOLS_CACHE)/roots/$(1)/.done || scripts/tool-versions.sh $(1)
+	@mkdir -p $$(dir $$@)
+	$$(CC) $$(S2_CFLAGS) $$(CFLAGS) -I$(S2_TOOLS_CACHE)/roots/$(1)/usr/include -c -o $$@ $$<
+
+build/kdf/$(1)/s2dump: $(patsubst %.c,build/kdf/$(1)/obj/%.o,$(CLI_SRCS)) $$(LIB_A)
+	$$(CC) $$(S2_LDFLAGS) -o $$@ $$^ -L$(S2_TOOLS_CACHE)/roots/$(1)/usr/lib/x86_64-linux-gnu \
+		-Wl,-rpath-link,$(S2_TOOLS_CACHE)/roots/$(1)/usr/lib/x86_64-linux-gnu -Wl,--allow-shlib-undefined -lkdumpfile -laddrxlat -ldw -lelf
+	printf '#!/bin/sh\n# build/kdf/$(1)/s2dump with the $(1) root'"'"'s ld.so and libraries first\nexec $(S2_TOOLS_CACHE)/bin/run-$(1) "$$(CURDIR)/build/kdf/$(1)/s2dump" "$$$$@"\n' >build/kdf/$(1)/run
+	chmod +x build/kdf/$(1)/run
+
+.PHONY: cli-kdf-$(1)
+cli-kdf-$(1): build/kdf/$(1)/s2dump
+endef
+$(foreach r,$(KDF_ROOTS),$(eval $(call cli_kdf_rules,$(r))))

@@ -5,18 +5,25 @@
 # the CLI's byte for byte; a bad address leaves crash alive and answering the
 # next command; extend -u / extend cycles work. One crash start per dump
 # (startup is slow under qemu).
+# Another crash (tests/crash/check-crash-versions.sh): CRASH=wrapper CRASH_EXT=its s2dump.so
+# CRASH_NAME=crash-9.0.2 CRASH_REAL_DUMPS="dir..." (dump directories instead of runs.sh's subset)
+# CRASH_TIMEOUT=seconds for one crash session (default 600).
 set -uo pipefail
 top=${S2_TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
 build=${S2_BUILD:-$top/build}
 cache=${S2_REAL_CACHE:-/var/cache/s2dump-real}
 cli=$build/s2dump
-ext=$top/build/extensions/arm64/s2dump.so
-crash=$top/build/tools/bin/crash-arm64
+ext=${CRASH_EXT:-$top/build/extensions/arm64/s2dump.so}
+crash=${CRASH:-$top/build/tools/bin/crash-arm64}
+label=${CRASH_NAME:-crash}
+crash_version=${CRASH_VERSION:-$(cat "$top/build/tools/arm64/VERSION" 2>/dev/null)}
+. "$top/scripts/tested-with.sh"
+qemu_version=$(sed -n '/^Package: qemu-system-arm$/,/^$/s/^Version: //p' "$cache/root/var/lib/dpkg/status" 2>/dev/null)
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
 for f in "$cli" "$ext" "$crash"; do
-	[ -x "$f" ] || [ -f "$f" ] || { echo "FAIL crash/build: $f missing"; exit 1; }
+	[ -x "$f" ] || [ -f "$f" ] || { echo "FAIL $label/build: $f missing"; exit 1; }
 done
 runs=()
 # the representative subset of the real dumps that tests/vmcores/real/runs.sh marks "crash": each
@@ -24,12 +31,17 @@ runs=()
 . "$top/tests/vmcores/real/runs.sh"
 while read -r rel run _; do
 	d=$cache/dumps/$rel/$run
-	if [ -s "$d/vmcore" ]; then runs+=("$d"); else echo "FAIL crash/$rel/$run: no dump at $d (make-dumps.sh makes it)"; fi
-done < <(real_runs crash)
-[ ${#runs[@]} -gt 0 ] || { echo "FAIL crash/dumps: no real-kernel dumps in $cache"; exit 1; }
+	if [ -s "$d/vmcore" ]; then runs+=("$d"); else echo "FAIL $label/$rel/$run: no dump at $d (make-dumps.sh makes it)"; fi
+done < <(if [ -n "${CRASH_REAL_DUMPS:-}" ]; then
+		for d in $CRASH_REAL_DUMPS; do echo "$(basename "$(dirname "$d")") $(basename "$d")"; done
+	else
+		real_runs crash
+	fi)
+[ ${#runs[@]} -gt 0 ] || { echo "FAIL $label/dumps: no real-kernel dumps in $cache"; exit 1; }
 
 for d in "${runs[@]}"; do
-	name=crash/$(basename "$(dirname "$d")")/$(basename "$d")
+	{
+	name=$label/$(basename "$(dirname "$d")")/$(basename "$d")
 	out=$tmp/$(basename "$(dirname "$d")")-$(basename "$d")
 	mkdir -p "$out"
 	kvm=$("$cli" -c "$d/vmcore" -s "$d/vmlinux" | awk '/^kvm 0x/ { print $2; exit }')
@@ -47,7 +59,7 @@ for d in "${runs[@]}"; do
 		echo "s2dump -x $kvm > $out/reload.crash"
 		echo "exit"
 	} >"$tmp/cmds"
-	timeout 600 "$crash" --minimal -s "$d/vmlinux" "$d/vmcore" -i "$tmp/cmds" >"$out/session.log" 2>&1
+	timeout "${CRASH_TIMEOUT:-600}" "$crash" --minimal -s "$d/vmlinux" "$d/vmcore" -i "$tmp/cmds" >"$out/session.log" 2>&1
 	rc=$?
 	[ $rc -eq 0 ] && echo "PASS $name/session: crash ran every command and exited normally" ||
 		{ echo "FAIL $name/session: crash exited with status $rc"; tail -5 "$out/session.log"; }
@@ -75,5 +87,16 @@ for d in "${runs[@]}"; do
 		echo "PASS $name/reload: extend -u then extend, same output after reloading"
 	else
 		echo "FAIL $name/reload: unload/reload cycle"
+	fi
+	} >"$tmp/result"
+	cat "$tmp/result"
+	if ! grep -q '^FAIL ' "$tmp/result"; then
+		rel=$(basename "$(dirname "$d")")
+		[ -z "${CRASH:-}" ] && tested_with crash "$crash_version" "arm64 under qemu-user; real dumps: --minimal"
+		tested_with Linux "${rel%%+*}" "real dump $(basename "$d"): crash $crash_version"
+		if [ -n "$qemu_version" ]; then
+			qv=${qemu_version#*:}
+			tested_with QEMU "${qv%%+*}" "made the real dumps (TCG, virt, FEAT_NV2)"
+		fi
 	fi
 done

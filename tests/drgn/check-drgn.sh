@@ -46,6 +46,7 @@ if [ -x "$r31/usr/bin/python3" ] && [ -d "$r31/usr/lib/python3/dist-packages/drg
 	fi
 fi
 drgn_cmd=${drgn_cmds[0]}
+. "$top/scripts/tested-with.sh"
 
 same() { # name, args...: CLI and drgn must agree on stdout, stderr and status
 	local name=$1 d=$2
@@ -74,10 +75,8 @@ same() { # name, args...: CLI and drgn must agree on stdout, stderr and status
 	echo "PASS $name (status $rc_cli, $(wc -l <"$tmp/cli.out") lines identical)"
 }
 
-core=vmcore
-for i in "${!drgn_cmds[@]}"; do
-drgn_cmd=${drgn_cmds[$i]}
-for d in "${runs[@]}"; do
+# one real dump with one drgn: every command form, CLI against drgn (the PASS/FAIL lines)
+check_run() {
 	# QEMU's kdump-zlib and kdump-raw-zlib files next to the ELF one, which drgn cannot open: the
 	# contrib script run by Python makes the program from the repaired copy; the CLI's answer
 	for k in "$d"/vmcore.kdump-zlib "$d"/vmcore.kdump-raw-zlib; do
@@ -105,7 +104,7 @@ for d in "${runs[@]}"; do
 		same "$name/standalone-all-vms" "$d" s2dump
 		same "$name/standalone-nested-list" "$d" nesteds2 list
 		drgn_cmd=$saved
-		continue
+		return
 	fi
 	same "$name/all-vms" "$d" s2dump
 	same "$name/prefault" "$d" s2dump -p
@@ -113,7 +112,7 @@ for d in "${runs[@]}"; do
 	kvm=$("$cli" -c "$d/vmcore" -s "$d/vmlinux" 2>/dev/null | awk '/^kvm 0x/ { print $2; exit }')
 	if [ -z "$kvm" ]; then
 		echo "FAIL $name: the CLI listed no VM"
-		continue
+		return
 	fi
 	same "$name/exact" "$d" s2dump -x "$kvm"
 	same "$name/verbose" "$d" s2dump -v "$kvm"
@@ -125,6 +124,19 @@ for d in "${runs[@]}"; do
 	same "$name/bad-option" "$d" s2dump -q
 	if [ "$(tail -c +1 "$tmp/cli.err")" = "" ]; then
 		echo "FAIL $name/error-line: the CLI printed no error for an unknown option"
+	fi
+}
+
+core=vmcore
+for i in "${!drgn_cmds[@]}"; do
+drgn_cmd=${drgn_cmds[$i]}
+for d in "${runs[@]}"; do
+	check_run >"$tmp/result"
+	cat "$tmp/result"
+	if ! grep -q '^FAIL ' "$tmp/result"; then
+		rel=$(basename "$(dirname "$d")")
+		tested_with drgn "${drgn_names[$i]}" "real dumps: contrib script byte-identical to the CLI"
+		tested_with Linux "${rel%%+*}" "real dump $(basename "$d"): drgn ${drgn_names[$i]}"
 	fi
 done
 done

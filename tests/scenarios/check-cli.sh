@@ -23,14 +23,24 @@
 # QEMU's kdump-zlib and kdump-raw-zlib files (vmcore.qemu-kdump-*, read through the repair: the
 # notice line is checked, docs/field-dumps.md).
 # One PASS/FAIL line per assertion: scenario, what was expected, what came.
+# Other builds of the CLI (tests/cli/check-libkdumpfile-versions.sh: against newer libkdumpfiles):
+#   S2_CLI_BINS="name:command ..."   these instead of the plain and sanitizer builds, no valgrind
+#   S2_CLI_SCENARIOS="linux-6.12/demo ..."   only these dumps
 set -u
 . "$(dirname "$0")/lib.sh"
 scn_init cli
 
 cli_bins=()
-[ -x "$S2_BUILD/s2dump" ] && cli_bins+=("plain:$S2_BUILD/s2dump") || scn_fail "build" "$S2_BUILD/s2dump missing"
-[ -x "$S2_SAN_BUILD/s2dump" ] && cli_bins+=("san:$S2_SAN_BUILD/s2dump") ||
-	scn_fail "build" "$S2_SAN_BUILD/s2dump missing (make SANITIZE=1 all)"
+if [ -n "${S2_CLI_BINS:-}" ]; then
+	read -r -a cli_bins <<<"$S2_CLI_BINS"
+else
+	[ -x "$S2_BUILD/s2dump" ] && cli_bins+=("plain:$S2_BUILD/s2dump") || scn_fail "build" "$S2_BUILD/s2dump missing"
+	[ -x "$S2_SAN_BUILD/s2dump" ] && cli_bins+=("san:$S2_SAN_BUILD/s2dump") ||
+		scn_fail "build" "$S2_SAN_BUILD/s2dump missing (make SANITIZE=1 all)"
+fi
+wanted() { # dir: in S2_CLI_SCENARIOS, when that is set
+	[ -z "${S2_CLI_SCENARIOS:-}" ] || [[ " $S2_CLI_SCENARIOS " == *" $(scn_name "$1") "* ]]
+}
 
 out=$scn_tmp/out err=$scn_tmp/err
 rc=0
@@ -528,6 +538,7 @@ check_damage() { # kind
 
 ndumps=0
 for dir in $(scn_dirs); do
+	wanted "$dir" || continue
 	name=$(scn_name "$dir")
 	dumps=("$dir/vmcore")
 	[ -f "$dir/vmcore.kdump" ] && dumps+=("$dir/vmcore.kdump")
@@ -563,7 +574,7 @@ for dir in $(scn_dirs); do
 	done
 done
 # valgrind (plain build): every dump's default run and nesteds2 list, damaged ones included
-if command -v valgrind >/dev/null && [ -x "$S2_BUILD/s2dump" ]; then
+if [ -z "${S2_CLI_BINS:-}" ] && command -v valgrind >/dev/null && [ -x "$S2_BUILD/s2dump" ]; then
 	for dir in $(scn_dirs); do
 		name=$(scn_name "$dir")
 		for args in "" "nesteds2 list"; do
@@ -585,4 +596,10 @@ if command -v valgrind >/dev/null && [ -x "$S2_BUILD/s2dump" ]; then
 	done
 fi
 [ "$ndumps" -gt 0 ] || scn_fail "dumps" "no scenario in $VMC_ROOT"
+# the host's libkdumpfile (Debian 12's), for the README's "tested with" table
+if [ -z "${S2_CLI_BINS:-}" ] && [ "$scn_failed" = 0 ] && [ "$scn_passed" -gt 0 ]; then
+	. "$S2_TOP/scripts/tested-with.sh"
+	tested_with libkdumpfile "$(pkg-config --modversion libkdumpfile 2>/dev/null || echo host)" \
+		"the CLI (plain, ASan+UBSan, valgrind); every synthetic dump + kdump copies"
+fi
 scn_summary
