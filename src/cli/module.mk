@@ -73,7 +73,8 @@ build/kdf/$(1)/obj/%.o: %.c
 
 build/kdf/$(1)/s2dump: $(patsubst %.c,build/kdf/$(1)/obj/%.o,$(CLI_SRCS)) $$(LIB_A)
 	$$(CC) $$(S2_LDFLAGS) -o $$@ $$^ -L$(S2_TOOLS_CACHE)/roots/$(1)/usr/lib/x86_64-linux-gnu \
-		-Wl,-rpath-link,$(S2_TOOLS_CACHE)/roots/$(1)/usr/lib/x86_64-linux-gnu -Wl,--allow-shlib-undefined -lkdumpfile -laddrxlat -ldw -lelf
+		-Wl,-rpath-link,$(S2_TOOLS_CACHE)/roots/$(1)/usr/lib/x86_64-linux-gnu -Wl,--allow-shlib-undefined -lkdumpfile -laddrxlat -ldw -lelf \
+		-lz -llzo2 -lsnappy -lzstd
 	printf '#!/bin/sh\n# build/kdf/$(1)/s2dump with the $(1) root'"'"'s ld.so and libraries first\nexec $(S2_TOOLS_CACHE)/bin/run-$(1) "$$(CURDIR)/build/kdf/$(1)/s2dump" "$$$$@"\n' >build/kdf/$(1)/run
 	chmod +x build/kdf/$(1)/run
 
