@@ -1046,8 +1046,12 @@ static PyObject *Session_walk(SessionObject *self, PyObject *args, PyObject *kwd
 			end = limit;
 	}
 	if (start > end) {
-		PyErr_Format(PyExc_ValueError, "s2_walk: start 0x%llx is above end 0x%llx", start,
-			     (unsigned long long)end);
+		/* made here: PyErr_Format of Python 3.11 (Debian 12) has no %llx and printed it verbatim */
+		char msg[96];
+
+		snprintf(msg, sizeof(msg), "s2_walk: start 0x%llx is above end 0x%llx", start,
+			 (unsigned long long)end);
+		PyErr_SetString(PyExc_ValueError, msg);
 		return NULL;
 	}
 	it = (WalkIterObject *)PyType_GenericAlloc(WalkIterType, 0);

@@ -23,6 +23,7 @@ table cycle, a pKVM protected VM whose stage 2 is in EL2-private memory),
 """
 
 import collections
+import operator
 
 import drgn
 
@@ -72,12 +73,24 @@ def _address(value, prog, tags, what):
         if t.kind in (drgn.TypeKind.INT, drgn.TypeKind.POINTER) and target.kind != drgn.TypeKind.STRUCT:
             return value.prog_, value.value_(), None
         raise TypeError(f"{what}: expected struct {' or struct '.join(tags)} (or a pointer to one), "
-                        f"got {value.type_}")
+                        f"got {value.type_.type_name()}")
     if isinstance(value, int):
         if prog is None:
             raise TypeError(f"{what}: an address needs prog=")
         return prog, value, None
     raise TypeError(f"{what}: expected a drgn.Object or an int address, got {type(value).__name__}")
+
+
+def _u64(value, what, name):
+    """An address argument as the C core takes it: an integer in [0, 2**64), else ValueError
+    (the core's argument parsing would wrap 1 << 70 to 0 and -1 to 0xffffffffffffffff)."""
+    try:
+        n = operator.index(value)
+    except TypeError:
+        raise TypeError(f"{what}: {name} must be an integer, not {type(value).__name__}") from None
+    if not 0 <= n < 1 << 64:
+        raise ValueError(f"{what}: {name} {hex(n)} is not a 64-bit address")
+    return n
 
 
 def _mmu_address(mmu, prog, what):
@@ -165,6 +178,8 @@ def s2_walk(mmu, start=0, end=None, *, invalid=False, prog=None):
     0x40200000 0x1000 3 0x41401000 True True
     0x40201000 0x1000 3 0x41402000 True True
     """
+    start = _u64(start, "s2_walk", "start")
+    end = None if end is None else _u64(end, "s2_walk", "end")
     prog, addr = _mmu_address(mmu, prog, "s2_walk")
     return _session(prog).walk(addr, start, end, invalid)
 
@@ -190,6 +205,7 @@ def s2_translate(mmu, ipa, prog=None):
     >>> t = s2_translate(kvm, 0x50000000); t.fault, t.level, hex(t.fsc)
     ('translation fault', 2, '0x6')
     """
+    ipa = _u64(ipa, "s2_translate", "ipa")
     prog, addr = _mmu_address(mmu, prog, "s2_translate")
     return _session(prog).translate(addr, ipa)
 

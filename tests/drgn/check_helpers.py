@@ -323,6 +323,22 @@ except drgn.FaultError as e:
 try:
     s2_walk(prog["vm_list"])  # noqa: F821
     report(False, "type-error", "no exception for a struct list_head")
-except TypeError:
-    report(True, "type-error")
+except TypeError as e:
+    # one line naming the type, not its whole definition
+    report("\n" not in str(e) and "struct list_head" in str(e), "type-error", repr(str(e)))
+# Address arguments: refused outside [0, 2**64) rather than wrapped (1 << 70 would read as 0,
+# -1 as 0xffffffffffffffff), and messages with their numbers filled in.
+if kind not in ("bogus-kvm", "truncate") and vms and not os.path.exists(os.path.join(exp, vms[0]["pid"], "pkvm")):
+    mmu0 = num(vms[0]["mmu"])
+    for what, call, want in (
+            ("ipa-too-big", lambda: s2_translate(mmu0, 1 << 70, prog=prog), hex(1 << 70)),  # noqa: F821
+            ("ipa-negative", lambda: s2_translate(mmu0, -1, prog=prog), "-0x1"),  # noqa: F821
+            ("walk-end-too-big", lambda: list(s2_walk(mmu0, 0, 1 << 64, prog=prog)), "0x10000000000000000"),  # noqa: F821
+            ("walk-start-above-end", lambda: list(s2_walk(mmu0, 0x50000000, 0x40000000, prog=prog)),  # noqa: F821
+             "start 0x50000000 is above end 0x40000000")):
+        try:
+            call()
+            report(False, f"args/{what}", "no exception")
+        except ValueError as e:
+            report(want in str(e) and "%" not in str(e), f"args/{what}", f"{e}")
 print(f"{name}: {results['pass']} passed, {results['fail']} failed", file=sys.stderr)
