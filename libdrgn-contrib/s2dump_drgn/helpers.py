@@ -171,6 +171,8 @@ def s2_walk(mmu, start=0, end=None, *, invalid=False, prog=None):
 
     :param mmu: ``struct kvm_s2_mmu *`` / ``struct kvm_s2_mmu`` Object, a
         ``struct kvm`` (its canonical MMU), or an address with *prog*.
+    :raises ValueError: *start* or *end* outside ``[0, 2**64)``, or *start*
+        above *end*.
 
     >>> for leaf in s2_walk(kvm, 0x40000000, 0x40202000):
     ...     print(hex(leaf.ipa), hex(leaf.size), leaf.level, hex(leaf.oa), leaf.r, leaf.w)
@@ -198,6 +200,7 @@ def s2_translate(mmu, ipa, prog=None):
     *level*, with its ESR FSC in *fsc*.
 
     :param mmu: as for :func:`s2_walk`.
+    :raises ValueError: *ipa* outside ``[0, 2**64)``.
 
     >>> t = s2_translate(kvm, 0x40001234)
     >>> hex(t.oa), t.level, hex(t.size), t.fault
