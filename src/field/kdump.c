@@ -325,6 +325,15 @@ struct s2_error *fld_kdump_examine(const struct fld_src *s, const char *name, st
 	uint64_t page = 0;
 	const char *why = NULL;
 
+	if (err && !s->flat) {
+		/*
+		 * A kdump file whose headers the file does not hold is no QEMU defect but a file cut
+		 * short (or no kdump file): not examined here, so the reader's own checks name it
+		 * ("truncated: file ends at ..., the kdump bitmap needs ...").
+		 */
+		s2_error_destroy(err);
+		return NULL;
+	}
 	if (err)
 		return err;
 	plan->block_size = k.block;
