@@ -465,7 +465,7 @@ struct s2_error *s2_kvm_read_vm(struct s2_kernel *k, const struct s2_kvm_layout 
 		vm->pkvm_why = "kvm_arm_mode is KVM_MODE_PROTECTED";
 	} else if (l->pgt_pkvm_mappings.present && vm->pkvm_protected) {
 		vm->pkvm = true;
-		vm->pkvm_why = "kvm->arch.pkvm.is_protected is set";
+		vm->pkvm_why = "arch.pkvm.is_protected";
 	}
 	{
 		bool guess = false;
@@ -475,8 +475,8 @@ struct s2_error *s2_kvm_read_vm(struct s2_kernel *k, const struct s2_kvm_layout 
 			return s2_error_prefix(err, "kvm 0x%" PRIx64 ": ", addr);
 		if (guess) {
 			vm->pkvm = true;
-			vm->pkvm_why = "arch.mmu.pgt holds no stage-2 geometry (ia_bits/start_level alias the "
-				       "pkvm_mappings rb-root)";
+			/* ia_bits/start_level alias the pkvm_mappings rb-root (docs/commands.md) */
+			vm->pkvm_why = "pgt geometry aliases pkvm_mappings";
 		}
 	}
 	if ((err = rd(k, addr, &l->kvm_memslots, &vm->memslots)))

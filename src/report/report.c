@@ -373,8 +373,9 @@ static struct s2_error *pkvm_mappings(struct report *r, const struct s2_kvm_vm *
 	struct s2_error *err;
 
 	if (!r->json)
-		fprintf(r->out, "  pKVM%s: the stage 2 lives in EL2-private memory (%s); the host keeps only "
-			"pkvm_mappings:\n", vm->pkvm_protected ? " protected VM" : "", vm->pkvm_why);
+		/* one short line: the why is a few words (kvm.c), the full story is in docs/commands.md */
+		fprintf(r->out, "  pKVM%s (%s): stage 2 in EL2-private memory, the host keeps only pkvm_mappings:\n",
+			vm->pkvm_protected ? " protected VM" : "", vm->pkvm_why);
 	else
 		s2_json_array(&r->j, "pkvm_mappings");
 	err = s2_kvm_for_each_pkvm_mapping(r->k, r->l, vm, pkvm_one, &p);

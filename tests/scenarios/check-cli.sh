@@ -230,6 +230,20 @@ check_pkvm_dump() { # a dump with pKVM VMs: clean answers or clean refusals, -t 
 		pid=$(scn_lfield "$v" pid)
 		kvm=$(scn_lfield "$v" kvm)
 		is_pkvm "$pid" || continue
+		# the explanation: one line of at most 120 characters (docs/commands.md), "protected VM" as
+		# expected/<pid>/pkvm says, the mappings counted as there
+		run "$kvm"
+		local pv="" n
+		[ "$(sed -n 's/^protected=//p' "$dir/expected/$pid/pkvm")" = 1 ] && pv=" protected VM"
+		n=$(grep -c '^gfn=' "$dir/expected/$pid/pkvm")
+		line=$(grep '^  pKVM' "$out")
+		if [ "$rc" -eq 0 ] && [ "$(grep -c '^  pKVM' "$out")" -eq 1 ] && [ ${#line} -le 120 ] &&
+			[[ $line =~ ^"  pKVM$pv ("[^\)]+"): stage 2 in EL2-private memory, the host keeps only pkvm_mappings:"$ ]] &&
+			grep -qx "  $n pkvm_mapping$([ "$n" = 1 ] || echo s), [0-9]* pages" "$out"; then
+			scn_pass "$tag s2dump $kvm (pKVM vm $pid): the explanation in one short line, $n mappings"
+		else
+			scn_fail "$tag s2dump $kvm (pKVM vm $pid) explanation" "status $rc: $(head -c 300 "$out" | tr '\n' '|')"
+		fi
 		while read -r line; do
 			ipa=${line%% *}
 			run -t "$ipa" "$kvm"
