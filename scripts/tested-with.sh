@@ -18,6 +18,11 @@ tested_with() { # tool version what
 	printf '%s\t%s\t%s\n' "$1" "$2" "$3" >>"$f"
 }
 
+flavour() { # a Debian kernel release (7.3.4+deb13-arm64-16k): " (arm64-16k)" for a flavour other than arm64
+	local f=${1#*+deb*-}
+	[ "$f" = "$1" ] || [ "$f" = arm64 ] || printf ' (%s)' "$f"
+}
+
 tested_with_render() { # tsv
 	local tsv=$1
 	echo "| tool | version | what passed with it |"

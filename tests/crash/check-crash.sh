@@ -93,7 +93,7 @@ for d in "${runs[@]}"; do
 	if ! grep -q '^FAIL ' "$tmp/result"; then
 		rel=$(basename "$(dirname "$d")")
 		[ -z "${CRASH:-}" ] && tested_with crash "$crash_version" "arm64 under qemu-user; real dumps: --minimal"
-		tested_with Linux "${rel%%+*}" "real dump $(basename "$d"): crash $crash_version"
+		tested_with Linux "${rel%%+*}" "real dump $(basename "$d")$(flavour "$rel"): crash $crash_version"
 		if [ -n "$qemu_version" ]; then
 			qv=${qemu_version#*:}
 			tested_with QEMU "${qv%%+*}" "made the real dumps (TCG, virt, FEAT_NV2)"

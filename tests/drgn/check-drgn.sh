@@ -136,7 +136,7 @@ for d in "${runs[@]}"; do
 	if ! grep -q '^FAIL ' "$tmp/result"; then
 		rel=$(basename "$(dirname "$d")")
 		tested_with drgn "${drgn_names[$i]}" "real dumps: contrib script byte-identical to the CLI"
-		tested_with Linux "${rel%%+*}" "real dump $(basename "$d"): drgn ${drgn_names[$i]}"
+		tested_with Linux "${rel%%+*}" "real dump $(basename "$d")$(flavour "$rel"): drgn ${drgn_names[$i]}"
 	fi
 done
 done
