@@ -5,8 +5,10 @@
 #     (GPA -> host PA per page from
 #     /proc/self/pagemap, permissions, mapping sizes, geometry);
 #  2. a negative control: the same check with one truth PA altered must FAIL;
-#  3. if $S2_BUILD/s2dump exists: s2dump's canonical stage-2 text per VM against
-#     the walker's leaves (compare.c), leaf by leaf;
+#  3. if $S2_BUILD/s2dump exists: the VMM process's pid names all its VMs (-x PID
+#     refused naming each struct kvm verify.py found, `s2dump PID` prints each);
+#     s2dump's canonical stage-2 text per VM against the walker's leaves
+#     (compare.c), leaf by leaf;
 #  4. compare-real.sh per VM: s2dump -p's memslots and mapped totals against the
 #     truth's slot lines and the walker's leaves; for the VM with a guest
 #     hypervisor, nesteds2 guest against the truth's L2 -> L1 map, the shadow
@@ -125,6 +127,35 @@ open(path, "w").write("\n".join(lines))
 	if [ ! -x "$s2dump" ]; then
 		echo "INFO $name: $s2dump not built: compared with the independent walker only"
 		continue
+	fi
+	# One VMM process runs every VM here (the truth's summary: "pid N"): a pid names them all.
+	# `s2dump -x PID` is refused with status 2 naming each struct kvm verify.py found for that
+	# pid (drgn, independently), and `s2dump PID` prints a header for each.
+	vmm=$(sed -n 's/^pid \([0-9]*\) .*/\1/p' "$run/truth/summary.txt")
+	kvms=$(grep '^INFO .*: struct kvm at 0x' "$tmp/verify.out" | awk -v p="$vmm" '$8 == p "," { print $6 }' | tr -d , | sort)
+	nvm=$(grep -c . <<<"$kvms")
+	if [ -n "$vmm" ] && [ "$nvm" -gt 1 ]; then
+		"$s2dump" -c "$run/vmcore" -s "$run/vmlinux" s2dump -x "$vmm" >"$tmp/xp.out" 2>"$tmp/xp.err"
+		rc=$?
+		got=$(grep -o '^  kvm 0x[0-9a-f]*$' "$tmp/xp.err" | awk '{ print $2 }' | sort)
+		if [ $rc -eq 2 ] && [ ! -s "$tmp/xp.out" ] && [ "$got" = "$kvms" ] && grep -q "pid $vmm owns $nvm VMs" "$tmp/xp.err"; then
+			echo "PASS $name/pid-x-refused: -x $vmm refused, naming its $nvm VMs"
+		else
+			echo "FAIL $name/pid-x-refused: -x $vmm: status $rc, want the $nvm struct kvm of verify.py, got: $(head -c 300 "$tmp/xp.err" | tr '\n' '|')"
+			failed=1
+		fi
+		"$s2dump" -c "$run/vmcore" -s "$run/vmlinux" s2dump "$vmm" >"$tmp/xp.out" 2>"$tmp/xp.err"
+		rc=$?
+		got=$(awk -v p="$vmm" '$1 == "kvm" && $3 == "pid" && $4 == p { print $2 }' "$tmp/xp.out" | sort)
+		if [ $rc -eq 0 ] && [ "$got" = "$kvms" ]; then
+			echo "PASS $name/pid-all-vms: s2dump $vmm prints each of its $nvm VMs"
+		else
+			echo "FAIL $name/pid-all-vms: s2dump $vmm: status $rc, VMs [$(echo $got)], want [$(echo $kvms)]: $(head -c 200 "$tmp/xp.err")"
+			failed=1
+		fi
+	else
+		echo "FAIL $name/pid-vms: the truth's VMM pid '$vmm' has $nvm VMs in verify.py's output (want several)"
+		failed=1
 	fi
 	grep '^INFO .*struct kvm at' "$tmp/verify.out" | while read -r _ label _ _ _ kvm _ _ _ _ _ _ ia _; do
 		vmname=${label##*/}; vmname=${vmname%:}
