@@ -127,7 +127,8 @@ struct s2_error *fld_src_open(int fd, const char *name, uint64_t fsize, struct f
 			s->size = off + len;
 		pos += 16 + len;
 	}
-	qsort(s->recs, s->nrecs, sizeof(*s->recs), rec_cmp);
+	if (s->nrecs > 1) /* a stream of no record has no array: qsort(NULL, 0) is undefined (found by fuzz-open) */
+		qsort(s->recs, s->nrecs, sizeof(*s->recs), rec_cmp);
 	for (size_t i = 1; i < s->nrecs; i++)
 		if (s->recs[i - 1].off + s->recs[i - 1].len > s->recs[i].off)
 			return s2_error_create(S2_ERROR_UNSUPPORTED, "%s: flattened stream records overlap at offset 0x%"
