@@ -519,7 +519,7 @@ static const char *const patterns[] = {
 #define RE_ABORT 5
 	"^  .* \\(EC 0x([0-9a-f]{2})\\)  .* \\(FSC 0x([0-9a-f]{2})\\)  WnR ([01])  fault IPA 0x([0-9a-f]{16})(  S1PTW)?$",
 #define RE_PKVM 6
-	"^  pKVM( protected VM)?: .*$",
+	"^  pKVM( protected VM)? \\([^)]+\\): stage 2 in EL2-private memory, the host keeps only pkvm_mappings:$",
 #define RE_PKVM_MAP 7
 	"^  pkvm_mapping gfn (0x[0-9a-f]+) pfn (0x[0-9a-f]+) nr_pages (" D "+)$",
 #define RE_SIZE 8
