@@ -120,16 +120,10 @@ def vmcoreinfo_text(prog):
             return prog.read(data, size).split(b"\0", 1)[0].decode("ascii", "replace")
     except (KeyError, LookupError, drgn.FaultError, TypeError, ValueError):
         pass
-    fd_dir = "/proc/self/fd"
-    for fd in sorted(os.listdir(fd_dir), key=int):
-        try:
-            path = os.readlink(os.path.join(fd_dir, fd))
-        except OSError:
-            continue
-        if path.startswith("/") and os.path.isfile(path):
-            text = _file_vmcoreinfo(path)
-            if text:
-                return text
+    for path in _open_files():
+        text = _file_vmcoreinfo(path)
+        if text:
+            return text
     return None
 
 
