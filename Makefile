@@ -1,7 +1,14 @@
 # s2dump: KVM arm64 stage-2 page tables from vmcores and live kernels.
 #
-#   make            libs2dump (static + shared), CLI, crash extension, drgn module
+#   make            what a user of this host needs: libs2dump (static + shared), the CLI, the drgn
+#                   module, the crash extension for this host's crash (when it has one)
+#   make cross      the arm64 builds: the crash extension for Debian's arm64 crash, the arm64 CLI
+#                   (downloads crash:arm64 once for its defs.h)
+#   make fixtures   what the tests read besides the builds: fake vmlinuxes, the dump generator,
+#                   the tests' helper programs (`make vmcores` generates the dumps from them)
 #   make check      install what is missing, then every test (ASan+UBSan build, valgrind)
+#   make check-fast the unit tests and the front ends on the synthetic dumps (minutes; no cross
+#                   build, no crash under qemu-user, no real kernel)
 #   make demo       install what is missing, then every front end on the bundled (generated) sample vmcore
 #   make demo-real  the same on a dump of Debian's real arm64 kernel with live KVM guests (QEMU, ~10 min once)
 #   make bench      benchmarks, reported as ratios measured in one run
@@ -14,9 +21,13 @@
 #   TEST_SRCS       C test programs (one .c each, linked with libs2dump), run by `make check`
 #   VALGRIND_TESTS  names (basename without .c) of TEST_SRCS also run under valgrind
 #   PREPARE_SCRIPTS scripts run by `make check` before every test (make inputs other tests read;
-#                   print PASS/FAIL lines like tests)
-#   CHECK_SCRIPTS   shell test scripts run by `make check` (print PASS/FAIL lines)
-#   ALL_TARGETS     extra things `make` builds
+#                   print a READY line per input made, FAIL lines on failure)
+#   CHECK_SCRIPTS   shell test scripts run by `make check` (print PASS/FAIL/SKIP lines)
+#   FAST_CHECK_SCRIPTS  those of CHECK_SCRIPTS `make check-fast` runs too (no cross build, no
+#                   downloaded tool, no real-kernel cache)
+#   ALL_TARGETS     extra things `make` builds (for a user of this host)
+#   CROSS_TARGETS   arm64 builds (`make cross`; `make check` builds them)
+#   FIXTURE_TARGETS what only the tests need (`make fixtures`; `make check` builds them)
 #   BENCH_TARGETS   things `make bench` runs (phony targets)
 #   INSTALL_TARGETS extra install steps (phony targets)
 
@@ -47,14 +58,18 @@ TEST_SRCS :=
 VALGRIND_TESTS :=
 PREPARE_SCRIPTS :=
 CHECK_SCRIPTS :=
+FAST_CHECK_SCRIPTS :=
 ALL_TARGETS :=
+CROSS_TARGETS :=
+FIXTURE_TARGETS :=
 BENCH_TARGETS :=
 INSTALL_TARGETS :=
 
 LIB_A := $(BUILD)/libs2dump.a
 LIB_SO := $(BUILD)/libs2dump.so
 
-.PHONY: all check check-build demo demo-real bench install deps clean vmcores
+.PHONY: all cross fixtures check check-build check-fast check-fast-build demo demo-real bench install \
+	deps clean vmcores
 .SECONDEXPANSION:
 all: lib
 
@@ -67,7 +82,9 @@ TEST_BINS := $(patsubst %.c,$(BUILD)/%,$(TEST_SRCS))
 
 .PHONY: lib
 lib: $(LIB_A) $(LIB_SO)
-all: $(ALL_TARGETS) $(TEST_BINS)
+all: $(ALL_TARGETS)
+cross: $(CROSS_TARGETS)
+fixtures: $(FIXTURE_TARGETS)
 
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -90,24 +107,33 @@ $(BUILD)/tests/%: tests/%.c $(LIB_A) tests/unit/check.h
 -include $(LIB_OBJS:.o=.d)
 
 # The README's test command. Installs what is missing, builds twice (ASan+UBSan
-# for every test, plain for valgrind), runs everything, ends with "N passed, N failed".
+# for every test, plain for valgrind), runs everything, ends with "N passed, N failed, N skipped".
 check: deps
 	$(MAKE) SANITIZE=1 check-build
 	$(MAKE) SANITIZE=0 check-build
 	scripts/run-tests.sh
 
-check-build: all
+# The arm64 builds only in the plain build (the cross compiler has no sanitizer runtime here).
+check-build: all fixtures $(TEST_BINS) $(if $(filter 0,$(SANITIZE)),cross)
+
+# The quick loop: the unit tests and FAST_CHECK_SCRIPTS, same tally.
+check-fast: deps
+	$(MAKE) SANITIZE=1 check-fast-build
+	$(MAKE) SANITIZE=0 check-fast-build
+	scripts/run-tests.sh --fast
+
+check-fast-build: all fixtures $(TEST_BINS)
 
 deps:
 	scripts/install-deps.sh
 
 demo: deps
-	$(MAKE) all
+	$(MAKE) all cross
 	$(MAKE) vmcores
 	scripts/demo.sh
 
 demo-real: deps
-	$(MAKE) all
+	$(MAKE) all cross
 	scripts/demo-real.sh
 
 bench: deps
@@ -132,6 +158,7 @@ print-test-list:
 	@echo "VALGRIND_TESTS='$(VALGRIND_TESTS)'"
 	@echo "PREPARE_SCRIPTS='$(PREPARE_SCRIPTS)'"
 	@echo "CHECK_SCRIPTS='$(CHECK_SCRIPTS)'"
+	@echo "FAST_CHECK_SCRIPTS='$(FAST_CHECK_SCRIPTS)'"
 
 clean:
 	rm -rf build

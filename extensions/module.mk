@@ -31,8 +31,9 @@ CRASH_EXT_VERSIONS := $(patsubst %,build/extensions/crash-%/s2dump.so,$(CRASH_VE
 .PHONY: crash-ext-versions
 crash-ext-versions: $(CRASH_EXT_VERSIONS)
 
+CROSS_TARGETS += $(CRASH_EXT_ARM64)
 ifeq ($(SANITIZE),0)
-ALL_TARGETS += $(CRASH_EXT_ARM64)
+ALL_TARGETS += crash-ext-this-host
 INSTALL_TARGETS += install-crash-ext
 endif
 
@@ -70,6 +71,20 @@ crash-ext-host:
 	@mkdir -p build/extensions/host
 	$(CC) -std=gnu11 -D_GNU_SOURCE -DARM64 -D$(call crash_gdb_of,$(CRASH_DEFS)) -fPIC -O2 -g -Iinclude -Isrc -w \
 		-DS2_CRASH_VERSION=\"$(call crash_version_of,$(CRASH_DEFS))\" -include $(CRASH_DEFS) -shared -o build/extensions/host/s2dump.so extensions/s2dump.c $(LIB_SRCS)
+
+# `make` builds the flavour for this host's crash when the host has one: its defs.h (Debian's crash
+# package installs /usr/include/crash/defs.h), compiled by crash-ext-host with this host's compiler
+# and -DARM64: the extension of a native arm64 crash, or of an x86_64 crash built with target=ARM64.
+# Without a crash, one line says so and nothing is built (`make cross`: Debian's arm64 crash's).
+CRASH_HOST_DEFS ?= /usr/include/crash/defs.h
+.PHONY: crash-ext-this-host
+crash-ext-this-host:
+	@if test -f "$(CRASH_HOST_DEFS)"; then \
+		$(MAKE) --no-print-directory crash-ext-host CRASH_DEFS="$(CRASH_HOST_DEFS)" \
+			CRASH_VERSION="$${CRASH_VERSION:-$$(crash --version 2>/dev/null | awk '$$1 == "crash" { print $$2; exit }')}"; \
+	else \
+		echo "no crash on this host ($(CRASH_HOST_DEFS) missing): no crash extension built (make crash-ext-host CRASH_DEFS=..., make cross)"; \
+	fi
 
 # crash's extend looks in /usr/lib64/crash/extensions, /usr/lib/crash/extensions, then ./extensions.
 CRASH_EXT_DIR ?= $(PREFIX)/lib/crash/extensions

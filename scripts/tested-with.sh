@@ -3,7 +3,8 @@
 #
 # Sourced by a test script: `tested_with TOOL VERSION WHAT` records, after a test passed with that
 # tool, one line "TOOL<TAB>VERSION<TAB>WHAT" in $S2_BUILD/test-logs/tested-with.tsv (emptied by
-# scripts/run-tests.sh at the start of every `make check`).
+# scripts/run-tests.sh at the start of every `make check`), or in $S2_TESTED_WITH when set
+# (`make check-fast` sets /dev/null: a partial run does not make the table).
 #
 # Run:
 #   scripts/tested-with.sh render [TSV]   the Markdown table (one row per tool and version, its
@@ -13,7 +14,7 @@
 #                                         (`make tested-with` after `make check`)
 
 tested_with() { # tool version what
-	local f=${S2_BUILD:-${S2_TOP:-.}/build}/test-logs/tested-with.tsv
+	local f=${S2_TESTED_WITH:-${S2_BUILD:-${S2_TOP:-.}/build}/test-logs/tested-with.tsv}
 	mkdir -p "$(dirname "$f")"
 	printf '%s\t%s\t%s\n' "$1" "$2" "$3" >>"$f"
 }

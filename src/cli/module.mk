@@ -52,9 +52,7 @@ $(CLI_ARM64): $(CLI_ARM64_OBJS) $$(call crash_core_objs,arm64)
 .PHONY: cli-arm64
 cli-arm64: $(CLI_ARM64)
 
-ifeq ($(SANITIZE),0)
-ALL_TARGETS += $(CLI_ARM64)
-endif
+CROSS_TARGETS += $(CLI_ARM64)
 
 # The CLI against the libkdumpfile of a newer Debian (headers and library unpacked by
 # scripts/tool-versions.sh into the tools cache, S2_TOOLS_CACHE in extensions/module.mk):

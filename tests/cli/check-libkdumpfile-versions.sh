@@ -4,7 +4,7 @@
 # and libraries unpacked by scripts/tool-versions.sh (make cli-kdf-<root>, src/cli/module.mk):
 #  - it builds (-Werror) against that release's headers;
 #  - at run time the dynamic loader takes libkdumpfile from that release (ld.so --list);
-#  - tests/scenarios/check-cli.sh (output against the generator's expected/ files) on a
+#  - tests/synthetic/check-cli.sh (output against the generator's expected/ files) on a
 #    representative set of synthetic dumps, each with its kdump-compressed copy: 4K/16K/64K pages,
 #    KASLR with 52-bit VAs, nested, pKVM, memslots, two kinds of damage.
 # Debian 12's 0.5.1 is the host's: every other CLI test runs against it.
@@ -45,7 +45,7 @@ for r in trixie-kdf sid; do
 		continue
 	fi
 	S2_CLI_BINS="$name:$build/kdf/$r/run" S2_CLI_SCENARIOS="$(echo $scenarios)" \
-		"$top/tests/scenarios/check-cli.sh" >"$tmp/cli.log" 2>"$tmp/cli.err"
+		"$top/tests/synthetic/check-cli.sh" >"$tmp/cli.log" 2>"$tmp/cli.err"
 	cat "$tmp/cli.log"
 	if ! grep -q '^FAIL ' "$tmp/cli.log" && grep -q '^PASS ' "$tmp/cli.log"; then
 		tested_with libkdumpfile "$ver" "the CLI built against it; $(wc -w <<<"$scenarios") representative synthetic dumps + kdump copies"

@@ -29,7 +29,7 @@
 #   CRASH_16K=1            run the 16K dumps too (crash 9.x knows 16K pages)
 #   CRASH_SCENARIOS="linux-6.12/demo ..."   only these dumps
 set -u
-. "$(dirname "$0")/../scenarios/lib.sh"
+. "$(dirname "$0")/../synthetic/lib.sh"
 scn_init "${CRASH_NAME:-crash}"
 crash=${CRASH:-$S2_TOP/build/tools/bin/crash-arm64}
 ext=${CRASH_EXT:-$S2_TOP/build/extensions/arm64/s2dump.so}
@@ -75,7 +75,7 @@ for dir in $(scn_dirs); do
 	fi
 	[ "$page" = 16384 ] && [ "${CRASH_16K:-0}" != 1 ] && { echo "crash: $name skipped (crash 8.x refuses 16K pages)" >&2; continue; }
 	kind=$(scn_damage "$dir")
-	# QEMU's shifted ELF: crash misreads it unrepaired; tests/scenarios/check-field.sh runs the
+	# QEMU's shifted ELF: crash misreads it unrepaired; tests/synthetic/check-field.sh runs the
 	# unmodified readers, crash included, on `s2dump repair`'s output
 	grep -qs '^defect=elf-shift' "$dir/expected/field" && { echo "crash: $name skipped (QEMU's shifted ELF)" >&2; continue; }
 	modes=(minimal)

@@ -193,7 +193,7 @@ for ((k = 0; k < ${#drgns[@]}; k += 2)); do
 		# QEMU's shifted ELF (expected/field, docs/field-dumps.md): the front end reads it through
 		# the repair. When the notes run past PT_NOTE, VMCOREINFO is cut off there and drgn >= 0.0.29
 		# opens the file as a user-space core, failing before any script runs: `s2dump repair` first
-		# (tests/scenarios/check-field.sh reads the repaired copies with drgn)
+		# (tests/synthetic/check-field.sh reads the repaired copies with drgn)
 		if [ -f "$exp/field" ] && [ "$(field "$exp/field" direction)" = after ] &&
 			[ "$(printf '%s\n' "$ver" 0.0.29 | sort -V | head -n 1)" = 0.0.29 ]; then
 			if ! $drgn -q -c "$d/$core" -s "$d/vmlinux" "$top/libdrgn-contrib/s2dump.py" >/dev/null 2>"$tmp/f.err" &&

@@ -22,7 +22,7 @@ for dir in "$root"/linux-*/*/; do
 	dir=${dir%/}
 	[ -f "$dir/vmcore" ] || continue
 	[ -f "$dir/expected/error" ] && continue
-	# QEMU's shifted ELF (expected/field): unmodified readers misread it; tests/scenarios/check-field.sh
+	# QEMU's shifted ELF (expected/field): unmodified readers misread it; tests/synthetic/check-field.sh
 	# runs this script on the repaired copies
 	grep -qs '^defect=elf-shift' "$dir/expected/field" && continue
 	found=1

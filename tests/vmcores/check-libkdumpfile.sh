@@ -16,7 +16,7 @@ root=${VMC_ROOT:-build/vmcores}
 for dir in "$root"/linux-*/*/; do
 	dir=${dir%/}
 	[ -f "$dir/vmcore" ] || continue
-	# QEMU's shifted ELF (expected/field): unmodified readers misread it; tests/scenarios/check-field.sh
+	# QEMU's shifted ELF (expected/field): unmodified readers misread it; tests/synthetic/check-field.sh
 	# runs this script on the repaired copies
 	grep -qs '^defect=elf-shift' "$dir/expected/field" && continue
 	found=1

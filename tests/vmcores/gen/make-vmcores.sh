@@ -27,7 +27,7 @@ for scn in "${VMC_SCENARIOS:-tests/vmcores/scenarios}"/*.scn; do
 	[ -n "$layouts" ] || layouts=linux-6.12
 	for L in $layouts; do
 		case "$have" in *" $L "*) ;; *) echo "make-vmcores: skip $name for $L (no generator for $L yet)" >&2; continue ;; esac
-		# `vmlinux-variant V`: the layout's fake vmlinux built with other kernel code (layouts.mk)
+		# `vmlinux-variant V`: the layout's fake vmlinux built with other kernel code (tests/vmcores/layouts/module.mk)
 		variant=$(awk '$1 == "vmlinux-variant" { print $2 }' "$scn")
 		vml=${VMC_VMLINUX_DIR:-$out/vmlinux}/$L${variant:++$variant}/vmlinux
 		[ -f "$vml" ] || { echo "make-vmcores: $vml missing (built by tests/vmcores/layouts)" >&2; exit 1; }

@@ -413,7 +413,7 @@ const char linux_banner[] = S2L_LINUX_BANNER;
  * only kvm_mmu.h's static inline stub, (mmu) on 7.1/7.2, (mmu, idx) from 7.3: an abstract inline
  * instance in DWARF, no code, no symbol (always_inline keeps it so at -O0); and
  * arch/arm64/mm/ptdump.c's note_page_flush() (range aware in 7.2 already).
- * The ptdump-flush variant (layouts.mk) has the option on: kvm_nested_s2_ptdump_create_debugfs()
+ * The ptdump-flush variant (tests/vmcores/layouts/module.mk) has the option on: kvm_nested_s2_ptdump_create_debugfs()
  * is a function of arch/arm64/kvm/ptdump.c with its version's parameters, and
  * kvm_ptdump_guest_show() exists and, with S2L_PTDUMP_FLUSH, calls note_page_flush() after its
  * walk (7.3, or a backport).

@@ -10,8 +10,8 @@
 # every time, they test this build.
 # Every ELF dump is checked where it is made and again when found cached
 # (elf-check.py): a dump QEMU wrote with memory out of place is never kept.
-# About ten minutes on an empty cache, a minute once cached. Prints one PASS or
-# FAIL line per dump; the dumps are checked by check.sh (a CHECK_SCRIPT).
+# About ten minutes on an empty cache, a minute once cached. Prints one READY (made or
+# found cached: not a test) or FAIL line per dump; check.sh (a CHECK_SCRIPT) checks them.
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 cache=${S2_REAL_CACHE:-/var/cache/s2dump-real}
@@ -25,7 +25,7 @@ if ! "$here/prepare.sh" $(real_releases) >"$log" 2>&1; then
 	tail -n 20 "$log" | sed 's/^/  | /'
 	exit 1
 fi
-echo "PASS real/prepare: kernels and the QEMU root in $cache"
+echo "READY real/prepare: kernels and the QEMU root in $cache"
 failed=0
 while read -r rel run opt <&3; do
 	[ "$opt" != - ] || opt=
@@ -43,21 +43,21 @@ while read -r rel run opt <&3; do
 		# a cached ELF dump is checked again (elf-check.py): one its writer got
 		# wrong, or one cached before run.sh checked, is made anew, not kept
 		case $run in
-		*md31c*) echo "PASS real/$rel/$run: dump cached"; continue ;;
+		*md31c*) echo "READY real/$rel/$run: dump cached"; continue ;;
 		*sveshift*) # made wrong on purpose: it must still be rejected
 			if ! /usr/bin/python3 "$here/elf-check.py" "$d/vmcore" "$rel" >"$log" 2>&1; then
-				echo "PASS real/$rel/$run: dump cached (shifted as intended: $(cut -d: -f2- "$log" | cut -c1-80))"
+				echo "READY real/$rel/$run: dump cached (shifted as intended: $(cut -d: -f2- "$log" | cut -c1-80))"
 				continue
 			fi ;;
 		esac
 		if [ "${run#*sveshift}" = "$run" ] && /usr/bin/python3 "$here/elf-check.py" "$d/vmcore" "$rel" >"$log" 2>&1; then
-			echo "PASS real/$rel/$run: dump cached"
+			echo "READY real/$rel/$run: dump cached"
 			continue
 		fi
 		echo "real/$rel/$run: the cached dump is rejected, making it anew: $(cat "$log")" >&2
 	fi
 	if S2_ARM64_CLI=${S2_TOP:-$here/../../..}/build/arm64/s2dump "$here/run.sh" $opt "$rel" >"$log" 2>&1; then
-		echo "PASS real/$rel/$run: $(tail -n 1 "$log")"
+		echo "READY real/$rel/$run: $(tail -n 1 "$log")"
 	else
 		echo "FAIL real/$rel/$run: run.sh $opt $rel failed:"
 		tail -n 20 "$log" | sed 's/^/  | /'

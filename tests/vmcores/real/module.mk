@@ -4,8 +4,9 @@ PREPARE_SCRIPTS += tests/vmcores/real/make-dumps.sh
 CHECK_SCRIPTS += tests/vmcores/real/check.sh
 # the pipeline's guard against dumps their writer got wrong (elf-check.py), on mutated synthetic dumps
 CHECK_SCRIPTS += tests/vmcores/real/check-elf-check.sh
+FAST_CHECK_SCRIPTS += tests/vmcores/real/check-elf-check.sh
 # check.sh's comparison of s2dump's text with the walker's leaves (run by check.sh, not a test of its own)
-ALL_TARGETS += $(BUILD)/tests/vmcores/real/compare
+FIXTURE_TARGETS += $(BUILD)/tests/vmcores/real/compare
 # the initramfs writer of prepare.sh and run.sh (a gzip'ed newc cpio; zlib)
-ALL_TARGETS += $(BUILD)/tests/vmcores/real/mkcpio
+FIXTURE_TARGETS += $(BUILD)/tests/vmcores/real/mkcpio
 TEST_LDLIBS_mkcpio := -lz

@@ -10,7 +10,7 @@
 # The qemu-elf-sveshift-* and qemu-kdump runs are the dumps QEMU writes wrong
 # (docs/field-dumps.md): check.sh verifies them through `s2dump repair`'s copy,
 # check-drgn.sh reads them as users get them; crash reads the synthetic ones
-# (tests/scenarios/check-field.sh).
+# (tests/synthetic/check-field.sh).
 real_runs_table() {
 	cat <<'EOF'
 7.2.12+deb13-arm64   qemu-elf       -                crash drgn

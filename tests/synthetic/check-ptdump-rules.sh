@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Which debugfs rules the CLI takes, and the text they give, against goldens written by hand from
 # the kernel's rules (arch/arm64/kvm/ptdump.c of 7.2 and 7.3, docs/ptdump.md), not from s2dump:
-# tests/scenarios/golden/<layout>/<scenario>/
+# tests/synthetic/golden/<layout>/<scenario>/
 #   rules                the `s2dump -v <pid>` first line (what decided the rules)
 #   stage2_page_tables   `s2dump -x <pid>`
 #   names                the shadow MMU names `nesteds2 list <pid>` shows, in nested_mmus order

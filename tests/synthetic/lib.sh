@@ -1,4 +1,4 @@
-# Shared helpers for the scenario tests (tests/scenarios/check-*.sh), sourced with
+# Shared helpers for the scenario tests (tests/synthetic/check-*.sh), sourced with
 #   . "$(dirname "$0")/lib.sh"
 # They run a front end on every generated synthetic dump
 # (build/vmcores/<layout>/<scenario>/{vmcore,vmlinux,expected/}, tests/vmcores/README.md)

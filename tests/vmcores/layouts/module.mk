@@ -24,7 +24,7 @@ s2l_variant_of = $(word 2,$(subst +, ,$(1)))
 define s2l_vmlinux_rule
 $(S2L_VMLINUX_DIR)/$(1)/vmlinux: $(S2L_LAYOUT_SRC)/vmlinux.c $(S2L_LAYOUT_SRC)/vmlinux.lds.S \
 		$(S2L_LAYOUT_SRC)/$(call s2l_layout_of,$(1))/kernel_structs.h \
-		$(S2L_LAYOUT_SRC)/$(call s2l_layout_of,$(1))/layout.conf $(S2L_LAYOUT_SRC)/layouts.mk
+		$(S2L_LAYOUT_SRC)/$(call s2l_layout_of,$(1))/layout.conf $(S2L_LAYOUT_SRC)/module.mk
 	@mkdir -p $$(dir $$@)
 	$(S2L_CROSS)gcc $(S2L_VMLINUX_CFLAGS) $(S2L_VARIANT_CFLAGS_$(call s2l_variant_of,$(1))) \
 		-I$(S2L_LAYOUT_SRC)/$(call s2l_layout_of,$(1)) -c -o $$(dir $$@)vmlinux.o $$<
@@ -45,5 +45,6 @@ vmlinux-layouts-headers:
 		/usr/bin/python3 $(S2L_LAYOUT_SRC)/pahole_layout.py header $(S2L_LAYOUT_SRC)/$$L \
 			>$(S2L_LAYOUT_SRC)/$$L/kernel_structs.h; done
 
-ALL_TARGETS += vmlinux-layouts
+FIXTURE_TARGETS += vmlinux-layouts
 CHECK_SCRIPTS += $(S2L_LAYOUT_SRC)/check-layouts.sh
+FAST_CHECK_SCRIPTS += $(S2L_LAYOUT_SRC)/check-layouts.sh

@@ -25,7 +25,7 @@ $(VMC_DIR)/gen/kdumpread: tests/vmcores/gen/kdumpread.c
 	gcc $(VMC_CFLAGS) $(shell pkg-config --cflags libkdumpfile) -o $@ $< \
 		$(shell pkg-config --libs libkdumpfile)
 
-ALL_TARGETS += $(VMC_GENS) $(VMC_DIR)/gen/kdumpread
+FIXTURE_TARGETS += $(VMC_GENS) $(VMC_DIR)/gen/kdumpread
 
 # makedumpfile:arm64 writes the kdump-compressed copies (scenarios with a `kdump` line)
 VMC_MAKEDUMPFILE := build/tools/bin/makedumpfile-arm64
@@ -42,9 +42,3 @@ vmcores-bench: $(VMC_GENS) $(foreach L,$(VMC_HAVE),$(VMC_VMLINUX_DIR)/$(L)/vmlin
 	VMC_SCENARIOS=tests/vmcores/scenarios/bench VMC_OUT=build/vmcores-bench \
 		VMC_VMLINUX_DIR=$(VMC_VMLINUX_DIR) tests/vmcores/gen/make-vmcores.sh $(VMC_HAVE)
 .PHONY: vmcores vmcores-bench
-
-# The acceptance tests run once at least one layout exists (they need D's vmlinux).
-ifneq ($(VMC_HAVE),)
-CHECK_SCRIPTS += tests/vmcores/check-drgn.sh tests/vmcores/check-libkdumpfile.sh \
-	tests/vmcores/check-crash.sh
-endif
