@@ -233,7 +233,7 @@ static void test_disabled(void)
 	ram_fini(&w.ram);
 }
 
-/* lookup_s2_mmu()'s rule, worked by hand from the kernel-facts contract (section 5). */
+/* lookup_s2_mmu()'s rule (arch/arm64/kvm/nested.c; docs/nested.md), worked by hand. */
 static void test_mmu_matches(void)
 {
 	const uint64_t en_vttbr = 0x0005000040400000ULL, vtcr = 0x80053558ULL, dis_vttbr = 0x0006000000000000ULL;

@@ -5,7 +5,8 @@
  * prints "0x%016lx-0x%016lx   " + "%9lu%c" + " %s" level, then " %s" of
  * set/clear per attribute column when the masked prot is non-zero; a line
  * is printed when the next leaf breaks the run; exact mode never prints the
- * final run. Attribute columns per version (kernel-facts.md §1.5):
+ * final run. Attribute columns per version (docs/ptdump.md, "Per version": stage2_pte_bits[] of
+ * arch/arm64/kvm/ptdump.c):
  *   6.12: [" "|"F"] ["R"|" "] ["W"|" "] [" "|"X" (XN set)] ["AF"|"  "] ["BLK"|"   "]
  *   6.18: same but XN column "NX"|"x ", PTE_VALID not part of the masks
  *   6.19: XN column one of "px ux " "PXNux " "PXNUXN" "px UXN" by XN[1:0]
@@ -62,7 +63,7 @@ static const char *text_end(struct text *t)
 
 static void test_formats(void)
 {
-	/* kernel-facts §1.5's computed lines: 2M RW exec AF block at L2, 4K RW XN AF page at L3, empty 1G at L1. */
+	/* Lines worked by hand from those rules: 2M RW exec AF block at L2, 4K RW XN AF page at L3, empty 1G at L1. */
 	static const struct { enum s2_ptdump_format f; const char *name, *want; } cases[] = {
 		{ S2_PTDUMP_FORMAT_6_12, "6.12",
 		  "---[ Guest IPA ]---\n"
@@ -90,7 +91,7 @@ static void test_formats(void)
 		leaf(&t, 0x40200000, 0x1000, 3, 0x81000000 | R | W | AF | XN | PG | V);
 		/* the next leaf breaks the run; in exact mode its own run is never printed */
 		leaf(&t, 0x40201000, 0x1000, 3, 0);
-		CHECK_EQ_STR(text_end(&t), cases[i].want, "format %s: the kernel-facts example lines, exact mode",
+		CHECK_EQ_STR(text_end(&t), cases[i].want, "format %s: the hand-worked example lines, exact mode",
 			     cases[i].name);
 		free(t.buf);
 	}

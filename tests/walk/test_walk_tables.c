@@ -217,7 +217,7 @@ static void test_attributes(void)
 static void test_memattr_names(void)
 {
 	/* Without FWB MemAttr is outer:inner (0xf Normal WB, 0x5 Normal NC) or 00xx Device;
-	 * with FEAT_S2FWB 0b110 is Normal WB, 0b111 "as stage 1" (kernel-facts §3.7). */
+	 * with FEAT_S2FWB 0b110 is Normal WB, 0b111 "as stage 1" (docs/walker.md, MemAttr). */
 	CHECK_EQ_STR(s2_memattr_name(0xf, false), "Normal-WB", "MemAttr 0xf without FWB");
 	CHECK_EQ_STR(s2_memattr_name(0x5, false), "Normal-NC", "MemAttr 0x5 without FWB");
 	CHECK_EQ_STR(s2_memattr_name(0x1, false), "Device-nGnRE", "MemAttr 0x1 without FWB");

@@ -3,7 +3,8 @@
  * expected results computed from the scenario's own table model (never by running s2dump).
  *
  * Build: one binary per layout, with -DLAYOUT_NAME="linux-6.12" -DLAYOUT_VER=612 and
- * -I tests/vmcores/layouts/<L> so that kernel objects are filled by member name from D's header.
+ * -I tests/vmcores/layouts/<L> so that kernel objects are filled by member name from the layout's
+ * kernel_structs.h.
  *
  * Usage: s2gen SCENARIO VMLINUX OUTDIR
  *
@@ -11,7 +12,7 @@
  * MMUs, pKVM mappings), the canonical and shadow stage-2 tables, and the guest hypervisor's own
  * stage 2 placed in guest memory (L1 IPA space, reached through the canonical stage 2).
  */
-/* D's header first: it is self-contained, and its own typedefs (bool, u64...) must not collide
+/* The layout's header first: it is self-contained, and its own typedefs (bool, u64...) must not collide
  * with macros from the system headers below. */
 #include "kernel_structs.h"
 

@@ -8,7 +8,8 @@
  *   - the kimage symbols a dump reader uses (vm_list, kvm_lock, swapper_pg_dir, init_uts_ns,
  *     linux_banner, _text/_stext/_etext/_end from vmlinux.lds.S) and an .init.text section
  *     (drgn recognises a vmlinux by it);
- *   - what crash 8.0.2 needs to start in full mode (synthetic-vmcore-facts.md §2c): per-cpu area
+ *   - what crash 8.0.2 needs to start in full mode (README.md, "What each consumer needs at run
+ *     time"): per-cpu area
  *     with runqueues, init_task, init_mm, cpu masks, jiffies, nr_threads, high_memory,
  *     mem_map/max_mapnr, init_pid_ns, and the types crash sizes at start-up.
  * The crash-only structs are not a real kernel's layout: crash reads them by member name from
