@@ -6,7 +6,7 @@
 #   expected/<pid>/nested-translate   <- s2dump -t L2IPA <mmu>   (two-stage translation)
 #   expected/<pid>/check              <- nesteds2 check <pid>    (and its exit status)
 # A scenario with `nested` lines whose dump or expected files are missing is a FAIL, never a pass.
-# The parsing and comparing is tests/synthetic/nested-check.c (built by `make all`).
+# The parsing and comparing is tests/synthetic/nested-check.c (built by `make fixtures`).
 # Prints "PASS check-nested ..." / "FAIL check-nested ...: why". Env: S2_TOP, S2_BUILD (or S2_TOOL), VMC_ROOT.
 set -u
 top=${S2_TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
@@ -15,7 +15,7 @@ vmc=${VMC_ROOT:-$top/build/vmcores}
 export CN_TOP=$top CN_TOOL=${S2_TOOL:-$build/s2dump} CN_VMC=$vmc
 helper=$build/tests/synthetic/nested-check
 if [ ! -x "$helper" ]; then
-	echo "FAIL check-nested helper: $helper not built (make all)"
+	echo "FAIL check-nested helper: $helper not built (make fixtures)"
 	exit 1
 fi
 "$helper"

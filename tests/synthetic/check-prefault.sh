@@ -42,7 +42,7 @@ if [ ${#bins[@]} -eq 0 ]; then
 	exit 1
 fi
 
-# The parsers and JSON checks: tests/synthetic/prefault-check.c (built by `make all`):
+# The parsers and JSON checks: tests/synthetic/prefault-check.c (built by `make fixtures`):
 #   convert text|json OUTPUT DIR   output (text or JSON) -> the expected files' lines, one file per kind in DIR
 #   translate LINE JSON            `s2dump -j -t IPA` against one expected/<pid>/translate line
 #   leaves PREFAULT JSON           `s2dump -j` leaves against expected/<pid>/prefault (sum of valid
@@ -50,7 +50,7 @@ fi
 #   wellformed JSON STATUS         one s2dump/1 document, "status" = exit status, "error" set iff not 0
 helper=$S2_BUILD/tests/synthetic/prefault-check
 if [ ! -x "$helper" ]; then
-	fail helper "$helper not built (make all)"
+	fail helper "$helper not built (make fixtures)"
 	exit 1
 fi
 
