@@ -133,7 +133,7 @@ demo: deps
 	scripts/demo.sh
 
 demo-real: deps
-	$(MAKE) all cross
+	$(MAKE) all cross fixtures
 	scripts/demo-real.sh
 
 bench: deps

@@ -26,7 +26,7 @@
 # Other builds of the CLI (tests/cli/check-libkdumpfile-versions.sh: against newer libkdumpfiles):
 #   S2_CLI_BINS="name:command ..."   these instead of the plain and sanitizer builds, no valgrind
 #   S2_CLI_SCENARIOS="linux-6.12/demo ..."   only these dumps
-#   S2_CLI_VALGRIND=0                         no valgrind pass (`make check-fast`; `make check` runs it)
+#   S2_FAST=1 (`make check-fast`)             the ASan+UBSan build alone, no valgrind pass
 set -u
 . "$(dirname "$0")/lib.sh"
 scn_init cli
@@ -35,7 +35,9 @@ cli_bins=()
 if [ -n "${S2_CLI_BINS:-}" ]; then
 	read -r -a cli_bins <<<"$S2_CLI_BINS"
 else
-	[ -x "$S2_BUILD/s2dump" ] && cli_bins+=("plain:$S2_BUILD/s2dump") || scn_fail "build" "$S2_BUILD/s2dump missing"
+	if [ "${S2_FAST:-0}" != 1 ]; then
+		[ -x "$S2_BUILD/s2dump" ] && cli_bins+=("plain:$S2_BUILD/s2dump") || scn_fail "build" "$S2_BUILD/s2dump missing"
+	fi
 	[ -x "$S2_SAN_BUILD/s2dump" ] && cli_bins+=("san:$S2_SAN_BUILD/s2dump") ||
 		scn_fail "build" "$S2_SAN_BUILD/s2dump missing (make SANITIZE=1 all)"
 fi
@@ -590,7 +592,7 @@ for dir in $(scn_dirs); do
 	done
 done
 # valgrind (plain build): every dump's default run and nesteds2 list, damaged ones included
-if [ -z "${S2_CLI_BINS:-}" ] && [ "${S2_CLI_VALGRIND:-1}" != 0 ] && command -v valgrind >/dev/null && [ -x "$S2_BUILD/s2dump" ]; then
+if [ -z "${S2_CLI_BINS:-}" ] && [ "${S2_FAST:-0}" != 1 ] && command -v valgrind >/dev/null && [ -x "$S2_BUILD/s2dump" ]; then
 	for dir in $(scn_dirs); do
 		name=$(scn_name "$dir")
 		for args in "" "nesteds2 list"; do

@@ -167,7 +167,7 @@ if [ ! -x "$prog" ] || [ "$src" -nt "$prog" ]; then
 	fi
 fi
 
-# the initramfs writer (tests/vmcores/real/mkcpio.c, built by `make`)
+# the initramfs writer (tests/vmcores/real/mkcpio.c, built by `make fixtures`)
 mkcpio=${S2_MKCPIO:-${S2_BUILD:-$here/../../../build}/tests/vmcores/real/mkcpio}
 
 # --- initramfs per kernel -----------------------------------------------------------
@@ -225,7 +225,7 @@ prepare_initramfs() {
 		[ -s "$out" ] && [ -s "$kout" ] && [ "$out" -nt "$f" ] && [ "$kout" -nt "$f" ] || fresh=0
 	done
 	[ $fresh -eq 1 ] && return 0
-	[ -x "$mkcpio" ] || die "$mkcpio missing: make all first"
+	[ -x "$mkcpio" ] || die "$mkcpio missing: make fixtures first"
 	say "initramfs for $rel (plain and kdump)"
 	local ir=$cache/initramfs/$rel.d
 	base_tree "$ir" "$kdir" qemu_fw_cfg virtio_blk # virtio_blk: the vmlinux disk of run.sh --live

@@ -160,7 +160,7 @@ if [ $live -eq 1 ]; then
 		cmdline_drgn=" s2real.drgn"
 	fi
 	mkcpio=${S2_MKCPIO:-${S2_BUILD:-$here/../../../build}/tests/vmcores/real/mkcpio}
-	[ -x "$mkcpio" ] || { echo "run.sh: $mkcpio missing: make all first" >&2; exit 2; }
+	[ -x "$mkcpio" ] || { echo "run.sh: $mkcpio missing: make fixtures first" >&2; exit 2; }
 	cat "$initrd" >"$out/initrd.cpio.gz"
 	"$mkcpio" "$x" >>"$out/initrd.cpio.gz"
 	rm -rf "$x"
