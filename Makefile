@@ -8,7 +8,8 @@
 #                   the tests' helper programs (`make vmcores` generates the dumps from them)
 #   make check      install what is missing, then every test (ASan+UBSan build, valgrind)
 #   make check-fast the unit tests and the front ends on the synthetic dumps (minutes; no cross
-#                   build, no crash under qemu-user, no real kernel)
+#                   build, no crash under qemu-user, no real kernel; `make vmcores` unpacks
+#                   makedumpfile:arm64 once for the dumps' kdump copies)
 #   make demo       install what is missing, then every front end on the bundled (generated) sample vmcore
 #   make demo-real  the same on a dump of Debian's real arm64 kernel with live KVM guests (QEMU, ~10 min once)
 #   make bench      benchmarks, reported as ratios measured in one run
@@ -22,9 +23,9 @@
 #   VALGRIND_TESTS  names (basename without .c) of TEST_SRCS also run under valgrind
 #   PREPARE_SCRIPTS scripts run by `make check` before every test (make inputs other tests read;
 #                   print a READY line per input made, FAIL lines on failure)
-#   CHECK_SCRIPTS   shell test scripts run by `make check` (print PASS/FAIL/SKIP lines)
+#   CHECK_SCRIPTS   test scripts run by `make check` (print PASS/FAIL/SKIP lines)
 #   FAST_CHECK_SCRIPTS  those of CHECK_SCRIPTS `make check-fast` runs too (no cross build, no
-#                   downloaded tool, no real-kernel cache)
+#                   crash or other release's tool, no real-kernel cache)
 #   ALL_TARGETS     extra things `make` builds (for a user of this host)
 #   CROSS_TARGETS   arm64 builds (`make cross`; `make check` builds them)
 #   FIXTURE_TARGETS what only the tests need (`make fixtures`; `make check` builds them)
