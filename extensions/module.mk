@@ -81,7 +81,7 @@ CRASH_HOST_DEFS ?= /usr/include/crash/defs.h
 crash-ext-this-host:
 	@if test -f "$(CRASH_HOST_DEFS)"; then \
 		$(MAKE) --no-print-directory crash-ext-host CRASH_DEFS="$(CRASH_HOST_DEFS)" \
-			CRASH_VERSION="$${CRASH_VERSION:-$$(crash --version 2>/dev/null | awk '$$1 == "crash" { print $$2; exit }')}"; \
+			CRASH_VERSION="$(or $(CRASH_VERSION),$$(crash --version 2>/dev/null | awk '$$1 == "crash" { print $$2; exit }'))"; \
 	else \
 		echo "no crash on this host ($(CRASH_HOST_DEFS) missing): no crash extension built (make crash-ext-host CRASH_DEFS=..., make cross)"; \
 	fi
