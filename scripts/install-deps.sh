@@ -21,6 +21,7 @@ host_pkgs=(
 	valgrind
 	zlib1g-dev                        # mkcpio.c, the CLI's codecs, s2gen's QEMU kdump writer
 	debootstrap                       # tests/vmcores/real: the trixie root with QEMU 10
+	groff-base                        # tests/docs/check-command-docs.py renders the man page
 )
 # Runtime libraries of crash:arm64, makedumpfile:arm64 and the arm64 CLI (Multi-Arch: same, safe with apt).
 arm64_pkgs=(
