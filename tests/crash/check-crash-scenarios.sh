@@ -43,7 +43,7 @@ heap_bound=${CRASH_HEAP_BOUND:-256}
 gdb=GDB_10_2
 grep -q GDB_16_3 "$defs" 2>/dev/null && gdb=GDB_16_3
 for f in "$crash" "$ext" "$cli" "$defs"; do
-	[ -e "$f" ] || { scn_fail "build" "$f missing (make all; scripts/arm64-tools.sh)"; exit 0; }
+	[ -e "$f" ] || { scn_fail "build" "$f missing (make all cross)"; exit 0; }
 done
 # qemu translates the code a reloaded object runs anew (measured: about 4x its text a cycle)
 text=$(aarch64-linux-gnu-size "$ext" 2>/dev/null | awk 'NR == 2 { print $1 }')
