@@ -1,6 +1,6 @@
 # s2dump: KVM arm64 stage-2 page tables from vmcores and live kernels.
 #
-#   make            libs2dump (static + shared), CLI, crash extension, drgn module
+#   make            libs2dump (static + shared), CLI, crash extension, drgn module, gdb script
 #   make check      install what is missing, then every test (ASan+UBSan build, valgrind)
 #   make demo       install what is missing, then every front end on the bundled (generated) sample vmcore
 #   make demo-real  the same on a dump of Debian's real arm64 kernel with live KVM guests (QEMU, ~10 min once)
@@ -59,7 +59,7 @@ LIB_SO := $(BUILD)/libs2dump.so
 all: lib
 
 include $(sort $(wildcard src/*/module.mk)) \
-	$(wildcard extensions/module.mk libdrgn-contrib/module.mk) \
+	$(wildcard extensions/module.mk libdrgn-contrib/module.mk hostprog/module.mk gdb/module.mk) \
 	$(sort $(wildcard tests/*/module.mk))
 
 LIB_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(LIB_SRCS))

@@ -1,0 +1,25 @@
+# The gdb front end: gdb/s2dump-gdb.py (gdb's `source`) on the host-program adapter
+# (hostprog/). The build lays them out as they are installed, under share/s2dump/, where the
+# script finds the adapter next to itself: build/share/s2dump/s2dump-gdb.py works right after `make`.
+GDB_SHARE_DIR := $(BUILD)/share/s2dump
+GDB_SCRIPT := $(GDB_SHARE_DIR)/s2dump-gdb.py
+GDB_HOST_SO := $(GDB_SHARE_DIR)/_s2dump_host.abi3.so
+
+ifeq ($(SANITIZE),0)
+ALL_TARGETS += $(GDB_SCRIPT) $(GDB_HOST_SO)
+INSTALL_TARGETS += install-gdb
+endif
+
+$(GDB_SCRIPT): gdb/s2dump-gdb.py
+	@mkdir -p $(dir $@)
+	cp $< $@
+
+$(GDB_HOST_SO): $(HOSTPROG_SO)
+	@mkdir -p $(dir $@)
+	cp $< $@
+
+.PHONY: install-gdb
+install-gdb: $(GDB_SCRIPT) $(GDB_HOST_SO)
+	install -d $(DESTDIR)$(PREFIX)/share/s2dump
+	install -m 644 $(GDB_SCRIPT) $(DESTDIR)$(PREFIX)/share/s2dump/
+	install -m 755 $(GDB_HOST_SO) $(DESTDIR)$(PREFIX)/share/s2dump/

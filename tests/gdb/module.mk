@@ -1,0 +1,2 @@
+# The gdb front end (gdb/s2dump-gdb.py on hostprog/'s adapter): synthetic ELF vmcores against the CLI.
+CHECK_SCRIPTS += tests/gdb/check-gdb-synthetic.sh
