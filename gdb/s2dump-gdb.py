@@ -337,6 +337,7 @@ class _Sessions:
     def __init__(self):
         self.key = None
         self.session = None
+        self.host = None  # the GdbHost of the session (its KASLR offset: host.delta)
 
     def get(self):
         inferior = gdb.selected_inferior()
@@ -350,7 +351,7 @@ class _Sessions:
                 self.session = _s2dump_host.Session(host, backend="gdb", live=host.live)
             except _s2dump_host.Error as e:
                 raise gdb.GdbError(f"s2dump: {e}") from None
-            self.key = key
+            self.key, self.host = key, host
         return self.session
 
 

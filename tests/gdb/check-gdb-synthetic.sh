@@ -37,6 +37,11 @@ root=${VMC_ROOT:-$build/vmcores}
 extra=$build/drgn-vmcores # made by tests/drgn/check-synthetic.sh; tested when there
 gdbver=$("$gdb" --version | head -n 1 | sed 's/.* //')
 
+fail() { # the line of a failed check; the run is not recorded as passed
+	: >"$tmp/failed"
+	echo "FAIL $*"
+}
+
 field() { # file key: the values of key= in a records file, one per line
 	[ -f "$1" ] && tr ' ' '\n' <"$1" | sed -n "s/^$2=//p"
 }
@@ -62,22 +67,22 @@ compare() { # every command of the dump: gdb against the CLI
 		name=${names[n]}
 		rc=$(cat "$tmp/c/$n.rc")
 		if [ ! -f "$tmp/g/$n.err" ]; then
-			echo "FAIL $name: gdb did not run the command (gdb stopped before it: $(tail -n 2 "$tmp/gdb.err" | tr '\n' '|'))"
+			fail "$name: gdb did not run the command (gdb stopped before it: $(tail -n 2 "$tmp/gdb.err" | tr '\n' '|'))"
 			continue
 		fi
 		if ! cmp -s "$tmp/c/$n.out" "$tmp/g/$n.out"; then
-			echo "FAIL $name: gdb output differs from the CLI's: $(diff "$tmp/c/$n.out" "$tmp/g/$n.out" | head -4 | tr '\n' '|')"
+			fail "$name: gdb output differs from the CLI's: $(diff "$tmp/c/$n.out" "$tmp/g/$n.out" | head -4 | tr '\n' '|')"
 			continue
 		fi
 		if [ -s "$tmp/c/$n.err" ]; then
 			# an error (status 2, 3), or findings (status 1) the CLI reports in one line too
 			if [ "$(wc -l <"$tmp/c/$n.err")" -ne 1 ] || ! cmp -s "$tmp/c/$n.err" "$tmp/g/$n.err"; then
-				echo "FAIL $name: CLI status $rc [$(tr '\n' '|' <"$tmp/c/$n.err")], gdb error [$(tr '\n' '|' <"$tmp/g/$n.err")]"
+				fail "$name: CLI status $rc [$(tr '\n' '|' <"$tmp/c/$n.err")], gdb error [$(tr '\n' '|' <"$tmp/g/$n.err")]"
 				continue
 			fi
 			echo "PASS $name (status $rc: the CLI's line as one gdb error, $(wc -l <"$tmp/c/$n.out") lines before it identical)"
 		elif [ -s "$tmp/g/$n.err" ]; then
-			echo "FAIL $name: CLI status $rc and no error, gdb raised [$(cat "$tmp/g/$n.err")]"
+			fail "$name: CLI status $rc and no error, gdb raised [$(cat "$tmp/g/$n.err")]"
 		else
 			echo "PASS $name (status $rc, $(wc -l <"$tmp/c/$n.out") lines identical)"
 		fi
@@ -157,7 +162,7 @@ for d in "$root"/linux-*/*/ "$extra"/linux-*/*/; do
 		>"$tmp/gdb.out" 2>"$tmp/gdb.err"
 	compare
 done
-[ "$found" = 1 ] || echo "FAIL gdb-synthetic: no scenario in $root"
+[ "$found" = 1 ] || fail "gdb-synthetic: no scenario in $root"
 echo "gdb-synthetic: every dump took $((SECONDS - t0)) s" >&2
 
 # help s2dump / help nesteds2: the core's help (s2_command_help), the page the CLI prints after
@@ -171,7 +176,7 @@ for cmd in s2dump nesteds2; do
 	missing=$(sed 1d "$tmp/cli-help.out" | sed 's/^ *//' | grep -v '^$' |
 		while IFS= read -r l; do grep -qF -- "$l" "$tmp/gdb-help.out" || echo "$l"; done | head -n 3)
 	if [ -s "$tmp/help.err" ] || [ -n "$missing" ] || [ "$(head -n 1 "$tmp/gdb-help.out")" != "$summary" ]; then
-		echo "FAIL gdb/help-$cmd: first line [$(head -n 1 "$tmp/gdb-help.out")] want [$summary]; missing [$missing] $(head -c 200 "$tmp/help.err")"
+		fail "gdb/help-$cmd: first line [$(head -n 1 "$tmp/gdb-help.out")] want [$summary]; missing [$missing] $(head -c 200 "$tmp/help.err")"
 	else
 		echo "PASS gdb/help-$cmd (gdb's \`help $cmd\` is the core's help page the CLI prints: $(wc -l <"$tmp/cli-help.out") lines)"
 	fi
@@ -183,7 +188,7 @@ if [ "$(wc -l <"$tmp/none.err")" = 1 ] && grep -q '^s2dump: no kernel to read' "
 	grep -qx alive "$tmp/none.out"; then
 	echo "PASS gdb/no-target (one gdb error line, the session goes on)"
 else
-	echo "FAIL gdb/no-target: [$(tr '\n' '|' <"$tmp/none.err")] [$(tr '\n' '|' <"$tmp/none.out")]"
+	fail "gdb/no-target: [$(tr '\n' '|' <"$tmp/none.err")] [$(tr '\n' '|' <"$tmp/none.out")]"
 fi
 # a core that is not a kernel's (the generator's vmlinux as the core): one gdb error
 "$gdb" -nx -batch -ex "file $d/vmlinux" -ex "core-file $d/vmcore" -ex "source $script" \
@@ -191,6 +196,8 @@ fi
 if [ "$(grep -c '^s2dump: ' "$tmp/two.err")" = 2 ] && grep -qx alive "$tmp/two.out"; then
 	echo "PASS gdb/errors-go-on (two failing commands in a batch: two one-line gdb errors, the session goes on)"
 else
-	echo "FAIL gdb/errors-go-on: [$(tr '\n' '|' <"$tmp/two.err")]"
+	fail "gdb/errors-go-on: [$(tr '\n' '|' <"$tmp/two.err")]"
 fi
 echo "gdb-synthetic: gdb $gdbver" >&2
+. "$top/scripts/tested-with.sh"
+[ -f "$tmp/failed" ] || tested_with gdb "$gdbver" "synthetic dumps: every ELF vmcore, byte-identical to the CLI"

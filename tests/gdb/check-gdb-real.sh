@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# The gdb front end on QEMU's gdbstub of a real arm64 host with live KVM guests (nested
+# included): tests/vmcores/real/run.sh --gdb booted Debian's 7.3.4 kernel (KASLR on) with the
+# gdbstub, stopped the machine with the guests running, dumped it while stopped, and ran
+# each command form in gdb-multiarch attached to the stub (s2dump-gdb.py: kernel-virtual
+# reads through gdb, physical reads in QEMU's physical-memory mode, the KASLR offset found
+# from the running kernel) into <run>/gdb/. Here, for each command:
+#  - gdb printed exactly what the CLI prints on the dump of the same stop, and raised the
+#    CLI's error line as one gdb error where the CLI fails (a bogus struct kvm);
+#  - the forms cover every VM (-x, -v) and every valid nested MMU (dump -x, dump -v, guest -v);
+#  - the KASLR offset gdb's session found is the dump's VMCOREINFO KERNELOFFSET.
+# The CLI's output on that dump is proven against the live truth by
+# tests/vmcores/real/check.sh (the run is in runs.sh), so gdb's is too.
+set -uo pipefail
+top=${S2_TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
+build=${S2_BUILD:-$top/build}
+cache=${S2_REAL_CACHE:-/var/cache/s2dump-real}
+cli=$build/s2dump
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+. "$top/tests/vmcores/real/runs.sh"
+. "$top/scripts/tested-with.sh"
+
+found=0
+while read -r rel run _; do
+	d=$cache/dumps/$rel/$run
+	name=gdb-real/$rel/$run
+	found=1
+	if [ ! -s "$d/vmcore" ] || [ ! -s "$d/gdb/cmds" ]; then
+		echo "FAIL $name: no dump or no gdb run in $d (tests/vmcores/real/make-dumps.sh makes it)"
+		continue
+	fi
+	fails=0
+	while IFS=$'\t' read -r n cmd; do
+		# shellcheck disable=SC2086
+		"$cli" -c "$d/vmcore" -s "$d/vmlinux" $cmd >"$tmp/cli.out" 2>"$tmp/cli.err"
+		rc=$?
+		if [ ! -f "$d/gdb/$n.err" ]; then
+			echo "FAIL $name/$cmd: gdb did not run it: $(tail -n 2 "$d/gdb/gdb.log" | tr '\n' '|')"
+		elif ! cmp -s "$tmp/cli.out" "$d/gdb/$n.out"; then
+			echo "FAIL $name/$cmd: gdb on the gdbstub differs from the CLI on the dump: $(diff "$tmp/cli.out" "$d/gdb/$n.out" | head -4 | tr '\n' '|')"
+		elif ! cmp -s "$tmp/cli.err" "$d/gdb/$n.err"; then
+			echo "FAIL $name/$cmd: CLI status $rc [$(tr '\n' '|' <"$tmp/cli.err")], gdb error [$(tr '\n' '|' <"$d/gdb/$n.err")]"
+		elif [ -s "$tmp/cli.err" ]; then
+			echo "PASS $name/$cmd (status $rc: the CLI's line as one gdb error)"
+			continue
+		else
+			echo "PASS $name/$cmd (status $rc, $(wc -l <"$tmp/cli.out") lines identical)"
+			continue
+		fi
+		fails=1
+	done <"$d/gdb/cmds"
+	# every VM and every valid nested MMU was asked about
+	vms=$(grep -c '^kvm 0x.* vcpus ' "$d/gdb/vms.txt")
+	nested=$(awk '$1 == "[" && $5 == "valid"' "$d/gdb/nested.txt" | wc -l)
+	asked_vms=$(grep -c $'\ts2dump -x ' "$d/gdb/cmds")
+	asked_nested=$(grep -c $'\tnesteds2 guest -v ' "$d/gdb/cmds")
+	if [ "$vms" -ge 2 ] && [ "$nested" -ge 1 ] && [ "$asked_vms" = "$vms" ] && [ "$asked_nested" = "$nested" ]; then
+		echo "PASS $name/coverage ($vms VMs, $nested valid nested MMUs, each asked in gdb)"
+	else
+		echo "FAIL $name/coverage: $vms VMs ($asked_vms asked), $nested valid nested MMUs ($asked_nested asked)"
+		fails=1
+	fi
+	want=$(grep -a -o -m 1 'KERNELOFFSET=[0-9a-f]*' "$d/vmcore" | head -n 1 | cut -d= -f2)
+	got=$(sed -n 's/^s2dump-gdb: KASLR offset 0x//p' "$d/gdb/gdb.log")
+	if [ -n "$want" ] && [ "$want" != 0 ] && [ "$((16#$want))" = "$((16#${got:-x0}))" ] 2>/dev/null; then
+		echo "PASS $name/kaslr (gdb found the running kernel's offset 0x$got, the dump's KERNELOFFSET)"
+	else
+		echo "FAIL $name/kaslr: gdb's offset [${got:-none}], the dump's KERNELOFFSET [${want:-none}]"
+		fails=1
+	fi
+	secs=$(sed -n 's/^gdb_seconds //p' "$d/run.txt")
+	echo "gdb-real: $name: gdb ran $(wc -l <"$d/gdb/cmds") commands on the gdbstub in ${secs:-?} s" >&2
+	if [ $fails = 0 ]; then
+		v=$(gdb-multiarch --version | head -n 1 | sed 's/.* //')
+		tested_with gdb "$v" "real: QEMU gdbstub of the stopped machine, byte-identical to the CLI on its dump"
+		tested_with Linux "${rel%%+*}" "real dump $run$(flavour "$rel"): gdb $v"
+	fi
+done < <(real_runs gdb)
+[ $found = 1 ] || echo "FAIL gdb-real: runs.sh lists no gdb run"
