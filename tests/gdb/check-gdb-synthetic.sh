@@ -164,6 +164,7 @@ for d in "$root"/linux-*/*/ "$extra"/linux-*/*/; do
 done
 [ "$found" = 1 ] || fail "gdb-synthetic: no scenario in $root"
 echo "gdb-synthetic: every dump took $((SECONDS - t0)) s" >&2
+d=$root/linux-6.12/demo # the dump of the checks below
 
 # help s2dump / help nesteds2: the core's help (s2_command_help), the page the CLI prints after
 # its own usage block: its summary is gdb's first line, every other line is in gdb's help
@@ -190,13 +191,38 @@ if [ "$(wc -l <"$tmp/none.err")" = 1 ] && grep -q '^s2dump: no kernel to read' "
 else
 	fail "gdb/no-target: [$(tr '\n' '|' <"$tmp/none.err")] [$(tr '\n' '|' <"$tmp/none.out")]"
 fi
-# a core that is not a kernel's (the generator's vmlinux as the core): one gdb error
+# two failing commands on a dump: one gdb error each, and gdb goes on
+[ -f "$d/vmcore" ] || fail "gdb/errors-go-on: no dump $d/vmcore"
 "$gdb" -nx -batch -ex "file $d/vmlinux" -ex "core-file $d/vmcore" -ex "source $script" \
 	-ex "s2dump -x 0xzz" -ex "s2dump 4242" -ex "echo alive\n" >"$tmp/two.out" 2>"$tmp/two.err"
-if [ "$(grep -c '^s2dump: ' "$tmp/two.err")" = 2 ] && grep -qx alive "$tmp/two.out"; then
+if [ ! -f "$d/vmcore" ]; then
+	:
+elif [ "$(grep -c '^s2dump: ' "$tmp/two.err")" = 2 ] && grep -qx alive "$tmp/two.out"; then
 	echo "PASS gdb/errors-go-on (two failing commands in a batch: two one-line gdb errors, the session goes on)"
 else
 	fail "gdb/errors-go-on: [$(tr '\n' '|' <"$tmp/two.err")]"
+fi
+# `make install`: the script and its adapter under $(PREFIX)/share/s2dump/, the script loading the
+# adapter next to itself (not the build's), from a directory away from the source tree
+dest=$tmp/dest
+if ! make -s -C "$top" --no-print-directory install DESTDIR="$dest" PREFIX=/usr/local >"$tmp/install.log" 2>&1; then
+	fail "gdb/install: make install failed: $(tail -n 1 "$tmp/install.log")"
+else
+	share=$dest/usr/local/share/s2dump
+	(cd "$tmp" && "$gdb" -nx -batch -ex "file $d/vmlinux" -ex "core-file $d/vmcore" -ex "source $share/s2dump-gdb.py" \
+		-ex "python print('adapter', _s2dump_host.__file__)" -ex "set logging file $tmp/inst.out" \
+		-ex "set logging redirect on" -ex "set logging enabled on" -ex "s2dump -x 1001" \
+		-ex "set logging enabled off" >"$tmp/inst.log" 2>&1)
+	"$cli" -c "$d/vmcore" -s "$d/vmlinux" -x 1001 >"$tmp/inst-cli.out" 2>/dev/null
+	if [ ! -s "$tmp/inst-cli.out" ]; then
+		fail "gdb/install: the CLI printed nothing for s2dump -x 1001 on $d"
+	elif ! grep -qx "adapter $share/_s2dump_host.abi3.so" "$tmp/inst.log"; then
+		fail "gdb/install: the installed script did not load the installed adapter: $(grep -m 1 -e adapter -e Error "$tmp/inst.log")"
+	elif ! cmp -s "$tmp/inst-cli.out" "$tmp/inst.out"; then
+		fail "gdb/install: the installed script's output differs from the CLI's: $(diff "$tmp/inst-cli.out" "$tmp/inst.out" | head -3 | tr '\n' '|')"
+	else
+		echo "PASS gdb/install (share/s2dump/s2dump-gdb.py with its adapter next to it, $(wc -l <"$tmp/inst.out") lines as the CLI)"
+	fi
 fi
 echo "gdb-synthetic: gdb $gdbver" >&2
 . "$top/scripts/tested-with.sh"
