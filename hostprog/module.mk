@@ -20,3 +20,22 @@ $(HOSTPROG_SO): $(BUILD)/obj/hostprog/s2dump_host.o $(LIB_A)
 	$(CC) -shared $(S2_LDFLAGS) -o $@ $< -Wl,--whole-archive $(LIB_A) -Wl,--no-whole-archive
 
 -include $(BUILD)/obj/hostprog/s2dump_host.d
+
+# The same adapter for arm64 (gdb on an arm64 host; inside the guest of tests/vmcores/real/run.sh
+# --live-drgn-gdb): the core objects of the crash extension's arm64 build + s2dump_host.c against
+# the arm64 Python 3.11 headers of scripts/arm64-python.sh's sysroot. Links nothing of Python: the
+# program embedding it provides the symbols at load time. Not in `all` (it downloads).
+HOSTPROG_ARM64_SO := build/arm64/python/_s2dump_host.abi3.so
+
+build/arm64/obj/hostprog/%.o: hostprog/%.c $(DRGN_ARM64_SYSROOT)/.stamp
+	@mkdir -p $(dir $@)
+	$(CRASH_EXT_CC) $(CRASH_EXT_CORE_FLAGS) \
+		-isystem $(DRGN_ARM64_SYSROOT)/usr/include/python3.11 \
+		-isystem $(DRGN_ARM64_SYSROOT)/usr/include \
+		-MMD -MP -c -o $@ $<
+
+$(HOSTPROG_ARM64_SO): build/arm64/obj/hostprog/s2dump_host.o $$(call crash_core_objs,arm64)
+	@mkdir -p $(dir $@)
+	$(CRASH_EXT_CC) -shared -o $@ $^
+
+-include build/arm64/obj/hostprog/s2dump_host.d
