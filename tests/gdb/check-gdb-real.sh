@@ -11,6 +11,10 @@
 #  - the KASLR offset gdb's session found is the dump's VMCOREINFO KERNELOFFSET.
 # The CLI's output on that dump is proven against the live truth by
 # tests/vmcores/real/check.sh (the run is in runs.sh), so gdb's is too.
+# And run.sh --live-drgn-gdb (the 7.3.4 live run): `gdb vmlinux /proc/kcore` inside the guest with
+# Debian's arm64 gdb 13.1 ran s2dump, s2dump -v and nesteds2 list in one session right after the
+# arm64 CLI there (live): byte-identical to the CLI's, and the KASLR offset it found from
+# /proc/kcore's VMCOREINFO is the later QEMU dump's KERNELOFFSET.
 set -uo pipefail
 top=${S2_TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
 build=${S2_BUILD:-$top/build}
@@ -21,11 +25,55 @@ trap 'rm -rf "$tmp"' EXIT
 . "$top/tests/vmcores/real/runs.sh"
 . "$top/scripts/tested-with.sh"
 
+# check-gdb-real.sh [RUN_DIR...]: those runs (default: runs.sh's gdb runs)
+runs() {
+	if [ $# -gt 0 ]; then
+		for r in "$@"; do echo "$(basename "$(dirname "$r")") $(basename "$r") $r"; done
+	else
+		real_runs gdb | while read -r rel run _; do echo "$rel $run $cache/dumps/$rel/$run"; done
+	fi
+}
 found=0
-while read -r rel run _; do
-	d=$cache/dumps/$rel/$run
+while read -r rel run d; do
 	name=gdb-real/$rel/$run
 	found=1
+	if [ -d "$d/truth/live" ]; then
+		# run.sh --live-drgn-gdb: `gdb vmlinux /proc/kcore` in the guest (Debian's arm64 gdb)
+		# right after the arm64 CLI there on the same live kernel: the same output byte for byte
+		fails=0
+		if ! grep -q '^gdb-live True 0x' "$d/truth/live/gdb.log" 2>/dev/null; then
+			echo "FAIL $name/live-gdb-program: gdb in the guest did not open the live kernel: $(tail -n 3 "$d/truth/live/gdb.log" 2>/dev/null | tr '\n' '|')"
+			continue
+		fi
+		want=$(grep -a -o -m 1 'KERNELOFFSET=[0-9a-f]*' "$d/vmcore" | head -n 1 | cut -d= -f2)
+		got=$(sed -n 's/^gdb-live True 0x//p' "$d/truth/live/gdb.log")
+		if [ -n "$want" ] && [ "$((16#$want))" = "$((16#$got))" ]; then
+			echo "PASS $name/live-gdb-program (gdb on /proc/kcore, live, KASLR offset 0x$got from kcore's VMCOREINFO as the dump's)"
+		else
+			echo "FAIL $name/live-gdb-program: gdb's offset 0x$got, the dump's KERNELOFFSET ${want:-none}"
+			fails=1
+		fi
+		for v in default verbose nested; do
+			cli_rc=$(cat "$d/truth/live/$v.rc" 2>/dev/null)
+			if [ ! -f "$d/truth/live/gdb-$v.out" ]; then
+				echo "FAIL $name/live-gdb-$v: gdb in the guest did not run it: $(tail -n 2 "$d/truth/live/gdb.log" | tr '\n' '|')"
+			elif [ "$cli_rc" != 0 ] || [ -s "$d/truth/live/gdb-$v.err" ]; then
+				echo "FAIL $name/live-gdb-$v: CLI status ${cli_rc:-none} [$(head -n 1 "$d/truth/live/$v.err")], gdb error [$(cat "$d/truth/live/gdb-$v.err")]"
+			elif ! cmp -s "$d/truth/live/$v.txt" "$d/truth/live/gdb-$v.out"; then
+				echo "FAIL $name/live-gdb-$v: gdb on /proc/kcore differs from the CLI live: $(diff "$d/truth/live/$v.txt" "$d/truth/live/gdb-$v.out" | head -4 | tr '\n' '|')"
+			else
+				echo "PASS $name/live-gdb-$v (gdb on /proc/kcore in the guest: $(wc -l <"$d/truth/live/$v.txt") lines as the CLI live)"
+				continue
+			fi
+			fails=1
+		done
+		echo "gdb-real: $name: $(cat "$d/truth/live/gdb-seconds.txt" 2>/dev/null) in the guest" >&2
+		if [ $fails = 0 ]; then
+			tested_with gdb "13.1 (arm64)" "real: gdb vmlinux /proc/kcore in the guest, byte-identical to the CLI live"
+			tested_with Linux "${rel%%+*}" "real dump $run$(flavour "$rel"): gdb 13.1 (arm64)"
+		fi
+		continue
+	fi
 	if [ ! -s "$d/vmcore" ] || [ ! -s "$d/gdb/cmds" ]; then
 		echo "FAIL $name: no dump or no gdb run in $d (tests/vmcores/real/make-dumps.sh makes it)"
 		continue
@@ -76,5 +124,5 @@ while read -r rel run _; do
 		tested_with gdb "$v" "real: QEMU gdbstub of the stopped machine, byte-identical to the CLI on its dump"
 		tested_with Linux "${rel%%+*}" "real dump $run$(flavour "$rel"): gdb $v"
 	fi
-done < <(real_runs gdb)
+done < <(runs "$@")
 [ $found = 1 ] || echo "FAIL gdb-real: runs.sh lists no gdb run"

@@ -37,6 +37,14 @@ while read -r rel run opt <&3; do
 			tail -n 10 "$log" | sed 's/^/  | /'
 			failed=1
 			continue
+		fi
+		# and Debian's arm64 gdb with the arm64 adapter (downloads arm64 debs once: make gdb-arm64)
+		if [ "$opt" = --live-drgn-gdb ] &&
+			! make -C "${S2_TOP:-$here/../../..}" --no-print-directory gdb-arm64 >"$log" 2>&1; then
+			echo "FAIL real/$rel/$run: make gdb-arm64 failed:"
+			tail -n 10 "$log" | sed 's/^/  | /'
+			failed=1
+			continue
 		fi ;;
 	esac
 	d=$cache/dumps/$rel/$run

@@ -3,7 +3,7 @@
 # KVM program (kvm-prog.c) inside it and, while its guests are live, dumps the
 # whole machine with QEMU's dump-guest-memory (ELF) over QMP on a local socket.
 #
-#   run.sh [--lpa2] [--kdump | --makedumpfile | --live | --live-drgn | --sveshift long|short | --qemu-kdump | --gdb] [release]
+#   run.sh [--lpa2] [--kdump | --makedumpfile | --live | --live-drgn | --live-drgn-gdb | --sveshift long|short | --qemu-kdump | --gdb] [release]
 #   default release: 7.2.12+deb13-arm64
 #
 # --kdump: the customers' path instead: crashkernel=256M, kexec -p of the same
@@ -18,6 +18,10 @@
 # python3-drgn 0.0.22 (scripts/arm64-python.sh) with the arm64 s2dump_drgn (make
 # drgn-arm64) run libdrgn-contrib/s2dump.py on the live kernel for the same
 # commands: truth/live/drgn-*.txt (run live-drgn, or live-drgn-lpa2).
+# --live-drgn-gdb: --live-drgn, and the gdb front end too: Debian 12's arm64 gdb
+# (scripts/arm64-gdb.sh) with the arm64 adapter and s2dump-gdb.py (make gdb-arm64)
+# run `gdb vmlinux /proc/kcore` for the same commands: truth/live/gdb-*.txt (run
+# live-drgn; 3G of guest memory: gdb holds the vmlinux's symbols, about 700M).
 # --sveshift long|short: a dump QEMU writes wrong, on purpose, as users get them:
 # a task with SVE live at 256 bytes (the default is 64) spins on the second CPU (long: that vCPU's SVE
 # note is longer than the first's, so the notes run past PT_NOTE and RAM sits
@@ -51,6 +55,7 @@ drgn=0
 sveshift=
 qkdump=0
 gdbstub=0
+livegdb=0
 while [ $# -gt 0 ]; do
 	case $1 in
 	--lpa2) lpa2=on; shift ;;
@@ -58,6 +63,7 @@ while [ $# -gt 0 ]; do
 	--makedumpfile) kdump=1; md=1; shift ;;
 	--live) live=1; shift ;;
 	--live-drgn) live=1; drgn=1; shift ;;
+	--live-drgn-gdb) live=1; drgn=1; livegdb=1; shift ;;
 	--qemu-kdump) qkdump=1; shift ;;
 	--gdb) gdbstub=1; shift ;;
 	--sveshift=*) set -- --sveshift "${1#--sveshift=}" "${@:2}" ;;
@@ -168,6 +174,28 @@ if [ $live -eq 1 ]; then
 		echo "run.sh: drgn in the guest: $(du -sh "$x/opt" | cut -f1) under /opt"
 		cmdline_drgn=" s2real.drgn"
 	fi
+	if [ $livegdb -eq 1 ]; then
+		# Debian's arm64 gdb, its data directory (gdb's own Python package), the arm64 adapter
+		# and script as installed, the test's command runner; gdb's libraries (from its
+		# sysroot, the Python sysroot, else this host's arm64 multiarch packages). Python's
+		# library is drgn's copy above (PYTHONHOME=/opt/s2dump/py).
+		gr=$top/build/arm64/gdb-sysroot
+		for f in "$gr/.stamp" "$top/build/arm64/share/s2dump/s2dump-gdb.py" "$top/build/arm64/share/s2dump/_s2dump_host.abi3.so"; do
+			[ -e "$f" ] || { echo "run.sh: $f missing: make gdb-arm64 first" >&2; exit 2; }
+		done
+		g=$x/opt/s2dump/gdb
+		mkdir -p "$g/bin" "$g/share"
+		cp "$gr/usr/bin/gdb" "$g/bin/"
+		cp -r "$gr/usr/share/gdb" "$top/build/arm64/share/s2dump" "$g/share/"
+		cp "$top/tests/gdb/run_commands.py" "$g/share/"
+		lp=$gr/lib/aarch64-linux-gnu:$gr/usr/lib/aarch64-linux-gnu:$sr/lib/aarch64-linux-gnu:$sr/usr/lib/aarch64-linux-gnu:/usr/lib/aarch64-linux-gnu
+		qemu-aarch64-static -L / /lib/ld-linux-aarch64.so.1 --library-path "$lp" --list "$g/bin/gdb" |
+			awk '$2 == "=>" && $3 ~ /^\// { print $3 }' | sort -u | while read -r lib; do
+			[ -e "$x/opt/s2dump/lib/$(basename "$lib")" ] || cp -L "$lib" "$x/opt/s2dump/lib/"
+		done
+		echo "run.sh: drgn and gdb in the guest: $(du -sh "$x/opt" | cut -f1) under /opt"
+		cmdline_drgn="$cmdline_drgn s2real.gdb"
+	fi
 	mkcpio=${S2_MKCPIO:-${S2_BUILD:-$here/../../../build}/tests/vmcores/real/mkcpio}
 	[ -x "$mkcpio" ] || { echo "run.sh: $mkcpio missing: make all first" >&2; exit 2; }
 	cat "$initrd" >"$out/initrd.cpio.gz"
@@ -176,6 +204,7 @@ if [ $live -eq 1 ]; then
 	initrd=$out/initrd.cpio.gz
 	cmdline="$cmdline s2real.live${cmdline_drgn:-} s2real.vmlinux_size=$(stat -L -c %s "$kdir/vmlinux")"
 	mem=2G
+	[ $livegdb -eq 0 ] || mem=3G
 fi
 qemu_args=(
 	-machine virt,virtualization=on,gic-version=3
