@@ -2,3 +2,4 @@
 CHECK_SCRIPTS += tests/gdb/check-gdb-synthetic.sh
 CHECK_SCRIPTS += tests/gdb/check-gdb-real.sh
 CHECK_SCRIPTS += tests/gdb/check-gdb-arm64.sh
+CHECK_SCRIPTS += tests/gdb/check-host-adapter.sh
