@@ -130,9 +130,14 @@ def _symbol(name):
 def _link_address(name):
     """Address of a symbol as gdb has it loaded (the link address unless relocated), or None."""
     sym = _symbol(name)
+    if sym is not None and sym.addr_class not in (gdb.SYMBOL_LOC_CONST, gdb.SYMBOL_LOC_OPTIMIZED_OUT):
+        try:
+            address = sym.value().address
+            if address is not None:
+                return int(address)
+        except (gdb.error, TypeError, ValueError):
+            pass
     try:
-        if sym is not None and sym.addr_class != gdb.SYMBOL_LOC_CONST:
-            return int(sym.value().address)
         # a minimal symbol (no debug info: _text, vectors)
         return int(gdb.parse_and_eval(f"(unsigned long)&'{name}'"))
     except (gdb.error, TypeError, ValueError):
@@ -179,19 +184,17 @@ class GdbHost:
 
     @staticmethod
     def _core_path():
-        # gdb 13 has no Python API for the core file's name: `info target` names it.
-        for line in gdb.execute("info target", to_string=True).splitlines():
-            line = line.strip()
-            if line.startswith("`") and "', file type" in line:
-                path = line[1:line.index("', file type")]
-                if os.path.exists(path) and not path.endswith("vmlinux"):
-                    return path
-        prog = gdb.current_progspace().filename
-        for line in gdb.execute("info target", to_string=True).splitlines():
-            if line.strip().startswith("`"):
-                path = line.strip()[1:].split("'", 1)[0]
-                if path != prog:
-                    return path
+        # gdb 13 has no Python API for the core file's name: `info target` names it on the line
+        # after "Local core dump file:" (gdb 17's Inferior.corefile where there is one)
+        corefile = getattr(gdb.selected_inferior(), "corefile", None)
+        if corefile is not None and getattr(corefile, "filename", None):
+            return corefile.filename
+        lines = gdb.execute("info target", to_string=True).splitlines()
+        for i, line in enumerate(lines[:-1]):
+            if line.strip().startswith("Local core dump file:"):
+                path = lines[i + 1].strip()
+                if path.startswith("`") and "'" in path:
+                    return path[1:path.rindex("'")].rsplit("', file type", 1)[0]
         raise gdb.GdbError("s2dump: cannot find the core file's name in `info target`")
 
     @staticmethod
@@ -310,13 +313,12 @@ class GdbHost:
         return _aggregate(type_name).sizeof
 
     def enumerator_value(self, name):
-        try:
-            v = gdb.parse_and_eval(name)
-        except gdb.error as e:
-            raise LookupError(str(e)) from None
-        if v.type.strip_typedefs().code != gdb.TYPE_CODE_ENUM:
-            raise LookupError(f"{name} is not an enumerator")
-        return int(v)
+        # an enumerator is a file-static constant symbol in gdb
+        sym = gdb.lookup_static_symbol(name) or gdb.lookup_global_symbol(name)
+        if sym is None or sym.addr_class != gdb.SYMBOL_LOC_CONST or \
+                sym.type is None or sym.type.strip_typedefs().code != gdb.TYPE_CODE_ENUM:
+            raise LookupError(f"no enumerator {name} in gdb's debug info")
+        return int(sym.value())
 
     def function_param_count(self, name):
         sym = _symbol(name)

@@ -7,6 +7,7 @@
 # from the running kernel) into <run>/gdb/. Here, for each command:
 #  - gdb printed exactly what the CLI prints on the dump of the same stop, and raised the
 #    CLI's error line as one gdb error where the CLI fails (a bogus struct kvm);
+#  - gdb-multiarch on the dump file itself (vmlinux + vmcore) prints the same;
 #  - the forms cover every VM (-x, -v) and every valid nested MMU (dump -x, dump -v, guest -v);
 #  - the KASLR offset gdb's session found is the dump's VMCOREINFO KERNELOFFSET.
 # The CLI's output on that dump is proven against the live truth by
@@ -79,6 +80,11 @@ while read -r rel run d; do
 		continue
 	fi
 	fails=0
+	# the same commands in gdb on the dump file itself (gdb-multiarch vmlinux vmcore)
+	mkdir -p "$tmp/file"
+	S2_GDB_CMDS=$d/gdb/cmds S2_GDB_OUT=$tmp/file timeout 600 gdb-multiarch -nx -batch -ex "file $d/vmlinux" \
+		-ex "core-file $d/vmcore" -ex "source $build/share/s2dump/s2dump-gdb.py" \
+		-ex "source $top/tests/gdb/run_commands.py" >"$tmp/file.log" 2>&1
 	while IFS=$'\t' read -r n cmd; do
 		# shellcheck disable=SC2086
 		"$cli" -c "$d/vmcore" -s "$d/vmlinux" $cmd >"$tmp/cli.out" 2>"$tmp/cli.err"
@@ -89,11 +95,13 @@ while read -r rel run d; do
 			echo "FAIL $name/$cmd: gdb on the gdbstub differs from the CLI on the dump: $(diff "$tmp/cli.out" "$d/gdb/$n.out" | head -4 | tr '\n' '|')"
 		elif ! cmp -s "$tmp/cli.err" "$d/gdb/$n.err"; then
 			echo "FAIL $name/$cmd: CLI status $rc [$(tr '\n' '|' <"$tmp/cli.err")], gdb error [$(tr '\n' '|' <"$d/gdb/$n.err")]"
+		elif ! cmp -s "$tmp/cli.out" "$tmp/file/$n.out" || ! cmp -s "$tmp/cli.err" "$tmp/file/$n.err"; then
+			echo "FAIL $name/$cmd: gdb on the dump file differs from the CLI: $(diff "$tmp/cli.out" "$tmp/file/$n.out" | head -3 | tr '\n' '|') [$(cat "$tmp/file/$n.err" 2>/dev/null)]"
 		elif [ -s "$tmp/cli.err" ]; then
-			echo "PASS $name/$cmd (status $rc: the CLI's line as one gdb error)"
+			echo "PASS $name/$cmd (status $rc: the CLI's line as one gdb error, on the stub and on the dump file)"
 			continue
 		else
-			echo "PASS $name/$cmd (status $rc, $(wc -l <"$tmp/cli.out") lines identical)"
+			echo "PASS $name/$cmd (status $rc, $(wc -l <"$tmp/cli.out") lines identical on the stub and on the dump file)"
 			continue
 		fi
 		fails=1
