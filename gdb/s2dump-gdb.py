@@ -360,6 +360,16 @@ class _Sessions:
 _sessions = _Sessions()
 
 
+def _forget_session(_event=None):
+    # new or dropped symbols (`symbol-file -o OFFSET vmlinux` after the session found a KASLR
+    # offset, `file`): the session's addresses and offset are gdb's old ones
+    _sessions.session = _sessions.host = _sessions.key = None
+
+
+gdb.events.new_objfile.connect(_forget_session)
+gdb.events.clear_objfiles.connect(_forget_session)
+
+
 def _help_text(name):
     """gdb's help of a command: the core's help (s2_command_help), laid out as the CLI's `-h` page."""
     h = _s2dump_host.help(name)

@@ -8,6 +8,9 @@
 #  - gdb printed exactly what the CLI prints on the dump of the same stop, and raised the
 #    CLI's error line as one gdb error where the CLI fails (a bogus struct kvm);
 #  - gdb-multiarch on the dump file itself (vmlinux + vmcore) prints the same;
+#  - then gdb relocated the symbols by the offset found (symbol-file -o), stopped the machine at
+#    a hardware breakpoint (schedule) and ran the same forms there: the same as the CLI on the
+#    dump run.sh took at that stop (vmcore-bp), the session finding the offset 0 by itself;
 #  - the forms cover every VM (-x, -v) and every valid nested MMU (dump -x, dump -v, guest -v);
 #  - the KASLR offset gdb's session found is the dump's VMCOREINFO KERNELOFFSET.
 # The CLI's output on that dump is proven against the live truth by
@@ -106,6 +109,27 @@ while read -r rel run d; do
 		fi
 		fails=1
 	done <"$d/gdb/cmds"
+	# at the breakpoint (symbols relocated with symbol-file -o, hbreak schedule, continue): the
+	# same forms against the CLI on the dump taken at that stop
+	if [ ! -s "$d/vmcore-bp" ] || ! grep -q '^s2dump-gdb: at the breakpoint, offset 0x0$' "$d/gdb/gdb.log"; then
+		echo "FAIL $name/breakpoint: no stop at the breakpoint, or no dump of it: $(grep -m 2 -e 'hit Breakpoint' -e 'at the breakpoint' "$d/gdb/gdb.log" | tr '\n' '|')"
+		fails=1
+	else
+		bad=0
+		while IFS=$'\t' read -r n cmd; do
+			# shellcheck disable=SC2086
+			"$cli" -c "$d/vmcore-bp" -s "$d/vmlinux" $cmd >"$tmp/cli.out" 2>"$tmp/cli.err"
+			if ! cmp -s "$tmp/cli.out" "$d/gdb/bp/$n.out" || ! cmp -s "$tmp/cli.err" "$d/gdb/bp/$n.err"; then
+				echo "FAIL $name/breakpoint/$cmd: gdb at the breakpoint differs from the CLI on its dump: $(diff "$tmp/cli.out" "$d/gdb/bp/$n.out" 2>&1 | head -3 | tr '\n' '|') [$(cat "$d/gdb/bp/$n.err" 2>/dev/null)]"
+				bad=1
+			fi
+		done <"$d/gdb/cmds"
+		if [ $bad = 0 ]; then
+			echo "PASS $name/breakpoint (stopped in $(grep -m 1 'hit Breakpoint' "$d/gdb/gdb.log" | sed 's/.*, //'), symbols relocated by symbol-file -o: the $(wc -l <"$d/gdb/cmds") forms as the CLI on the dump of that stop)"
+		else
+			fails=1
+		fi
+	fi
 	# every VM and every valid nested MMU was asked about
 	vms=$(grep -c '^kvm 0x.* vcpus ' "$d/gdb/vms.txt")
 	nested=$(awk '$1 == "[" && $5 == "valid"' "$d/gdb/nested.txt" | wc -l)

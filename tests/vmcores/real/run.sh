@@ -376,11 +376,53 @@ if [ $gdbstub -eq 1 ]; then
 		echo "s2dump 0xffff000000001000"
 	} | awk '{ printf "%d\t%s\n", NR, $0 }' >"$out/gdb/cmds"
 	t_gdb=$(date +%s)
+	# Then, as a developer does: the symbols relocated by the offset found (symbol-file -o), a
+	# hardware breakpoint in the host kernel (schedule), continue; at the stop run.sh takes a
+	# second dump (vmcore-bp) and gdb runs the same forms there (gdb/bp/).
+	mkdir -p "$out/gdb/bp"
+	rm -f "$out/gdb/bp.hit" "$out/gdb/bp.dumped"
 	S2_GDB_CMDS=$out/gdb/cmds S2_GDB_OUT=$out/gdb timeout 1200 gdb-multiarch -nx -batch \
 		-ex "file $out/vmlinux" -ex "target remote tcp:127.0.0.1:$gdbport" -ex "source $gdbscript" \
 		-ex "source $top/tests/gdb/run_commands.py" -ex "info threads" \
-		-ex "python print('s2dump-gdb: KASLR offset 0x%x' % _sessions.host.delta)" -ex "detach" \
-		>"$out/gdb/gdb.log" 2>&1 || echo "run.sh: gdb exited with $?" >&2
+		-ex "python print('s2dump-gdb: KASLR offset 0x%x' % _sessions.host.delta)" \
+		-ex "python gdb.execute('symbol-file -o 0x%x $out/vmlinux' % _sessions.host.delta)" \
+		-ex "hbreak schedule" -ex "continue" -ex "bt 3" \
+		-ex "python import os, time; open('$out/gdb/bp.hit', 'w').close()" \
+		-ex "python [time.sleep(0.5) for _ in range(1200) if not os.path.exists('$out/gdb/bp.dumped')]" \
+		-ex "python os.environ['S2_GDB_OUT'] = '$out/gdb/bp'" \
+		-ex "source $top/tests/gdb/run_commands.py" \
+		-ex "python print('s2dump-gdb: at the breakpoint, offset 0x%x' % _sessions.host.delta)" \
+		-ex "delete" -ex "detach" \
+		>"$out/gdb/gdb.log" 2>&1 &
+	gpid=$!
+	for _ in $(seq 1 600); do
+		[ -e "$out/gdb/bp.hit" ] && break
+		kill -0 $gpid 2>/dev/null || break
+		sleep 1
+	done
+	if [ -e "$out/gdb/bp.hit" ]; then
+		/usr/bin/python3 - "$sock" "$out/vmcore-bp" <<'PY'
+import json, socket, sys
+s = socket.socket(socket.AF_UNIX)
+s.connect(sys.argv[1])
+f = s.makefile("rw")
+f.readline()
+for c, a in (("qmp_capabilities", {}), ("dump-guest-memory", {"paging": False, "protocol": "file:" + sys.argv[2], "format": "elf"})):
+    f.write(json.dumps({"execute": c, "arguments": a}) + "\n")
+    f.flush()
+    while True:
+        m = json.loads(f.readline())
+        if "return" in m or "error" in m:
+            break
+    if "error" in m:
+        sys.exit("qmp %s: %s" % (c, m["error"]))
+PY
+		/usr/bin/python3 "$here/elf-check.py" "$out/vmcore-bp" "$rel" >&2 || echo "run.sh: the dump at the breakpoint is rejected" >&2
+	else
+		echo "run.sh: gdb did not stop at the breakpoint (see $out/gdb/gdb.log)" >&2
+	fi
+	: >"$out/gdb/bp.dumped"
+	wait $gpid || echo "run.sh: gdb exited with $?" >&2
 	echo "gdb_seconds $(($(date +%s) - t_gdb))" >>"$out/run.txt"
 	/usr/bin/python3 - "$sock" <<'PY'
 import json, socket, sys
