@@ -15,11 +15,12 @@ $(BUILD)/obj/hostprog/%.o: hostprog/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(S2_CFLAGS) $(CFLAGS) -I$(HOSTPROG_PY_INCLUDE) -MMD -MP -c -o $@ $<
 
-$(HOSTPROG_SO): $(BUILD)/obj/hostprog/s2dump_host.o $(LIB_A)
+# pyrun.c: the command running shared with the drgn module (libdrgn-contrib/module.mk links it too)
+$(HOSTPROG_SO): $(BUILD)/obj/hostprog/s2dump_host.o $(BUILD)/obj/hostprog/pyrun.o $(LIB_A)
 	@mkdir -p $(dir $@)
-	$(CC) -shared $(S2_LDFLAGS) -o $@ $< -Wl,--whole-archive $(LIB_A) -Wl,--no-whole-archive
+	$(CC) -shared $(S2_LDFLAGS) -o $@ $(filter %.o,$^) -Wl,--whole-archive $(LIB_A) -Wl,--no-whole-archive
 
--include $(BUILD)/obj/hostprog/s2dump_host.d
+-include $(BUILD)/obj/hostprog/s2dump_host.d $(BUILD)/obj/hostprog/pyrun.d
 
 # The same adapter for arm64 (gdb on an arm64 host; inside the guest of tests/vmcores/real/run.sh
 # --live-drgn-gdb): the core objects of the crash extension's arm64 build + s2dump_host.c against
@@ -34,8 +35,8 @@ build/arm64/obj/hostprog/%.o: hostprog/%.c $(DRGN_ARM64_SYSROOT)/.stamp
 		-isystem $(DRGN_ARM64_SYSROOT)/usr/include \
 		-MMD -MP -c -o $@ $<
 
-$(HOSTPROG_ARM64_SO): build/arm64/obj/hostprog/s2dump_host.o $$(call crash_core_objs,arm64)
+$(HOSTPROG_ARM64_SO): build/arm64/obj/hostprog/s2dump_host.o build/arm64/obj/hostprog/pyrun.o $$(call crash_core_objs,arm64)
 	@mkdir -p $(dir $@)
 	$(CRASH_EXT_CC) -shared -o $@ $^
 
--include build/arm64/obj/hostprog/s2dump_host.d
+-include build/arm64/obj/hostprog/s2dump_host.d build/arm64/obj/hostprog/pyrun.d

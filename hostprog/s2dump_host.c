@@ -49,26 +49,9 @@
 #include "s2dump/error.h"
 #include "s2dump/target.h"
 
+#include "pyrun.h"
+
 static PyObject *host_error; /* _s2dump_host.Error */
-
-/* The pending Python exception as text, cleared. */
-static void take_exception(char *buf, size_t len)
-{
-	PyObject *type, *value, *tb, *str = NULL;
-
-	PyErr_Fetch(&type, &value, &tb);
-	PyErr_NormalizeException(&type, &value, &tb);
-	if (value)
-		str = PyObject_Str(value);
-	snprintf(buf, len, "%s",
-		 str && PyUnicode_Check(str) ? PyUnicode_AsUTF8AndSize(str, NULL) : "unknown Python error");
-	if (!str)
-		PyErr_Clear();
-	Py_XDECREF(str);
-	Py_XDECREF(type);
-	Py_XDECREF(value);
-	Py_XDECREF(tb);
-}
 
 /* The int a host method returned (result, consumed); its exception becomes S2_ERROR_LOOKUP naming what. */
 static struct s2_error *call_int(const char *what, PyObject *result, bool is_signed, uint64_t *out)
@@ -76,7 +59,7 @@ static struct s2_error *call_int(const char *what, PyObject *result, bool is_sig
 	char why[256];
 
 	if (!result) {
-		take_exception(why, sizeof(why));
+		s2_py_exception_text(why, sizeof(why));
 		return s2_error_create(S2_ERROR_LOOKUP, "%s: %s", what, why);
 	}
 	if (!PyLong_Check(result)) {
@@ -86,7 +69,7 @@ static struct s2_error *call_int(const char *what, PyObject *result, bool is_sig
 	*out = is_signed ? (uint64_t)PyLong_AsLongLong(result) : PyLong_AsUnsignedLongLongMask(result);
 	Py_DECREF(result);
 	if (PyErr_Occurred()) {
-		take_exception(why, sizeof(why));
+		s2_py_exception_text(why, sizeof(why));
 		return s2_error_create(S2_ERROR_LOOKUP, "%s: %s", what, why);
 	}
 	return NULL;
@@ -99,7 +82,7 @@ static struct s2_error *host_read(PyObject *host, const char *method, uint64_t a
 	char why[256];
 
 	if (!bytes) {
-		take_exception(why, sizeof(why));
+		s2_py_exception_text(why, sizeof(why));
 		return s2_error_fault(addr, physical, "%s address 0x%" PRIx64 " not readable: %s",
 				      physical ? "physical" : "kernel virtual", addr, why);
 	}
@@ -164,7 +147,7 @@ static struct s2_error *op_member_info(void *ctx, const char *type, const char *
 
 	memset(out, 0, sizeof(*out));
 	if (!r) {
-		take_exception(why, sizeof(why));
+		s2_py_exception_text(why, sizeof(why));
 		return s2_error_create(S2_ERROR_LOOKUP, "struct %s member %s: %s", type, path, why);
 	}
 	if (!PyTuple_Check(r) ||
@@ -235,7 +218,7 @@ static struct s2_error *op_vmcoreinfo(void *ctx, const char *key, char *buf, siz
 	char why[256];
 
 	if (!r) {
-		take_exception(why, sizeof(why));
+		s2_py_exception_text(why, sizeof(why));
 		return s2_error_create(S2_ERROR_LOOKUP, "VMCOREINFO %s: %s", key, why);
 	}
 	s = PyUnicode_Check(r) ? PyUnicode_AsUTF8AndSize(r, NULL) : NULL;
@@ -369,88 +352,23 @@ static int Session_init(SessionObject *self, PyObject *args, PyObject *kwds)
 	return 0;
 }
 
-/* A FILE* whose writes go to a Python file object's write(), for streaming. */
-struct py_writer {
-	PyObject *file;
-	bool failed;
-};
-
-static ssize_t py_writer_write(void *cookie, const char *buf, size_t size)
-{
-	struct py_writer *w = cookie;
-	PyObject *r;
-
-	if (w->failed)
-		return -1;
-	r = PyObject_CallMethod(w->file, "write", "s#", buf, (Py_ssize_t)size);
-	if (!r) {
-		w->failed = true; /* the exception stays set and is raised by run() */
-		return -1;
-	}
-	Py_DECREF(r);
-	return (ssize_t)size;
-}
-
 static PyObject *Session_run(SessionObject *self, PyObject *args)
 {
-	PyObject *argv_seq, *file, *result = NULL;
-	Py_ssize_t argc, i;
-	char **argv = NULL;
-	struct py_writer writer = { 0 };
-	cookie_io_functions_t io = { .write = py_writer_write };
-	FILE *out;
+	PyObject *argv, *file;
 	struct s2_error *err;
-	int status = S2_STATUS_ERROR;
+	int status;
 
-	if (!PyArg_ParseTuple(args, "OO:run", &argv_seq, &file))
+	if (!PyArg_ParseTuple(args, "OO:run", &argv, &file))
 		return NULL;
 	if (!self->session) {
 		PyErr_SetString(PyExc_RuntimeError, "Session not initialised");
 		return NULL;
 	}
-	argv_seq = PySequence_List(argv_seq);
-	if (!argv_seq)
+	if (s2_py_command_run(self->session, argv, file, &err, &status) < 0)
 		return NULL;
-	argc = PyList_Size(argv_seq);
-	if (argc < 1) {
-		PyErr_SetString(PyExc_ValueError, "argv needs at least the command name");
-		goto out;
-	}
-	argv = PyMem_Calloc((size_t)argc + 1, sizeof(*argv));
-	if (!argv) {
-		PyErr_NoMemory();
-		goto out;
-	}
-	for (i = 0; i < argc; i++) {
-		PyObject *item = PyList_GetItem(argv_seq, i);
-
-		if (!PyUnicode_Check(item)) {
-			PyErr_SetString(PyExc_TypeError, "argv must be a sequence of str");
-			goto out;
-		}
-		argv[i] = (char *)PyUnicode_AsUTF8AndSize(item, NULL);
-		if (!argv[i])
-			goto out;
-	}
-	writer.file = file;
-	out = fopencookie(&writer, "w", io);
-	if (!out) {
-		PyErr_NoMemory();
-		goto out;
-	}
-	err = s2_command_run(self->session, (int)argc, argv, out, &status);
-	fclose(out);
-	if (err) {
-		raise_s2_error(err, status);
-		goto out;
-	}
-	if (writer.failed)
-		goto out; /* the output file's exception */
-	result = PyLong_FromLong(status);
-out:
-	PyMem_Free(argv);
-	Py_DECREF(argv_seq);
-	return result;
+	if (err)
+		return raise_s2_error(err, status);
+	return PyLong_FromLong(status);
 }
 
 static PyMethodDef Session_methods[] = {
