@@ -20,13 +20,4 @@ pkgs=(gdb libbabeltrace1 libglib2.0-0 libpcre2-8-0 libmount1 libblkid1 libselinu
 	libgssapi-krb5-2 libkrb5-3 libk5crypto3 libkrb5support0 libkeyutils1 libcom-err2
 	libldap-2.5-0 libsasl2-2 libbrotli1 libexpat1 libmpfr6 libpython3.11 libreadline8
 	libsource-highlight4v5 libboost-regex1.74.0 libicu72 libxxhash0 libuuid1)
-[ -e "$root/.stamp" ] && exit 0
-mkdir -p "$debs"
-(cd "$debs" && apt-get download "${pkgs[@]/%/:arm64}" 2>&1 | grep -v '^W: Download is performed unsandboxed' || true)
-for p in "${pkgs[@]}"; do
-	ls "$debs/${p}"_*_arm64.deb >/dev/null || { echo "arm64-gdb.sh: $p:arm64 not downloaded" >&2; exit 2; }
-done
-rm -rf "$root"
-mkdir -p "$root"
-for d in "$debs"/*_arm64.deb; do dpkg-deb -x "$d" "$root"; done
-touch "$root/.stamp"
+exec "$(dirname "$0")/arm64-debs.sh" "$debs" "$root" "${pkgs[@]}"
