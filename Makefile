@@ -1,7 +1,7 @@
 # s2dump: KVM arm64 stage-2 page tables from vmcores and live kernels.
 #
 #   make            what a user of this host needs: libs2dump (static + shared), the CLI, the drgn
-#                   module, the crash extension for this host's crash (when it has one)
+#                   module, the gdb script, the crash extension for this host's crash (when it has one)
 #   make cross      the arm64 builds: the crash extension for Debian's arm64 crash, the arm64 CLI
 #                   (downloads crash:arm64 once for its defs.h)
 #   make fixtures   what the tests read besides the builds: fake vmlinuxes, the dump generator,
@@ -75,7 +75,7 @@ LIB_SO := $(BUILD)/libs2dump.so
 all: lib
 
 include $(sort $(wildcard src/*/module.mk)) \
-	$(wildcard extensions/module.mk libdrgn-contrib/module.mk) \
+	$(wildcard extensions/module.mk libdrgn-contrib/module.mk hostprog/module.mk gdb/module.mk) \
 	$(sort $(wildcard tests/*/module.mk))
 
 LIB_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(LIB_SRCS))

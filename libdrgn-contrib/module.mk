@@ -18,13 +18,14 @@ endif
 
 $(BUILD)/obj/libdrgn-contrib/%.o: libdrgn-contrib/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(S2_CFLAGS) $(CFLAGS) -I$(DRGN_PY_INCLUDE) -Wno-missing-field-initializers \
+	$(CC) $(S2_CFLAGS) $(CFLAGS) -I$(DRGN_PY_INCLUDE) -Ihostprog -Wno-missing-field-initializers \
 		-MMD -MP -c -o $@ $<
 
-$(DRGN_CORE_SO): $(BUILD)/obj/libdrgn-contrib/s2dump_drgn/_core.o $(LIB_A)
+# hostprog/pyrun.c: the command running it shares with the host-program adapter (hostprog/module.mk)
+$(DRGN_CORE_SO): $(BUILD)/obj/libdrgn-contrib/s2dump_drgn/_core.o $(BUILD)/obj/hostprog/pyrun.o $(LIB_A)
 	@mkdir -p $(dir $@)
 	rm -f $(DRGN_PKG_DIR)/_core.cpython-*.so # an older build's version-specific module would win
-	$(CC) -shared $(S2_LDFLAGS) -o $@ $< -Wl,--whole-archive $(LIB_A) -Wl,--no-whole-archive
+	$(CC) -shared $(S2_LDFLAGS) -o $@ $(filter %.o,$^) -Wl,--whole-archive $(LIB_A) -Wl,--no-whole-archive
 
 $(DRGN_PKG_DIR)/%.py: libdrgn-contrib/s2dump_drgn/%.py
 	@mkdir -p $(dir $@)
@@ -65,12 +66,12 @@ $(DRGN_ARM64_SYSROOT)/.stamp:
 
 build/arm64/obj/libdrgn-contrib/%.o: libdrgn-contrib/%.c $(DRGN_ARM64_SYSROOT)/.stamp
 	@mkdir -p $(dir $@)
-	$(CRASH_EXT_CC) $(CRASH_EXT_CORE_FLAGS) -Wno-missing-field-initializers \
+	$(CRASH_EXT_CC) $(CRASH_EXT_CORE_FLAGS) -Wno-missing-field-initializers -Ihostprog \
 		-isystem $(DRGN_ARM64_SYSROOT)/usr/include/python3.11 \
 		-isystem $(DRGN_ARM64_SYSROOT)/usr/include \
 		-MMD -MP -c -o $@ $<
 
-$(DRGN_ARM64_CORE_SO): build/arm64/obj/libdrgn-contrib/s2dump_drgn/_core.o $$(call crash_core_objs,arm64)
+$(DRGN_ARM64_CORE_SO): build/arm64/obj/libdrgn-contrib/s2dump_drgn/_core.o build/arm64/obj/hostprog/pyrun.o $$(call crash_core_objs,arm64)
 	@mkdir -p $(dir $@)
 	$(CRASH_EXT_CC) -shared -o $@ $^
 

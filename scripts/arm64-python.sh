@@ -15,13 +15,4 @@ debs=$build/arm64/debs
 root=$build/arm64/sysroot
 pkgs=(python3.11-minimal libpython3.11-minimal libpython3.11-stdlib libpython3.11-dev
 	python3-drgn libffi8 libexpat1 libgomp1)
-[ -e "$root/.stamp" ] && exit 0
-mkdir -p "$debs"
-(cd "$debs" && apt-get download "${pkgs[@]/%/:arm64}" 2>&1 | grep -v '^W: Download is performed unsandboxed' || true)
-for p in "${pkgs[@]}"; do
-	ls "$debs/${p}"_*_arm64.deb >/dev/null || { echo "arm64-python.sh: $p:arm64 not downloaded" >&2; exit 2; }
-done
-rm -rf "$root"
-mkdir -p "$root"
-for d in "$debs"/*_arm64.deb; do dpkg-deb -x "$d" "$root"; done
-touch "$root/.stamp"
+exec "$(dirname "$0")/arm64-debs.sh" "$debs" "$root" "${pkgs[@]}"

@@ -17,6 +17,7 @@ host_pkgs=(
 	libkdumpfile-dev libdw-dev libelf-dev   # the CLI's target
 	liblzo2-dev libsnappy-dev libzstd-dev   # the CLI's page codecs for QEMU's kdump files (src/cli/codecs.c)
 	python3-drgn python3-dev          # the drgn module (Debian's python3, /usr/bin/python3)
+	gdb-multiarch                     # the gdb front end's tests (gdb/s2dump-gdb.py on arm64 vmcores and QEMU's gdbstub)
 	dwarves                           # pahole: checks the synthetic layouts against the real ones
 	valgrind
 	zlib1g-dev                        # mkcpio.c, the CLI's codecs, s2gen's QEMU kdump writer

@@ -31,7 +31,7 @@ tested_with_render() { # tsv
 	# tools in a fixed order, versions in version order; WHATs "PART: DETAIL" with the same PART
 	# become one "PART: DETAIL, DETAIL" (e.g. "qemu-elf: crash 8.0.2, drgn 0.0.22")
 	awk -F'\t' '
-		BEGIN { split("Linux QEMU crash drgn libkdumpfile", order, " "); for (i in order) rank[order[i]] = i }
+		BEGIN { split("Linux QEMU crash drgn gdb libkdumpfile", order, " "); for (i in order) rank[order[i]] = i }
 		!seen[$0]++ {
 			key = $1 "\t" $2
 			if (!(key in nparts)) { keys[++n] = key; nparts[key] = 0 }

@@ -48,6 +48,8 @@
 #include "s2dump/target.h"
 #include "s2dump/walk.h"
 
+#include "pyrun.h" /* hostprog/: shared with the host-program adapter */
+
 static PyObject *drgn_module;       /* import drgn */
 static PyObject *drgn_fault_error;  /* drgn.FaultError */
 static PyObject *core_error;        /* s2dump_drgn._core.Error */
@@ -57,24 +59,6 @@ struct drgn_target {
 	PyObject *vmcoreinfo;    /* str of the whole VMCOREINFO note, or NULL when unknown */
 };
 
-/* The pending Python exception as text, cleared. */
-static void take_exception_text(char *buf, size_t len)
-{
-	PyObject *type, *value, *tb, *str = NULL;
-
-	PyErr_Fetch(&type, &value, &tb);
-	PyErr_NormalizeException(&type, &value, &tb);
-	if (value)
-		str = PyObject_Str(value);
-	snprintf(buf, len, "%s", str && PyUnicode_Check(str) ? PyUnicode_AsUTF8AndSize(str, NULL) : "unknown Python error");
-	if (!str)
-		PyErr_Clear();
-	Py_XDECREF(str);
-	Py_XDECREF(type);
-	Py_XDECREF(value);
-	Py_XDECREF(tb);
-}
-
 static struct s2_error *drgn_read(struct drgn_target *t, uint64_t addr, void *buf, size_t len,
 				  bool physical)
 {
@@ -83,7 +67,7 @@ static struct s2_error *drgn_read(struct drgn_target *t, uint64_t addr, void *bu
 	char why[256];
 
 	if (!bytes) {
-		take_exception_text(why, sizeof(why));
+		s2_py_exception_text(why, sizeof(why));
 		return s2_error_fault(addr, physical, "%s address 0x%" PRIx64 " not readable: %s",
 				      physical ? "physical" : "kernel virtual", addr, why);
 	}
@@ -114,19 +98,19 @@ static struct s2_error *op_symbol_address(void *ctx, const char *name, uint64_t 
 	char why[256];
 
 	if (!sym) {
-		take_exception_text(why, sizeof(why));
+		s2_py_exception_text(why, sizeof(why));
 		return s2_error_create(S2_ERROR_LOOKUP, "symbol %s not found: %s", name, why);
 	}
 	value = PyObject_GetAttrString(sym, "address");
 	Py_DECREF(sym);
 	if (!value) {
-		take_exception_text(why, sizeof(why));
+		s2_py_exception_text(why, sizeof(why));
 		return s2_error_create(S2_ERROR_LOOKUP, "symbol %s has no address: %s", name, why);
 	}
 	*addr = PyLong_AsUnsignedLongLong(value);
 	Py_DECREF(value);
 	if (PyErr_Occurred()) {
-		take_exception_text(why, sizeof(why));
+		s2_py_exception_text(why, sizeof(why));
 		return s2_error_create(S2_ERROR_LOOKUP, "symbol %s: %s", name, why);
 	}
 	return NULL;
@@ -145,7 +129,7 @@ static PyObject *lookup_aggregate(struct drgn_target *t, const char *name, char 
 		type = PyObject_CallMethod(t->prog, "type", "s", spelled);
 		if (type)
 			return type;
-		take_exception_text(why, len);
+		s2_py_exception_text(why, len);
 	}
 	return NULL;
 }
@@ -226,7 +210,7 @@ static struct s2_error *op_member_info(void *ctx, const char *type, const char *
 		return s2_error_create(S2_ERROR_LOOKUP, "type struct %s not found: %s", type, why);
 	offset = PyObject_CallMethod(drgn_module, "offsetof", "Os", outer, path);
 	if (!offset) {
-		take_exception_text(why, sizeof(why));
+		s2_py_exception_text(why, sizeof(why));
 		Py_DECREF(outer);
 		return s2_error_create(S2_ERROR_LOOKUP, "struct %s has no member %s: %s", type, path, why);
 	}
@@ -247,7 +231,7 @@ static struct s2_error *op_member_info(void *ctx, const char *type, const char *
 		member = PyObject_CallMethod(cur, "member", "s", component);
 		Py_DECREF(cur);
 		if (!member) {
-			take_exception_text(why, sizeof(why));
+			s2_py_exception_text(why, sizeof(why));
 			return s2_error_create(S2_ERROR_LOOKUP, "struct %s member %s: %s", type, path, why);
 		}
 		mtype = PyObject_GetAttrString(member, "type");
@@ -255,7 +239,7 @@ static struct s2_error *op_member_info(void *ctx, const char *type, const char *
 		next = mtype ? underlying_type(mtype) : NULL;
 		Py_XDECREF(mtype);
 		if (!next) {
-			take_exception_text(why, sizeof(why));
+			s2_py_exception_text(why, sizeof(why));
 			return s2_error_create(S2_ERROR_LOOKUP, "struct %s member %s: %s", type, path, why);
 		}
 		cur = next;
@@ -310,13 +294,13 @@ static struct s2_error *op_enumerator_value(void *ctx, const char *name, int64_t
 	char why[256];
 
 	if (!obj) {
-		take_exception_text(why, sizeof(why));
+		s2_py_exception_text(why, sizeof(why));
 		return s2_error_create(S2_ERROR_LOOKUP, "constant %s not found: %s", name, why);
 	}
 	v = PyObject_CallMethod(obj, "value_", NULL);
 	Py_DECREF(obj);
 	if (!v) {
-		take_exception_text(why, sizeof(why));
+		s2_py_exception_text(why, sizeof(why));
 		return s2_error_create(S2_ERROR_LOOKUP, "constant %s: %s", name, why);
 	}
 	*value = PyLong_AsLongLong(v);
@@ -343,7 +327,7 @@ static struct s2_error *op_function_param_count(void *ctx, const char *name, uns
 	Py_XDECREF(type);
 	Py_XDECREF(obj);
 	if (n < 0) {
-		take_exception_text(why, sizeof(why));
+		s2_py_exception_text(why, sizeof(why));
 		return s2_error_create(S2_ERROR_LOOKUP, "function %s: %s", name, why);
 	}
 	*count = (unsigned int)n;
@@ -360,13 +344,13 @@ static struct s2_error *op_symbol_size(void *ctx, const char *name, uint64_t *si
 
 	Py_XDECREF(sym);
 	if (!v) {
-		take_exception_text(why, sizeof(why));
+		s2_py_exception_text(why, sizeof(why));
 		return s2_error_create(S2_ERROR_LOOKUP, "symbol %s size: %s", name, why);
 	}
 	*size = PyLong_AsUnsignedLongLong(v);
 	Py_DECREF(v);
 	if (PyErr_Occurred()) {
-		take_exception_text(why, sizeof(why));
+		s2_py_exception_text(why, sizeof(why));
 		return s2_error_create(S2_ERROR_LOOKUP, "symbol %s size: %s", name, why);
 	}
 	return NULL;
@@ -510,76 +494,16 @@ static int Session_init(SessionObject *self, PyObject *args, PyObject *kwds)
 	return 0;
 }
 
-/* A FILE* whose writes go to a Python file object's write(), for streaming. */
-struct py_writer {
-	PyObject *file;
-	bool failed;
-};
-
-static ssize_t py_writer_write(void *cookie, const char *buf, size_t size)
-{
-	struct py_writer *w = cookie;
-	PyObject *r;
-
-	if (w->failed)
-		return -1;
-	r = PyObject_CallMethod(w->file, "write", "s#", buf, (Py_ssize_t)size);
-	if (!r) {
-		w->failed = true; /* the exception stays set and is raised by run() */
-		return -1;
-	}
-	Py_DECREF(r);
-	return (ssize_t)size;
-}
-
 static PyObject *Session_run(SessionObject *self, PyObject *args)
 {
-	PyObject *argv_seq, *file, *result = NULL;
-	Py_ssize_t argc, i;
-	char **argv = NULL;
-	struct py_writer writer;
-	cookie_io_functions_t io = { .write = py_writer_write };
-	FILE *out;
+	PyObject *argv, *file;
 	struct s2_error *err;
-	int status = S2_STATUS_ERROR;
+	int status;
 
-	if (!PyArg_ParseTuple(args, "OO:run", &argv_seq, &file))
+	if (!PyArg_ParseTuple(args, "OO:run", &argv, &file))
 		return NULL;
-	argv_seq = PySequence_List(argv_seq);
-	if (!argv_seq)
+	if (s2_py_command_run(self->session, argv, file, &err, &status) < 0)
 		return NULL;
-	argc = PyList_Size(argv_seq);
-	if (argc < 1) {
-		PyErr_SetString(PyExc_ValueError, "argv needs at least the command name");
-		goto out;
-	}
-	argv = PyMem_Calloc((size_t)argc + 1, sizeof(*argv));
-	if (!argv) {
-		PyErr_NoMemory();
-		goto out;
-	}
-	for (i = 0; i < argc; i++) {
-		PyObject *item = PyList_GetItem(argv_seq, i);
-
-		if (!PyUnicode_Check(item)) {
-			PyErr_SetString(PyExc_TypeError, "argv must be a sequence of str");
-			goto out;
-		}
-		argv[i] = (char *)PyUnicode_AsUTF8AndSize(item, NULL);
-		if (!argv[i])
-			goto out;
-	}
-	writer.file = file;
-	writer.failed = false;
-	out = fopencookie(&writer, "w", io);
-	if (!out) {
-		PyErr_NoMemory();
-		goto out;
-	}
-	err = s2_command_run(self->session, (int)argc, argv, out, &status);
-	fclose(out);
-	if (writer.failed && !err)
-		goto out; /* the output file's exception */
 	if (err) {
 		PyObject *type, *value, *tb;
 
@@ -597,13 +521,9 @@ static PyObject *Session_run(SessionObject *self, PyObject *args)
 			PyErr_Clear();
 		}
 		PyErr_Restore(type, value, tb);
-		goto out;
+		return NULL;
 	}
-	result = PyLong_FromLong(status);
-out:
-	PyMem_Free(argv);
-	Py_DECREF(argv_seq);
-	return result;
+	return PyLong_FromLong(status);
 }
 
 /* Helpers: the KVM model and the walker for s2dump_drgn's Python helpers */

@@ -111,6 +111,20 @@ if [ -e /truth/READY ] && grep -q 's2real.live' /proc/cmdline; then
 			echo "$name $(($(date +%s) - t0)) s" >>/truth/live/drgn-seconds.txt
 		done
 	fi
+	# run.sh --live-drgn-gdb: the gdb front end on the live kernel (`gdb vmlinux /proc/kcore`),
+	# Debian 12's arm64 gdb under /opt/s2dump/gdb, the same commands in one gdb session
+	if grep -q 's2real.gdb' /proc/cmdline && [ -x /opt/s2dump/gdb/bin/gdb ]; then
+		printf 'gdb-default\ts2dump\ngdb-verbose\ts2dump -v\ngdb-nested\tnesteds2 list\n' >/tmp/gdb.cmds
+		t0=$(date +%s)
+		PYTHONHOME=/opt/s2dump/py S2_GDB_CMDS=/tmp/gdb.cmds S2_GDB_OUT=/truth/live \
+			/opt/s2dump/lib/ld-linux-aarch64.so.1 --library-path /opt/s2dump/lib /opt/s2dump/gdb/bin/gdb \
+			--data-directory=/opt/s2dump/gdb/share/gdb -nx -batch -ex "file /tmp/vmlinux" \
+			-ex "core-file /proc/kcore" -ex "source /opt/s2dump/gdb/share/s2dump/s2dump-gdb.py" \
+			-ex "python print('gdb-live', _sessions.get() is not None and _sessions.host.live, hex(_sessions.host.delta))" \
+			-ex "source /opt/s2dump/gdb/share/run_commands.py" >/truth/live/gdb.log 2>&1
+		echo $? >/truth/live/gdb.rc
+		echo "gdb $(($(date +%s) - t0)) s" >/truth/live/gdb-seconds.txt
+	fi
 	rm -f /tmp/vmlinux
 	echo "s2real: live s2dump: $(cat /truth/live/*.rc | tr '\n' ' ')"
 fi

@@ -6,8 +6,9 @@
 # LPA2), the customers' path (kexec -p, panic, the capture kernel's /proc/vmcore
 # or makedumpfile -d 31 -c), and live runs: s2dump (build/arm64/s2dump) and the
 # drgn contrib script (Debian's arm64 Python + drgn 0.0.22, make drgn-arm64) run
-# inside the guest on /proc/kcore, then a QEMU dump; live runs are made anew
-# every time, they test this build.
+# inside the guest on /proc/kcore, then a QEMU dump; and the gdb front end on
+# QEMU's gdbstub of the stopped machine (run.sh --gdb). Live and gdb runs are
+# made anew every time, they test this build.
 # Every ELF dump is checked where it is made and again when found cached
 # (elf-check.py): a dump QEMU wrote with memory out of place is never kept.
 # About ten minutes on an empty cache, a minute once cached. Prints one READY (made or
@@ -36,10 +37,18 @@ while read -r rel run opt <&3; do
 			tail -n 10 "$log" | sed 's/^/  | /'
 			failed=1
 			continue
+		fi
+		# and Debian's arm64 gdb with the arm64 adapter (downloads arm64 debs once: make gdb-arm64)
+		if [ "$opt" = --live-drgn-gdb ] &&
+			! make -C "${S2_TOP:-$here/../../..}" --no-print-directory gdb-arm64 >"$log" 2>&1; then
+			echo "FAIL real/$rel/$run: make gdb-arm64 failed:"
+			tail -n 10 "$log" | sed 's/^/  | /'
+			failed=1
+			continue
 		fi ;;
 	esac
 	d=$cache/dumps/$rel/$run
-	if [ "${opt#--live}" = "$opt" ] && [ -e "$d/truth/READY" ] && [ -s "$d/vmcore" ]; then
+	if [ "${opt#--live}" = "$opt" ] && [ "$opt" != --gdb ] && [ -e "$d/truth/READY" ] && [ -s "$d/vmcore" ]; then
 		# a cached ELF dump is checked again (elf-check.py): one its writer got
 		# wrong, or one cached before run.sh checked, is made anew, not kept
 		case $run in

@@ -3,7 +3,7 @@
 # KVM program (kvm-prog.c) inside it and, while its guests are live, dumps the
 # whole machine with QEMU's dump-guest-memory (ELF) over QMP on a local socket.
 #
-#   run.sh [--lpa2] [--kdump | --makedumpfile | --live | --live-drgn | --sveshift long|short | --qemu-kdump] [release]
+#   run.sh [--lpa2] [--kdump | --makedumpfile | --live | --live-drgn | --live-drgn-gdb | --sveshift long|short | --qemu-kdump | --gdb] [release]
 #   default release: 7.2.12+deb13-arm64
 #
 # --kdump: the customers' path instead: crashkernel=256M, kexec -p of the same
@@ -18,6 +18,10 @@
 # python3-drgn 0.0.22 (scripts/arm64-python.sh) with the arm64 s2dump_drgn (make
 # drgn-arm64) run libdrgn-contrib/s2dump.py on the live kernel for the same
 # commands: truth/live/drgn-*.txt (run live-drgn, or live-drgn-lpa2).
+# --live-drgn-gdb: --live-drgn, and the gdb front end too: Debian 12's arm64 gdb
+# (scripts/arm64-gdb.sh) with the arm64 adapter and s2dump-gdb.py (make gdb-arm64)
+# run `gdb vmlinux /proc/kcore` for the same commands: truth/live/gdb-*.txt (run
+# live-drgn; 3G of guest memory: gdb holds the vmlinux's symbols, about 700M).
 # --sveshift long|short: a dump QEMU writes wrong, on purpose, as users get them:
 # a task with SVE live at 256 bytes (the default is 64) spins on the second CPU (long: that vCPU's SVE
 # note is longer than the first's, so the notes run past PT_NOTE and RAM sits
@@ -27,6 +31,12 @@
 # --format kdump-zlib` writes them: vmcore (ELF, checked as usual), then
 # vmcore.kdump-zlib (the flattened makedumpfile format) and vmcore.kdump-raw-zlib
 # of the same moment (run qemu-kdump).
+# --gdb: QEMU's gdbstub on (-gdb tcp:127.0.0.1:<free port>); with the guests live the
+# machine is stopped (QMP stop), dumped while stopped, and gdb-multiarch attaches to the
+# stub: the gdb front end (build/share/s2dump/s2dump-gdb.py, physical reads in QEMU's
+# physical-memory mode) runs the command forms of gdb/<n>.cmd (chosen from the CLI's
+# answer on that dump) into gdb/<n>.out and .err (run qemu-elf-gdb;
+# tests/gdb/check-gdb-real.sh compares them with the CLI on the dump).
 # S2_LIVE_RUN: another name for the live run directory.
 #
 # Output: $cache/dumps/<release>/<run>/{vmcore, vmlinux -> ..., truth/, console.log, run.txt}
@@ -44,6 +54,8 @@ live=0
 drgn=0
 sveshift=
 qkdump=0
+gdbstub=0
+livegdb=0
 while [ $# -gt 0 ]; do
 	case $1 in
 	--lpa2) lpa2=on; shift ;;
@@ -51,7 +63,9 @@ while [ $# -gt 0 ]; do
 	--makedumpfile) kdump=1; md=1; shift ;;
 	--live) live=1; shift ;;
 	--live-drgn) live=1; drgn=1; shift ;;
+	--live-drgn-gdb) live=1; drgn=1; livegdb=1; shift ;;
 	--qemu-kdump) qkdump=1; shift ;;
+	--gdb) gdbstub=1; shift ;;
 	--sveshift=*) set -- --sveshift "${1#--sveshift=}" "${@:2}" ;;
 	--sveshift)
 		case ${2:-} in long | short) sveshift=$2; shift 2 ;;
@@ -76,6 +90,7 @@ else
 	run="qemu-elf"
 	[ -z "$sveshift" ] || run="qemu-elf-sveshift-$sveshift"
 	[ $qkdump -eq 0 ] || run="qemu-kdump"
+	[ $gdbstub -eq 0 ] || run="qemu-elf-gdb"
 	initrd=$cache/initramfs/$rel.cpio.gz
 fi
 [ $lpa2 = off ] || run=$run-lpa2
@@ -159,6 +174,28 @@ if [ $live -eq 1 ]; then
 		echo "run.sh: drgn in the guest: $(du -sh "$x/opt" | cut -f1) under /opt"
 		cmdline_drgn=" s2real.drgn"
 	fi
+	if [ $livegdb -eq 1 ]; then
+		# Debian's arm64 gdb, its data directory (gdb's own Python package), the arm64 adapter
+		# and script as installed, the test's command runner; gdb's libraries (from its
+		# sysroot, the Python sysroot, else this host's arm64 multiarch packages). Python's
+		# library is drgn's copy above (PYTHONHOME=/opt/s2dump/py).
+		gr=$top/build/arm64/gdb-sysroot
+		for f in "$gr/.stamp" "$top/build/arm64/share/s2dump/s2dump-gdb.py" "$top/build/arm64/share/s2dump/_s2dump_host.abi3.so"; do
+			[ -e "$f" ] || { echo "run.sh: $f missing: make gdb-arm64 first" >&2; exit 2; }
+		done
+		g=$x/opt/s2dump/gdb
+		mkdir -p "$g/bin" "$g/share"
+		cp "$gr/usr/bin/gdb" "$g/bin/"
+		cp -r "$gr/usr/share/gdb" "$top/build/arm64/share/s2dump" "$g/share/"
+		cp "$top/tests/gdb/run_commands.py" "$g/share/"
+		lp=$gr/lib/aarch64-linux-gnu:$gr/usr/lib/aarch64-linux-gnu:$sr/lib/aarch64-linux-gnu:$sr/usr/lib/aarch64-linux-gnu:/usr/lib/aarch64-linux-gnu
+		qemu-aarch64-static -L / /lib/ld-linux-aarch64.so.1 --library-path "$lp" --list "$g/bin/gdb" |
+			awk '$2 == "=>" && $3 ~ /^\// { print $3 }' | sort -u | while read -r lib; do
+			[ -e "$x/opt/s2dump/lib/$(basename "$lib")" ] || cp -L "$lib" "$x/opt/s2dump/lib/"
+		done
+		echo "run.sh: drgn and gdb in the guest: $(du -sh "$x/opt" | cut -f1) under /opt"
+		cmdline_drgn="$cmdline_drgn s2real.gdb"
+	fi
 	mkcpio=${S2_MKCPIO:-${S2_BUILD:-$here/../../../build}/tests/vmcores/real/mkcpio}
 	[ -x "$mkcpio" ] || { echo "run.sh: $mkcpio missing: make fixtures first" >&2; exit 2; }
 	cat "$initrd" >"$out/initrd.cpio.gz"
@@ -167,6 +204,7 @@ if [ $live -eq 1 ]; then
 	initrd=$out/initrd.cpio.gz
 	cmdline="$cmdline s2real.live${cmdline_drgn:-} s2real.vmlinux_size=$(stat -L -c %s "$kdir/vmlinux")"
 	mem=2G
+	[ $livegdb -eq 0 ] || mem=3G
 fi
 qemu_args=(
 	-machine virt,virtualization=on,gic-version=3
@@ -178,6 +216,14 @@ qemu_args=(
 	-serial "file:$out/console.log"
 	-qmp "unix:$sock,server=on,wait=off"
 )
+if [ $gdbstub -eq 1 ]; then
+	top=$(cd "$here/../../.." && pwd)
+	gdbscript=${S2_BUILD:-$top/build}/share/s2dump/s2dump-gdb.py
+	[ -f "$gdbscript" ] || { echo "run.sh: $gdbscript missing: make first" >&2; exit 2; }
+	command -v gdb-multiarch >/dev/null || { echo "run.sh: no gdb-multiarch" >&2; exit 2; }
+	gdbport=$(/usr/bin/python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+	qemu_args+=(-gdb "tcp:127.0.0.1:$gdbport")
+fi
 if [ $kdump -eq 1 ]; then
 	qemu_args+=(-drive "file=$out/disk.img,format=raw,if=none,id=d0" -device virtio-blk-pci,drive=d0)
 fi
@@ -246,9 +292,9 @@ fi
 # misplaces RAM when the vCPUs' live SVE vector lengths differ, which depends
 # on which task last ran where, so a rejected dump is taken again (up to six
 # times, 3 s apart) and a run that cannot get a good one fails without leaving a vmcore.
-/usr/bin/python3 - "$sock" "$out/vmcore" "$here/elf-check.py" "$rel" "$sveshift" "$qkdump" <<'PY'
+/usr/bin/python3 - "$sock" "$out/vmcore" "$here/elf-check.py" "$rel" "$sveshift" "$qkdump" "$gdbstub" <<'PY'
 import importlib.util, json, os, socket, sys, time
-sock_path, vmcore, checker, release, sveshift, qkdump = sys.argv[1:7]
+sock_path, vmcore, checker, release, sveshift, qkdump, gdbstub = sys.argv[1:8]
 spec = importlib.util.spec_from_file_location("elf_check", checker)
 elf_check = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(elf_check)
@@ -289,7 +335,11 @@ if sveshift:
         sys.exit("run.sh: --sveshift %s: six dumps came out sound: the defect was not reproduced" % sveshift)
 for attempt in range(1, 7 if not sveshift else 1):
     if attempt > 1:
+        if gdbstub == "1":
+            cmd("cont")
         time.sleep(3)  # let the vCPUs move on: the vector lengths they report change as tasks run
+    if gdbstub == "1":
+        cmd("stop")  # the machine stays stopped for gdb: the dump is of the moment gdb reads
     cmd("dump-guest-memory", paging=False, protocol="file:" + vmcore, format="elf")
     try:
         print("run.sh: dump %d: %s" % (attempt, elf_check.check(vmcore, release)))
@@ -301,6 +351,8 @@ else:
     if not sveshift:
         cmd("quit")
         sys.exit("run.sh: no dump passed elf-check.py in six attempts (kept as vmcore.rejected-*)")
+if gdbstub == "1":
+    sys.exit(0)  # stopped, for gdb; run.sh quits QEMU afterwards
 if qkdump == "1":
     for fmt in ("kdump-zlib", "kdump-raw-zlib"):
         cmd("dump-guest-memory", paging=False, protocol="file:%s.%s" % (vmcore, fmt), format=fmt)
@@ -310,6 +362,80 @@ try:
 except Exception:
     pass
 PY
+if [ $gdbstub -eq 1 ]; then
+	# The commands gdb runs on the stopped machine: every form with its VMs and nested MMUs
+	# named as the CLI names them on the dump of this moment.
+	cli=${S2_BUILD:-$top/build}/s2dump
+	mkdir -p "$out/gdb"
+	"$cli" -c "$out/vmcore" -s "$out/vmlinux" >"$out/gdb/vms.txt" 2>&1 || true
+	"$cli" -c "$out/vmcore" -s "$out/vmlinux" nesteds2 list >"$out/gdb/nested.txt" 2>&1 || true
+	{
+		printf '%s\n' "s2dump" "s2dump -p" "s2dump -j" "nesteds2 list" "nesteds2 check"
+		awk '/^kvm 0x/ && $5 == "vcpus" { print "s2dump -x " $2; print "s2dump -v " $2 }' "$out/gdb/vms.txt"
+		awk '$1 == "[" && $5 == "valid" { print "nesteds2 dump -x " $4; print "nesteds2 guest -v " $3; print "nesteds2 dump -v " $3 }' "$out/gdb/nested.txt"
+		echo "s2dump 0xffff000000001000"
+	} | awk '{ printf "%d\t%s\n", NR, $0 }' >"$out/gdb/cmds"
+	t_gdb=$(date +%s)
+	# Then, as a developer does: the symbols relocated by the offset found (symbol-file -o), a
+	# hardware breakpoint in the host kernel (schedule), continue; at the stop run.sh takes a
+	# second dump (vmcore-bp) and gdb runs the same forms there (gdb/bp/).
+	mkdir -p "$out/gdb/bp"
+	rm -f "$out/gdb/bp.hit" "$out/gdb/bp.dumped"
+	S2_GDB_CMDS=$out/gdb/cmds S2_GDB_OUT=$out/gdb timeout 1200 gdb-multiarch -nx -batch \
+		-ex "file $out/vmlinux" -ex "target remote tcp:127.0.0.1:$gdbport" -ex "source $gdbscript" \
+		-ex "source $top/tests/gdb/run_commands.py" -ex "info threads" \
+		-ex "python print('s2dump-gdb: KASLR offset 0x%x' % _sessions.host.delta)" \
+		-ex "python gdb.execute('symbol-file -o 0x%x $out/vmlinux' % _sessions.host.delta)" \
+		-ex "hbreak schedule" -ex "continue" -ex "bt 3" \
+		-ex "python import os, time; open('$out/gdb/bp.hit', 'w').close()" \
+		-ex "python [time.sleep(0.5) for _ in range(1200) if not os.path.exists('$out/gdb/bp.dumped')]" \
+		-ex "python os.environ['S2_GDB_OUT'] = '$out/gdb/bp'" \
+		-ex "source $top/tests/gdb/run_commands.py" \
+		-ex "python print('s2dump-gdb: at the breakpoint, offset 0x%x' % _sessions.host.delta)" \
+		-ex "delete" -ex "detach" \
+		>"$out/gdb/gdb.log" 2>&1 &
+	gpid=$!
+	for _ in $(seq 1 600); do
+		[ -e "$out/gdb/bp.hit" ] && break
+		kill -0 $gpid 2>/dev/null || break
+		sleep 1
+	done
+	if [ -e "$out/gdb/bp.hit" ]; then
+		/usr/bin/python3 - "$sock" "$out/vmcore-bp" <<'PY'
+import json, socket, sys
+s = socket.socket(socket.AF_UNIX)
+s.connect(sys.argv[1])
+f = s.makefile("rw")
+f.readline()
+for c, a in (("qmp_capabilities", {}), ("dump-guest-memory", {"paging": False, "protocol": "file:" + sys.argv[2], "format": "elf"})):
+    f.write(json.dumps({"execute": c, "arguments": a}) + "\n")
+    f.flush()
+    while True:
+        m = json.loads(f.readline())
+        if "return" in m or "error" in m:
+            break
+    if "error" in m:
+        sys.exit("qmp %s: %s" % (c, m["error"]))
+PY
+		/usr/bin/python3 "$here/elf-check.py" "$out/vmcore-bp" "$rel" >&2 || echo "run.sh: the dump at the breakpoint is rejected" >&2
+	else
+		echo "run.sh: gdb did not stop at the breakpoint (see $out/gdb/gdb.log)" >&2
+	fi
+	: >"$out/gdb/bp.dumped"
+	wait $gpid || echo "run.sh: gdb exited with $?" >&2
+	echo "gdb_seconds $(($(date +%s) - t_gdb))" >>"$out/run.txt"
+	/usr/bin/python3 - "$sock" <<'PY'
+import json, socket, sys
+s = socket.socket(socket.AF_UNIX)
+s.connect(sys.argv[1])
+f = s.makefile("rw")
+f.readline()
+for c in ("qmp_capabilities", "quit"):
+    f.write(json.dumps({"execute": c}) + "\n")
+    f.flush()
+    f.readline()
+PY
+fi
 wait "$qpid" || true
 trap - EXIT
 t_end=$(date +%s)
