@@ -8,6 +8,8 @@
 #   $cache/roots/crash-8.0.6/   trixie's crash:arm64 with trixie's arm64 libraries
 #   $cache/roots/crash-9.0.2/   sid's crash:arm64 (gdb 16) with sid's arm64 libraries
 #   $cache/roots/sid/           sid amd64: python3 + python3-drgn 0.3.0, libkdumpfile-dev 0.5.6
+#   $cache/roots/sid-arm64/     sid arm64: python3 + python3-drgn 0.3.0 (run in the real-kernel
+#                               guest by tests/vmcores/real/run.sh --live-drgn)
 #   $cache/roots/trixie-kdf/    trixie amd64: libkdumpfile-dev 0.5.4 and its libc
 #   $cache/bin/crash-<version>  crash:arm64 under qemu-aarch64-static -L <its root>
 #   $cache/bin/python-sid       sid's python3 through the sid root's own ld.so
@@ -30,6 +32,7 @@ roots=(
 	"crash-8.0.6|arm64|trixie|crash:arm64=8.0.6-1|crash"
 	"crash-9.0.2|arm64|sid|crash:arm64=9.0.2+~16.3-1|crash"
 	"sid|amd64|sid|python3-drgn:amd64 libkdumpfile-dev:amd64|python3-drgn"
+	"sid-arm64|arm64|sid|python3-drgn:arm64|python3-drgn"
 	"trixie-kdf|amd64|trixie|libkdumpfile-dev:amd64|libkdumpfile-dev"
 )
 want=${1:-all}
