@@ -58,7 +58,7 @@ while [ $# -gt 0 ]; do
 		case ${2:-} in long | short) sveshift=$2; shift 2 ;;
 		*) echo "run.sh: --sveshift takes long or short" >&2; exit 3 ;;
 		esac ;;
-	-h|--help) sed -n '2,26p' "$0"; exit 0 ;;
+	-h|--help) sed -n '2,31p' "$0"; exit 0 ;;
 	-*) echo "run.sh: unknown option $1" >&2; exit 3 ;;
 	*) break ;;
 	esac
