@@ -28,6 +28,7 @@
 #   CRASH=wrapper CRASH_EXT=its s2dump.so CRASH_DEFS_H=its defs.h CRASH_NAME=crash-9.0.2
 #   CRASH_16K=1            run the 16K dumps too (crash 9.x knows 16K pages)
 #   CRASH_SCENARIOS="linux-6.12/demo ..."   only these dumps
+#   CRASH_EXT_CC=gcc CRASH_SIZE=size        a crash of this host's machine (tests/crash/check-crash-host.sh)
 set -u
 . "$(dirname "$0")/../scenarios/lib.sh"
 scn_init "${CRASH_NAME:-crash}"
@@ -46,7 +47,7 @@ for f in "$crash" "$ext" "$cli" "$defs"; do
 	[ -e "$f" ] || { scn_fail "build" "$f missing (make all; scripts/arm64-tools.sh)"; exit 0; }
 done
 # qemu translates the code a reloaded object runs anew (measured: about 4x its text a cycle)
-text=$(aarch64-linux-gnu-size "$ext" 2>/dev/null | awk 'NR == 2 { print $1 }')
+text=$(${CRASH_SIZE:-aarch64-linux-gnu-size} "$ext" 2>/dev/null | awk 'NR == 2 { print $1 }')
 rss_bound=$(( ${text:-87381} * 6 / 1024 ))
 memstat=$scn_tmp/memstat.so
 ${CRASH_EXT_CC:-aarch64-linux-gnu-gcc} -shared -fPIC -DARM64 -D$gdb -w -include "$defs" -o "$memstat" \
