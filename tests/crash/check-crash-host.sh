@@ -6,7 +6,8 @@
 #  1. tests/crash/check-crash-scenarios.sh on every synthetic dump of `make vmcores` (4K, 16K, 64K;
 #     --minimal, full mode on the non-KASLR 4K dumps, kdump-compressed copies, reload cycles);
 #  2. tests/crash/check-crash.sh --minimal on the real Linux 7.3.4 dumps (4K and 16K pages, QEMU
-#     ELF) that `make check-crash-real` reads with arm64 crash 9.0.2 under qemu-user;
+#     ELF) that `make check-crash-real` reads with arm64 crash 9.0.2 under qemu-user; and full mode
+#     on the 4K one (told the RAM base: --machdep phys_offset=, --no_modules);
 #  3. tests/crash/check-install-crash.sh with CRASH=<this crash>: make install picks the host
 #     flavour for it, and the installed file loads and answers as the CLI.
 # `make check-crash-host` (not in `make check`: the first build alone exceeds its budget, and make
@@ -50,7 +51,7 @@ vmc=$build/vmcores
 # --- 1. every synthetic dump ------------------------------------------------------------------
 t0=$(date +%s)
 CRASH=$crash CRASH_EXT=$ext CRASH_DEFS_H=$hdir/defs.h CRASH_NAME=$name CRASH_16K=1 \
-	CRASH_EXT_CC=${CC:-gcc} CRASH_SIZE=size VMC_ROOT=$vmc \
+	CRASH_EXT_CC=${CC:-gcc} CRASH_SIZE=size CRASH_WHERE=natively VMC_ROOT=$vmc \
 	tests/crash/check-crash-scenarios.sh >"$tmp/scn.log" 2>"$tmp/scn.err"
 cat "$tmp/scn.log"
 p=$(grep -c '^PASS ' "$tmp/scn.log"); f=$(grep -c '^FAIL ' "$tmp/scn.log")
@@ -76,6 +77,25 @@ for r in "$rc/dumps/7.3.4+deb13-arm64/qemu-elf" "$rc/dumps/7.3.4+deb13-arm64-16k
 		esac
 	fi
 done
+# full mode on the real 4K dump: crash 9.0.2 starts there only when told the RAM base
+# (--machdep phys_offset=, here the first PT_LOAD's physical address: QEMU's one RAM segment) and
+# not to look for modules; without them it stops on seek errors (IRQ stacks, memory sections)
+r=$rc/dumps/7.3.4+deb13-arm64/qemu-elf
+if [ -s "$r/vmcore" ]; then
+	phys=$(readelf -lW "$r/vmcore" | awk '$1 == "LOAD" { print $4; exit }')
+	kvm=$("$build/s2dump" -c "$r/vmcore" -s "$r/vmlinux" | awk '/^kvm 0x/ { print $2; exit }')
+	"$build/s2dump" -c "$r/vmcore" -s "$r/vmlinux" -x "$kvm" >"$tmp/full.cli"
+	printf 'extend %s\ns2dump -x %s > %s\nexit\n' "$ext" "$kvm" "$tmp/full.crash" >"$tmp/full.cmds"
+	timeout 1200 "$crash" --machdep phys_offset="$phys" --no_modules -s "$r/vmlinux" "$r/vmcore" \
+		-i "$tmp/full.cmds" >"$tmp/full.log" 2>&1
+	st=$?
+	if [ $st -eq 0 ] && [ -s "$tmp/full.cli" ] && cmp -s "$tmp/full.cli" "$tmp/full.crash"; then
+		echo "PASS $name/7.3.4+deb13-arm64/qemu-elf/full-mode: --machdep phys_offset=$phys --no_modules, s2dump -x identical to the CLI ($(wc -l <"$tmp/full.cli") lines)"
+		tested_with crash "$ver" "real dump: Linux 7.3.4 QEMU ELF, full mode (phys_offset given; x86_64 target=ARM64)"
+	else
+		echo "FAIL $name/7.3.4+deb13-arm64/qemu-elf/full-mode: crash status $st: $(grep -i -e error -e s2dump "$tmp/full.log" | head -n 3 | tr '\n' '|')"
+	fi
+fi
 echo "crash-host: real dumps: $((  $(date +%s) - t0 )) s" >&2
 
 # --- 3. make install for this crash -------------------------------------------------------------

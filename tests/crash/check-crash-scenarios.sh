@@ -28,7 +28,8 @@
 #   CRASH=wrapper CRASH_EXT=its s2dump.so CRASH_DEFS_H=its defs.h CRASH_NAME=crash-9.0.2
 #   CRASH_16K=1            run the 16K dumps too (crash 9.x knows 16K pages)
 #   CRASH_SCENARIOS="linux-6.12/demo ..."   only these dumps
-#   CRASH_EXT_CC=gcc CRASH_SIZE=size        a crash of this host's machine (tests/crash/check-crash-host.sh)
+#   CRASH_EXT_CC=gcc CRASH_SIZE=size CRASH_WHERE=natively   a crash of this host's machine
+#                                           (tests/crash/check-crash-host.sh)
 set -u
 . "$(dirname "$0")/../scenarios/lib.sh"
 scn_init "${CRASH_NAME:-crash}"
@@ -241,7 +242,7 @@ for dir in $(scn_dirs); do
 			r1=$(sed -n 's/^VmRSS: *\([0-9]*\) kB.*/\1/p' <<<"${vm[0]:-}")
 			r2=$(sed -n 's/^VmRSS: *\([0-9]*\) kB.*/\1/p' <<<"${vm[1]:-}")
 			if [ -n "$r1" ] && [ -n "$r2" ] && [ $(((r2 - r1) / (cycles - warm))) -lt "$rss_bound" ]; then
-				scn_pass "$tag crash VmRSS under qemu-user: $(((r2 - r1) / (cycles - warm))) KiB per reload cycle (< $rss_bound: 6x the object's text, qemu's code cache)"
+				scn_pass "$tag crash VmRSS ${CRASH_WHERE:-under qemu-user}: $(((r2 - r1) / (cycles - warm))) KiB per reload cycle (< $rss_bound: 6x the object's text, qemu's code cache)"
 			else
 				scn_fail "$tag crash VmRSS" "expected < $rss_bound KiB growth per reload cycle, came ${vm[0]:-?} -> ${vm[1]:-?}"
 			fi

@@ -17,5 +17,4 @@ check-crash-real:
 .PHONY: check-crash-host
 check-crash-host:
 	$(MAKE) SANITIZE=0 all
-	$(MAKE) SANITIZE=0 vmcores
 	S2_TOP=$(CURDIR) S2_BUILD=$(CURDIR)/build S2_TOOLS_CACHE=$(S2_TOOLS_CACHE) tests/crash/check-crash-host.sh

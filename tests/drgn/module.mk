@@ -9,6 +9,5 @@ CHECK_SCRIPTS += tests/drgn/check-arm64.sh
 .PHONY: check-drgn-030
 check-drgn-030:
 	$(MAKE) SANITIZE=0 all
-	$(MAKE) SANITIZE=0 vmcores
 	S2_TOP=$(CURDIR) S2_BUILD=$(CURDIR)/build DRGN_ONLY=0.3.0 DRGN030_ALL=1 tests/drgn/check-synthetic.sh
 	S2_TOP=$(CURDIR) S2_BUILD=$(CURDIR)/build DRGN_ONLY=0.3.0 DRGN030_ALL=1 tests/drgn/check-drgn.sh
