@@ -47,7 +47,8 @@ fi
 # deb-src line of its own: the host's /etc/apt is never touched.
 "$top/scripts/tool-versions.sh" >&2
 aptdir=$cache/apt
-papt() { APT_CONFIG="$aptdir/apt.conf" "$@"; }
+. "$top/scripts/private-apt.sh"
+private_aptdir=$aptdir # tool-versions.sh's configuration, as it wrote it
 keyring=/usr/share/keyrings/debian-archive-keyring.gpg
 mirror=${S2_TOOLS_MIRROR:-http://deb.debian.org/debian}
 srclist=$aptdir/etc/sources.list.d/sid-src.list

@@ -47,28 +47,11 @@ fi
 
 mkdir -p "$cache"/{apt,debs,roots,bin,logs}
 aptdir=$cache/apt
-mkdir -p "$aptdir"/state/lists/partial "$aptdir"/cache/archives/partial \
-	"$aptdir"/etc/preferences.d "$aptdir"/etc/sources.list.d
-touch "$aptdir/state/status"
 keyring=/usr/share/keyrings/debian-archive-keyring.gpg
-cat >"$aptdir/etc/sources.list" <<EOF
-deb [arch=arm64,amd64 signed-by=$keyring] $mirror trixie main
-deb [arch=arm64,amd64 signed-by=$keyring] $mirror sid main
-EOF
-cat >"$aptdir/apt.conf" <<EOF
-Dir::Etc::SourceList "$aptdir/etc/sources.list";
-Dir::Etc::SourceParts "$aptdir/etc/sources.list.d";
-Dir::Etc::Preferences "$aptdir/etc/preferences";
-Dir::Etc::PreferencesParts "$aptdir/etc/preferences.d";
-Dir::State "$aptdir/state";
-Dir::State::status "$aptdir/state/status";
-Dir::Cache "$aptdir/cache";
-APT::Architecture "arm64";
-APT::Architectures { "arm64"; "amd64"; };
-Acquire::Languages "none";
-APT::Sandbox::User "root";
-EOF
-papt() { APT_CONFIG="$aptdir/apt.conf" "$@"; }
+. "$(dirname "$0")/private-apt.sh"
+private_apt_setup "$aptdir" \
+	"deb [arch=arm64,amd64 signed-by=$keyring] $mirror trixie main" \
+	"deb [arch=arm64,amd64 signed-by=$keyring] $mirror sid main"
 if [ -z "$(find "$aptdir/state/lists" -name '*_sid_*Packages*' 2>/dev/null)" ]; then
 	say "apt-get update (private trixie + sid configuration)"
 	papt apt-get update -q >"$cache/logs/apt-update.log" 2>&1 ||
