@@ -67,10 +67,10 @@ CRASH_DEFS ?= build/tools/amd64/usr/include/crash/defs.h
 .PHONY: crash-ext-host
 crash-ext-host:
 	@test -f "$(CRASH_DEFS)" || { echo "crash-ext-host: no $(CRASH_DEFS): set CRASH_DEFS=/path/to/crash/defs.h" >&2; exit 1; }
-	@test -n "$(call crash_version_of,$(CRASH_DEFS))" || { echo "crash-ext-host: which crash is $(CRASH_DEFS) from? set CRASH_VERSION= (crash --version)" >&2; exit 1; }
+	@test -n "$(or $(CRASH_VERSION),$(call crash_version_of,$(CRASH_DEFS)))" || { echo "crash-ext-host: which crash is $(CRASH_DEFS) from? set CRASH_VERSION= (crash --version)" >&2; exit 1; }
 	@mkdir -p build/extensions/host
 	$(CC) -std=gnu11 -D_GNU_SOURCE -DARM64 -D$(call crash_gdb_of,$(CRASH_DEFS)) -fPIC -O2 -g -Iinclude -Isrc -w \
-		-DS2_CRASH_VERSION=\"$(call crash_version_of,$(CRASH_DEFS))\" -include $(CRASH_DEFS) -shared -o build/extensions/host/s2dump.so extensions/s2dump.c $(LIB_SRCS)
+		-DS2_CRASH_VERSION=\"$(or $(CRASH_VERSION),$(call crash_version_of,$(CRASH_DEFS)))\" -include $(CRASH_DEFS) -shared -o build/extensions/host/s2dump.so extensions/s2dump.c $(LIB_SRCS)
 
 # `make` builds the flavour for this host's crash when the host has one: its defs.h (Debian's crash
 # package installs /usr/include/crash/defs.h), compiled by crash-ext-host with this host's compiler
@@ -87,8 +87,13 @@ crash-ext-this-host:
 	fi
 
 # crash's extend looks in /usr/lib64/crash/extensions, /usr/lib/crash/extensions, then ./extensions.
+# The flavour installed is the one the host's crash loads (CRASH=/path/to/crash names another):
+# scripts/install-crash-ext.sh decides from the binary's ELF machine and crash --buildinfo, and
+# installs nothing, saying why in one line, when no crash here reads arm64 dumps.
 CRASH_EXT_DIR ?= $(PREFIX)/lib/crash/extensions
+CRASH ?=
 .PHONY: install-crash-ext
-install-crash-ext: $(CRASH_EXT_ARM64)
-	install -d $(DESTDIR)$(CRASH_EXT_DIR)
-	install -m 755 $(CRASH_EXT_ARM64) $(DESTDIR)$(CRASH_EXT_DIR)/s2dump.so
+install-crash-ext:
+	CRASH_VERSIONS="$(CRASH_VERSIONS)" CRASH_DEFS="$(if $(filter file,$(origin CRASH_DEFS)),,$(CRASH_DEFS))" \
+		S2_TOOLS_CACHE="$(S2_TOOLS_CACHE)" MAKE="$(MAKE)" \
+		scripts/install-crash-ext.sh "$(DESTDIR)$(CRASH_EXT_DIR)" "$(CRASH)"

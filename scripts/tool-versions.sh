@@ -8,6 +8,8 @@
 #   $cache/roots/crash-8.0.6/   trixie's crash:arm64 with trixie's arm64 libraries
 #   $cache/roots/crash-9.0.2/   sid's crash:arm64 (gdb 16) with sid's arm64 libraries
 #   $cache/roots/sid/           sid amd64: python3 + python3-drgn 0.3.0, libkdumpfile-dev 0.5.6
+#   $cache/roots/sid-arm64/     sid arm64: python3 + python3-drgn 0.3.0 (run in the real-kernel
+#                               guest by tests/vmcores/real/run.sh --live-drgn)
 #   $cache/roots/trixie-kdf/    trixie amd64: libkdumpfile-dev 0.5.4 and its libc
 #   $cache/bin/crash-<version>  crash:arm64 under qemu-aarch64-static -L <its root>
 #   $cache/bin/python-sid       sid's python3 through the sid root's own ld.so
@@ -30,6 +32,7 @@ roots=(
 	"crash-8.0.6|arm64|trixie|crash:arm64=8.0.6-1|crash"
 	"crash-9.0.2|arm64|sid|crash:arm64=9.0.2+~16.3-1|crash"
 	"sid|amd64|sid|python3-drgn:amd64 libkdumpfile-dev:amd64|python3-drgn"
+	"sid-arm64|arm64|sid|python3-drgn:arm64|python3-drgn"
 	"trixie-kdf|amd64|trixie|libkdumpfile-dev:amd64|libkdumpfile-dev"
 )
 want=${1:-all}
@@ -44,28 +47,11 @@ fi
 
 mkdir -p "$cache"/{apt,debs,roots,bin,logs}
 aptdir=$cache/apt
-mkdir -p "$aptdir"/state/lists/partial "$aptdir"/cache/archives/partial \
-	"$aptdir"/etc/preferences.d "$aptdir"/etc/sources.list.d
-touch "$aptdir/state/status"
 keyring=/usr/share/keyrings/debian-archive-keyring.gpg
-cat >"$aptdir/etc/sources.list" <<EOF
-deb [arch=arm64,amd64 signed-by=$keyring] $mirror trixie main
-deb [arch=arm64,amd64 signed-by=$keyring] $mirror sid main
-EOF
-cat >"$aptdir/apt.conf" <<EOF
-Dir::Etc::SourceList "$aptdir/etc/sources.list";
-Dir::Etc::SourceParts "$aptdir/etc/sources.list.d";
-Dir::Etc::Preferences "$aptdir/etc/preferences";
-Dir::Etc::PreferencesParts "$aptdir/etc/preferences.d";
-Dir::State "$aptdir/state";
-Dir::State::status "$aptdir/state/status";
-Dir::Cache "$aptdir/cache";
-APT::Architecture "arm64";
-APT::Architectures { "arm64"; "amd64"; };
-Acquire::Languages "none";
-APT::Sandbox::User "root";
-EOF
-papt() { APT_CONFIG="$aptdir/apt.conf" "$@"; }
+. "$(dirname "$0")/private-apt.sh"
+private_apt_setup "$aptdir" \
+	"deb [arch=arm64,amd64 signed-by=$keyring] $mirror trixie main" \
+	"deb [arch=arm64,amd64 signed-by=$keyring] $mirror sid main"
 if [ -z "$(find "$aptdir/state/lists" -name '*_sid_*Packages*' 2>/dev/null)" ]; then
 	say "apt-get update (private trixie + sid configuration)"
 	papt apt-get update -q >"$cache/logs/apt-update.log" 2>&1 ||

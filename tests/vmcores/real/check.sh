@@ -33,6 +33,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 top=${S2_TOP:-$(cd "$here/../../.." && pwd)}
 build=${S2_BUILD:-build}
 case $build in /*) ;; *) build=$top/$build ;; esac
+. "$top/scripts/tested-with.sh"
 cache=${S2_REAL_CACHE:-/var/cache/s2dump-real}
 s2dump=$build/s2dump
 cmd_template=${S2_REAL_S2DUMP_CMD:-'{s2dump} -c {vmcore} -s {vmlinux} s2dump {kvm}'}
@@ -257,31 +258,36 @@ open(dst, "w").write("".join(out))
 	done
 	# run.sh --live-drgn: the drgn front end in the guest, on the live kernel,
 	# right after the CLI there: the same output byte for byte, the same status.
-	if [ -e "$run/truth/live/drgn-default.rc" ]; then
+	# drgn: Debian 12's 0.0.22; drgn030: sid's 0.3.0 (Python 3.14).
+	for pre in drgn drgn030; do
+		[ -e "$run/truth/live/$pre-default.rc" ] || continue
 		want="live True $(head -1 "$run/truth/machine.txt")"
-		if [ "$(cat "$run/truth/live/drgn-program.txt" 2>/dev/null)" = "$want" ]; then
-			echo "PASS $name/live-drgn-program (drgn in the guest: $want)"
+		dver=$(sed -n 2p "$run/truth/live/$pre-program.txt" 2>/dev/null)
+		lf=0
+		if [ "$(head -n 1 "$run/truth/live/$pre-program.txt" 2>/dev/null)" = "$want" ]; then
+			echo "PASS $name/live-$pre-program (drgn $dver in the guest: $want)"
 		else
-			echo "FAIL $name/live-drgn-program: drgn in the guest did not open the live kernel: want [$want], got [$(tail -1 "$run/truth/live/drgn-program.txt" 2>/dev/null)]"
-			echo 1 >"$tmp/failed"
+			echo "FAIL $name/live-$pre-program: drgn in the guest did not open the live kernel: want [$want], got [$(tail -1 "$run/truth/live/$pre-program.txt" 2>/dev/null)]"
+			echo 1 >"$tmp/failed"; lf=1
 		fi
 		for v in default verbose nested; do
-			d=$run/truth/live/drgn-$v
+			d=$run/truth/live/$pre-$v
 			if [ "$(cat "$d.rc" 2>/dev/null)" != "$(cat "$run/truth/live/$v.rc" 2>/dev/null)" ]; then
-				echo "FAIL $name/live-drgn-$v: exit status CLI $(cat "$run/truth/live/$v.rc" 2>/dev/null), drgn $(cat "$d.rc" 2>/dev/null): $(grep -v '^warning:\|^kernel modules (' "$d.err" 2>/dev/null | tail -1)"
-				echo 1 >"$tmp/failed"
+				echo "FAIL $name/live-$pre-$v: exit status CLI $(cat "$run/truth/live/$v.rc" 2>/dev/null), drgn $(cat "$d.rc" 2>/dev/null): $(grep -v '^warning:\|^kernel modules (' "$d.err" 2>/dev/null | tail -1)"
+				echo 1 >"$tmp/failed"; lf=1
 			elif [ ! -s "$d.txt" ]; then
-				echo "FAIL $name/live-drgn-$v: drgn printed nothing"
-				echo 1 >"$tmp/failed"
+				echo "FAIL $name/live-$pre-$v: drgn printed nothing"
+				echo 1 >"$tmp/failed"; lf=1
 			elif ! cmp -s "$d.txt" "$run/truth/live/$v.txt"; then
-				echo "FAIL $name/live-drgn-$v: drgn's output differs from the CLI's: $(diff "$run/truth/live/$v.txt" "$d.txt" | grep -c '^[<>]') lines"
+				echo "FAIL $name/live-$pre-$v: drgn's output differs from the CLI's: $(diff "$run/truth/live/$v.txt" "$d.txt" | grep -c '^[<>]') lines"
 				diff "$run/truth/live/$v.txt" "$d.txt" | head -4
-				echo 1 >"$tmp/failed"
+				echo 1 >"$tmp/failed"; lf=1
 			else
-				echo "PASS $name/live-drgn-$v (status $(cat "$d.rc"), $(wc -l <"$d.txt") lines identical to the CLI's in the guest)"
+				echo "PASS $name/live-$pre-$v (drgn $dver: status $(cat "$d.rc"), $(wc -l <"$d.txt") lines identical to the CLI's in the guest)"
 			fi
 		done
-	fi
+		[ $lf = 0 ] && [ -n "$dver" ] && tested_with drgn "$dver" "live in the arm64 guest: contrib script byte-identical to the CLI there"
+	done
 	# run.sh --qemu-kdump: QEMU's kdump-zlib (flattened) and kdump-raw-zlib files of the
 	# same moment as the ELF: s2dump reads each to the same output as the ELF (stdout
 	# and status), and says once on stderr what it read through.

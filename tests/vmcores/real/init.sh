@@ -92,25 +92,33 @@ if [ -e /truth/READY ] && grep -q 's2real.live' /proc/cmdline; then
 		echo $? >/truth/live/$name.rc
 	done
 	# run.sh --live-drgn: the drgn front end on the live kernel (no -c: drgn
-	# opens /proc/kcore), Debian 12's arm64 Python and drgn under /opt/s2dump/py
-	if grep -q 's2real.drgn' /proc/cmdline && [ -x /opt/s2dump/py/bin/python3.11 ]; then
+	# opens /proc/kcore): Debian 12's arm64 Python and drgn 0.0.22 under
+	# /opt/s2dump/py (outputs drgn-*), sid's Python 3.14 and drgn 0.3.0 under
+	# /opt/s2dump/py030 with its own ld.so and libraries (outputs drgn030-*)
+	for pre in drgn drgn030; do
+		grep -q 's2real.drgn' /proc/cmdline || break
+		case $pre in
+		drgn) pyd=/opt/s2dump/py pybin=/opt/s2dump/py/bin/python3.11 sod=/opt/s2dump/lib ;;
+		*) pyd=/opt/s2dump/py030 pybin=/opt/s2dump/py030/bin/python3 sod=/opt/s2dump/py030/so ;;
+		esac
+		[ -x "$pybin" ] || continue
 		drgn_k() {
-			PYTHONHOME=/opt/s2dump/py PYTHONPATH=/opt/s2dump/py/lib/python3/dist-packages \
-				/opt/s2dump/lib/ld-linux-aarch64.so.1 --library-path /opt/s2dump/lib \
-				/opt/s2dump/py/bin/python3.11 -m drgn -q -s /tmp/vmlinux "$@"
+			PYTHONHOME=$pyd PYTHONPATH=$pyd/lib/python3/dist-packages \
+				$sod/ld-linux-aarch64.so.1 --library-path $sod \
+				$pybin -m drgn -q -s /tmp/vmlinux "$@"
 		}
-		drgn_s2() { drgn_k /opt/s2dump/py/share/s2dump.py "$@"; }
-		# what drgn itself opened: the live kernel, and which
-		echo 'import drgn; print("live", bool(prog.flags & drgn.ProgramFlags.IS_LIVE), prog["UTS_RELEASE"].string_().decode())' >/tmp/live.py
-		drgn_k /tmp/live.py >/truth/live/drgn-program.txt 2>&1
+		drgn_s2() { drgn_k $pyd/share/s2dump.py "$@"; }
+		# what drgn itself opened: the live kernel, and which; then drgn's version
+		echo 'import drgn; print("live", bool(prog.flags & drgn.ProgramFlags.IS_LIVE), prog["UTS_RELEASE"].string_().decode()); print(drgn.__version__)' >/tmp/live.py
+		drgn_k /tmp/live.py >/truth/live/$pre-program.txt 2>&1
 		for c in "default|" "verbose|s2dump -v" "nested|nesteds2 list"; do
-			name=drgn-${c%%|*}
+			name=$pre-${c%%|*}
 			t0=$(date +%s)
 			drgn_s2 ${c#*|} >/truth/live/$name.txt 2>/truth/live/$name.err
 			echo $? >/truth/live/$name.rc
-			echo "$name $(($(date +%s) - t0)) s" >>/truth/live/drgn-seconds.txt
+			echo "$name $(($(date +%s) - t0)) s" >>/truth/live/$pre-seconds.txt
 		done
-	fi
+	done
 	# run.sh --live-drgn-gdb: the gdb front end on the live kernel (`gdb vmlinux /proc/kcore`),
 	# Debian 12's arm64 gdb under /opt/s2dump/gdb, the same commands in one gdb session
 	if grep -q 's2real.gdb' /proc/cmdline && [ -x /opt/s2dump/gdb/bin/gdb ]; then

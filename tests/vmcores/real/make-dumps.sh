@@ -45,6 +45,14 @@ while read -r rel run opt <&3; do
 			tail -n 10 "$log" | sed 's/^/  | /'
 			failed=1
 			continue
+		fi
+		# and sid's arm64 Python 3.14 + drgn 0.3.0 beside it (downloaded once into the tools cache)
+		if [ "${opt#--live-drgn}" != "$opt" ] &&
+			! "${S2_TOP:-$here/../../..}/scripts/tool-versions.sh" sid-arm64 >"$log" 2>&1; then
+			echo "FAIL real/$rel/$run: scripts/tool-versions.sh sid-arm64 failed:"
+			tail -n 10 "$log" | sed 's/^/  | /'
+			failed=1
+			continue
 		fi ;;
 	esac
 	d=$cache/dumps/$rel/$run

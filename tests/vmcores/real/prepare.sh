@@ -33,33 +33,14 @@ mkdir -p "$cache"/{apt,debs,kernels,initramfs,bin,logs}
 # --- private apt: trixie, trixie-updates, trixie-backports, trixie-security -------
 # APT_CONFIG is set for these calls only: the host's apt never sees trixie.
 aptdir=$cache/apt
-mkdir -p "$aptdir"/state/lists/partial "$aptdir"/cache/archives/partial \
-	"$aptdir"/etc/preferences.d "$aptdir"/etc/sources.list.d
-touch "$aptdir/state/status"
 keyring=/usr/share/keyrings/debian-archive-keyring.gpg
 opts="arch=arm64,amd64 signed-by=$keyring"
-cat >"$aptdir/etc/sources.list" <<EOF
-deb [$opts] $mirror trixie main
-deb [$opts] $mirror trixie-updates main
-deb [$opts] $mirror trixie-backports main
-deb [$opts] $security_mirror trixie-security main
-EOF
-# Dir::State::status points at an empty file: apt here only downloads, it never
-# plans installs against the host's dpkg database.
-cat >"$aptdir/apt.conf" <<EOF
-Dir::Etc::SourceList "$aptdir/etc/sources.list";
-Dir::Etc::SourceParts "$aptdir/etc/sources.list.d";
-Dir::Etc::Preferences "$aptdir/etc/preferences";
-Dir::Etc::PreferencesParts "$aptdir/etc/preferences.d";
-Dir::State "$aptdir/state";
-Dir::State::status "$aptdir/state/status";
-Dir::Cache "$aptdir/cache";
-APT::Architecture "arm64";
-APT::Architectures { "arm64"; "amd64"; };
-Acquire::Languages "none";
-APT::Sandbox::User "root";
-EOF
-papt() { APT_CONFIG="$aptdir/apt.conf" "$@"; }
+. "$(dirname "$0")/../../../scripts/private-apt.sh"
+private_apt_setup "$aptdir" \
+	"deb [$opts] $mirror trixie main" \
+	"deb [$opts] $mirror trixie-updates main" \
+	"deb [$opts] $mirror trixie-backports main" \
+	"deb [$opts] $security_mirror trixie-security main"
 if [ -z "$(find "$aptdir/state/lists" -name '*trixie-backports*Packages*' -mmin -1440 2>/dev/null)" ]; then
 	say "apt-get update (private trixie configuration)"
 	papt apt-get update -q >"$cache/logs/apt-update.log" 2>&1 ||

@@ -17,7 +17,8 @@
 # --live-drgn: --live, and the drgn front end too: Debian 12's arm64 Python 3.11 +
 # python3-drgn 0.0.22 (scripts/arm64-python.sh) with the arm64 s2dump_drgn (make
 # drgn-arm64) run libdrgn-contrib/s2dump.py on the live kernel for the same
-# commands: truth/live/drgn-*.txt (run live-drgn, or live-drgn-lpa2).
+# commands: truth/live/drgn-*.txt (run live-drgn, or live-drgn-lpa2); and sid's arm64 Python 3.14
+# + drgn 0.3.0 (scripts/tool-versions.sh sid-arm64) the same way: truth/live/drgn030-*.txt.
 # --live-drgn-gdb: --live-drgn, and the gdb front end too: Debian 12's arm64 gdb
 # (scripts/arm64-gdb.sh) with the arm64 adapter and s2dump-gdb.py (make gdb-arm64)
 # run `gdb vmlinux /proc/kcore` for the same commands: truth/live/gdb-*.txt (run
@@ -71,7 +72,7 @@ while [ $# -gt 0 ]; do
 		case ${2:-} in long | short) sveshift=$2; shift 2 ;;
 		*) echo "run.sh: --sveshift takes long or short" >&2; exit 3 ;;
 		esac ;;
-	-h|--help) sed -n '2,26p' "$0"; exit 0 ;;
+	-h|--help) sed -n '2,31p' "$0"; exit 0 ;;
 	-*) echo "run.sh: unknown option $1" >&2; exit 3 ;;
 	*) break ;;
 	esac
@@ -171,6 +172,33 @@ if [ $live -eq 1 ]; then
 		done | sort -u | while read -r lib; do
 			[ -e "$x/opt/s2dump/lib/$(basename "$lib")" ] || cp -L "$lib" "$x/opt/s2dump/lib/"
 		done
+		# sid's drgn 0.3.0 beside it (Python 3.14, scripts/tool-versions.sh sid-arm64), with its
+		# own ld.so and libraries: sid's libc is newer than Debian 12's under /opt/s2dump/lib
+		s3=${S2_TOOLS_CACHE:-/var/cache/s2dump-tools}/roots/sid-arm64
+		if [ -e "$s3/.done" ]; then
+			p3=$x/opt/s2dump/py030
+			pyv=$(cd "$s3/usr/bin" && ls python3.[0-9]* | head -n 1)
+			mkdir -p "$p3/bin" "$p3/lib/$pyv" "$p3/lib/python3/dist-packages" "$p3/share" "$p3/so"
+			cp "$s3/usr/bin/$pyv" "$p3/bin/python3"
+			(cd "$s3/usr/lib/$pyv" && tar -cf - --exclude="config-3.*" --exclude=test \
+				--exclude=idlelib --exclude=tkinter --exclude=ensurepip --exclude=pydoc_data \
+				--exclude=turtledemo --exclude='_test*.so' .) | tar -xf - -C "$p3/lib/$pyv"
+			cp -r "$s3/usr/lib/python3/dist-packages/drgn" "$s3/usr/lib/python3/dist-packages/_drgn_util" \
+				"$s3"/usr/lib/python3/dist-packages/_drgn.cpython-*.so \
+				"$top/build/arm64/python/s2dump_drgn" "$p3/lib/python3/dist-packages/"
+			cp "$top/build/arm64/share/s2dump.py" "$p3/share/"
+			cp -L "$s3/usr/lib/ld-linux-aarch64.so.1" "$p3/so/"
+			for f in "$p3/bin/python3" "$p3"/lib/python3/dist-packages/_drgn.cpython-*.so "$p3/lib/$pyv"/lib-dynload/*.so; do
+				qemu-aarch64-static -L "$s3" "$s3/usr/lib/ld-linux-aarch64.so.1" \
+					--library-path "$s3/usr/lib/aarch64-linux-gnu" --list "$f" 2>/dev/null |
+					awk '$2 == "=>" && $3 ~ /^\// { print $3 }' || true
+			done | sort -u | while read -r lib; do
+				[ -e "$p3/so/$(basename "$lib")" ] || cp -L "$lib" "$p3/so/"
+			done
+			[ -e "$p3/so/libc.so.6" ] || { echo "run.sh: could not list the libraries of $s3's Python and drgn" >&2; exit 2; }
+		else
+			echo "run.sh: no $s3 (scripts/tool-versions.sh sid-arm64): drgn 0.3.0 not run in the guest" >&2
+		fi
 		echo "run.sh: drgn in the guest: $(du -sh "$x/opt" | cut -f1) under /opt"
 		cmdline_drgn=" s2real.drgn"
 	fi
