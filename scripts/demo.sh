@@ -6,7 +6,7 @@
 # 2M/1G blocks, read-only and AF-clear pages and a KVM "locked" invalid PTE.
 # Every front end does its main job on it: the CLI (all VMs; one VM's exact
 # debugfs text; one IPA), crash (Debian's arm64 crash under qemu-user,
-# --minimal) and drgn (Debian's); then the pre-fault report and the nested
+# --minimal), drgn (Debian's) and gdb (gdb-multiarch); then the pre-fault report and the nested
 # analysis on two more generated samples. `make demo-real` does the same on a dump of
 # Debian's real arm64 kernel with live KVM guests (about ten minutes the
 # first time).
@@ -34,6 +34,11 @@ build/tools/bin/crash-arm64 -s --minimal "$vml" "$core" -i "$cmds" </dev/null 2>
 	sed -n '/^---\[ Guest IPA \]---$/,$p'
 
 run drgn -q -c "$core" -s "$vml" libdrgn-contrib/s2dump.py s2dump -t 0x40001234 "$pid"
+
+echo
+echo "== gdb-multiarch $vml $core; source s2dump-gdb.py; s2dump -t 0x40001234 $pid"
+gdb-multiarch -q -nx -batch -ex "file $vml" -ex "core-file $core" \
+	-ex "source $top/build/share/s2dump/s2dump-gdb.py" -ex "s2dump -t 0x40001234 $pid" 2>&1
 
 # Two more samples of the kit: memslots with a vCPU fault, and a nested VM (guest hypervisor
 # stage 2 in guest memory, shadow MMUs).
