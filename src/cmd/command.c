@@ -159,7 +159,7 @@ static void print_rules(struct s2_session *s, FILE *out)
 
 static struct s2_error *find_vm(struct s2_session *s, const char *arg, struct s2_kvm_vm *vm)
 {
-	return s2_report_find_vm(s->kernel, s->layout, arg, vm);
+	return s2_kvm_find_vm(s->kernel, s->layout, arg, vm);
 }
 
 static void print_help(FILE *out, const char *name)
@@ -180,13 +180,11 @@ static void print_help(FILE *out, const char *name)
 static void print_vm_header(FILE *out, const struct s2_kvm_vm *vm)
 {
 	const struct s2_kvm_mmu *m = &vm->mmu;
-	/* VTTBR_EL2 as KVM programs it: BADDR = pgd_phys, VMID in [63:48] (kvm_get_vttbr()). */
-	uint64_t vttbr = m->pgd_phys | ((m->vmid & 0xffff) << 48);
 
 	fprintf(out, "kvm 0x%016" PRIx64 "  pid %d  vcpus %u  memslots %u\n", vm->addr, vm->pid, vm->online_vcpus,
 		vm->nr_memslots);
 	fprintf(out, "  mmu 0x%016" PRIx64 "  vmid %" PRIu64 "  vtcr 0x%016" PRIx64 "  vttbr 0x%016" PRIx64 "\n",
-		m->addr, m->vmid & 0xffff, m->vtcr, vttbr);
+		m->addr, m->vmid & 0xffff, m->vtcr, s2_kvm_mmu_vttbr(m));
 	fprintf(out, "  ipa_range %u  stage2_levels %d  pgd 0x%016" PRIx64 " (PA 0x%" PRIx64 ", %u table%s)\n",
 		m->ia_bits, 4 - m->start_level, m->pgd, m->pgd_phys, m->geo.concat, m->geo.concat == 1 ? "" : "s");
 }
@@ -236,11 +234,7 @@ static struct s2_error *verbose_visit(void *arg, const struct s2_walk_entry *e)
 		if (!v->problems++)
 			v->first_problem_ia = e->ia;
 		fprintf(v->out, "0x%016" PRIx64 "-0x%016" PRIx64 " L%d  !! table at PA 0x%" PRIx64 " %s\n", e->ia,
-			e->ia + e->size, e->level, e->problem == S2_PROBLEM_READ ? e->desc_pa : d->oa,
-			e->problem == S2_PROBLEM_READ ? "not in dump" :
-			e->problem == S2_PROBLEM_CYCLE ? "already on the walk path (cycle)" :
-			e->problem == S2_PROBLEM_SHARED ? "already walked from another entry (shared table)" :
-							  "beyond the OA size");
+			e->ia + e->size, e->level, s2_walk_problem_table(e), s2_walk_problem_text(e->problem));
 		return NULL;
 	}
 	if (e->event != S2_WALK_LEAF || !(d->raw & 1))
@@ -254,13 +248,6 @@ static struct s2_error *verbose_visit(void *arg, const struct s2_walk_entry *e)
 		d->xn == 0 ? "X" : d->xn == 1 ? "PXN" : d->xn == 2 ? "XN" : "UXN", "", d->af, d->sh, d->memattr,
 		d->contiguous ? " CONT" : "", d->dbm ? " DBM" : "", d->sw);
 	return NULL;
-}
-
-static const char *problem_words(enum s2_walk_problem p)
-{
-	return p == S2_PROBLEM_READ ? "not in dump" :
-	       p == S2_PROBLEM_CYCLE ? "already on the walk path (cycle)" :
-	       p == S2_PROBLEM_SHARED ? "already walked from another entry (shared table)" : "beyond the OA size";
 }
 
 /* Count problems while printing the debugfs text. */
@@ -280,7 +267,7 @@ static struct s2_error *text_visit(void *arg, const struct s2_walk_entry *e)
 
 	if (e->event == S2_WALK_PROBLEM && !t->problems++) {
 		t->first_problem_ia = e->ia;
-		t->first_problem_pa = e->problem == S2_PROBLEM_READ ? e->desc_pa : e->desc.oa;
+		t->first_problem_pa = s2_walk_problem_table(e);
 		t->first_problem_level = e->level;
 		t->first_problem = e->problem;
 	}
@@ -295,15 +282,12 @@ static struct s2_error *dump_mmu(struct s2_session *s, const struct s2_kvm_mmu *
 	uint64_t root;
 	struct s2_error *err;
 
-	if (!m->pgt || !m->pgd) {
-		/* 7.3: stage2_page_tables of an MMU without a page table holds nothing */
-		if (o->exact && s2_kvm_layout_rules(s->layout)->flush && !o->verbose)
-			return NULL;
-		return s2_error_create(S2_ERROR_INVALID_ARGUMENT, "kvm_s2_mmu 0x%" PRIx64 " has no page table", m->addr);
-	}
-	err = s2_kernel_va_to_pa(s->kernel, m->pgd, &root);
+	/* 7.3: stage2_page_tables of an MMU without a page table holds nothing */
+	if ((!m->pgt || !m->pgd) && o->exact && s2_kvm_layout_rules(s->layout)->flush && !o->verbose)
+		return NULL;
+	err = s2_kvm_mmu_root(s->kernel, m, &root);
 	if (err)
-		return s2_error_prefix(err, "kvm_s2_mmu 0x%" PRIx64 " pgd: ", m->addr);
+		return err;
 	if (o->verbose) {
 		struct verbose_state v = { .out = out };
 		struct s2_walker w = { verbose_visit, &v, 0, 0 };
@@ -333,7 +317,7 @@ static struct s2_error *dump_mmu(struct s2_session *s, const struct s2_kvm_mmu *
 			err = s2_error_create(S2_ERROR_FAULT, "kvm_s2_mmu 0x%" PRIx64 ": %lu stage-2 table(s) cannot be walked, "
 					      "first at IPA 0x%" PRIx64 " (level %d table PA 0x%" PRIx64 " %s)", m->addr,
 					      t.problems, t.first_problem_ia, t.first_problem_level,
-					      t.first_problem_pa, problem_words(t.first_problem));
+					      t.first_problem_pa, s2_walk_problem_text(t.first_problem));
 		} else if (!err && t.reserved.count) {
 			*status = S2_STATUS_FINDINGS;
 			err = reserved_error(m->addr, &t.reserved);
@@ -347,7 +331,7 @@ static struct s2_error *translate_one(struct s2_session *s, const struct s2_kvm_
 	struct s2_mem mem = s2_kvm_host_mem(s->kernel);
 	struct s2_translation t;
 	uint64_t root;
-	struct s2_error *err = s2_kernel_va_to_pa(s->kernel, m->pgd, &root);
+	struct s2_error *err = s2_kvm_mmu_root(s->kernel, m, &root);
 
 	if (!err)
 		err = s2_translate(&m->geo, root, &mem, ipa, &t);
@@ -569,7 +553,7 @@ static struct s2_error *cmd_s2dump(struct s2_session *s, int argc, char *const a
 			return err;
 		a.label = o.translate && is_pid; /* -t lines name their VM unless an address named it */
 		if (o.npositional)
-			err = s2_report_for_each_named_vm(s->kernel, s->layout, o.positional[0], each_vm, &a, NULL);
+			err = s2_kvm_for_each_named_vm(s->kernel, s->layout, o.positional[0], each_vm, &a, NULL);
 		else
 			err = s2_kvm_for_each_vm(s->kernel, s->layout, each_vm, &a);
 		if (!err && !a.n)
@@ -686,7 +670,7 @@ static struct s2_error *cmd_nesteds2(struct s2_session *s, int argc, char *const
 
 			/* a pid lists every VM its VMM runs */
 			if (o.npositional)
-				err = s2_report_for_each_named_vm(s->kernel, s->layout, o.positional[0], list_each, &l, NULL);
+				err = s2_kvm_for_each_named_vm(s->kernel, s->layout, o.positional[0], list_each, &l, NULL);
 			else
 				err = s2_kvm_for_each_vm(s->kernel, s->layout, list_each, &l);
 			if (!err && !l.vms)

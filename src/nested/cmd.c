@@ -13,7 +13,6 @@
 #include "core/parse.h"
 #include "nested/cmd.h"
 #include "report/report.h"
-#include "s2dump/command.h"
 #include "s2dump/ptdump.h"
 
 bool s2_nested_arg_is_name(const char *arg)
@@ -244,65 +243,6 @@ out:
 	return err;
 }
 
-/*
- * Where KVM keeps one of the guest hypervisor's EL2 registers for a vCPU
- * (___ctxt_sys_reg()): enum vcpu_sysreg values from __VNCR_START__ on are
- * 8-byte slots of the VNCR page (vcpu->arch.ctxt.vncr_array), the others are
- * vcpu->arch.ctxt.sys_regs[]. 7.3 moved HCR_EL2 out of the VNCR page (its
- * slot 0x078 became VNCR_NVHCR_EL2), so the place comes from the enum in
- * DWARF. Without the enum: VTTBR_EL2 and VTCR_EL2 at their architectural
- * VNCR offsets (VNCR in every kernel with NV2 support), HCR_EL2 unknown.
- */
-enum sysreg_where { SYSREG_UNKNOWN, SYSREG_VNCR, SYSREG_SYS_REGS };
-
-struct sysreg_loc {
-	enum sysreg_where where;
-	uint64_t offset;       /* into the VNCR page, or into struct kvm_vcpu */
-	char why[768];         /* SYSREG_UNKNOWN: what is missing (an error message fits) */
-};
-
-static void sysreg_locate(struct s2_kernel *k, const char *name, uint64_t vncr_fallback, struct sysreg_loc *out)
-{
-	const struct s2_target *t = s2_kernel_target(k);
-	struct s2_member_info regs;
-	int64_t value, start;
-	struct s2_error *err = NULL;
-
-	memset(out, 0, sizeof(*out));
-	if (!t->ops->enumerator_value) {
-		snprintf(out->why, sizeof(out->why), "%s cannot read enum vcpu_sysreg", t->backend);
-	} else if ((err = t->ops->enumerator_value(t->ctx, name, &value)) ||
-		   (err = t->ops->enumerator_value(t->ctx, "__VNCR_START__", &start))) {
-		snprintf(out->why, sizeof(out->why), "enum vcpu_sysreg: %s", err->message);
-		s2_error_destroy(err);
-	} else if (value >= start) {
-		out->where = SYSREG_VNCR;
-		out->offset = 8 * (uint64_t)(value - start);
-		return;
-	} else if (value < 0 || (err = t->ops->member_info(t->ctx, "kvm_vcpu", "arch.ctxt.sys_regs", &regs))) {
-		snprintf(out->why, sizeof(out->why), "%s = %" PRId64 " is below __VNCR_START__ but %s", name, value,
-			 err ? err->message : "negative");
-		s2_error_destroy(err);
-	} else if (regs.kind != S2_TYPE_ARRAY || (uint64_t)value >= regs.array_length) {
-		snprintf(out->why, sizeof(out->why), "%s = %" PRId64 " is outside kvm_vcpu.arch.ctxt.sys_regs[%" PRIu64 "]",
-			 name, value, regs.array_length);
-	} else {
-		out->where = SYSREG_SYS_REGS;
-		out->offset = regs.offset + 8 * (uint64_t)value;
-		return;
-	}
-	if (vncr_fallback) {
-		out->where = SYSREG_VNCR;
-		out->offset = vncr_fallback;
-	}
-}
-
-static struct s2_error *sysreg_read(struct s2_kernel *k, const struct sysreg_loc *loc, uint64_t vcpu, uint64_t vncr,
-				    uint64_t *val)
-{
-	return s2_kernel_read_u64(k, (loc->where == SYSREG_VNCR ? vncr : vcpu) + loc->offset, val);
-}
-
 struct check_all {
 	struct s2_kernel *k;
 	const struct s2_kvm_layout *l;
@@ -314,9 +254,7 @@ struct check_all {
 	unsigned long stale_vcpus, unknown_vcpus; /* vCPUs on a mismatching MMU / without a VNCR page */
 	const struct s2_kvm_vm *vm;               /* during the vCPU pass */
 	unsigned long hcr_unknown_vcpus;          /* vCPUs whose HCR_EL2 could not be located */
-	bool vncr_resolved, has_vncr;
-	uint64_t vncr_offset;                     /* kvm_vcpu.arch.ctxt.vncr_array */
-	struct sysreg_loc vttbr_loc, vtcr_loc, hcr_loc;
+	struct s2_kvm_el2_regs el2;
 };
 
 /*
@@ -328,7 +266,7 @@ static struct s2_error *check_vcpu(void *arg, const struct s2_kvm_vcpu *vcpu)
 {
 	struct check_all *a = arg;
 	const struct s2_kvm_vm *vm = a->vm;
-	uint64_t vncr, vttbr, vtcr, hcr;
+	struct s2_kvm_vcpu_el2 el2;
 	struct s2_error *err;
 
 	if (!vcpu->hw_mmu || vcpu->hw_mmu == vm->mmu.addr)
@@ -342,46 +280,29 @@ static struct s2_error *check_vcpu(void *arg, const struct s2_kvm_vcpu *vcpu)
 			return err;
 		if (m.addr != vcpu->hw_mmu || !m.valid || (a->one_mmu && m.addr != a->mmu_addr))
 			continue;
-		if (!a->vncr_resolved) {
-			const struct s2_target *t = s2_kernel_target(a->k);
-			struct s2_member_info info;
-
-			a->vncr_resolved = true;
-			err = t->ops->member_info(t->ctx, "kvm_vcpu", "arch.ctxt.vncr_array", &info);
-			a->has_vncr = !err;
-			a->vncr_offset = err ? 0 : info.offset;
-			s2_error_destroy(err);
-			sysreg_locate(a->k, "VTTBR_EL2", S2_VNCR_VTTBR_EL2, &a->vttbr_loc);
-			sysreg_locate(a->k, "VTCR_EL2", S2_VNCR_VTCR_EL2, &a->vtcr_loc);
-			sysreg_locate(a->k, "HCR_EL2", 0, &a->hcr_loc); /* never guessed: 7.3 moved it */
-		}
-		vncr = 0;
-		if (a->has_vncr && (err = s2_kernel_read_u64(a->k, vcpu->addr + a->vncr_offset, &vncr)))
-			return s2_error_prefix(err, "vcpu 0x%" PRIx64 " vncr_array: ", vcpu->addr);
-		if (!vncr) {
+		err = s2_kvm_read_vcpu_el2(a->k, &a->el2, vcpu, &el2);
+		if (err)
+			return err;
+		if (!el2.vncr) {
 			a->unknown_vcpus++;
 			return NULL;
 		}
-		if ((err = sysreg_read(a->k, &a->vttbr_loc, vcpu->addr, vncr, &vttbr)) ||
-		    (err = sysreg_read(a->k, &a->vtcr_loc, vcpu->addr, vncr, &vtcr)) ||
-		    (a->hcr_loc.where != SYSREG_UNKNOWN && (err = sysreg_read(a->k, &a->hcr_loc, vcpu->addr, vncr, &hcr))))
-			return s2_error_prefix(err, "vcpu 0x%" PRIx64 " (VNCR page 0x%" PRIx64 "): ", vcpu->addr, vncr);
 		s2_ptdump_nested_name_rules(name, s2_kvm_layout_rules(a->l), i, m.tlb_vttbr, m.tlb_vtcr,
 					    m.nested_stage2_enabled);
-		if (a->hcr_loc.where == SYSREG_UNKNOWN) {
+		if (el2.hcr_unknown) {
 			/* which lookup rule applies depends on HCR_EL2.VM: not compared */
 			a->hcr_unknown_vcpus++;
 			fprintf(a->out, "mmu 0x%016" PRIx64 " [%" PRIu64 "] %s: vcpu %" PRIu64 " (id %d) runs on it with "
 				"VTTBR_EL2 0x%016" PRIx64 " VTCR_EL2 0x%016" PRIx64 " HCR_EL2 unknown (%s): not compared\n",
-				m.addr, i, name, vcpu->index, vcpu->vcpu_id, vttbr, vtcr, a->hcr_loc.why);
+				m.addr, i, name, vcpu->index, vcpu->vcpu_id, el2.vttbr, el2.vtcr, el2.hcr_unknown);
 			return NULL;
 		}
-		if (s2_nested_mmu_matches(m.tlb_vttbr, m.tlb_vtcr, m.nested_stage2_enabled, vttbr, vtcr, hcr))
+		if (s2_nested_mmu_matches(m.tlb_vttbr, m.tlb_vtcr, m.nested_stage2_enabled, el2.vttbr, el2.vtcr, el2.hcr))
 			return NULL;
 		a->stale_vcpus++;
 		fprintf(a->out, "mmu 0x%016" PRIx64 " [%" PRIu64 "] %s: vcpu %" PRIu64 " (id %d) runs on it with "
 			"VTTBR_EL2 0x%016" PRIx64 " VTCR_EL2 0x%016" PRIx64 " HCR_EL2.VM %d: not the context it was "
-			"made for\n", m.addr, i, name, vcpu->index, vcpu->vcpu_id, vttbr, vtcr, (int)(hcr & 1));
+			"made for\n", m.addr, i, name, vcpu->index, vcpu->vcpu_id, el2.vttbr, el2.vtcr, (int)(el2.hcr & 1));
 		return NULL;
 	}
 	return NULL;
@@ -469,7 +390,7 @@ struct s2_error *s2_nested_cmd_check(struct s2_kernel *k, const struct s2_kvm_la
 			err = s2_parse_vm(arg, &is_pid, &v);
 		if (!err && is_pid) {
 			/* every VM of that VMM */
-			err = s2_report_for_each_named_vm(k, l, arg, check_vm, &a, NULL);
+			err = s2_kvm_for_each_named_vm(k, l, arg, check_vm, &a, NULL);
 		} else if (!err) {
 			/* A nested MMU (by name or address), else a struct kvm. */
 			err = s2_nested_find(k, l, arg, t);

@@ -308,15 +308,13 @@ static void flush_problem(struct guest_print *gp)
 	else if (p->problem == S2_PROBLEM_READ)
 		fprintf(gp->out, "not in dump (PA 0x%" PRIx64 ")\n", p->pa);
 	else
-		fputs(p->problem == S2_PROBLEM_CYCLE ? "already on the walk path (cycle)\n" :
-		      p->problem == S2_PROBLEM_SHARED ? "already walked from another entry (shared table)\n" :
-							"beyond the OA size (address size fault)\n", gp->out);
+		fprintf(gp->out, "%s\n", s2_walk_problem_text(p->problem));
 }
 
 static void note_problem(struct guest_print *gp, const struct s2_walk_entry *e)
 {
 	struct pending_problem *p = &gp->pend;
-	uint64_t table = e->problem == S2_PROBLEM_READ ? e->desc_pa : e->desc.oa;
+	uint64_t table = s2_walk_problem_table(e);
 	enum s2_nested_read_fail fail = e->problem == S2_PROBLEM_READ ? gp->l1mem->fail : S2_NESTED_READ_OK;
 
 	if (p->active && e->problem == S2_PROBLEM_READ && p->problem == S2_PROBLEM_READ &&
@@ -556,11 +554,7 @@ static struct s2_error *check_visit(void *arg, const struct s2_walk_entry *e)
 		cw->stats->problems++;
 		fprintf(cw->out, "mmu 0x%016" PRIx64 " [%d] L2 0x%016" PRIx64 "-0x%016" PRIx64 " L%d  !! shadow table "
 			"at PA 0x%" PRIx64 " %s\n", cw->mmu_addr, cw->index, e->ia, e->ia + e->size, e->level,
-			e->problem == S2_PROBLEM_READ ? e->desc_pa : e->desc.oa,
-			e->problem == S2_PROBLEM_READ ? "not in dump" :
-			e->problem == S2_PROBLEM_CYCLE ? "already on the walk path (cycle)" :
-			e->problem == S2_PROBLEM_SHARED ? "already walked from another entry (shared table)" :
-							  "beyond the OA size");
+			s2_walk_problem_table(e), s2_walk_problem_text(e->problem));
 		return NULL;
 	}
 	if (e->event != S2_WALK_LEAF || (e->desc.kind != S2_DESC_BLOCK && e->desc.kind != S2_DESC_PAGE))

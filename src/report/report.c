@@ -12,7 +12,6 @@
 #include "core/parse.h"
 #include "report/json.h"
 #include "report/report.h"
-#include "s2dump/command.h"
 
 void s2_report_format_size(char *buf, size_t len, uint64_t bytes)
 {
@@ -25,175 +24,6 @@ void s2_report_format_size(char *buf, size_t len, uint64_t bytes)
 		u++;
 	}
 	snprintf(buf, len, "%" PRIu64 "%c", v, *u);
-}
-
-/* The VMs a pid names (every VM its VMM owns), counted; the first few addresses kept for messages. */
-#define NAMED_KEEP 8
-struct named_vms {
-	int pid;
-	s2_kvm_vm_fn fn;
-	void *arg;
-	unsigned int n;
-	uint64_t addr[NAMED_KEEP];
-};
-
-static struct s2_error *named_each(void *arg, const struct s2_kvm_vm *vm)
-{
-	struct named_vms *nv = arg;
-
-	if (vm->pid != nv->pid)
-		return NULL;
-	if (nv->n < NAMED_KEEP)
-		nv->addr[nv->n] = vm->addr;
-	nv->n++;
-	return nv->fn ? nv->fn(nv->arg, vm) : NULL;
-}
-
-/*
- * An address that is no struct kvm may still be one the user saw in our own
- * output: a VM's canonical MMU (the header's "mmu 0x...") or a shadow MMU
- * (nesteds2 list). Say which and what to type instead; else keep the error.
- */
-struct mmu_owner {
-	uint64_t addr, kvm;
-	long nested_index; /* -1: the canonical MMU */
-	bool found;
-};
-
-static struct s2_error *find_mmu_owner(void *arg, const struct s2_kvm_vm *vm, struct s2_kernel *k,
-				       const struct s2_kvm_layout *l)
-{
-	struct mmu_owner *o = arg;
-
-	if (vm->mmu.addr == o->addr) {
-		*o = (struct mmu_owner){ o->addr, vm->addr, -1, true };
-		return NULL;
-	}
-	for (uint64_t i = 0; i < vm->nested_mmus_size && !o->found; i++) {
-		struct s2_kvm_mmu m;
-		struct s2_error *err = s2_kvm_read_nested_mmu(k, l, vm, i, &m);
-
-		if (err) {
-			s2_error_destroy(err); /* an unreadable entry is not the one asked about */
-			continue;
-		}
-		if (m.addr == o->addr)
-			*o = (struct mmu_owner){ o->addr, vm->addr, (long)i, true };
-	}
-	return NULL;
-}
-
-struct mmu_owner_walk {
-	struct mmu_owner o;
-	struct s2_kernel *k;
-	const struct s2_kvm_layout *l;
-};
-
-static struct s2_error *mmu_owner_each(void *arg, const struct s2_kvm_vm *vm)
-{
-	struct mmu_owner_walk *w = arg;
-
-	return w->o.found ? NULL : find_mmu_owner(&w->o, vm, w->k, w->l);
-}
-
-static struct s2_error *read_named_vm(struct s2_kernel *k, const struct s2_kvm_layout *l, uint64_t addr,
-				      struct s2_kvm_vm *vm)
-{
-	struct s2_error *err = s2_kvm_read_vm(k, l, addr, vm), *walk;
-	struct mmu_owner_walk w = { .o = { .addr = addr }, .k = k, .l = l };
-
-	if (!err || err->code != S2_ERROR_INVALID_ARGUMENT)
-		return err;
-	walk = s2_kvm_for_each_vm(k, l, mmu_owner_each, &w);
-	if (walk || !w.o.found) {
-		s2_error_destroy(walk);
-		return err;
-	}
-	s2_error_destroy(err);
-	if (w.o.nested_index < 0)
-		return s2_error_create(S2_ERROR_INVALID_ARGUMENT,
-				       "0x%" PRIx64 " is the stage-2 MMU (struct kvm_s2_mmu) of kvm 0x%" PRIx64
-				       ", not a struct kvm: name the VM (s2dump [-x] 0x%" PRIx64 ")",
-				       addr, w.o.kvm, w.o.kvm);
-	return s2_error_create(S2_ERROR_INVALID_ARGUMENT,
-			       "0x%" PRIx64 " is shadow MMU [%ld] of kvm 0x%" PRIx64 ", not a struct kvm: "
-			       "use nesteds2 dump [-x] 0x%" PRIx64 " (or s2dump -t IPA 0x%" PRIx64 ")",
-			       addr, w.o.nested_index, w.o.kvm, addr, addr);
-}
-
-struct s2_error *s2_report_for_each_named_vm(struct s2_kernel *k, const struct s2_kvm_layout *l, const char *arg,
-					     s2_kvm_vm_fn fn, void *fn_arg, bool *by_pid)
-{
-	struct named_vms nv = { .fn = fn, .arg = fn_arg };
-	uint64_t v;
-	bool is_pid;
-	struct s2_error *err = s2_parse_vm(arg, &is_pid, &v);
-
-	if (by_pid)
-		*by_pid = is_pid;
-	if (err)
-		return err;
-	if (!is_pid) {
-		struct s2_kvm_vm vm;
-
-		err = read_named_vm(k, l, v, &vm);
-		return err ? err : fn(fn_arg, &vm);
-	}
-	nv.pid = (int)v;
-	err = s2_kvm_for_each_vm(k, l, named_each, &nv);
-	if (!err && !nv.n)
-		err = s2_error_create(S2_ERROR_LOOKUP, "no VM with VMM pid %d on vm_list (%s)", nv.pid, S2_PARSE_RULE);
-	return err;
-}
-
-struct first_vm {
-	struct s2_kvm_vm *vm;
-	bool have;
-};
-
-static struct s2_error *keep_first(void *arg, const struct s2_kvm_vm *vm)
-{
-	struct first_vm *f = arg;
-
-	if (!f->have)
-		*f->vm = *vm;
-	f->have = true;
-	return NULL;
-}
-
-struct s2_error *s2_report_find_vm(struct s2_kernel *k, const struct s2_kvm_layout *l, const char *arg,
-				   struct s2_kvm_vm *vm)
-{
-	struct first_vm f = { vm, false };
-	struct named_vms nv = { 0 };
-	uint64_t v;
-	bool is_pid;
-	struct s2_error *err = s2_parse_vm(arg, &is_pid, &v);
-	char list[S2_ERROR_MESSAGE_MAX];
-	size_t len = 0;
-
-	if (err)
-		return err;
-	if (!is_pid)
-		return read_named_vm(k, l, v, vm);
-	nv.pid = (int)v;
-	nv.fn = keep_first;
-	nv.arg = &f;
-	err = s2_kvm_for_each_vm(k, l, named_each, &nv);
-	if (err)
-		return err;
-	if (!nv.n)
-		return s2_error_create(S2_ERROR_LOOKUP, "no VM with VMM pid %d on vm_list (%s)", nv.pid, S2_PARSE_RULE);
-	if (nv.n == 1)
-		return NULL;
-	/* One VMM process can run several VMs: never pick one silently. */
-	list[0] = 0;
-	for (unsigned int i = 0; i < nv.n && i < NAMED_KEEP; i++)
-		len += (size_t)snprintf(list + len, sizeof(list) - len, "\n  kvm 0x%016" PRIx64, nv.addr[i]);
-	if (nv.n > NAMED_KEEP)
-		snprintf(list + len, sizeof(list) - len, "\n  ... and %u more", nv.n - NAMED_KEEP);
-	return s2_error_create(S2_ERROR_INVALID_ARGUMENT, "pid %d owns %u VMs; name one by its struct kvm address:%s",
-			       nv.pid, nv.n, list);
 }
 
 /* Report state shared by the per-VM functions. */
@@ -215,32 +45,6 @@ struct report {
 	char first_bad_vcpu[S2_ERROR_MESSAGE_MAX];
 };
 
-static const char *problem_name(enum s2_walk_problem p)
-{
-	switch (p) {
-	case S2_PROBLEM_READ: return "read";
-	case S2_PROBLEM_CYCLE: return "cycle";
-	case S2_PROBLEM_OA_RANGE: return "oa_range";
-	case S2_PROBLEM_SHARED: return "shared";
-	default: return "none";
-	}
-}
-
-static const char *problem_text(enum s2_walk_problem p)
-{
-	switch (p) {
-	case S2_PROBLEM_READ: return "not in dump";
-	case S2_PROBLEM_CYCLE: return "already on the walk path (cycle)";
-	case S2_PROBLEM_SHARED: return "already walked from another entry (shared table)";
-	default: return "beyond the OA size";
-	}
-}
-
-static uint64_t problem_pa(const struct s2_walk_entry *e)
-{
-	return e->problem == S2_PROBLEM_READ ? e->desc_pa : e->desc.oa;
-}
-
 static void note_problem(struct report *r, const struct s2_kvm_vm *vm, const struct s2_walk_entry *e,
 			 const char *indent)
 {
@@ -254,12 +58,12 @@ static void note_problem(struct report *r, const struct s2_kvm_vm *vm, const str
 		s2_json_hex(&r->j, "ipa", e->ia);
 		s2_json_hex(&r->j, "size", e->size);
 		s2_json_i64(&r->j, "level", e->level);
-		s2_json_hex(&r->j, "table_pa", problem_pa(e));
-		s2_json_str(&r->j, "problem", problem_name(e->problem));
+		s2_json_hex(&r->j, "table_pa", s2_walk_problem_table(e));
+		s2_json_str(&r->j, "problem", s2_walk_problem_name(e->problem));
 		s2_json_end(&r->j);
 	} else {
 		fprintf(r->out, "%s!! 0x%016" PRIx64 "-0x%016" PRIx64 " L%d  table at PA 0x%" PRIx64 " %s\n", indent,
-			e->ia, e->ia + e->size, e->level, problem_pa(e), problem_text(e->problem));
+			e->ia, e->ia + e->size, e->level, s2_walk_problem_table(e), s2_walk_problem_text(e->problem));
 	}
 }
 
@@ -297,16 +101,6 @@ static void perm_string(const struct s2_desc *d, char perm[4])
 	perm[3] = 0;
 }
 
-static struct s2_error *root_pa(struct report *r, const struct s2_kvm_mmu *m, uint64_t *root)
-{
-	struct s2_error *err;
-
-	if (!m->pgt || !m->pgd)
-		return s2_error_create(S2_ERROR_INVALID_ARGUMENT, "kvm_s2_mmu 0x%" PRIx64 " has no page table", m->addr);
-	err = s2_kernel_va_to_pa(r->k, m->pgd, root);
-	return err ? s2_error_prefix(err, "kvm_s2_mmu 0x%" PRIx64 " pgd: ", m->addr) : NULL;
-}
-
 static void vm_header_json(struct report *r, const struct s2_kvm_vm *vm)
 {
 	const struct s2_kvm_mmu *m = &vm->mmu;
@@ -319,7 +113,7 @@ static void vm_header_json(struct report *r, const struct s2_kvm_vm *vm)
 	s2_json_hex(&r->j, "addr", m->addr);
 	s2_json_u64(&r->j, "vmid", m->vmid & 0xffff);
 	s2_json_hex(&r->j, "vtcr", m->vtcr);
-	s2_json_hex(&r->j, "vttbr", m->pgd_phys | ((m->vmid & 0xffff) << 48));
+	s2_json_hex(&r->j, "vttbr", s2_kvm_mmu_vttbr(m));
 	s2_json_hex(&r->j, "pgt", m->pgt);
 	if (vm->pkvm) {
 		s2_json_null(&r->j, "ipa_range");
@@ -507,10 +301,10 @@ static struct s2_error *coverage_visit(void *arg, const struct s2_walk_entry *e)
 		 * the walker clips a problem to the walk's range: a table that spans
 		 * two walks comes twice in a row. Report it once, where it starts.
 		 */
-		if (c->have_last_problem && c->last_problem_pa == problem_pa(e) && c->last_problem_level == e->level)
+		if (c->have_last_problem && c->last_problem_pa == s2_walk_problem_table(e) && c->last_problem_level == e->level)
 			return NULL;
 		c->have_last_problem = true;
-		c->last_problem_pa = problem_pa(e);
+		c->last_problem_pa = s2_walk_problem_table(e);
 		c->last_problem_level = e->level;
 		note_problem(c->r, c->vm, e, c->indent);
 		return NULL;
@@ -813,7 +607,7 @@ static struct s2_error *prefault_vm(struct report *r, const struct s2_kvm_vm *vm
 	else
 		vm_header_json(r, vm);
 	if (!vm->pkvm)
-		err = root_pa(r, &vm->mmu, &p->root);
+		err = s2_kvm_mmu_root(r->k, &vm->mmu, &p->root);
 	if (!err) {
 		if (r->json)
 			s2_json_array(&r->j, "memslots");
@@ -900,7 +694,7 @@ static struct s2_error *translate_json(struct report *r, const struct s2_kvm_vm 
 	struct s2_translation t;
 	uint64_t root;
 	char perm[4];
-	struct s2_error *err = root_pa(r, &vm->mmu, &root);
+	struct s2_error *err = s2_kvm_mmu_root(r->k, &vm->mmu, &root);
 
 	if (!err)
 		err = s2_translate(&vm->mmu.geo, root, &mem, r->o->ipa, &t);
@@ -952,7 +746,7 @@ static struct s2_error *dump_vm_json(struct report *r, const struct s2_kvm_vm *v
 		return pkvm_mappings(r, vm);
 	if (r->o->translate)
 		return translate_json(r, vm);
-	err = root_pa(r, &vm->mmu, &root);
+	err = s2_kvm_mmu_root(r->k, &vm->mmu, &root);
 	if (err)
 		return err;
 	s2_json_array(&r->j, "entries");
@@ -1031,7 +825,7 @@ struct s2_error *s2_report_run(struct s2_kernel *k, const struct s2_kvm_layout *
 	}
 	if (o->vm) {
 		/* a pid covers every VM its VMM runs */
-		err = s2_report_for_each_named_vm(k, l, o->vm, each_vm, &r, NULL);
+		err = s2_kvm_for_each_named_vm(k, l, o->vm, each_vm, &r, NULL);
 	} else {
 		err = s2_kvm_for_each_vm(k, l, each_vm, &r);
 		if (!err && !r.vms && !r.json)
@@ -1116,7 +910,7 @@ struct s2_error *s2_report_nested_list_json(struct s2_kernel *k, const struct s2
 	json_begin(&r, "nesteds2", "list");
 	s2_json_array(&r.j, "vms");
 	if (vm_arg) {
-		err = s2_report_for_each_named_vm(k, l, vm_arg, nested_each, &r, NULL);
+		err = s2_kvm_for_each_named_vm(k, l, vm_arg, nested_each, &r, NULL);
 	} else {
 		err = s2_kvm_for_each_vm(k, l, nested_each, &r);
 	}

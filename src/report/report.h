@@ -40,15 +40,4 @@ struct s2_error *s2_report_pkvm_translate(struct s2_kernel *kernel, const struct
 					  const struct s2_kvm_vm *vm, uint64_t ipa, FILE *out);
 /* The ptdump unit rule without padding: 4K 2044K 2M 1G (bytes >> 10, then /1024 while exact). */
 void s2_report_format_size(char *buf, size_t len, uint64_t bytes);
-/*
- * One VM by struct kvm address or VMM pid (core/parse.h: decimal is a pid, hex an
- * address). A pid whose VMM runs several VMs is refused with the candidates'
- * addresses, one per line: for commands that need one VM.
- */
-struct s2_error *s2_report_find_vm(struct s2_kernel *kernel, const struct s2_kvm_layout *layout, const char *arg,
-				   struct s2_kvm_vm *vm);
-/* fn for each VM the word names: the one at an address, or every VM of a pid (*by_pid says which). */
-struct s2_error *s2_report_for_each_named_vm(struct s2_kernel *kernel, const struct s2_kvm_layout *layout,
-					     const char *arg, s2_kvm_vm_fn fn, void *fn_arg, bool *by_pid);
-
 #endif
