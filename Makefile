@@ -1,11 +1,13 @@
 # s2dump: KVM arm64 stage-2 page tables from vmcores and live kernels.
 #
-#   make            libs2dump (static + shared), CLI, crash extension, drgn module
+#   make            the core archive (build/libs2dump.a, linked into each front end), CLI, crash extension,
+#                   drgn module
 #   make check      install what is missing, then every test (ASan+UBSan build, valgrind)
 #   make demo       install what is missing, then every front end on the bundled (generated) sample vmcore
 #   make demo-real  the same on a dump of Debian's real arm64 kernel with live KVM guests (QEMU, ~10 min once)
 #   make bench      benchmarks, reported as ratios measured in one run
-#   make install    PREFIX=/usr/local DESTDIR=
+#   make install    PREFIX=/usr/local DESTDIR=: the front ends and the man page; no library or headers
+#                   (libs2dump is not a public library: README, "The core is not a library")
 #   make tested-with  the README's "tested with" table from what the last `make check` ran
 #
 # Each component adds to the variables below from its own module.mk, so that
@@ -52,7 +54,6 @@ BENCH_TARGETS :=
 INSTALL_TARGETS :=
 
 LIB_A := $(BUILD)/libs2dump.a
-LIB_SO := $(BUILD)/libs2dump.so
 
 .PHONY: all check check-build demo demo-real bench install deps clean vmcores
 .SECONDEXPANSION:
@@ -66,7 +67,7 @@ LIB_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(LIB_SRCS))
 TEST_BINS := $(patsubst %.c,$(BUILD)/%,$(TEST_SRCS))
 
 .PHONY: lib
-lib: $(LIB_A) $(LIB_SO)
+lib: $(LIB_A)
 all: $(ALL_TARGETS) $(TEST_BINS)
 
 $(BUILD)/obj/%.o: %.c
@@ -77,10 +78,6 @@ $(LIB_A): $(LIB_OBJS)
 	@mkdir -p $(dir $@)
 	rm -f $@
 	ar rcs $@ $^
-
-$(LIB_SO): $(LIB_OBJS)
-	@mkdir -p $(dir $@)
-	$(CC) -shared $(S2_LDFLAGS) -o $@ $^
 
 # Test programs: one source each, linked with the static library.
 $(BUILD)/tests/%: tests/%.c $(LIB_A) tests/unit/check.h
@@ -115,10 +112,6 @@ bench: deps
 	@set -e; for t in $(BENCH_TARGETS); do $(MAKE) --no-print-directory SANITIZE=0 $$t; done
 
 install: all $(INSTALL_TARGETS)
-	install -d $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include/s2dump
-	install -m 644 $(LIB_A) $(DESTDIR)$(PREFIX)/lib/
-	install -m 755 $(LIB_SO) $(DESTDIR)$(PREFIX)/lib/
-	install -m 644 include/s2dump/*.h $(DESTDIR)$(PREFIX)/include/s2dump/
 
 # The README's "tested with" table, from the tools the last `make check` ran (scripts/tested-with.sh).
 .PHONY: tested-with
