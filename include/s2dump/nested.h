@@ -8,7 +8,7 @@
  * canonical(guest(L2 IPA)) with permissions no wider than either stage.
  *
  * No kernel knowledge: geometries, roots and struct s2_mem callbacks in, the
- * shared walker (s2dump/walk.h) does every table walk. src/nested/cmd.c
+ * shared walker (s2dump/walk.h) does every table walk. src/cmd/nested.c
  * connects this to the KVM model for the command grammar.
  *
  * Address spaces: L2 IPA (the nested guest's), L1 IPA (the guest

@@ -16,7 +16,7 @@
 
 #include "core/parse.h"
 #include "kvm/kvm.h"
-#include "nested/cmd.h"
+#include "cmd/nested.h"
 #include "report/report.h"
 #include "s2dump/command.h"
 #include "s2dump/ptdump.h"
@@ -414,13 +414,13 @@ static struct s2_error *each_vm(void *arg, const struct s2_kvm_vm *vm)
 static struct s2_error *nested_translate(struct s2_session *s, const char *arg, uint64_t ipa, FILE *out,
 					 bool *found, int *status)
 {
-	struct s2_nested_target *t;
+	struct s2_kvm_nested_target *t;
 	struct s2_error *err;
 	uint64_t v = 0, l1 = 0;
 	bool mapped = false, is_pid = false;
 
 	*found = false;
-	if (!s2_nested_arg_is_name(arg)) {
+	if (!s2_kvm_arg_is_nested_name(arg)) {
 		err = s2_parse_vm(arg, &is_pid, &v);
 		if (err || is_pid) {
 			s2_error_destroy(err);
@@ -430,8 +430,8 @@ static struct s2_error *nested_translate(struct s2_session *s, const char *arg, 
 	t = malloc(sizeof(*t));
 	if (!t)
 		return &s2_error_nomem;
-	err = s2_nested_find(s->kernel, s->layout, arg, t);
-	if (err && err->code == S2_ERROR_LOOKUP && !s2_nested_arg_is_name(arg)) {
+	err = s2_kvm_find_nested_mmu(s->kernel, s->layout, arg, t);
+	if (err && err->code == S2_ERROR_LOOKUP && !s2_kvm_arg_is_nested_name(arg)) {
 		s2_error_destroy(err);
 		free(t);
 		return NULL;
@@ -508,7 +508,7 @@ static struct s2_error *cmd_s2dump(struct s2_session *s, int argc, char *const a
 		*status = S2_STATUS_USAGE;
 		return err;
 	}
-	if (o.npositional && !s2_nested_arg_is_name(o.positional[0])) {
+	if (o.npositional && !s2_kvm_arg_is_nested_name(o.positional[0])) {
 		bool is_pid;
 		uint64_t v;
 
@@ -528,7 +528,7 @@ static struct s2_error *cmd_s2dump(struct s2_session *s, int argc, char *const a
 		struct s2_kvm_vm vm;
 
 		if (o.translate) {
-			/* A nested MMU: L2 IPA -> L1 IPA -> PA (src/nested/cmd.c). */
+			/* A nested MMU: L2 IPA -> L1 IPA -> PA (src/cmd/nested.c). */
 			bool found = false;
 
 			err = nested_translate(s, o.positional[0], o.ipa, out, &found, status);
@@ -637,7 +637,7 @@ static struct s2_error *cmd_nesteds2(struct s2_session *s, int argc, char *const
 		return NULL;
 	}
 	if (!strcmp(sub, "guest") || !strcmp(sub, "check")) {
-		/* src/nested/cmd.c */
+		/* src/cmd/nested.c */
 		if ((!strcmp(sub, "guest") && o.npositional != 1) || o.npositional > 1) {
 			*status = S2_STATUS_USAGE;
 			return s2_error_create(S2_ERROR_INVALID_ARGUMENT, !strcmp(sub, "guest") ?
@@ -685,12 +685,12 @@ static struct s2_error *cmd_nesteds2(struct s2_session *s, int argc, char *const
 	}
 	{
 		/* on the heap: crash runs commands on a small stack */
-		struct s2_nested_target *t = malloc(sizeof(*t));
+		struct s2_kvm_nested_target *t = malloc(sizeof(*t));
 		const struct s2_ptdump_rules *r = s2_kvm_layout_rules(s->layout);
 
 		if (!t)
 			return &s2_error_nomem;
-		err = s2_nested_find(s->kernel, s->layout, o.positional[0], t);
+		err = s2_kvm_find_nested_mmu(s->kernel, s->layout, o.positional[0], t);
 		if (!err && o.verbose)
 			print_rules(s, out);
 		if (!err && !o.exact) {

@@ -39,4 +39,17 @@ struct s2_kvm_vcpu_el2 {
 struct s2_error *s2_kvm_read_vcpu_el2(struct s2_kernel *kernel, struct s2_kvm_el2_regs *regs,
 				      const struct s2_kvm_vcpu *vcpu, struct s2_kvm_vcpu_el2 *out);
 
+/* A nested MMU with the VM it belongs to. */
+struct s2_kvm_nested_target {
+	struct s2_kvm_vm vm;
+	uint64_t index;
+	struct s2_kvm_mmu mmu;
+};
+
+/* Is arg spelled like a debugfs name (0x<vttbr>-0x<vtcr>-s2-... up to 7.2, nested_mmu<N> from 7.3)? */
+bool s2_kvm_arg_is_nested_name(const char *arg);
+/* Find a nested MMU by its address or debugfs name (S2_ERROR_LOOKUP when none matches). */
+struct s2_error *s2_kvm_find_nested_mmu(struct s2_kernel *kernel, const struct s2_kvm_layout *layout,
+					const char *arg, struct s2_kvm_nested_target *t);
+
 #endif

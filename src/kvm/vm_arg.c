@@ -3,10 +3,12 @@
  * Which VM a command-line word names (include/s2dump/kvm.h): a struct kvm
  * address or a VMM pid, by the one grammar of src/core/parse.h. An address
  * that is no struct kvm but an MMU the user saw in our output is answered
- * with what to type instead.
+ * with what to type instead. Which nested MMU a word names: its address or
+ * either form of its debugfs name (docs/nested.md).
  */
 #include <inttypes.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "core/parse.h"
 #include "kvm/kvm.h"
@@ -178,4 +180,78 @@ struct s2_error *s2_kvm_find_vm(struct s2_kernel *k, const struct s2_kvm_layout 
 		snprintf(list + len, sizeof(list) - len, "\n  ... and %u more", nv.n - NAMED_KEEP);
 	return s2_error_create(S2_ERROR_INVALID_ARGUMENT, "pid %d owns %u VMs; name one by its struct kvm address:%s",
 			       nv.pid, nv.n, list);
+}
+
+bool s2_kvm_arg_is_nested_name(const char *arg)
+{
+	return (!strncmp(arg, "0x", 2) && strchr(arg, '-') != NULL) || !strncmp(arg, "nested_mmu", 10);
+}
+
+struct find {
+	struct s2_kernel *k;
+	const struct s2_kvm_layout *l;
+	uint64_t addr;
+	const char *name;
+	bool found;
+	struct s2_kvm_nested_target *t;
+	/* a name on a second VM (7.3's nested_mmu<N> is per VM): kvm and pid of that VM */
+	bool ambiguous;
+	uint64_t other_kvm;
+	int other_pid;
+};
+
+static struct s2_error *find_each(void *arg, const struct s2_kvm_vm *vm)
+{
+	struct find *f = arg;
+
+	for (uint64_t i = 0; i < vm->nested_mmus_size; i++) {
+		struct s2_kvm_mmu m;
+		char name[S2_NESTED_NAME_SIZE], index_name[S2_NESTED_INDEX_NAME_SIZE];
+		struct s2_error *err = s2_kvm_read_nested_mmu(f->k, f->l, vm, i, &m);
+
+		if (err)
+			return err;
+		/* either form of name, whatever the dump's kernel calls it (docs/nested.md) */
+		s2_ptdump_nested_name(name, m.tlb_vttbr, m.tlb_vtcr, m.nested_stage2_enabled);
+		s2_ptdump_nested_index_name(index_name, i);
+		if ((f->name && (!strcmp(name, f->name) || !strcmp(index_name, f->name))) ||
+		    (!f->name && m.addr == f->addr)) {
+			if (f->found) {
+				f->ambiguous = true;
+				f->other_kvm = vm->addr;
+				f->other_pid = vm->pid;
+				return &s2_error_stop;
+			}
+			f->t->vm = *vm;
+			f->t->index = i;
+			f->t->mmu = m;
+			f->found = true;
+			if (!f->name)
+				return &s2_error_stop; /* an address is one MMU */
+			break; /* a name: look for it on the other VMs too */
+		}
+	}
+	return NULL;
+}
+
+struct s2_error *s2_kvm_find_nested_mmu(struct s2_kernel *k, const struct s2_kvm_layout *l, const char *arg,
+				struct s2_kvm_nested_target *t)
+{
+	struct find f = { .k = k, .l = l, .t = t };
+	struct s2_error *err;
+
+	if (s2_kvm_arg_is_nested_name(arg))
+		f.name = arg;
+	else if ((err = s2_parse_addr(arg, &f.addr, "MMU address")))
+		return err;
+	err = s2_kvm_for_each_vm(k, l, find_each, &f);
+	if (err == &s2_error_stop)
+		err = NULL;
+	if (!err && !f.found)
+		err = s2_error_create(S2_ERROR_LOOKUP, "no nested MMU %s on any VM", arg);
+	if (!err && f.ambiguous)
+		err = s2_error_create(S2_ERROR_INVALID_ARGUMENT, "nested MMU name %s is on more than one VM (kvm 0x%"
+				      PRIx64 " pid %d, kvm 0x%" PRIx64 " pid %d): name it by its address (nesteds2 list)",
+				      arg, t->vm.addr, t->vm.pid, f.other_kvm, f.other_pid);
+	return err;
 }

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * nesteds2 guest / check and the nested part of s2dump -t, over the KVM
- * model. The guest hypervisor's PA size is the VM's IPA size (the canonical
+ * The nesteds2 guest / check commands and the nested part of s2dump -t: drivers
+ * over the KVM model (src/kvm) and the nested analyses (src/nested). The guest hypervisor's PA size is the VM's IPA size (the canonical
  * kvm->arch.mmu pgt->ia_bits) rounded down to a PARange value; its
  * SCTLR_EL2.EE is not kept in the MMU, so its tables are read little-endian.
  */
@@ -11,83 +11,9 @@
 #include <string.h>
 
 #include "core/parse.h"
-#include "nested/cmd.h"
+#include "cmd/nested.h"
 #include "report/report.h"
 #include "s2dump/ptdump.h"
-
-bool s2_nested_arg_is_name(const char *arg)
-{
-	return (!strncmp(arg, "0x", 2) && strchr(arg, '-') != NULL) || !strncmp(arg, "nested_mmu", 10);
-}
-
-struct find {
-	struct s2_kernel *k;
-	const struct s2_kvm_layout *l;
-	uint64_t addr;
-	const char *name;
-	bool found;
-	struct s2_nested_target *t;
-	/* a name on a second VM (7.3's nested_mmu<N> is per VM): kvm and pid of that VM */
-	bool ambiguous;
-	uint64_t other_kvm;
-	int other_pid;
-};
-
-static struct s2_error *find_each(void *arg, const struct s2_kvm_vm *vm)
-{
-	struct find *f = arg;
-
-	for (uint64_t i = 0; i < vm->nested_mmus_size; i++) {
-		struct s2_kvm_mmu m;
-		char name[S2_NESTED_NAME_SIZE], index_name[S2_NESTED_INDEX_NAME_SIZE];
-		struct s2_error *err = s2_kvm_read_nested_mmu(f->k, f->l, vm, i, &m);
-
-		if (err)
-			return err;
-		/* either form of name, whatever the dump's kernel calls it (docs/nested.md) */
-		s2_ptdump_nested_name(name, m.tlb_vttbr, m.tlb_vtcr, m.nested_stage2_enabled);
-		s2_ptdump_nested_index_name(index_name, i);
-		if ((f->name && (!strcmp(name, f->name) || !strcmp(index_name, f->name))) ||
-		    (!f->name && m.addr == f->addr)) {
-			if (f->found) {
-				f->ambiguous = true;
-				f->other_kvm = vm->addr;
-				f->other_pid = vm->pid;
-				return &s2_error_stop;
-			}
-			f->t->vm = *vm;
-			f->t->index = i;
-			f->t->mmu = m;
-			f->found = true;
-			if (!f->name)
-				return &s2_error_stop; /* an address is one MMU */
-			break; /* a name: look for it on the other VMs too */
-		}
-	}
-	return NULL;
-}
-
-struct s2_error *s2_nested_find(struct s2_kernel *k, const struct s2_kvm_layout *l, const char *arg,
-				struct s2_nested_target *t)
-{
-	struct find f = { .k = k, .l = l, .t = t };
-	struct s2_error *err;
-
-	if (s2_nested_arg_is_name(arg))
-		f.name = arg;
-	else if ((err = s2_parse_addr(arg, &f.addr, "MMU address")))
-		return err;
-	err = s2_kvm_for_each_vm(k, l, find_each, &f);
-	if (err == &s2_error_stop)
-		err = NULL;
-	if (!err && !f.found)
-		err = s2_error_create(S2_ERROR_LOOKUP, "no nested MMU %s on any VM", arg);
-	if (!err && f.ambiguous)
-		err = s2_error_create(S2_ERROR_INVALID_ARGUMENT, "nested MMU name %s is on more than one VM (kvm 0x%"
-				      PRIx64 " pid %d, kvm 0x%" PRIx64 " pid %d): name it by its address (nesteds2 list)",
-				      arg, t->vm.addr, t->vm.pid, f.other_kvm, f.other_pid);
-	return err;
-}
 
 /*
  * The memslots of one VM, gathered on first use, for the memslot path to
@@ -205,7 +131,7 @@ static struct s2_error *ctx_init(struct s2_kernel *k, const struct s2_kvm_layout
 struct s2_error *s2_nested_cmd_guest(struct s2_kernel *k, const struct s2_kvm_layout *l, const char *arg,
 				     bool verbose, FILE *out, int *status)
 {
-	struct s2_nested_target *t = malloc(sizeof(*t));
+	struct s2_kvm_nested_target *t = malloc(sizeof(*t));
 	struct ctx *c = calloc(1, sizeof(*c));
 	char name[S2_NESTED_NAME_SIZE];
 	unsigned long problems = 0;
@@ -217,7 +143,7 @@ struct s2_error *s2_nested_cmd_guest(struct s2_kernel *k, const struct s2_kvm_la
 		free(c);
 		return &s2_error_nomem;
 	}
-	err = s2_nested_find(k, l, arg, t);
+	err = s2_kvm_find_nested_mmu(k, l, arg, t);
 	if (!err)
 		err = ctx_init(k, l, &t->vm, &t->mmu, c);
 	if (err)
@@ -380,25 +306,25 @@ struct s2_error *s2_nested_cmd_check(struct s2_kernel *k, const struct s2_kvm_la
 	if (!arg) {
 		err = s2_kvm_for_each_vm(k, l, check_vm, &a);
 	} else {
-		struct s2_nested_target *t = malloc(sizeof(*t));
+		struct s2_kvm_nested_target *t = malloc(sizeof(*t));
 		uint64_t v = 0;
 		bool is_pid = false;
 
 		if (!t)
 			return &s2_error_nomem;
-		if (!s2_nested_arg_is_name(arg))
+		if (!s2_kvm_arg_is_nested_name(arg))
 			err = s2_parse_vm(arg, &is_pid, &v);
 		if (!err && is_pid) {
 			/* every VM of that VMM */
 			err = s2_kvm_for_each_named_vm(k, l, arg, check_vm, &a, NULL);
 		} else if (!err) {
 			/* A nested MMU (by name or address), else a struct kvm. */
-			err = s2_nested_find(k, l, arg, t);
+			err = s2_kvm_find_nested_mmu(k, l, arg, t);
 			if (!err) {
 				a.one_mmu = true;
 				a.mmu_addr = t->mmu.addr;
 				err = check_vm(&a, &t->vm);
-			} else if (err->code == S2_ERROR_LOOKUP && !s2_nested_arg_is_name(arg)) {
+			} else if (err->code == S2_ERROR_LOOKUP && !s2_kvm_arg_is_nested_name(arg)) {
 				s2_error_destroy(err);
 				err = s2_kvm_read_vm(k, l, v, &t->vm);
 				if (!err)
@@ -428,7 +354,7 @@ struct s2_error *s2_nested_cmd_check(struct s2_kernel *k, const struct s2_kvm_la
 }
 
 struct s2_error *s2_nested_cmd_translate(struct s2_kernel *k, const struct s2_kvm_layout *l,
-					 const struct s2_nested_target *t, uint64_t l2,
+					 const struct s2_kvm_nested_target *t, uint64_t l2,
 					 FILE *out, bool *mapped, uint64_t *l1, int *status)
 {
 	struct ctx *c = calloc(1, sizeof(*c));
@@ -455,7 +381,7 @@ struct s2_error *s2_nested_cmd_translate(struct s2_kernel *k, const struct s2_kv
 }
 
 struct s2_error *s2_nested_cmd_translate_memslot(struct s2_kernel *k, const struct s2_kvm_layout *l,
-						 const struct s2_nested_target *t, uint64_t l1, FILE *out)
+						 const struct s2_kvm_nested_target *t, uint64_t l1, FILE *out)
 {
 	struct ctx *c = calloc(1, sizeof(*c));
 	const struct s2_nested_slot *sl;
