@@ -626,7 +626,7 @@ static struct s2_error *cmd_nesteds2(struct s2_session *s, int argc, char *const
 		return NULL;
 	}
 	err = parse_options("nesteds2", argc - 1, argv + 1,
-			    !strcmp(sub, "dump") ? "vxh" : !strcmp(sub, "guest") ? "vh" : !strcmp(sub, "list") ? "jh" : "h",
+			    !strcmp(sub, "dump") ? "vxjh" : !strcmp(sub, "guest") ? "vh" : !strcmp(sub, "list") ? "jh" : "h",
 			    &o);
 	if (err) {
 		*status = S2_STATUS_USAGE;
@@ -683,6 +683,10 @@ static struct s2_error *cmd_nesteds2(struct s2_session *s, int argc, char *const
 		*status = S2_STATUS_USAGE;
 		return s2_error_create(S2_ERROR_INVALID_ARGUMENT, "dump needs one MMU address or name");
 	}
+	if (o.json && o.exact) {
+		*status = S2_STATUS_USAGE;
+		return s2_error_create(S2_ERROR_INVALID_ARGUMENT, "-x (the kernel's debugfs text) takes no -j");
+	}
 	{
 		/* on the heap: crash runs commands on a small stack */
 		struct s2_kvm_nested_target *t = malloc(sizeof(*t));
@@ -691,6 +695,11 @@ static struct s2_error *cmd_nesteds2(struct s2_session *s, int argc, char *const
 		if (!t)
 			return &s2_error_nomem;
 		err = s2_kvm_find_nested_mmu(s->kernel, s->layout, o.positional[0], t);
+		if (!err && o.json) {
+			err = s2_report_nested_dump_json(s->kernel, s->layout, t, out, status);
+			free(t);
+			return err;
+		}
 		if (!err && o.verbose)
 			print_rules(s, out);
 		if (!err && !o.exact) {

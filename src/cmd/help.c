@@ -80,10 +80,11 @@ static const char *const nesteds2_description[] = {
 	"                     0x<tlb_vttbr>-0x<tlb_vtcr>-s2-{en,dis}abled; 7.3+:",
 	"                     nested_mmu<index>), valid or not, VMID, refcount,",
 	"                     pending unmap (-j: JSON, schema \"s2dump/1\", docs/json.md)",
-	"  dump [-v] [-x] <mmu address|name>",
+	"  dump [-v] [-x] [-j] <mmu address|name>",
 	"                     its shadow table (-x: exactly the kernel's",
 	"                     nested/<name> debugfs file, on 7.3+ with its VTCR/VTTBR",
-	"                     line, empty for an invalid MMU; -v: leaves in detail).",
+	"                     line, empty for an invalid MMU; -v: leaves in detail;",
+	"                     -j: the MMU and its valid leaves as JSON, docs/json.md).",
 	"                     A name may be given in either form, whatever the kernel",
 	"                     calls it (dump, guest, check, s2dump -t).",
 	"  guest [-v] <mmu address|name>",
@@ -124,7 +125,7 @@ static const struct s2_command_help helps[] = {
 	{ "s2dump", "KVM arm64 stage-2 page tables of a vmcore or the live kernel",
 	  "[-v] [-x] [-j] [-p] [-t IPA] [kvm-address|pid|nested-mmu]", s2dump_description, s2dump_examples },
 	{ "nesteds2", "nested-virt shadow stage-2 MMUs of KVM arm64 VMs",
-	  "list [-j] [kvm-address|pid] | dump [-v] [-x] <mmu-address|name> | guest [-v] <mmu-address|name> | "
+	  "list [-j] [kvm-address|pid] | dump [-v] [-x] [-j] <mmu-address|name> | guest [-v] <mmu-address|name> | "
 	  "check [kvm-address|pid|mmu-address|name]", nesteds2_description,
 	  nesteds2_examples },
 };

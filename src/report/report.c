@@ -917,3 +917,58 @@ struct s2_error *s2_report_nested_list_json(struct s2_kernel *k, const struct s2
 	json_end(&r, err, err ? S2_STATUS_ERROR : 0);
 	return err;
 }
+
+/* nesteds2 dump -j: the shadow MMU and its valid leaves, as s2dump -j's entries */
+
+struct s2_error *s2_report_nested_dump_json(struct s2_kernel *k, const struct s2_kvm_layout *l,
+					    const struct s2_kvm_nested_target *t, FILE *out, int *status)
+{
+	struct s2_report_opts o = { .json = true };
+	struct report r = { .k = k, .l = l, .o = &o, .out = out, .json = true };
+	const struct s2_kvm_mmu *m = &t->mmu;
+	struct s2_mem mem = s2_kvm_host_mem(k);
+	struct leaves lv = { &r, &t->vm };
+	struct s2_walker w = { leaf_json, &lv, S2_WALK_SKIP_INVALID, 0 };
+	char name[S2_NESTED_NAME_SIZE];
+	uint64_t root;
+	struct s2_error *err;
+
+	*status = S2_STATUS_OK;
+	s2_ptdump_nested_name_rules(name, s2_kvm_layout_rules(l), t->index, m->tlb_vttbr, m->tlb_vtcr,
+				    m->nested_stage2_enabled);
+	json_begin(&r, "nesteds2", "dump");
+	s2_json_object(&r.j, "nested_mmu");
+	s2_json_hex(&r.j, "kvm", t->vm.addr);
+	s2_json_i64(&r.j, "pid", t->vm.pid);
+	s2_json_u64(&r.j, "index", t->index);
+	s2_json_hex(&r.j, "addr", m->addr);
+	s2_json_str(&r.j, "name", name);
+	s2_json_bool(&r.j, "valid", m->valid);
+	s2_json_hex(&r.j, "tlb_vttbr", m->tlb_vttbr);
+	s2_json_hex(&r.j, "tlb_vtcr", m->tlb_vtcr);
+	s2_json_bool(&r.j, "nested_stage2_enabled", m->nested_stage2_enabled);
+	s2_json_u64(&r.j, "vmid", m->vmid & 0xffff);
+	s2_json_hex(&r.j, "pgt", m->pgt);
+	s2_json_hex(&r.j, "pgd_pa", m->pgd_phys);
+	if (m->pgt && m->pgd) {
+		s2_json_u64(&r.j, "ipa_range", m->ia_bits);
+		s2_json_i64(&r.j, "stage2_levels", 4 - m->start_level);
+	} else {
+		s2_json_null(&r.j, "ipa_range");
+		s2_json_null(&r.j, "stage2_levels");
+	}
+	err = s2_kvm_mmu_root(k, m, &root);
+	if (!err) {
+		s2_json_array(&r.j, "entries");
+		err = s2_walk(&m->geo, root, &mem, 0, 1ULL << m->ia_bits, &w);
+		if (!err)
+			s2_json_end(&r.j);
+	}
+	if (!err && r.problems) {
+		*status = S2_STATUS_FINDINGS;
+		err = s2_error_create(S2_ERROR_FAULT, "kvm_s2_mmu 0x%" PRIx64 ": %lu table(s) unreadable, first at IPA 0x%"
+				      PRIx64, m->addr, r.problems, r.first_problem_ia);
+	}
+	json_end(&r, err, err ? (*status == S2_STATUS_FINDINGS ? S2_STATUS_FINDINGS : S2_STATUS_ERROR) : 0);
+	return err;
+}

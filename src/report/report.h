@@ -32,6 +32,12 @@ struct s2_error *s2_report_run(struct s2_kernel *kernel, const struct s2_kvm_lay
 /* nesteds2 list -j */
 struct s2_error *s2_report_nested_list_json(struct s2_kernel *kernel, const struct s2_kvm_layout *layout,
 					    const char *vm, FILE *out);
+/*
+ * nesteds2 dump -j: the nested MMU and every valid leaf of its shadow table (s2dump -j's
+ * entries). *status: S2_STATUS_FINDINGS for unreadable tables.
+ */
+struct s2_error *s2_report_nested_dump_json(struct s2_kernel *kernel, const struct s2_kvm_layout *layout,
+					    const struct s2_kvm_nested_target *target, FILE *out, int *status);
 /* Text for a pKVM VM (after the header): what it is and its pkvm_mappings. */
 struct s2_error *s2_report_pkvm_text(struct s2_kernel *kernel, const struct s2_kvm_layout *layout,
 				     const struct s2_kvm_vm *vm, FILE *out);
