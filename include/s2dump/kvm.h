@@ -103,7 +103,10 @@ struct s2_error *s2_kvm_for_each_vm(struct s2_kernel *kernel, const struct s2_kv
  */
 struct s2_error *s2_kvm_find_vm(struct s2_kernel *kernel, const struct s2_kvm_layout *layout, const char *arg,
 				struct s2_kvm_vm *vm);
-/* fn for each VM the word names: the one at an address, or every VM of a pid (*by_pid says which). */
+/*
+ * fn for each VM the word names: the one at an address, or every VM of a pid (*by_pid says
+ * which); arg NULL: every VM on vm_list.
+ */
 struct s2_error *s2_kvm_for_each_named_vm(struct s2_kernel *kernel, const struct s2_kvm_layout *layout,
 					  const char *arg, s2_kvm_vm_fn fn, void *fn_arg, bool *by_pid);
 /* Read and validate one struct kvm (its arch.mmu back-pointer and pgt must agree). */

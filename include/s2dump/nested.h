@@ -157,7 +157,37 @@ unsigned int s2_nested_perm(const struct s2_desc *d);
 const char *s2_nested_perm_str(unsigned int perm, char buf[4]);
 
 /*
- * `nesteds2 guest` body: the geometry line (or disabled / refused) and then
+ * The guest walk's facts (nesteds2 guest, text or JSON): every valid guest leaf (the walk
+ * entry: L2 IPA range, level, descriptor, its L1 IPA as desc_pa), every unreadable guest
+ * table, in L2 IPA order. Concatenated start tables unreadable the same way are one problem.
+ */
+struct s2_nested_guest_problem {
+	uint64_t l2, size;           /* the L2 IPA range the table would have mapped */
+	int level;
+	uint64_t table;              /* L1 IPA of the table */
+	enum s2_walk_problem problem;
+	enum s2_nested_read_fail fail; /* S2_PROBLEM_READ: why */
+	uint64_t pa;                 /* READ_MISSING: the host PA not in the dump */
+	int slot;                    /* READ_VMM_UNMAPPED: the memslot */
+	uint64_t uaddr;              /* READ_VMM_UNMAPPED: its user address */
+	bool memslots;               /* READ_UNMAPPED: the memslot path was tried too */
+};
+struct s2_nested_guest_visitor {
+	void (*leaf)(void *arg, const struct s2_walk_entry *leaf);
+	void (*problem)(void *arg, const struct s2_nested_guest_problem *problem);
+	void *arg;
+};
+/* Nothing is walked when the stage 2 is disabled, VTCR refused or the base faults (g says which). */
+struct s2_error *s2_nested_guest_walk(const struct s2_nested_guest *g, struct s2_nested_l1mem *l1mem,
+				      const struct s2_nested_guest_visitor *visitor, unsigned long *problems,
+				      uint64_t *first_problem);
+/* A guest leaf whose output address lies beyond the guest's oa_bits (address size fault). */
+bool s2_nested_guest_beyond_oa(const struct s2_geometry *geo, const struct s2_desc *desc);
+/* "4K", "16K", "64K". */
+const char *s2_nested_granule_name(unsigned int granule_shift);
+
+/*
+ * `nesteds2 guest` body in text: the geometry line (or disabled / refused) and then
  * every valid guest leaf and every unreadable guest table, in L2 IPA order
  * (docs/nested.md). Counts unreadable tables in *problems (status 1 for the
  * caller) and the first one's L2 IPA in *first_problem.

@@ -177,18 +177,6 @@ static void print_help(FILE *out, const char *name)
 
 /* Reports */
 
-static void print_vm_header(FILE *out, const struct s2_kvm_vm *vm)
-{
-	const struct s2_kvm_mmu *m = &vm->mmu;
-
-	fprintf(out, "kvm 0x%016" PRIx64 "  pid %d  vcpus %u  memslots %u\n", vm->addr, vm->pid, vm->online_vcpus,
-		vm->nr_memslots);
-	fprintf(out, "  mmu 0x%016" PRIx64 "  vmid %" PRIu64 "  vtcr 0x%016" PRIx64 "  vttbr 0x%016" PRIx64 "\n",
-		m->addr, m->vmid & 0xffff, m->vtcr, s2_kvm_mmu_vttbr(m));
-	fprintf(out, "  ipa_range %u  stage2_levels %d  pgd 0x%016" PRIx64 " (PA 0x%" PRIx64 ", %u table%s)\n",
-		m->ia_bits, 4 - m->start_level, m->pgd, m->pgd_phys, m->geo.concat, m->geo.concat == 1 ? "" : "s");
-}
-
 /*
  * A valid descriptor with a reserved encoding (0b01 at the last level, a block where the
  * granule allows none): the MMU faults on it and KVM never writes one, so the dump is
@@ -373,14 +361,13 @@ static struct s2_error *s2dump_vm(struct s2_session *s, const struct s2_kvm_vm *
 		if (o->exact)
 			return s2_error_create(S2_ERROR_UNSUPPORTED, "kvm 0x%" PRIx64 ": pKVM (%s): the stage 2 is in "
 					       "EL2-private memory, not in the host's kvm_pgtable", vm->addr, vm->pkvm_why);
-		fprintf(out, "kvm 0x%016" PRIx64 "  pid %d  vcpus %u  memslots %u\n", vm->addr, vm->pid,
-			vm->online_vcpus, vm->nr_memslots);
+		s2_report_vm_text_header(out, vm, false);
 		return s2_report_pkvm_text(s->kernel, s->layout, vm, out);
 	}
 	if (o->translate)
 		return translate_one(s, &vm->mmu, o->ipa, out);
 	if (!o->exact)
-		print_vm_header(out, vm);
+		s2_report_vm_text_header(out, vm, true);
 	return dump_mmu(s, &vm->mmu, o, out, status);
 }
 
@@ -552,10 +539,8 @@ static struct s2_error *cmd_s2dump(struct s2_session *s, int argc, char *const a
 		if (o.npositional && (err = s2_parse_vm(o.positional[0], &is_pid, &v)))
 			return err;
 		a.label = o.translate && is_pid; /* -t lines name their VM unless an address named it */
-		if (o.npositional)
-			err = s2_kvm_for_each_named_vm(s->kernel, s->layout, o.positional[0], each_vm, &a, NULL);
-		else
-			err = s2_kvm_for_each_vm(s->kernel, s->layout, each_vm, &a);
+		err = s2_kvm_for_each_named_vm(s->kernel, s->layout, o.npositional ? o.positional[0] : NULL, each_vm,
+					       &a, NULL);
 		if (!err && !a.n)
 			fprintf(out, "no VMs on vm_list\n");
 		if (!err && a.first_finding) {
@@ -626,7 +611,7 @@ static struct s2_error *cmd_nesteds2(struct s2_session *s, int argc, char *const
 		return NULL;
 	}
 	err = parse_options("nesteds2", argc - 1, argv + 1,
-			    !strcmp(sub, "dump") ? "vxjh" : !strcmp(sub, "guest") ? "vh" : !strcmp(sub, "list") ? "jh" : "h",
+			    !strcmp(sub, "dump") ? "vxjh" : !strcmp(sub, "guest") ? "vjh" : !strcmp(sub, "list") ? "jh" : "h",
 			    &o);
 	if (err) {
 		*status = S2_STATUS_USAGE;
@@ -648,7 +633,7 @@ static struct s2_error *cmd_nesteds2(struct s2_session *s, int argc, char *const
 		if (err)
 			return err;
 		if (!strcmp(sub, "guest"))
-			return s2_nested_cmd_guest(s->kernel, s->layout, o.positional[0], o.verbose, out, status);
+			return s2_nested_cmd_guest(s->kernel, s->layout, o.positional[0], o.verbose, o.json, out, status);
 		return s2_nested_cmd_check(s->kernel, s->layout, o.npositional ? o.positional[0] : NULL, out, status);
 	}
 	if (strcmp(sub, "list") && strcmp(sub, "dump")) {
@@ -669,10 +654,8 @@ static struct s2_error *cmd_nesteds2(struct s2_session *s, int argc, char *const
 			struct nested_list l = { s, out, 0 };
 
 			/* a pid lists every VM its VMM runs */
-			if (o.npositional)
-				err = s2_kvm_for_each_named_vm(s->kernel, s->layout, o.positional[0], list_each, &l, NULL);
-			else
-				err = s2_kvm_for_each_vm(s->kernel, s->layout, list_each, &l);
+			err = s2_kvm_for_each_named_vm(s->kernel, s->layout, o.npositional ? o.positional[0] : NULL,
+						       list_each, &l, NULL);
 			if (!err && !l.vms)
 				fprintf(out, "no VMs on vm_list\n");
 			return err;

@@ -87,7 +87,7 @@ static const char *const nesteds2_description[] = {
 	"                     -j: the MMU and its valid leaves as JSON, docs/json.md).",
 	"                     A name may be given in either form, whatever the kernel",
 	"                     calls it (dump, guest, check, s2dump -t).",
-	"  guest [-v] <mmu address|name>",
+	"  guest [-v] [-j] <mmu address|name>",
 	"                     the guest hypervisor's own stage 2 (tlb_vttbr/tlb_vtcr),",
 	"                     read at guest (L1) IPAs through the canonical stage 2:",
 	"                     geometry from VTCR_EL2 with the VM's IPA size as the",
@@ -98,7 +98,8 @@ static const char *const nesteds2_description[] = {
 	"                     and its L1 IPA); unreadable guest tables as '!!' lines,",
 	"                     'not mapped by the canonical stage 2' or 'not in dump'",
 	"                     (exit status 1). Tables are read little-endian:",
-	"                     SCTLR_EL2.EE is not kept in the MMU",
+	"                     SCTLR_EL2.EE is not kept in the MMU (-j: JSON,",
+	"                     docs/json.md)",
 	"  check [kvm|pid|mmu]",
 	"                     every leaf of every valid shadow MMU must be",
 	"                     canonical(guest(L2 IPA)) with r/w/x no wider than",
@@ -125,7 +126,7 @@ static const struct s2_command_help helps[] = {
 	{ "s2dump", "KVM arm64 stage-2 page tables of a vmcore or the live kernel",
 	  "[-v] [-x] [-j] [-p] [-t IPA] [kvm-address|pid|nested-mmu]", s2dump_description, s2dump_examples },
 	{ "nesteds2", "nested-virt shadow stage-2 MMUs of KVM arm64 VMs",
-	  "list [-j] [kvm-address|pid] | dump [-v] [-x] [-j] <mmu-address|name> | guest [-v] <mmu-address|name> | "
+	  "list [-j] [kvm-address|pid] | dump [-v] [-x] [-j] <mmu-address|name> | guest [-v] [-j] <mmu-address|name> | "
 	  "check [kvm-address|pid|mmu-address|name]", nesteds2_description,
 	  nesteds2_examples },
 };

@@ -129,7 +129,7 @@ static struct s2_error *ctx_init(struct s2_kernel *k, const struct s2_kvm_layout
 }
 
 struct s2_error *s2_nested_cmd_guest(struct s2_kernel *k, const struct s2_kvm_layout *l, const char *arg,
-				     bool verbose, FILE *out, int *status)
+				     bool verbose, bool json, FILE *out, int *status)
 {
 	struct s2_kvm_nested_target *t = malloc(sizeof(*t));
 	struct ctx *c = calloc(1, sizeof(*c));
@@ -148,6 +148,10 @@ struct s2_error *s2_nested_cmd_guest(struct s2_kernel *k, const struct s2_kvm_la
 		err = ctx_init(k, l, &t->vm, &t->mmu, c);
 	if (err)
 		goto out;
+	if (json) {
+		err = s2_report_nested_guest_json(k, l, t, t->mmu.valid ? &c->guest : NULL, &c->l1mem, out, status);
+		goto out;
+	}
 	s2_ptdump_nested_name_rules(name, s2_kvm_layout_rules(l), t->index, t->mmu.tlb_vttbr, t->mmu.tlb_vtcr,
 				    t->mmu.nested_stage2_enabled);
 	fprintf(out, "nested mmu 0x%016" PRIx64 "  %s  guest vttbr 0x%016" PRIx64 "  vtcr 0x%016" PRIx64 "\n",

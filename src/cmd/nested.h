@@ -14,8 +14,9 @@
 #include "kvm/kvm.h"
 #include "s2dump/nested.h"
 
+/* json: the same facts as JSON (src/report) instead of text. */
 struct s2_error *s2_nested_cmd_guest(struct s2_kernel *k, const struct s2_kvm_layout *l, const char *arg,
-				     bool verbose, FILE *out, int *status);
+				     bool verbose, bool json, FILE *out, int *status);
 /* arg: NULL (every VM), a VMM pid, a struct kvm address, a nested MMU address or name. */
 struct s2_error *s2_nested_cmd_check(struct s2_kernel *k, const struct s2_kvm_layout *l, const char *arg,
 				     FILE *out, int *status);

@@ -112,9 +112,15 @@ struct s2_error *s2_kvm_for_each_named_vm(struct s2_kernel *k, const struct s2_k
 {
 	struct named_vms nv = { .fn = fn, .arg = fn_arg };
 	uint64_t v;
-	bool is_pid;
-	struct s2_error *err = s2_parse_vm(arg, &is_pid, &v);
+	bool is_pid = false;
+	struct s2_error *err;
 
+	if (!arg) {
+		if (by_pid)
+			*by_pid = false;
+		return s2_kvm_for_each_vm(k, l, fn, fn_arg);
+	}
+	err = s2_parse_vm(arg, &is_pid, &v);
 	if (by_pid)
 		*by_pid = is_pid;
 	if (err)

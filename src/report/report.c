@@ -101,6 +101,20 @@ static void perm_string(const struct s2_desc *d, char perm[4])
 	perm[3] = 0;
 }
 
+void s2_report_vm_text_header(FILE *out, const struct s2_kvm_vm *vm, bool with_mmu)
+{
+	const struct s2_kvm_mmu *m = &vm->mmu;
+
+	fprintf(out, "kvm 0x%016" PRIx64 "  pid %d  vcpus %u  memslots %u\n", vm->addr, vm->pid, vm->online_vcpus,
+		vm->nr_memslots);
+	if (!with_mmu)
+		return;
+	fprintf(out, "  mmu 0x%016" PRIx64 "  vmid %" PRIu64 "  vtcr 0x%016" PRIx64 "  vttbr 0x%016" PRIx64 "\n",
+		m->addr, m->vmid & 0xffff, m->vtcr, s2_kvm_mmu_vttbr(m));
+	fprintf(out, "  ipa_range %u  stage2_levels %d  pgd 0x%016" PRIx64 " (PA 0x%" PRIx64 ", %u table%s)\n",
+		m->ia_bits, 4 - m->start_level, m->pgd, m->pgd_phys, m->geo.concat, m->geo.concat == 1 ? "" : "s");
+}
+
 static void vm_header_json(struct report *r, const struct s2_kvm_vm *vm)
 {
 	const struct s2_kvm_mmu *m = &vm->mmu;
@@ -602,8 +616,7 @@ static struct s2_error *prefault_vm(struct report *r, const struct s2_kvm_vm *vm
 	p->r = r;
 	p->vm = vm;
 	if (!r->json)
-		fprintf(r->out, "kvm 0x%016" PRIx64 "  pid %d  vcpus %u  memslots %u\n", vm->addr, vm->pid,
-			vm->online_vcpus, vm->nr_memslots);
+		s2_report_vm_text_header(r->out, vm, false);
 	else
 		vm_header_json(r, vm);
 	if (!vm->pkvm)
@@ -823,14 +836,10 @@ struct s2_error *s2_report_run(struct s2_kernel *k, const struct s2_kvm_layout *
 			   o->verbose ? "leaves" : "dump");
 		s2_json_array(&r.j, "vms");
 	}
-	if (o->vm) {
-		/* a pid covers every VM its VMM runs */
-		err = s2_kvm_for_each_named_vm(k, l, o->vm, each_vm, &r, NULL);
-	} else {
-		err = s2_kvm_for_each_vm(k, l, each_vm, &r);
-		if (!err && !r.vms && !r.json)
-			fprintf(out, "no VMs on vm_list\n");
-	}
+	/* a pid covers every VM its VMM runs (and names none: no VM is an error) */
+	err = s2_kvm_for_each_named_vm(k, l, o->vm, each_vm, &r, NULL);
+	if (!err && !r.vms && !r.json)
+		fprintf(out, "no VMs on vm_list\n");
 	if (!err && r.problems) {
 		*status = S2_STATUS_FINDINGS;
 		err = s2_error_create(S2_ERROR_FAULT, "kvm 0x%" PRIx64 ": %lu stage-2 table(s) unreadable, first at IPA 0x%"
@@ -909,14 +918,12 @@ struct s2_error *s2_report_nested_list_json(struct s2_kernel *k, const struct s2
 
 	json_begin(&r, "nesteds2", "list");
 	s2_json_array(&r.j, "vms");
-	if (vm_arg) {
-		err = s2_kvm_for_each_named_vm(k, l, vm_arg, nested_each, &r, NULL);
-	} else {
-		err = s2_kvm_for_each_vm(k, l, nested_each, &r);
-	}
+	err = s2_kvm_for_each_named_vm(k, l, vm_arg, nested_each, &r, NULL);
 	json_end(&r, err, err ? S2_STATUS_ERROR : 0);
 	return err;
 }
+
+static void nested_mmu_json(struct report *r, const struct s2_kvm_nested_target *t);
 
 /* nesteds2 dump -j: the shadow MMU and its valid leaves, as s2dump -j's entries */
 
@@ -929,24 +936,13 @@ struct s2_error *s2_report_nested_dump_json(struct s2_kernel *k, const struct s2
 	struct s2_mem mem = s2_kvm_host_mem(k);
 	struct leaves lv = { &r, &t->vm };
 	struct s2_walker w = { leaf_json, &lv, S2_WALK_SKIP_INVALID, 0 };
-	char name[S2_NESTED_NAME_SIZE];
 	uint64_t root;
 	struct s2_error *err;
 
 	*status = S2_STATUS_OK;
-	s2_ptdump_nested_name_rules(name, s2_kvm_layout_rules(l), t->index, m->tlb_vttbr, m->tlb_vtcr,
-				    m->nested_stage2_enabled);
 	json_begin(&r, "nesteds2", "dump");
 	s2_json_object(&r.j, "nested_mmu");
-	s2_json_hex(&r.j, "kvm", t->vm.addr);
-	s2_json_i64(&r.j, "pid", t->vm.pid);
-	s2_json_u64(&r.j, "index", t->index);
-	s2_json_hex(&r.j, "addr", m->addr);
-	s2_json_str(&r.j, "name", name);
-	s2_json_bool(&r.j, "valid", m->valid);
-	s2_json_hex(&r.j, "tlb_vttbr", m->tlb_vttbr);
-	s2_json_hex(&r.j, "tlb_vtcr", m->tlb_vtcr);
-	s2_json_bool(&r.j, "nested_stage2_enabled", m->nested_stage2_enabled);
+	nested_mmu_json(&r, t);
 	s2_json_u64(&r.j, "vmid", m->vmid & 0xffff);
 	s2_json_hex(&r.j, "pgt", m->pgt);
 	s2_json_hex(&r.j, "pgd_pa", m->pgd_phys);
@@ -968,6 +964,142 @@ struct s2_error *s2_report_nested_dump_json(struct s2_kernel *k, const struct s2
 		*status = S2_STATUS_FINDINGS;
 		err = s2_error_create(S2_ERROR_FAULT, "kvm_s2_mmu 0x%" PRIx64 ": %lu table(s) unreadable, first at IPA 0x%"
 				      PRIx64, m->addr, r.problems, r.first_problem_ia);
+	}
+	json_end(&r, err, err ? (*status == S2_STATUS_FINDINGS ? S2_STATUS_FINDINGS : S2_STATUS_ERROR) : 0);
+	return err;
+}
+
+/* nesteds2 guest -j: the guest hypervisor's stage 2 from the guest walk's facts */
+
+static void nested_mmu_json(struct report *r, const struct s2_kvm_nested_target *t)
+{
+	const struct s2_kvm_mmu *m = &t->mmu;
+	char name[S2_NESTED_NAME_SIZE];
+
+	s2_ptdump_nested_name_rules(name, s2_kvm_layout_rules(r->l), t->index, m->tlb_vttbr, m->tlb_vtcr,
+				    m->nested_stage2_enabled);
+	s2_json_hex(&r->j, "kvm", t->vm.addr);
+	s2_json_i64(&r->j, "pid", t->vm.pid);
+	s2_json_u64(&r->j, "index", t->index);
+	s2_json_hex(&r->j, "addr", m->addr);
+	s2_json_str(&r->j, "name", name);
+	s2_json_bool(&r->j, "valid", m->valid);
+	s2_json_hex(&r->j, "tlb_vttbr", m->tlb_vttbr);
+	s2_json_hex(&r->j, "tlb_vtcr", m->tlb_vtcr);
+	s2_json_bool(&r->j, "nested_stage2_enabled", m->nested_stage2_enabled);
+}
+
+static void fault_json(struct report *r, const char *key, const struct s2_fault *f)
+{
+	if (f->type == S2_FAULT_NONE) {
+		s2_json_null(&r->j, key);
+		return;
+	}
+	s2_json_object_compact(&r->j, key);
+	s2_json_str(&r->j, "type", s2_fault_type_name(f->type));
+	s2_json_i64(&r->j, "level", f->level);
+	s2_json_hex(&r->j, "fsc", f->fsc);
+	s2_json_end(&r->j);
+}
+
+struct guest_json {
+	struct report *r;
+	const struct s2_geometry *geo;
+};
+
+static void guest_leaf_json(void *arg, const struct s2_walk_entry *e)
+{
+	struct guest_json *g = arg;
+	struct s2_json *j = &g->r->j;
+	const struct s2_desc *d = &e->desc;
+	char perm[4];
+
+	s2_json_object_compact(j, NULL);
+	s2_json_str(j, "type", "leaf");
+	s2_json_hex(j, "l2", e->ia);
+	s2_json_hex(j, "size", e->size);
+	s2_json_i64(j, "level", e->level);
+	s2_json_str(j, "kind", d->kind == S2_DESC_BLOCK ? "block" : d->kind == S2_DESC_PAGE ? "page" : "reserved");
+	s2_json_hex(j, "l1", d->oa);
+	s2_json_str(j, "perm", s2_nested_perm_str(s2_nested_perm(d), perm));
+	s2_json_u64(j, "af", d->af);
+	s2_json_hex(j, "desc", d->raw);
+	s2_json_hex(j, "desc_l1", e->desc_pa);
+	s2_json_bool(j, "beyond_oa", s2_nested_guest_beyond_oa(g->geo, d));
+	s2_json_end(j);
+}
+
+static void guest_problem_json(void *arg, const struct s2_nested_guest_problem *p)
+{
+	struct s2_json *j = &((struct guest_json *)arg)->r->j;
+
+	s2_json_object_compact(j, NULL);
+	s2_json_str(j, "type", "problem");
+	s2_json_hex(j, "l2", p->l2);
+	s2_json_hex(j, "size", p->size);
+	s2_json_i64(j, "level", p->level);
+	s2_json_hex(j, "table_l1", p->table);
+	if (p->problem != S2_PROBLEM_READ) {
+		s2_json_str(j, "problem", s2_walk_problem_name(p->problem));
+	} else if (p->fail == S2_NESTED_READ_UNMAPPED) {
+		s2_json_str(j, "problem", "unmapped");
+		s2_json_bool(j, "memslots_tried", p->memslots);
+	} else if (p->fail == S2_NESTED_READ_VMM_UNMAPPED) {
+		s2_json_str(j, "problem", "vmm_unmapped");
+		s2_json_i64(j, "memslot", p->slot);
+		s2_json_hex(j, "uaddr", p->uaddr);
+	} else {
+		s2_json_str(j, "problem", "missing");
+		s2_json_hex(j, "pa", p->pa);
+	}
+	s2_json_end(j);
+}
+
+struct s2_error *s2_report_nested_guest_json(struct s2_kernel *k, const struct s2_kvm_layout *l,
+					     const struct s2_kvm_nested_target *t, const struct s2_nested_guest *g,
+					     struct s2_nested_l1mem *l1mem, FILE *out, int *status)
+{
+	struct s2_report_opts o = { .json = true };
+	struct report r = { .k = k, .l = l, .o = &o, .out = out, .json = true };
+	struct guest_json gj = { &r, g ? &g->geo : NULL };
+	struct s2_nested_guest_visitor v = { guest_leaf_json, guest_problem_json, &gj };
+	unsigned long problems = 0;
+	uint64_t first = 0;
+	struct s2_error *err = NULL;
+
+	*status = S2_STATUS_OK;
+	json_begin(&r, "nesteds2", "guest");
+	s2_json_object(&r.j, "nested_mmu");
+	nested_mmu_json(&r, t);
+	if (!g) {
+		/* an unused shadow MMU: no guest stage 2 cached */
+		s2_json_null(&r.j, "guest");
+	} else {
+		s2_json_object(&r.j, "guest");
+		s2_json_bool(&r.j, "enabled", g->enabled);
+		if (g->enabled) {
+			fault_json(&r, "refused", &g->refused);
+			if (g->refused.type == S2_FAULT_NONE) {
+				s2_json_str(&r.j, "granule", s2_nested_granule_name(g->geo.granule_shift));
+				s2_json_u64(&r.j, "ia_bits", g->geo.ia_bits);
+				s2_json_i64(&r.j, "start_level", g->geo.start_level);
+				s2_json_u64(&r.j, "concat", g->geo.concat);
+				s2_json_u64(&r.j, "oa_bits", g->geo.oa_bits);
+				s2_json_hex(&r.j, "root_l1", g->root);
+				fault_json(&r, "base_fault", &g->base_fault);
+				if (g->base_fault.type == S2_FAULT_NONE) {
+					s2_json_array(&r.j, "entries");
+					err = s2_nested_guest_walk(g, l1mem, &v, &problems, &first);
+					if (!err)
+						s2_json_end(&r.j);
+				}
+			}
+		}
+	}
+	if (!err && problems) {
+		*status = S2_STATUS_FINDINGS;
+		err = s2_error_create(S2_ERROR_FAULT, "nested mmu 0x%" PRIx64 ": %lu guest stage-2 table(s) unreadable or "
+				      "out of range, first at L2 IPA 0x%" PRIx64, t->mmu.addr, problems, first);
 	}
 	json_end(&r, err, err ? (*status == S2_STATUS_FINDINGS ? S2_STATUS_FINDINGS : S2_STATUS_ERROR) : 0);
 	return err;

@@ -17,6 +17,7 @@
 #include <stdio.h>
 
 #include "kvm/kvm.h"
+#include "s2dump/nested.h"
 
 #define S2_JSON_SCHEMA "s2dump/1"
 
@@ -38,6 +39,19 @@ struct s2_error *s2_report_nested_list_json(struct s2_kernel *kernel, const stru
  */
 struct s2_error *s2_report_nested_dump_json(struct s2_kernel *kernel, const struct s2_kvm_layout *layout,
 					    const struct s2_kvm_nested_target *target, FILE *out, int *status);
+/*
+ * The VM's header line in text ("kvm 0x...  pid N  vcpus N  memslots N"), with_mmu: and its MMU's
+ * two lines (s2dump's default dump); the JSON form is the VM object's first members (docs/json.md).
+ */
+void s2_report_vm_text_header(FILE *out, const struct s2_kvm_vm *vm, bool with_mmu);
+/*
+ * nesteds2 guest -j: the nested MMU, the guest hypervisor's stage-2 configuration g (NULL for an
+ * unused shadow MMU) and its walk's facts (leaves, unreadable tables). *status: S2_STATUS_FINDINGS
+ * for unreadable guest tables.
+ */
+struct s2_error *s2_report_nested_guest_json(struct s2_kernel *kernel, const struct s2_kvm_layout *layout,
+					     const struct s2_kvm_nested_target *target, const struct s2_nested_guest *g,
+					     struct s2_nested_l1mem *l1mem, FILE *out, int *status);
 /* Text for a pKVM VM (after the header): what it is and its pkvm_mappings. */
 struct s2_error *s2_report_pkvm_text(struct s2_kernel *kernel, const struct s2_kvm_layout *layout,
 				     const struct s2_kvm_vm *vm, FILE *out);

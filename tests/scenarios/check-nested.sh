@@ -6,6 +6,7 @@
 #   expected/<pid>/nested-translate   <- s2dump -t L2IPA <mmu>   (two-stage translation)
 #   expected/<pid>/check              <- nesteds2 check <pid>    (and its exit status)
 #   expected/<pid>/nested + nested-<i>.stage2_page_tables.complete <- nesteds2 dump -j <mmu>
+#   expected/<pid>/nested-<i>.guest   <- nesteds2 guest -j <mmu>  (tests/scenarios/nested-guest-json.py)
 # A scenario with `nested` lines whose dump or expected files are missing is a FAIL, never a pass.
 # The parsing and comparing is tests/scenarios/nested-check.c (built by `make all`).
 # Prints "PASS check-nested ..." / "FAIL check-nested ...: why". Env: S2_TOP, S2_BUILD (or S2_TOOL), VMC_ROOT.
@@ -53,7 +54,8 @@ for exp in "$vmc"/linux-*/*/expected/*/nested; do
 	done <"$exp"
 done
 # nesteds2 dump -j of every nested MMU: its facts and leaves against the generator's tables
-# (tests/scenarios/nested-dump-json.py: expected/<pid>/nested and nested-<i>.stage2_page_tables.complete).
+# (tests/scenarios/nested-dump-json.py: expected/<pid>/nested and nested-<i>.stage2_page_tables.complete);
+# nesteds2 guest -j against the generator's walk of the guest stage 2 (nested-guest-json.py).
 for exp in "$vmc"/linux-*/*/expected/*/nested; do
 	[ -f "$exp" ] || continue
 	d=${exp%/expected/*}
@@ -68,6 +70,16 @@ for exp in "$vmc"/linux-*/*/expected/*/nested; do
 			echo "PASS check-nested $name/dump-json"
 		else
 			echo "FAIL check-nested $name/dump-json: $(printf '%s' "$why" | head -n 3 | tr '\n' '|') $(head -c 200 "$CN_TMP.err")"
+			rc=1
+		fi
+		guest=${exp%/nested}/nested-$idx.guest
+		[ -f "$guest" ] || continue # the generator walks the guest stage 2 of valid MMUs only
+		"$CN_TOOL" -c "$d/vmcore" -s "$d/vmlinux" nesteds2 guest -j "$mmu" >"$CN_TMP.json" 2>"$CN_TMP.err"
+		st=$?
+		if why=$(python3 "$top/tests/scenarios/nested-guest-json.py" "$CN_TMP.json" "$st" "$guest" 2>&1); then
+			echo "PASS check-nested $name/guest-json"
+		else
+			echo "FAIL check-nested $name/guest-json: $(printf '%s' "$why" | head -n 3 | tr '\n' '|') $(head -c 200 "$CN_TMP.err")"
 			rc=1
 		fi
 	done <"$exp"
