@@ -254,6 +254,22 @@ struct s2_nested_check_stats {
 };
 
 /*
+ * The check's facts: every leaf that is no OK (a violation, or not checkable) with its verdict,
+ * every unreadable shadow table (a walk problem entry), for a renderer (text below, JSON in
+ * src/report).
+ */
+struct s2_nested_check_visitor {
+	void (*verdict)(void *arg, uint64_t mmu_addr, int index, const struct s2_walk_entry *leaf,
+			const struct s2_nested_verdict *verdict);
+	void (*problem)(void *arg, uint64_t mmu_addr, int index, const struct s2_walk_entry *problem);
+	void *arg;
+};
+struct s2_error *s2_nested_check_shadow_walk(uint64_t mmu_addr, int index, const struct s2_geometry *shadow_geo,
+					     uint64_t shadow_root, const struct s2_mem *host,
+					     struct s2_nested_checker *c, struct s2_nested_check_stats *stats,
+					     const struct s2_nested_check_visitor *visitor);
+
+/*
  * Check every valid leaf of one shadow table (shadow_geo/shadow_root over
  * host memory), printing one line per violating leaf
  * ("mmu 0x... [i] L2 0x...-0x... <kind>: shadow ..., guest ..., canonical ...")

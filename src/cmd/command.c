@@ -611,7 +611,7 @@ static struct s2_error *cmd_nesteds2(struct s2_session *s, int argc, char *const
 		return NULL;
 	}
 	err = parse_options("nesteds2", argc - 1, argv + 1,
-			    !strcmp(sub, "dump") ? "vxjh" : !strcmp(sub, "guest") ? "vjh" : !strcmp(sub, "list") ? "jh" : "h",
+			    !strcmp(sub, "dump") ? "vxjh" : !strcmp(sub, "guest") ? "vjh" : !strcmp(sub, "list") ? "jh" : "jh",
 			    &o);
 	if (err) {
 		*status = S2_STATUS_USAGE;
@@ -634,7 +634,8 @@ static struct s2_error *cmd_nesteds2(struct s2_session *s, int argc, char *const
 			return err;
 		if (!strcmp(sub, "guest"))
 			return s2_nested_cmd_guest(s->kernel, s->layout, o.positional[0], o.verbose, o.json, out, status);
-		return s2_nested_cmd_check(s->kernel, s->layout, o.npositional ? o.positional[0] : NULL, out, status);
+		return s2_nested_cmd_check(s->kernel, s->layout, o.npositional ? o.positional[0] : NULL, o.json, out,
+					   status);
 	}
 	if (strcmp(sub, "list") && strcmp(sub, "dump")) {
 		*status = S2_STATUS_USAGE;

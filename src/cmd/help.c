@@ -100,7 +100,7 @@ static const char *const nesteds2_description[] = {
 	"                     (exit status 1). Tables are read little-endian:",
 	"                     SCTLR_EL2.EE is not kept in the MMU (-j: JSON,",
 	"                     docs/json.md)",
-	"  check [kvm|pid|mmu]",
+	"  check [-j] [kvm|pid|mmu]",
 	"                     every leaf of every valid shadow MMU must be",
 	"                     canonical(guest(L2 IPA)) with r/w/x no wider than",
 	"                     either stage: one line per violating leaf, kind",
@@ -109,7 +109,8 @@ static const char *const nesteds2_description[] = {
 	"                     that applies anywhere in the leaf), then a summary;",
 	"                     also vCPUs running on a shadow MMU made for other",
 	"                     VTTBR_EL2/VTCR_EL2 (read from their VNCR page);",
-	"                     exit status 1 when violations exist",
+	"                     exit status 1 when violations exist (-j: JSON,",
+	"                     docs/json.md)",
 	NULL,
 };
 
@@ -127,7 +128,7 @@ static const struct s2_command_help helps[] = {
 	  "[-v] [-x] [-j] [-p] [-t IPA] [kvm-address|pid|nested-mmu]", s2dump_description, s2dump_examples },
 	{ "nesteds2", "nested-virt shadow stage-2 MMUs of KVM arm64 VMs",
 	  "list [-j] [kvm-address|pid] | dump [-v] [-x] [-j] <mmu-address|name> | guest [-v] [-j] <mmu-address|name> | "
-	  "check [kvm-address|pid|mmu-address|name]", nesteds2_description,
+	  "check [-j] [kvm-address|pid|mmu-address|name]", nesteds2_description,
 	  nesteds2_examples },
 };
 

@@ -185,6 +185,7 @@ struct check_all {
 	const struct s2_kvm_vm *vm;               /* during the vCPU pass */
 	unsigned long hcr_unknown_vcpus;          /* vCPUs whose HCR_EL2 could not be located */
 	struct s2_kvm_el2_regs el2;
+	struct s2_report_check *json;             /* -j: the findings go there instead of text */
 };
 
 /*
@@ -219,17 +220,27 @@ static struct s2_error *check_vcpu(void *arg, const struct s2_kvm_vcpu *vcpu)
 		}
 		s2_ptdump_nested_name_rules(name, s2_kvm_layout_rules(a->l), i, m.tlb_vttbr, m.tlb_vtcr,
 					    m.nested_stage2_enabled);
-		if (el2.hcr_unknown) {
-			/* which lookup rule applies depends on HCR_EL2.VM: not compared */
+		/* which lookup rule applies depends on HCR_EL2.VM: without it, not compared */
+		if (!el2.hcr_unknown &&
+		    s2_nested_mmu_matches(m.tlb_vttbr, m.tlb_vtcr, m.nested_stage2_enabled, el2.vttbr, el2.vtcr, el2.hcr))
+			return NULL;
+		if (el2.hcr_unknown)
 			a->hcr_unknown_vcpus++;
+		else
+			a->stale_vcpus++;
+		if (a->json) {
+			struct s2_report_check_vcpu f = { m.addr, i, name, vcpu->index, vcpu->vcpu_id, el2.vttbr,
+							  el2.vtcr, (int)(el2.hcr & 1), el2.hcr_unknown };
+
+			s2_report_check_vcpu(a->json, &f);
+			return NULL;
+		}
+		if (el2.hcr_unknown) {
 			fprintf(a->out, "mmu 0x%016" PRIx64 " [%" PRIu64 "] %s: vcpu %" PRIu64 " (id %d) runs on it with "
 				"VTTBR_EL2 0x%016" PRIx64 " VTCR_EL2 0x%016" PRIx64 " HCR_EL2 unknown (%s): not compared\n",
 				m.addr, i, name, vcpu->index, vcpu->vcpu_id, el2.vttbr, el2.vtcr, el2.hcr_unknown);
 			return NULL;
 		}
-		if (s2_nested_mmu_matches(m.tlb_vttbr, m.tlb_vtcr, m.nested_stage2_enabled, el2.vttbr, el2.vtcr, el2.hcr))
-			return NULL;
-		a->stale_vcpus++;
 		fprintf(a->out, "mmu 0x%016" PRIx64 " [%" PRIu64 "] %s: vcpu %" PRIu64 " (id %d) runs on it with "
 			"VTTBR_EL2 0x%016" PRIx64 " VTCR_EL2 0x%016" PRIx64 " HCR_EL2.VM %d: not the context it was "
 			"made for\n", m.addr, i, name, vcpu->index, vcpu->vcpu_id, el2.vttbr, el2.vtcr, (int)(el2.hcr & 1));
@@ -248,7 +259,9 @@ static struct s2_error *check_mmu(struct check_all *a, const struct s2_kvm_vm *v
 
 	if (!m->valid) {
 		/* skipped when walking a VM's nested_mmus[]; named, it says why there is nothing */
-		if (a->one_mmu)
+		if (a->one_mmu && a->json)
+			s2_report_check_note(a->json, "unused_mmu", "mmu", m->addr, (int)i, NULL);
+		else if (a->one_mmu)
 			fprintf(a->out, "mmu 0x%016" PRIx64 " [%d]: unused shadow MMU (tlb_vttbr has CnP set): "
 				"nothing to check\n", m->addr, (int)i);
 		return NULL;
@@ -256,16 +269,21 @@ static struct s2_error *check_mmu(struct check_all *a, const struct s2_kvm_vm *v
 	a->shadow_mmus++;
 	if (!m->pgt || !m->pgd)
 		return NULL; /* no shadow table: no leaves */
-	err = s2_kernel_va_to_pa(a->k, m->pgd, &root);
+	err = s2_kvm_mmu_root(a->k, m, &root);
 	if (err)
-		return s2_error_prefix(err, "nested mmu 0x%" PRIx64 " pgd: ", m->addr);
+		return err;
 	c = calloc(1, sizeof(*c));
 	if (!c)
 		return &s2_error_nomem;
 	err = ctx_init(a->k, a->l, vm, m, c);
 	if (!err) {
 		checker = (struct s2_nested_checker){ .guest = &c->guest, .l1mem = &c->l1mem };
-		err = s2_nested_check_shadow(a->out, m->addr, (int)i, &m->geo, root, &c->host, &checker, &a->stats);
+		if (a->json)
+			err = s2_nested_check_shadow_walk(m->addr, (int)i, &m->geo, root, &c->host, &checker, &a->stats,
+							  s2_report_check_shadow(a->json));
+		else
+			err = s2_nested_check_shadow(a->out, m->addr, (int)i, &m->geo, root, &c->host, &checker,
+						     &a->stats);
 	}
 	ctx_fini(c);
 	return err;
@@ -294,7 +312,10 @@ static struct s2_error *check_vm(void *arg, const struct s2_kvm_vm *vm)
 		err = s2_kvm_for_each_vcpu(a->k, a->l, vm, check_vcpu, a);
 		if (err) {
 			/* The shadow check stands without it; say what could not be examined. */
-			fprintf(a->out, "kvm 0x%016" PRIx64 ": vCPUs not examined: %s\n", vm->addr, err->message);
+			if (a->json)
+				s2_report_check_note(a->json, "vcpus_not_examined", "kvm", vm->addr, -1, err->message);
+			else
+				fprintf(a->out, "kvm 0x%016" PRIx64 ": vCPUs not examined: %s\n", vm->addr, err->message);
 			s2_error_destroy(err);
 		}
 	}
@@ -302,10 +323,13 @@ static struct s2_error *check_vm(void *arg, const struct s2_kvm_vm *vm)
 }
 
 struct s2_error *s2_nested_cmd_check(struct s2_kernel *k, const struct s2_kvm_layout *l, const char *arg,
-				     FILE *out, int *status)
+				     bool json, FILE *out, int *status)
 {
 	struct check_all a = { .k = k, .l = l, .out = out };
 	struct s2_error *err = NULL;
+
+	if (json && !(a.json = s2_report_check_begin(k, l, out)))
+		return &s2_error_nomem;
 
 	if (!arg) {
 		err = s2_kvm_for_each_vm(k, l, check_vm, &a);
@@ -337,6 +361,16 @@ struct s2_error *s2_nested_cmd_check(struct s2_kernel *k, const struct s2_kvm_la
 		}
 		free(t);
 	}
+	if (!err && (a.stats.violations || a.stats.problems || a.stale_vcpus))
+		*status = S2_STATUS_FINDINGS;
+	if (a.json) {
+		struct s2_report_check_summary sum = { a.shadow_mmus, a.stats.leaves, a.stats.violations,
+						       a.stats.not_checkable, a.stats.problems, a.stale_vcpus,
+						       a.unknown_vcpus, a.hcr_unknown_vcpus };
+
+		s2_report_check_end(a.json, &sum, err, err ? S2_STATUS_ERROR : *status);
+		return err;
+	}
 	if (err)
 		return err;
 	fprintf(out, "check: %lu shadow MMUs, %lu leaves, %lu violations\n", a.shadow_mmus, a.stats.leaves,
@@ -352,8 +386,6 @@ struct s2_error *s2_nested_cmd_check(struct s2_kernel *k, const struct s2_kvm_la
 		fprintf(out, "check: %lu vCPU(s) on a shadow MMU without a VNCR page to compare\n", a.unknown_vcpus);
 	if (a.hcr_unknown_vcpus)
 		fprintf(out, "check: %lu vCPU(s) on a shadow MMU not compared: HCR_EL2 unknown\n", a.hcr_unknown_vcpus);
-	if (a.stats.violations || a.stats.problems || a.stale_vcpus)
-		*status = S2_STATUS_FINDINGS;
 	return NULL;
 }
 

@@ -17,9 +17,9 @@
 /* json: the same facts as JSON (src/report) instead of text. */
 struct s2_error *s2_nested_cmd_guest(struct s2_kernel *k, const struct s2_kvm_layout *l, const char *arg,
 				     bool verbose, bool json, FILE *out, int *status);
-/* arg: NULL (every VM), a VMM pid, a struct kvm address, a nested MMU address or name. */
+/* arg: NULL (every VM), a VMM pid, a struct kvm address, a nested MMU address or name; json: as JSON. */
 struct s2_error *s2_nested_cmd_check(struct s2_kernel *k, const struct s2_kvm_layout *l, const char *arg,
-				     FILE *out, int *status);
+				     bool json, FILE *out, int *status);
 /* First line of s2dump -t on a nested MMU; mapped and l1 give the L1 IPA for the canonical line;
  * a guest table that could not be read makes *status S2_STATUS_FINDINGS (as nesteds2 guest). */
 struct s2_error *s2_nested_cmd_translate(struct s2_kernel *k, const struct s2_kvm_layout *l,

@@ -554,12 +554,50 @@ struct s2_error *s2_nested_check_leaf(struct s2_nested_checker *c, uint64_t l2, 
 }
 
 struct check_walk {
-	FILE *out;
 	uint64_t mmu_addr;
 	int index;
 	struct s2_nested_checker *c;
 	struct s2_nested_check_stats *stats;
+	const struct s2_nested_check_visitor *v;
 };
+
+static struct s2_error *check_visit(void *arg, const struct s2_walk_entry *e)
+{
+	struct check_walk *cw = arg;
+	struct s2_nested_verdict v;
+	struct s2_error *err;
+
+	if (e->event == S2_WALK_PROBLEM) {
+		cw->stats->problems++;
+		cw->v->problem(cw->v->arg, cw->mmu_addr, cw->index, e);
+		return NULL;
+	}
+	if (e->event != S2_WALK_LEAF || (e->desc.kind != S2_DESC_BLOCK && e->desc.kind != S2_DESC_PAGE))
+		return NULL;
+	cw->stats->leaves++;
+	err = s2_nested_check_leaf(cw->c, e->ia, e->size, &e->desc, &v);
+	if (err || v.kind == S2_NESTED_OK)
+		return err;
+	if (v.kind == S2_NESTED_NOT_CHECKABLE)
+		cw->stats->not_checkable++;
+	else
+		cw->stats->violations++;
+	cw->v->verdict(cw->v->arg, cw->mmu_addr, cw->index, e, &v);
+	return NULL;
+}
+
+struct s2_error *s2_nested_check_shadow_walk(uint64_t mmu_addr, int index, const struct s2_geometry *shadow_geo,
+					     uint64_t shadow_root, const struct s2_mem *host,
+					     struct s2_nested_checker *c, struct s2_nested_check_stats *stats,
+					     const struct s2_nested_check_visitor *visitor)
+{
+	struct check_walk cw = { mmu_addr, index, c, stats, visitor };
+	struct s2_walker w = { check_visit, &cw, S2_WALK_SKIP_INVALID, 0 };
+
+	return s2_walk(shadow_geo, shadow_root, host, 0, 1ULL << shadow_geo->ia_bits, &w);
+}
+
+/* The check's text */
 
 static void print_side(FILE *out, bool mapped, uint64_t a, unsigned int perm)
 {
@@ -571,54 +609,44 @@ static void print_side(FILE *out, bool mapped, uint64_t a, unsigned int perm)
 		fputs("unmapped", out);
 }
 
-static struct s2_error *check_visit(void *arg, const struct s2_walk_entry *e)
+static void check_text_problem(void *arg, uint64_t mmu_addr, int index, const struct s2_walk_entry *e)
 {
-	struct check_walk *cw = arg;
-	struct s2_nested_verdict v;
-	struct s2_error *err;
+	fprintf(arg, "mmu 0x%016" PRIx64 " [%d] L2 0x%016" PRIx64 "-0x%016" PRIx64 " L%d  !! shadow table "
+		"at PA 0x%" PRIx64 " %s\n", mmu_addr, index, e->ia, e->ia + e->size, e->level,
+		s2_walk_problem_table(e), s2_walk_problem_text(e->problem));
+}
+
+static void check_text_verdict(void *arg, uint64_t mmu_addr, int index, const struct s2_walk_entry *e,
+			       const struct s2_nested_verdict *v)
+{
+	FILE *out = arg;
 	char perm[4];
 
-	if (e->event == S2_WALK_PROBLEM) {
-		cw->stats->problems++;
-		fprintf(cw->out, "mmu 0x%016" PRIx64 " [%d] L2 0x%016" PRIx64 "-0x%016" PRIx64 " L%d  !! shadow table "
-			"at PA 0x%" PRIx64 " %s\n", cw->mmu_addr, cw->index, e->ia, e->ia + e->size, e->level,
-			s2_walk_problem_table(e), s2_walk_problem_text(e->problem));
-		return NULL;
-	}
-	if (e->event != S2_WALK_LEAF || (e->desc.kind != S2_DESC_BLOCK && e->desc.kind != S2_DESC_PAGE))
-		return NULL;
-	cw->stats->leaves++;
-	err = s2_nested_check_leaf(cw->c, e->ia, e->size, &e->desc, &v);
-	if (err || v.kind == S2_NESTED_OK)
-		return err;
-	if (v.kind == S2_NESTED_NOT_CHECKABLE) {
-		cw->stats->not_checkable++;
-		fprintf(cw->out, "mmu 0x%016" PRIx64 " [%d] L2 0x%016" PRIx64 "-0x%016" PRIx64 " not-checkable: ",
-			cw->mmu_addr, cw->index, e->ia, e->ia + e->size);
-		if (v.nc_guest)
-			fprintf(cw->out, "guest table at L1 0x%016" PRIx64, v.nc_l1);
+	if (v->kind == S2_NESTED_NOT_CHECKABLE) {
+		fprintf(out, "mmu 0x%016" PRIx64 " [%d] L2 0x%016" PRIx64 "-0x%016" PRIx64 " not-checkable: ",
+			mmu_addr, index, e->ia, e->ia + e->size);
+		if (v->nc_guest)
+			fprintf(out, "guest table at L1 0x%016" PRIx64, v->nc_l1);
 		else
-			fprintf(cw->out, "canonical side of L1 0x%016" PRIx64, v.nc_l1);
-		if (!v.nc_what || !strcmp(v.nc_what, "page"))
-			fprintf(cw->out, " not in dump (PA 0x%" PRIx64 ")", v.nc_pa);
+			fprintf(out, "canonical side of L1 0x%016" PRIx64, v->nc_l1);
+		if (!v->nc_what || !strcmp(v->nc_what, "page"))
+			fprintf(out, " not in dump (PA 0x%" PRIx64 ")", v->nc_pa);
 		else
-			fprintf(cw->out, ": %s at PA 0x%" PRIx64 " not in dump", v.nc_what, v.nc_pa);
-		if (v.at != e->ia)
-			fprintf(cw->out, "  (at L2 0x%016" PRIx64 ")", v.at);
-		fputc('\n', cw->out);
-		return NULL;
+			fprintf(out, ": %s at PA 0x%" PRIx64 " not in dump", v->nc_what, v->nc_pa);
+		if (v->at != e->ia)
+			fprintf(out, "  (at L2 0x%016" PRIx64 ")", v->at);
+		fputc('\n', out);
+		return;
 	}
-	cw->stats->violations++;
-	fprintf(cw->out, "mmu 0x%016" PRIx64 " [%d] L2 0x%016" PRIx64 "-0x%016" PRIx64 " %s: shadow 0x%016" PRIx64
-		" %s, guest ", cw->mmu_addr, cw->index, e->ia, e->ia + e->size, s2_nested_kind_name(v.kind),
-		v.shadow_oa, s2_nested_perm_str(v.shadow_perm, perm));
-	print_side(cw->out, v.guest_mapped, v.guest_l1, v.guest_perm);
-	fputs(", canonical ", cw->out);
-	print_side(cw->out, v.canon_mapped, v.canon_pa, v.canon_perm);
-	if (v.at != e->ia)
-		fprintf(cw->out, "  (at L2 0x%016" PRIx64 ")", v.at);
-	fputc('\n', cw->out);
-	return NULL;
+	fprintf(out, "mmu 0x%016" PRIx64 " [%d] L2 0x%016" PRIx64 "-0x%016" PRIx64 " %s: shadow 0x%016" PRIx64
+		" %s, guest ", mmu_addr, index, e->ia, e->ia + e->size, s2_nested_kind_name(v->kind),
+		v->shadow_oa, s2_nested_perm_str(v->shadow_perm, perm));
+	print_side(out, v->guest_mapped, v->guest_l1, v->guest_perm);
+	fputs(", canonical ", out);
+	print_side(out, v->canon_mapped, v->canon_pa, v->canon_perm);
+	if (v->at != e->ia)
+		fprintf(out, "  (at L2 0x%016" PRIx64 ")", v->at);
+	fputc('\n', out);
 }
 
 struct s2_error *s2_nested_check_shadow(FILE *out, uint64_t mmu_addr, int index,
@@ -626,10 +654,9 @@ struct s2_error *s2_nested_check_shadow(FILE *out, uint64_t mmu_addr, int index,
 					const struct s2_mem *host, struct s2_nested_checker *c,
 					struct s2_nested_check_stats *stats)
 {
-	struct check_walk cw = { out, mmu_addr, index, c, stats };
-	struct s2_walker w = { check_visit, &cw, S2_WALK_SKIP_INVALID, 0 };
+	struct s2_nested_check_visitor v = { check_text_verdict, check_text_problem, out };
 
-	return s2_walk(shadow_geo, shadow_root, host, 0, 1ULL << shadow_geo->ia_bits, &w);
+	return s2_nested_check_shadow_walk(mmu_addr, index, shadow_geo, shadow_root, host, c, stats, &v);
 }
 
 bool s2_nested_mmu_matches(uint64_t tlb_vttbr, uint64_t tlb_vtcr, bool s2_enabled, uint64_t vttbr, uint64_t vtcr,

@@ -1104,3 +1104,153 @@ struct s2_error *s2_report_nested_guest_json(struct s2_kernel *k, const struct s
 	json_end(&r, err, err ? (*status == S2_STATUS_FINDINGS ? S2_STATUS_FINDINGS : S2_STATUS_ERROR) : 0);
 	return err;
 }
+
+/* nesteds2 check -j: the check's findings as they come, then the counts */
+
+struct s2_report_check {
+	struct report r;
+	struct s2_report_opts o;
+	struct s2_nested_check_visitor shadow;
+};
+
+static void check_side_json(struct s2_json *j, const char *key, bool mapped, const char *addr_key, uint64_t addr,
+			    unsigned int perm)
+{
+	char buf[4];
+
+	if (!mapped) {
+		s2_json_null(j, key);
+		return;
+	}
+	s2_json_object_compact(j, key);
+	s2_json_hex(j, addr_key, addr);
+	s2_json_str(j, "perm", s2_nested_perm_str(perm, buf));
+	s2_json_end(j);
+}
+
+static void check_verdict_json(void *arg, uint64_t mmu_addr, int index, const struct s2_walk_entry *e,
+			       const struct s2_nested_verdict *v)
+{
+	struct s2_json *j = &((struct s2_report_check *)arg)->r.j;
+	char perm[4];
+
+	s2_json_object_compact(j, NULL);
+	s2_json_str(j, "type", v->kind == S2_NESTED_NOT_CHECKABLE ? "not_checkable" : "violation");
+	s2_json_hex(j, "mmu", mmu_addr);
+	s2_json_i64(j, "index", index);
+	s2_json_hex(j, "l2", e->ia);
+	s2_json_hex(j, "size", e->size);
+	s2_json_hex(j, "at", v->at);
+	if (v->kind == S2_NESTED_NOT_CHECKABLE) {
+		s2_json_str(j, "table", v->nc_guest ? "guest" : "canonical");
+		s2_json_hex(j, "l1", v->nc_l1);
+		s2_json_hex(j, "pa", v->nc_pa);
+		s2_json_str(j, "what", v->nc_what ? v->nc_what : "page");
+	} else {
+		s2_json_str(j, "kind", s2_nested_kind_name(v->kind));
+		s2_json_object_compact(j, "shadow");
+		s2_json_hex(j, "pa", v->shadow_oa);
+		s2_json_str(j, "perm", s2_nested_perm_str(v->shadow_perm, perm));
+		s2_json_end(j);
+		check_side_json(j, "guest", v->guest_mapped, "l1", v->guest_l1, v->guest_perm);
+		check_side_json(j, "canonical", v->canon_mapped, "pa", v->canon_pa, v->canon_perm);
+	}
+	s2_json_end(j);
+}
+
+static void check_problem_json(void *arg, uint64_t mmu_addr, int index, const struct s2_walk_entry *e)
+{
+	struct s2_json *j = &((struct s2_report_check *)arg)->r.j;
+
+	s2_json_object_compact(j, NULL);
+	s2_json_str(j, "type", "problem");
+	s2_json_hex(j, "mmu", mmu_addr);
+	s2_json_i64(j, "index", index);
+	s2_json_hex(j, "l2", e->ia);
+	s2_json_hex(j, "size", e->size);
+	s2_json_i64(j, "level", e->level);
+	s2_json_hex(j, "table_pa", s2_walk_problem_table(e));
+	s2_json_str(j, "problem", s2_walk_problem_name(e->problem));
+	s2_json_end(j);
+}
+
+struct s2_report_check *s2_report_check_begin(struct s2_kernel *k, const struct s2_kvm_layout *l, FILE *out)
+{
+	struct s2_report_check *c = calloc(1, sizeof(*c));
+
+	if (!c)
+		return NULL;
+	c->o.json = true;
+	c->r = (struct report){ .k = k, .l = l, .o = &c->o, .out = out, .json = true };
+	c->shadow = (struct s2_nested_check_visitor){ check_verdict_json, check_problem_json, c };
+	json_begin(&c->r, "nesteds2", "check");
+	s2_json_array(&c->r.j, "findings");
+	return c;
+}
+
+const struct s2_nested_check_visitor *s2_report_check_shadow(struct s2_report_check *c)
+{
+	return &c->shadow;
+}
+
+void s2_report_check_vcpu(struct s2_report_check *c, const struct s2_report_check_vcpu *v)
+{
+	struct s2_json *j = &c->r.j;
+
+	s2_json_object_compact(j, NULL);
+	s2_json_str(j, "type", "vcpu");
+	s2_json_hex(j, "mmu", v->mmu);
+	s2_json_u64(j, "index", v->index);
+	s2_json_str(j, "name", v->name);
+	s2_json_u64(j, "vcpu", v->vcpu_index);
+	s2_json_i64(j, "id", v->vcpu_id);
+	s2_json_hex(j, "vttbr_el2", v->vttbr);
+	s2_json_hex(j, "vtcr_el2", v->vtcr);
+	if (v->hcr_unknown) {
+		s2_json_null(j, "hcr_vm");
+		s2_json_str(j, "verdict", "not_compared");
+		s2_json_str(j, "why", v->hcr_unknown);
+	} else {
+		s2_json_i64(j, "hcr_vm", v->hcr_vm);
+		s2_json_str(j, "verdict", "stale");
+	}
+	s2_json_end(j);
+}
+
+void s2_report_check_note(struct s2_report_check *c, const char *type, const char *addr_key, uint64_t addr,
+			  int index, const char *error)
+{
+	struct s2_json *j = &c->r.j;
+
+	s2_json_object_compact(j, NULL);
+	s2_json_str(j, "type", type);
+	s2_json_hex(j, addr_key, addr);
+	if (index >= 0)
+		s2_json_i64(j, "index", index);
+	if (error)
+		s2_json_str(j, "error", error);
+	s2_json_end(j);
+}
+
+void s2_report_check_end(struct s2_report_check *c, const struct s2_report_check_summary *s,
+			 const struct s2_error *err, int status)
+{
+	struct s2_json *j = &c->r.j;
+
+	while (j->depth > 1)
+		s2_json_end(j);
+	if (!err) {
+		s2_json_object_compact(j, "summary");
+		s2_json_u64(j, "shadow_mmus", s->shadow_mmus);
+		s2_json_u64(j, "leaves", s->leaves);
+		s2_json_u64(j, "violations", s->violations);
+		s2_json_u64(j, "not_checkable", s->not_checkable);
+		s2_json_u64(j, "problems", s->problems);
+		s2_json_u64(j, "stale_vcpus", s->stale_vcpus);
+		s2_json_u64(j, "unknown_vcpus", s->unknown_vcpus);
+		s2_json_u64(j, "hcr_unknown_vcpus", s->hcr_unknown_vcpus);
+		s2_json_end(j);
+	}
+	json_end(&c->r, err, status);
+	free(c);
+}

@@ -52,6 +52,34 @@ void s2_report_vm_text_header(FILE *out, const struct s2_kvm_vm *vm, bool with_m
 struct s2_error *s2_report_nested_guest_json(struct s2_kernel *kernel, const struct s2_kvm_layout *layout,
 					     const struct s2_kvm_nested_target *target, const struct s2_nested_guest *g,
 					     struct s2_nested_l1mem *l1mem, FILE *out, int *status);
+/*
+ * nesteds2 check -j, streamed as src/cmd/nested.c finds things: begin (NULL: no memory), the
+ * shadow walk's visitor, a vCPU on a shadow MMU made for another context (or not compared), a
+ * note ("unused_mmu" with "mmu" and index, "vcpus_not_examined" with "kvm" and the error), end
+ * with the counts (left out after an error), the error and the status; end frees c.
+ */
+struct s2_report_check;
+struct s2_report_check_vcpu {
+	uint64_t mmu, index;
+	const char *name;            /* the shadow MMU's debugfs name */
+	uint64_t vcpu_index;
+	int vcpu_id;
+	uint64_t vttbr, vtcr;
+	int hcr_vm;
+	const char *hcr_unknown;     /* not NULL: HCR_EL2 unknown, why (not compared) */
+};
+struct s2_report_check_summary {
+	unsigned long shadow_mmus, leaves, violations, not_checkable, problems;
+	unsigned long stale_vcpus, unknown_vcpus, hcr_unknown_vcpus;
+};
+struct s2_report_check *s2_report_check_begin(struct s2_kernel *kernel, const struct s2_kvm_layout *layout,
+					      FILE *out);
+const struct s2_nested_check_visitor *s2_report_check_shadow(struct s2_report_check *c);
+void s2_report_check_vcpu(struct s2_report_check *c, const struct s2_report_check_vcpu *vcpu);
+void s2_report_check_note(struct s2_report_check *c, const char *type, const char *addr_key, uint64_t addr,
+			  int index, const char *error);
+void s2_report_check_end(struct s2_report_check *c, const struct s2_report_check_summary *summary,
+			 const struct s2_error *err, int status);
 /* Text for a pKVM VM (after the header): what it is and its pkvm_mappings. */
 struct s2_error *s2_report_pkvm_text(struct s2_kernel *kernel, const struct s2_kvm_layout *layout,
 				     const struct s2_kvm_vm *vm, FILE *out);

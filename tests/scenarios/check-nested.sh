@@ -7,6 +7,7 @@
 #   expected/<pid>/check              <- nesteds2 check <pid>    (and its exit status)
 #   expected/<pid>/nested + nested-<i>.stage2_page_tables.complete <- nesteds2 dump -j <mmu>
 #   expected/<pid>/nested-<i>.guest   <- nesteds2 guest -j <mmu>  (tests/scenarios/nested-guest-json.py)
+#   expected/<pid>/check              <- nesteds2 check -j <pid>  (tests/scenarios/nested-check-json.py)
 # A scenario with `nested` lines whose dump or expected files are missing is a FAIL, never a pass.
 # The parsing and comparing is tests/scenarios/nested-check.c (built by `make all`).
 # Prints "PASS check-nested ..." / "FAIL check-nested ...: why". Env: S2_TOP, S2_BUILD (or S2_TOOL), VMC_ROOT.
@@ -83,6 +84,21 @@ for exp in "$vmc"/linux-*/*/expected/*/nested; do
 			rc=1
 		fi
 	done <"$exp"
+done
+# nesteds2 check -j of every VM with nested MMUs against the generator's verdicts (nested-check-json.py)
+for chk in "$vmc"/linux-*/*/expected/*/check; do
+	[ -f "$chk" ] || continue
+	d=${chk%/expected/*}
+	pid=$(basename "$(dirname "$chk")")
+	name=${d#"$vmc"/}/$pid
+	"$CN_TOOL" -c "$d/vmcore" -s "$d/vmlinux" nesteds2 check -j "$pid" >"$CN_TMP.json" 2>"$CN_TMP.err"
+	st=$?
+	if why=$(python3 "$top/tests/scenarios/nested-check-json.py" "$CN_TMP.json" "$st" "$chk" 2>&1); then
+		echo "PASS check-nested $name/check-json"
+	else
+		echo "FAIL check-nested $name/check-json: $(printf '%s' "$why" | head -n 3 | tr '\n' '|') $(head -c 200 "$CN_TMP.err")"
+		rc=1
+	fi
 done
 rm -f "$CN_TMP.json" "$CN_TMP.err"
 exit $rc
