@@ -1,7 +1,8 @@
 # s2dump: KVM arm64 stage-2 page tables from vmcores and live kernels.
 #
-#   make            what a user of this host needs: libs2dump (static + shared), the CLI, the drgn
-#                   module, the gdb script, the crash extension for this host's crash (when it has one)
+#   make            what a user of this host needs: the core archive (build/libs2dump.a, linked
+#                   into each front end), the CLI, the drgn module, the gdb script, the crash
+#                   extension for this host's crash (when it has one)
 #   make cross      the arm64 builds: the crash extension for Debian's arm64 crash, the arm64 CLI
 #                   (downloads crash:arm64 once for its defs.h)
 #   make fixtures   what the tests read besides the builds: fake vmlinuxes, the dump generator,
@@ -13,7 +14,8 @@
 #   make demo       install what is missing, then every front end on the bundled (generated) sample vmcore
 #   make demo-real  the same on a dump of Debian's real arm64 kernel with live KVM guests (QEMU, ~10 min once)
 #   make bench      benchmarks, reported as ratios measured in one run
-#   make install    PREFIX=/usr/local DESTDIR=
+#   make install    PREFIX=/usr/local DESTDIR=: the front ends and the man page; no library or headers
+#                   (libs2dump is not a public library: README, "The core is not a library")
 #   make tested-with  the README's "tested with" table from what the last `make check` ran
 #
 # Each component adds to the variables below from its own module.mk, so that
@@ -67,7 +69,6 @@ BENCH_TARGETS :=
 INSTALL_TARGETS :=
 
 LIB_A := $(BUILD)/libs2dump.a
-LIB_SO := $(BUILD)/libs2dump.so
 
 .PHONY: all cross fixtures check check-build check-fast check-fast-build demo demo-real bench install \
 	deps clean vmcores
@@ -82,7 +83,7 @@ LIB_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(LIB_SRCS))
 TEST_BINS := $(patsubst %.c,$(BUILD)/%,$(TEST_SRCS))
 
 .PHONY: lib
-lib: $(LIB_A) $(LIB_SO)
+lib: $(LIB_A)
 all: $(ALL_TARGETS)
 cross: $(CROSS_TARGETS)
 fixtures: $(FIXTURE_TARGETS)
@@ -95,10 +96,6 @@ $(LIB_A): $(LIB_OBJS)
 	@mkdir -p $(dir $@)
 	rm -f $@
 	ar rcs $@ $^
-
-$(LIB_SO): $(LIB_OBJS)
-	@mkdir -p $(dir $@)
-	$(CC) -shared $(S2_LDFLAGS) -o $@ $^
 
 # Test programs: one source each, linked with the static library.
 $(BUILD)/tests/%: tests/%.c $(LIB_A) tests/unit/check.h
@@ -142,10 +139,6 @@ bench: deps
 	@set -e; for t in $(BENCH_TARGETS); do $(MAKE) --no-print-directory SANITIZE=0 $$t; done
 
 install: all $(INSTALL_TARGETS)
-	install -d $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include/s2dump
-	install -m 644 $(LIB_A) $(DESTDIR)$(PREFIX)/lib/
-	install -m 755 $(LIB_SO) $(DESTDIR)$(PREFIX)/lib/
-	install -m 644 include/s2dump/*.h $(DESTDIR)$(PREFIX)/include/s2dump/
 
 # The README's "tested with" table, from the tools the last `make check` ran (scripts/tested-with.sh).
 .PHONY: tested-with

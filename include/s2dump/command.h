@@ -26,21 +26,13 @@ struct s2_session;
 struct s2_error *s2_session_create(const struct s2_target *target, struct s2_session **out);
 void s2_session_destroy(struct s2_session *session);
 
-/* Exit statuses of a command. */
-enum {
-	S2_STATUS_OK = 0,
-	S2_STATUS_FINDINGS = 1, /* ran to the end and found problems (check violations, unreadable tables) */
-	S2_STATUS_ERROR = 2,    /* stopped by an error (returned) */
-	S2_STATUS_USAGE = 3,    /* bad command line (message returned) */
-};
-
 /*
  * Run one command. argv[0] is the command name ("s2dump" or "nesteds2"),
  * argv[1..argc-1] its arguments; argv is not modified and no global state
  * (getopt's optind) is used, so crash can call it repeatedly. Output that
  * could be produced before an error is written to out (streamed). Returns
  * NULL, or the error that stopped the command (one line, for the front end to
- * print); *status receives one of the S2_STATUS_* values.
+ * print); *status receives one of the S2_STATUS_* values (s2dump/error.h).
  */
 struct s2_error *s2_command_run(struct s2_session *session, int argc, char *const argv[],
 				FILE *out, int *status);

@@ -33,6 +33,17 @@ enum s2_error_code {
 	S2_ERROR_OTHER,
 };
 
+/*
+ * How a command ended (its exit status): with the errors because the layers
+ * below the commands decide between "found problems" and "stopped".
+ */
+enum s2_status {
+	S2_STATUS_OK = 0,
+	S2_STATUS_FINDINGS = 1, /* ran to the end and found problems (check violations, unreadable tables) */
+	S2_STATUS_ERROR = 2,    /* stopped by an error (returned) */
+	S2_STATUS_USAGE = 3,    /* bad command line (message returned) */
+};
+
 #define S2_ERROR_MESSAGE_MAX 512
 
 struct s2_error {

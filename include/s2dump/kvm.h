@@ -80,10 +80,35 @@ struct s2_kvm_vm {
 	const char *pkvm_why;     /* how protected mode was detected */
 };
 
+/*
+ * The PA of an MMU's start-level table(s), where the walker begins; an MMU
+ * without a page table (pgt or pgd NULL: unused shadow MMU, VM being torn
+ * down) is S2_ERROR_INVALID_ARGUMENT "kvm_s2_mmu 0x... has no page table".
+ */
+struct s2_error *s2_kvm_mmu_root(struct s2_kernel *kernel, const struct s2_kvm_mmu *mmu, uint64_t *root);
+/* The same for a VM's canonical stage 2; a pKVM VM's is refused (S2_ERROR_UNSUPPORTED, its pgd is garbage). */
+struct s2_error *s2_kvm_vm_root(struct s2_kernel *kernel, const struct s2_kvm_vm *vm, uint64_t *root);
+/* VTTBR_EL2 as KVM programs it for the MMU (kvm_get_vttbr()): BADDR = pgd_phys, VMID in [63:48]. */
+uint64_t s2_kvm_mmu_vttbr(const struct s2_kvm_mmu *mmu);
+
 /* Call fn for every struct kvm on vm_list; stops at the first error fn returns. */
 typedef struct s2_error *(*s2_kvm_vm_fn)(void *arg, const struct s2_kvm_vm *vm);
 struct s2_error *s2_kvm_for_each_vm(struct s2_kernel *kernel, const struct s2_kvm_layout *layout,
 				    s2_kvm_vm_fn fn, void *arg);
+/*
+ * One VM by a command-line word: struct kvm address or VMM pid (decimal is a
+ * pid, hex an address: src/core/parse.h). A pid whose VMM runs several VMs is
+ * refused with the candidates' addresses, one per line: for commands that
+ * need one VM.
+ */
+struct s2_error *s2_kvm_find_vm(struct s2_kernel *kernel, const struct s2_kvm_layout *layout, const char *arg,
+				struct s2_kvm_vm *vm);
+/*
+ * fn for each VM the word names: the one at an address, or every VM of a pid (*by_pid says
+ * which); arg NULL: every VM on vm_list.
+ */
+struct s2_error *s2_kvm_for_each_named_vm(struct s2_kernel *kernel, const struct s2_kvm_layout *layout,
+					  const char *arg, s2_kvm_vm_fn fn, void *fn_arg, bool *by_pid);
 /* Read and validate one struct kvm (its arch.mmu back-pointer and pgt must agree). */
 struct s2_error *s2_kvm_read_vm(struct s2_kernel *kernel, const struct s2_kvm_layout *layout, uint64_t addr,
 				struct s2_kvm_vm *vm);
@@ -143,26 +168,6 @@ struct s2_kvm_pkvm_mapping {
 typedef struct s2_error *(*s2_kvm_pkvm_fn)(void *arg, const struct s2_kvm_pkvm_mapping *m);
 struct s2_error *s2_kvm_for_each_pkvm_mapping(struct s2_kernel *kernel, const struct s2_kvm_layout *layout,
 					      const struct s2_kvm_vm *vm, s2_kvm_pkvm_fn fn, void *arg);
-
-/*
- * ESR_EL2 / FAR_EL2 / HPFAR_EL2 of a guest exit, decoded (ARM ARM D24.2.40).
- * fault_ipa is kvm_vcpu_get_fault_ipa() plus the page offset from FAR:
- * ((hpfar & ~0xf & ~HPFAR_EL2_NS) << 8) | (far & 0xfff).
- */
-struct s2_esr_info {
-	unsigned int ec;          /* ESR[31:26] */
-	const char *ec_name;      /* "data abort from a lower EL" */
-	bool is_abort;            /* instruction or data abort (EC 0x20, 0x21, 0x24, 0x25) */
-	bool is_data;
-	unsigned int fsc;         /* ISS[5:0] (aborts) */
-	const char *fsc_name;     /* "translation fault" */
-	bool has_level;
-	int level;
-	bool wnr, s1ptw;          /* ISS[6], ISS[7] */
-	uint64_t fault_ipa;
-	uint32_t iss;             /* ISS[24:0] */
-};
-void s2_esr_decode(uint64_t esr, uint64_t far, uint64_t hpfar, struct s2_esr_info *out);
 
 /* Memory access for the walker: physical reads of the host. */
 struct s2_mem s2_kvm_host_mem(struct s2_kernel *kernel);

@@ -8,7 +8,7 @@
  * canonical(guest(L2 IPA)) with permissions no wider than either stage.
  *
  * No kernel knowledge: geometries, roots and struct s2_mem callbacks in, the
- * shared walker (s2dump/walk.h) does every table walk. src/nested/cmd.c
+ * shared walker (s2dump/walk.h) does every table walk. src/cmd/nested.c
  * connects this to the KVM model for the command grammar.
  *
  * Address spaces: L2 IPA (the nested guest's), L1 IPA (the guest
@@ -157,7 +157,37 @@ unsigned int s2_nested_perm(const struct s2_desc *d);
 const char *s2_nested_perm_str(unsigned int perm, char buf[4]);
 
 /*
- * `nesteds2 guest` body: the geometry line (or disabled / refused) and then
+ * The guest walk's facts (nesteds2 guest, text or JSON): every valid guest leaf (the walk
+ * entry: L2 IPA range, level, descriptor, its L1 IPA as desc_pa), every unreadable guest
+ * table, in L2 IPA order. Concatenated start tables unreadable the same way are one problem.
+ */
+struct s2_nested_guest_problem {
+	uint64_t l2, size;           /* the L2 IPA range the table would have mapped */
+	int level;
+	uint64_t table;              /* L1 IPA of the table */
+	enum s2_walk_problem problem;
+	enum s2_nested_read_fail fail; /* S2_PROBLEM_READ: why */
+	uint64_t pa;                 /* READ_MISSING: the host PA not in the dump */
+	int slot;                    /* READ_VMM_UNMAPPED: the memslot */
+	uint64_t uaddr;              /* READ_VMM_UNMAPPED: its user address */
+	bool memslots;               /* READ_UNMAPPED: the memslot path was tried too */
+};
+struct s2_nested_guest_visitor {
+	void (*leaf)(void *arg, const struct s2_walk_entry *leaf);
+	void (*problem)(void *arg, const struct s2_nested_guest_problem *problem);
+	void *arg;
+};
+/* Nothing is walked when the stage 2 is disabled, VTCR refused or the base faults (g says which). */
+struct s2_error *s2_nested_guest_walk(const struct s2_nested_guest *g, struct s2_nested_l1mem *l1mem,
+				      const struct s2_nested_guest_visitor *visitor, unsigned long *problems,
+				      uint64_t *first_problem);
+/* A guest leaf whose output address lies beyond the guest's oa_bits (address size fault). */
+bool s2_nested_guest_beyond_oa(const struct s2_geometry *geo, const struct s2_desc *desc);
+/* "4K", "16K", "64K". */
+const char *s2_nested_granule_name(unsigned int granule_shift);
+
+/*
+ * `nesteds2 guest` body in text: the geometry line (or disabled / refused) and then
  * every valid guest leaf and every unreadable guest table, in L2 IPA order
  * (docs/nested.md). Counts unreadable tables in *problems (status 1 for the
  * caller) and the first one's L2 IPA in *first_problem.
@@ -222,6 +252,22 @@ struct s2_error *s2_nested_check_leaf(struct s2_nested_checker *c, uint64_t l2, 
 struct s2_nested_check_stats {
 	unsigned long leaves, violations, problems, not_checkable;
 };
+
+/*
+ * The check's facts: every leaf that is no OK (a violation, or not checkable) with its verdict,
+ * every unreadable shadow table (a walk problem entry), for a renderer (text below, JSON in
+ * src/report).
+ */
+struct s2_nested_check_visitor {
+	void (*verdict)(void *arg, uint64_t mmu_addr, int index, const struct s2_walk_entry *leaf,
+			const struct s2_nested_verdict *verdict);
+	void (*problem)(void *arg, uint64_t mmu_addr, int index, const struct s2_walk_entry *problem);
+	void *arg;
+};
+struct s2_error *s2_nested_check_shadow_walk(uint64_t mmu_addr, int index, const struct s2_geometry *shadow_geo,
+					     uint64_t shadow_root, const struct s2_mem *host,
+					     struct s2_nested_checker *c, struct s2_nested_check_stats *stats,
+					     const struct s2_nested_check_visitor *visitor);
 
 /*
  * Check every valid leaf of one shadow table (shadow_geo/shadow_root over

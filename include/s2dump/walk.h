@@ -220,6 +220,23 @@ struct s2_walk_entry {
 };
 
 /*
+ * A problem in words, one wording for every output: "not in dump", "already on
+ * the walk path (cycle)", "already walked from another entry (shared table)",
+ * "beyond the OA size (address size fault)".
+ */
+const char *s2_walk_problem_text(enum s2_walk_problem problem);
+/* Its JSON name (docs/json.md): "read", "cycle", "shared", "oa_range". */
+const char *s2_walk_problem_name(enum s2_walk_problem problem);
+/* The PA of the table a problem entry is about: the table that was read, else the table descriptor's OA. */
+uint64_t s2_walk_problem_table(const struct s2_walk_entry *entry);
+/*
+ * A problem entry as an error (S2_ERROR_FAULT at the table's PA for a read,
+ * S2_ERROR_CORRUPT otherwise): "level L table at PA 0x... for IPA 0x...-0x...: <text>",
+ * for callers that stop at the first problem; they prefix what was walked.
+ */
+struct s2_error *s2_walk_problem_error(const struct s2_walk_entry *entry);
+
+/*
  * A visitor returns NULL to continue, &s2_error_stop to end the walk cleanly
  * (s2_walk then returns NULL), or any other error to abort the walk with it.
  */
@@ -281,6 +298,26 @@ struct s2_translation {
 struct s2_error *s2_translate(const struct s2_geometry *geo, uint64_t root_pa,
 			      const struct s2_mem *mem, uint64_t ia,
 			      struct s2_translation *out);
+
+/*
+ * ESR_EL2 / FAR_EL2 / HPFAR_EL2 of a guest exit, decoded (ARM ARM D24.2.40).
+ * fault_ipa is kvm_vcpu_get_fault_ipa() plus the page offset from FAR:
+ * ((hpfar & ~0xf & ~HPFAR_EL2_NS) << 8) | (far & 0xfff).
+ */
+struct s2_esr_info {
+	unsigned int ec;          /* ESR[31:26] */
+	const char *ec_name;      /* "data abort from a lower EL" */
+	bool is_abort;            /* instruction or data abort (EC 0x20, 0x21, 0x24, 0x25) */
+	bool is_data;
+	unsigned int fsc;         /* ISS[5:0] (aborts) */
+	const char *fsc_name;     /* "translation fault" */
+	bool has_level;
+	int level;
+	bool wnr, s1ptw;          /* ISS[6], ISS[7] */
+	uint64_t fault_ipa;
+	uint32_t iss;             /* ISS[24:0] */
+};
+void s2_esr_decode(uint64_t esr, uint64_t far, uint64_t hpfar, struct s2_esr_info *out);
 
 #ifdef __cplusplus
 }

@@ -684,13 +684,8 @@ static bool find_mmu_root(SessionObject *self, uint64_t addr, struct s2_kvm_mmu 
 	if (!err && f.pkvm)
 		err = s2_error_create(S2_ERROR_UNSUPPORTED, "kvm 0x%" PRIx64 " runs in pKVM protected mode: its stage 2 "
 				      "lives in EL2-private memory; the host keeps only pgt->pkvm_mappings", f.kvm);
-	if (!err && (!f.mmu.pgt || !f.mmu.pgd))
-		err = s2_error_create(S2_ERROR_INVALID_ARGUMENT, "kvm_s2_mmu 0x%" PRIx64 " has no page table", addr);
-	if (!err) {
-		err = s2_kernel_va_to_pa(self->kernel, f.mmu.pgd, root);
-		if (err)
-			err = s2_error_prefix(err, "kvm_s2_mmu 0x%" PRIx64 " pgd: ", addr);
-	}
+	if (!err)
+		err = s2_kvm_mmu_root(self->kernel, &f.mmu, root);
 	if (err) {
 		raise_s2_error(err);
 		return false;
@@ -843,21 +838,7 @@ static struct s2_error *walk_fill_visit(void *arg, const struct s2_walk_entry *e
 	WalkIterObject *it = f->it;
 
 	if (e->event == S2_WALK_PROBLEM) {
-		uint64_t pa = e->problem == S2_PROBLEM_READ ? e->desc_pa : e->desc.oa;
-
-		if (e->problem == S2_PROBLEM_READ)
-			it->pending = s2_error_fault(pa, true, "kvm_s2_mmu 0x%" PRIx64 ": level %d table at PA 0x%"
-						     PRIx64 " for IPA 0x%" PRIx64 "-0x%" PRIx64 " not readable: %s",
-						     it->mmu.addr, e->level, pa, e->ia, e->ia + e->size,
-						     e->read_error ? e->read_error->message : "not in dump");
-		else
-			it->pending = s2_error_create(S2_ERROR_CORRUPT, "kvm_s2_mmu 0x%" PRIx64 ": level %d table at "
-						      "PA 0x%" PRIx64 " for IPA 0x%" PRIx64 "-0x%" PRIx64 " %s",
-						      it->mmu.addr, e->level, pa, e->ia, e->ia + e->size,
-						      e->problem == S2_PROBLEM_CYCLE ? "is already on the walk path (cycle)" :
-						      e->problem == S2_PROBLEM_SHARED ? "was already walked from another "
-											"entry (shared table)" :
-						      "lies beyond the output address size");
+		it->pending = s2_error_prefix(s2_walk_problem_error(e), "kvm_s2_mmu 0x%" PRIx64 ": ", it->mmu.addr);
 		it->next = e->ia + e->size;
 		f->stopped = true;
 		return &s2_error_stop;
@@ -1077,19 +1058,8 @@ static struct s2_error *coverage_visit(void *arg, const struct s2_walk_entry *e)
 	int k;
 
 	if (e->event == S2_WALK_PROBLEM) {
-		uint64_t pa = e->problem == S2_PROBLEM_READ ? e->desc_pa : e->desc.oa;
-
 		if (!c->problem)
-			c->problem = e->problem == S2_PROBLEM_READ ?
-				s2_error_fault(pa, true, "kvm_s2_mmu 0x%" PRIx64 ": level %d table at PA 0x%" PRIx64
-					       " for IPA 0x%" PRIx64 "-0x%" PRIx64 " not readable: %s", c->mmu,
-					       e->level, pa, e->ia, e->ia + e->size,
-					       e->read_error ? e->read_error->message : "not in dump") :
-				s2_error_create(S2_ERROR_CORRUPT, "kvm_s2_mmu 0x%" PRIx64 ": level %d table at PA 0x%"
-						PRIx64 " for IPA 0x%" PRIx64 "-0x%" PRIx64 " cannot be walked (%s)",
-						c->mmu, e->level, pa, e->ia, e->ia + e->size,
-						e->problem == S2_PROBLEM_CYCLE ? "cycle" :
-						e->problem == S2_PROBLEM_SHARED ? "shared table" : "beyond OA size");
+			c->problem = s2_error_prefix(s2_walk_problem_error(e), "kvm_s2_mmu 0x%" PRIx64 ": ", c->mmu);
 		return NULL;
 	}
 	if (e->event != S2_WALK_LEAF || (e->desc.kind != S2_DESC_BLOCK && e->desc.kind != S2_DESC_PAGE))
@@ -1219,13 +1189,8 @@ static PyObject *Session_memslots(SessionObject *self, PyObject *args)
 	if (err || PyErr_Occurred())
 		return err ? raise_s2_error(err) : NULL;
 	err = s2_kvm_read_vm(self->kernel, self->layout, kvm, &vm);
-	if (!err && vm.pkvm)
-		err = s2_error_create(S2_ERROR_UNSUPPORTED, "kvm 0x%" PRIx64 " runs in pKVM protected mode: its stage 2 "
-				      "lives in EL2-private memory", vm.addr);
-	if (!err && (!vm.mmu.pgt || !vm.mmu.pgd))
-		err = s2_error_create(S2_ERROR_INVALID_ARGUMENT, "kvm 0x%" PRIx64 " has no stage-2 page table", vm.addr);
-	if (!err && (err = s2_kernel_va_to_pa(self->kernel, vm.mmu.pgd, &m.root)))
-		err = s2_error_prefix(err, "kvm_s2_mmu 0x%" PRIx64 " pgd: ", vm.mmu.addr);
+	if (!err)
+		err = s2_kvm_vm_root(self->kernel, &vm, &m.root);
 	if (err)
 		return raise_s2_error(err);
 	m.list = PyList_New(0);

@@ -16,7 +16,7 @@
 
 #include "core/parse.h"
 #include "kvm/kvm.h"
-#include "nested/cmd.h"
+#include "cmd/nested.h"
 #include "report/report.h"
 #include "s2dump/command.h"
 #include "s2dump/ptdump.h"
@@ -159,7 +159,7 @@ static void print_rules(struct s2_session *s, FILE *out)
 
 static struct s2_error *find_vm(struct s2_session *s, const char *arg, struct s2_kvm_vm *vm)
 {
-	return s2_report_find_vm(s->kernel, s->layout, arg, vm);
+	return s2_kvm_find_vm(s->kernel, s->layout, arg, vm);
 }
 
 static void print_help(FILE *out, const char *name)
@@ -176,20 +176,6 @@ static void print_help(FILE *out, const char *name)
 }
 
 /* Reports */
-
-static void print_vm_header(FILE *out, const struct s2_kvm_vm *vm)
-{
-	const struct s2_kvm_mmu *m = &vm->mmu;
-	/* VTTBR_EL2 as KVM programs it: BADDR = pgd_phys, VMID in [63:48] (kvm_get_vttbr()). */
-	uint64_t vttbr = m->pgd_phys | ((m->vmid & 0xffff) << 48);
-
-	fprintf(out, "kvm 0x%016" PRIx64 "  pid %d  vcpus %u  memslots %u\n", vm->addr, vm->pid, vm->online_vcpus,
-		vm->nr_memslots);
-	fprintf(out, "  mmu 0x%016" PRIx64 "  vmid %" PRIu64 "  vtcr 0x%016" PRIx64 "  vttbr 0x%016" PRIx64 "\n",
-		m->addr, m->vmid & 0xffff, m->vtcr, vttbr);
-	fprintf(out, "  ipa_range %u  stage2_levels %d  pgd 0x%016" PRIx64 " (PA 0x%" PRIx64 ", %u table%s)\n",
-		m->ia_bits, 4 - m->start_level, m->pgd, m->pgd_phys, m->geo.concat, m->geo.concat == 1 ? "" : "s");
-}
 
 /*
  * A valid descriptor with a reserved encoding (0b01 at the last level, a block where the
@@ -236,11 +222,7 @@ static struct s2_error *verbose_visit(void *arg, const struct s2_walk_entry *e)
 		if (!v->problems++)
 			v->first_problem_ia = e->ia;
 		fprintf(v->out, "0x%016" PRIx64 "-0x%016" PRIx64 " L%d  !! table at PA 0x%" PRIx64 " %s\n", e->ia,
-			e->ia + e->size, e->level, e->problem == S2_PROBLEM_READ ? e->desc_pa : d->oa,
-			e->problem == S2_PROBLEM_READ ? "not in dump" :
-			e->problem == S2_PROBLEM_CYCLE ? "already on the walk path (cycle)" :
-			e->problem == S2_PROBLEM_SHARED ? "already walked from another entry (shared table)" :
-							  "beyond the OA size");
+			e->ia + e->size, e->level, s2_walk_problem_table(e), s2_walk_problem_text(e->problem));
 		return NULL;
 	}
 	if (e->event != S2_WALK_LEAF || !(d->raw & 1))
@@ -254,13 +236,6 @@ static struct s2_error *verbose_visit(void *arg, const struct s2_walk_entry *e)
 		d->xn == 0 ? "X" : d->xn == 1 ? "PXN" : d->xn == 2 ? "XN" : "UXN", "", d->af, d->sh, d->memattr,
 		d->contiguous ? " CONT" : "", d->dbm ? " DBM" : "", d->sw);
 	return NULL;
-}
-
-static const char *problem_words(enum s2_walk_problem p)
-{
-	return p == S2_PROBLEM_READ ? "not in dump" :
-	       p == S2_PROBLEM_CYCLE ? "already on the walk path (cycle)" :
-	       p == S2_PROBLEM_SHARED ? "already walked from another entry (shared table)" : "beyond the OA size";
 }
 
 /* Count problems while printing the debugfs text. */
@@ -280,7 +255,7 @@ static struct s2_error *text_visit(void *arg, const struct s2_walk_entry *e)
 
 	if (e->event == S2_WALK_PROBLEM && !t->problems++) {
 		t->first_problem_ia = e->ia;
-		t->first_problem_pa = e->problem == S2_PROBLEM_READ ? e->desc_pa : e->desc.oa;
+		t->first_problem_pa = s2_walk_problem_table(e);
 		t->first_problem_level = e->level;
 		t->first_problem = e->problem;
 	}
@@ -295,15 +270,12 @@ static struct s2_error *dump_mmu(struct s2_session *s, const struct s2_kvm_mmu *
 	uint64_t root;
 	struct s2_error *err;
 
-	if (!m->pgt || !m->pgd) {
-		/* 7.3: stage2_page_tables of an MMU without a page table holds nothing */
-		if (o->exact && s2_kvm_layout_rules(s->layout)->flush && !o->verbose)
-			return NULL;
-		return s2_error_create(S2_ERROR_INVALID_ARGUMENT, "kvm_s2_mmu 0x%" PRIx64 " has no page table", m->addr);
-	}
-	err = s2_kernel_va_to_pa(s->kernel, m->pgd, &root);
+	/* 7.3: stage2_page_tables of an MMU without a page table holds nothing */
+	if ((!m->pgt || !m->pgd) && o->exact && s2_kvm_layout_rules(s->layout)->flush && !o->verbose)
+		return NULL;
+	err = s2_kvm_mmu_root(s->kernel, m, &root);
 	if (err)
-		return s2_error_prefix(err, "kvm_s2_mmu 0x%" PRIx64 " pgd: ", m->addr);
+		return err;
 	if (o->verbose) {
 		struct verbose_state v = { .out = out };
 		struct s2_walker w = { verbose_visit, &v, 0, 0 };
@@ -333,7 +305,7 @@ static struct s2_error *dump_mmu(struct s2_session *s, const struct s2_kvm_mmu *
 			err = s2_error_create(S2_ERROR_FAULT, "kvm_s2_mmu 0x%" PRIx64 ": %lu stage-2 table(s) cannot be walked, "
 					      "first at IPA 0x%" PRIx64 " (level %d table PA 0x%" PRIx64 " %s)", m->addr,
 					      t.problems, t.first_problem_ia, t.first_problem_level,
-					      t.first_problem_pa, problem_words(t.first_problem));
+					      t.first_problem_pa, s2_walk_problem_text(t.first_problem));
 		} else if (!err && t.reserved.count) {
 			*status = S2_STATUS_FINDINGS;
 			err = reserved_error(m->addr, &t.reserved);
@@ -347,7 +319,7 @@ static struct s2_error *translate_one(struct s2_session *s, const struct s2_kvm_
 	struct s2_mem mem = s2_kvm_host_mem(s->kernel);
 	struct s2_translation t;
 	uint64_t root;
-	struct s2_error *err = s2_kernel_va_to_pa(s->kernel, m->pgd, &root);
+	struct s2_error *err = s2_kvm_mmu_root(s->kernel, m, &root);
 
 	if (!err)
 		err = s2_translate(&m->geo, root, &mem, ipa, &t);
@@ -389,14 +361,13 @@ static struct s2_error *s2dump_vm(struct s2_session *s, const struct s2_kvm_vm *
 		if (o->exact)
 			return s2_error_create(S2_ERROR_UNSUPPORTED, "kvm 0x%" PRIx64 ": pKVM (%s): the stage 2 is in "
 					       "EL2-private memory, not in the host's kvm_pgtable", vm->addr, vm->pkvm_why);
-		fprintf(out, "kvm 0x%016" PRIx64 "  pid %d  vcpus %u  memslots %u\n", vm->addr, vm->pid,
-			vm->online_vcpus, vm->nr_memslots);
+		s2_report_vm_text_header(out, vm, false);
 		return s2_report_pkvm_text(s->kernel, s->layout, vm, out);
 	}
 	if (o->translate)
 		return translate_one(s, &vm->mmu, o->ipa, out);
 	if (!o->exact)
-		print_vm_header(out, vm);
+		s2_report_vm_text_header(out, vm, true);
 	return dump_mmu(s, &vm->mmu, o, out, status);
 }
 
@@ -430,13 +401,13 @@ static struct s2_error *each_vm(void *arg, const struct s2_kvm_vm *vm)
 static struct s2_error *nested_translate(struct s2_session *s, const char *arg, uint64_t ipa, FILE *out,
 					 bool *found, int *status)
 {
-	struct s2_nested_target *t;
+	struct s2_kvm_nested_target *t;
 	struct s2_error *err;
 	uint64_t v = 0, l1 = 0;
 	bool mapped = false, is_pid = false;
 
 	*found = false;
-	if (!s2_nested_arg_is_name(arg)) {
+	if (!s2_kvm_arg_is_nested_name(arg)) {
 		err = s2_parse_vm(arg, &is_pid, &v);
 		if (err || is_pid) {
 			s2_error_destroy(err);
@@ -446,8 +417,8 @@ static struct s2_error *nested_translate(struct s2_session *s, const char *arg, 
 	t = malloc(sizeof(*t));
 	if (!t)
 		return &s2_error_nomem;
-	err = s2_nested_find(s->kernel, s->layout, arg, t);
-	if (err && err->code == S2_ERROR_LOOKUP && !s2_nested_arg_is_name(arg)) {
+	err = s2_kvm_find_nested_mmu(s->kernel, s->layout, arg, t);
+	if (err && err->code == S2_ERROR_LOOKUP && !s2_kvm_arg_is_nested_name(arg)) {
 		s2_error_destroy(err);
 		free(t);
 		return NULL;
@@ -524,7 +495,7 @@ static struct s2_error *cmd_s2dump(struct s2_session *s, int argc, char *const a
 		*status = S2_STATUS_USAGE;
 		return err;
 	}
-	if (o.npositional && !s2_nested_arg_is_name(o.positional[0])) {
+	if (o.npositional && !s2_kvm_arg_is_nested_name(o.positional[0])) {
 		bool is_pid;
 		uint64_t v;
 
@@ -544,7 +515,7 @@ static struct s2_error *cmd_s2dump(struct s2_session *s, int argc, char *const a
 		struct s2_kvm_vm vm;
 
 		if (o.translate) {
-			/* A nested MMU: L2 IPA -> L1 IPA -> PA (src/nested/cmd.c). */
+			/* A nested MMU: L2 IPA -> L1 IPA -> PA (src/cmd/nested.c). */
 			bool found = false;
 
 			err = nested_translate(s, o.positional[0], o.ipa, out, &found, status);
@@ -568,10 +539,8 @@ static struct s2_error *cmd_s2dump(struct s2_session *s, int argc, char *const a
 		if (o.npositional && (err = s2_parse_vm(o.positional[0], &is_pid, &v)))
 			return err;
 		a.label = o.translate && is_pid; /* -t lines name their VM unless an address named it */
-		if (o.npositional)
-			err = s2_report_for_each_named_vm(s->kernel, s->layout, o.positional[0], each_vm, &a, NULL);
-		else
-			err = s2_kvm_for_each_vm(s->kernel, s->layout, each_vm, &a);
+		err = s2_kvm_for_each_named_vm(s->kernel, s->layout, o.npositional ? o.positional[0] : NULL, each_vm,
+					       &a, NULL);
 		if (!err && !a.n)
 			fprintf(out, "no VMs on vm_list\n");
 		if (!err && a.first_finding) {
@@ -642,7 +611,7 @@ static struct s2_error *cmd_nesteds2(struct s2_session *s, int argc, char *const
 		return NULL;
 	}
 	err = parse_options("nesteds2", argc - 1, argv + 1,
-			    !strcmp(sub, "dump") ? "vxh" : !strcmp(sub, "guest") ? "vh" : !strcmp(sub, "list") ? "jh" : "h",
+			    !strcmp(sub, "dump") ? "vxjh" : !strcmp(sub, "guest") ? "vjh" : !strcmp(sub, "list") ? "jh" : "jh",
 			    &o);
 	if (err) {
 		*status = S2_STATUS_USAGE;
@@ -653,7 +622,7 @@ static struct s2_error *cmd_nesteds2(struct s2_session *s, int argc, char *const
 		return NULL;
 	}
 	if (!strcmp(sub, "guest") || !strcmp(sub, "check")) {
-		/* src/nested/cmd.c */
+		/* src/cmd/nested.c */
 		if ((!strcmp(sub, "guest") && o.npositional != 1) || o.npositional > 1) {
 			*status = S2_STATUS_USAGE;
 			return s2_error_create(S2_ERROR_INVALID_ARGUMENT, !strcmp(sub, "guest") ?
@@ -664,8 +633,9 @@ static struct s2_error *cmd_nesteds2(struct s2_session *s, int argc, char *const
 		if (err)
 			return err;
 		if (!strcmp(sub, "guest"))
-			return s2_nested_cmd_guest(s->kernel, s->layout, o.positional[0], o.verbose, out, status);
-		return s2_nested_cmd_check(s->kernel, s->layout, o.npositional ? o.positional[0] : NULL, out, status);
+			return s2_nested_cmd_guest(s->kernel, s->layout, o.positional[0], o.verbose, o.json, out, status);
+		return s2_nested_cmd_check(s->kernel, s->layout, o.npositional ? o.positional[0] : NULL, o.json, out,
+					   status);
 	}
 	if (strcmp(sub, "list") && strcmp(sub, "dump")) {
 		*status = S2_STATUS_USAGE;
@@ -685,10 +655,8 @@ static struct s2_error *cmd_nesteds2(struct s2_session *s, int argc, char *const
 			struct nested_list l = { s, out, 0 };
 
 			/* a pid lists every VM its VMM runs */
-			if (o.npositional)
-				err = s2_report_for_each_named_vm(s->kernel, s->layout, o.positional[0], list_each, &l, NULL);
-			else
-				err = s2_kvm_for_each_vm(s->kernel, s->layout, list_each, &l);
+			err = s2_kvm_for_each_named_vm(s->kernel, s->layout, o.npositional ? o.positional[0] : NULL,
+						       list_each, &l, NULL);
 			if (!err && !l.vms)
 				fprintf(out, "no VMs on vm_list\n");
 			return err;
@@ -699,14 +667,23 @@ static struct s2_error *cmd_nesteds2(struct s2_session *s, int argc, char *const
 		*status = S2_STATUS_USAGE;
 		return s2_error_create(S2_ERROR_INVALID_ARGUMENT, "dump needs one MMU address or name");
 	}
+	if (o.json && o.exact) {
+		*status = S2_STATUS_USAGE;
+		return s2_error_create(S2_ERROR_INVALID_ARGUMENT, "-x (the kernel's debugfs text) takes no -j");
+	}
 	{
 		/* on the heap: crash runs commands on a small stack */
-		struct s2_nested_target *t = malloc(sizeof(*t));
+		struct s2_kvm_nested_target *t = malloc(sizeof(*t));
 		const struct s2_ptdump_rules *r = s2_kvm_layout_rules(s->layout);
 
 		if (!t)
 			return &s2_error_nomem;
-		err = s2_nested_find(s->kernel, s->layout, o.positional[0], t);
+		err = s2_kvm_find_nested_mmu(s->kernel, s->layout, o.positional[0], t);
+		if (!err && o.json) {
+			err = s2_report_nested_dump_json(s->kernel, s->layout, t, out, status);
+			free(t);
+			return err;
+		}
 		if (!err && o.verbose)
 			print_rules(s, out);
 		if (!err && !o.exact) {

@@ -80,13 +80,14 @@ static const char *const nesteds2_description[] = {
 	"                     0x<tlb_vttbr>-0x<tlb_vtcr>-s2-{en,dis}abled; 7.3+:",
 	"                     nested_mmu<index>), valid or not, VMID, refcount,",
 	"                     pending unmap (-j: JSON, schema \"s2dump/1\", docs/json.md)",
-	"  dump [-v] [-x] <mmu address|name>",
+	"  dump [-v] [-x] [-j] <mmu address|name>",
 	"                     its shadow table (-x: exactly the kernel's",
 	"                     nested/<name> debugfs file, on 7.3+ with its VTCR/VTTBR",
-	"                     line, empty for an invalid MMU; -v: leaves in detail).",
+	"                     line, empty for an invalid MMU; -v: leaves in detail;",
+	"                     -j: the MMU and its valid leaves as JSON, docs/json.md).",
 	"                     A name may be given in either form, whatever the kernel",
 	"                     calls it (dump, guest, check, s2dump -t).",
-	"  guest [-v] <mmu address|name>",
+	"  guest [-v] [-j] <mmu address|name>",
 	"                     the guest hypervisor's own stage 2 (tlb_vttbr/tlb_vtcr),",
 	"                     read at guest (L1) IPAs through the canonical stage 2:",
 	"                     geometry from VTCR_EL2 with the VM's IPA size as the",
@@ -97,8 +98,9 @@ static const char *const nesteds2_description[] = {
 	"                     and its L1 IPA); unreadable guest tables as '!!' lines,",
 	"                     'not mapped by the canonical stage 2' or 'not in dump'",
 	"                     (exit status 1). Tables are read little-endian:",
-	"                     SCTLR_EL2.EE is not kept in the MMU",
-	"  check [kvm|pid|mmu]",
+	"                     SCTLR_EL2.EE is not kept in the MMU (-j: JSON,",
+	"                     docs/json.md)",
+	"  check [-j] [kvm|pid|mmu]",
 	"                     every leaf of every valid shadow MMU must be",
 	"                     canonical(guest(L2 IPA)) with r/w/x no wider than",
 	"                     either stage: one line per violating leaf, kind",
@@ -107,7 +109,8 @@ static const char *const nesteds2_description[] = {
 	"                     that applies anywhere in the leaf), then a summary;",
 	"                     also vCPUs running on a shadow MMU made for other",
 	"                     VTTBR_EL2/VTCR_EL2 (read from their VNCR page);",
-	"                     exit status 1 when violations exist",
+	"                     exit status 1 when violations exist (-j: JSON,",
+	"                     docs/json.md)",
 	NULL,
 };
 
@@ -124,8 +127,8 @@ static const struct s2_command_help helps[] = {
 	{ "s2dump", "KVM arm64 stage-2 page tables of a vmcore or the live kernel",
 	  "[-v] [-x] [-j] [-p] [-t IPA] [kvm-address|pid|nested-mmu]", s2dump_description, s2dump_examples },
 	{ "nesteds2", "nested-virt shadow stage-2 MMUs of KVM arm64 VMs",
-	  "list [-j] [kvm-address|pid] | dump [-v] [-x] <mmu-address|name> | guest [-v] <mmu-address|name> | "
-	  "check [kvm-address|pid|mmu-address|name]", nesteds2_description,
+	  "list [-j] [kvm-address|pid] | dump [-v] [-x] [-j] <mmu-address|name> | guest [-v] [-j] <mmu-address|name> | "
+	  "check [-j] [kvm-address|pid|mmu-address|name]", nesteds2_description,
 	  nesteds2_examples },
 };
 

@@ -16,11 +16,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kernel/rbtree.h"
+#include "kernel/xarray.h"
 #include "kvm/kvm.h"
 
-/* xarray geometry (XA_CHUNK_SHIFT 6 unless CONFIG_BASE_SMALL, which no arm64 KVM host uses) */
-#define XA_CHUNK_SHIFT 6
-#define XA_CHUNK_SIZE (1u << XA_CHUNK_SHIFT)
 
 struct off {
 	bool present;
@@ -154,10 +153,10 @@ static struct s2_error *check_upstream(struct s2_kernel *k, struct s2_kvm_layout
 	else if (!size_in(&l->slots_node_idx, 4, 4))
 		note_layout(l->memslot_layout_error, k, "kvm_memslots.node_idx", &l->slots_node_idx, "int (4 bytes)");
 	if (l->xa_node_slots.present && l->xa_node_slots.info.kind == S2_TYPE_ARRAY &&
-	    l->xa_node_slots.info.array_length != XA_CHUNK_SIZE)
+	    l->xa_node_slots.info.array_length != S2_XA_CHUNK_SIZE)
 		snprintf(l->vcpu_layout_error, S2_ERROR_MESSAGE_MAX, "unsupported layout (kernel %s): xa_node.slots has "
 			 "%" PRIu64 " entries, not %u (CONFIG_BASE_SMALL?)", s2_kernel_info(k)->osrelease,
-			 l->xa_node_slots.info.array_length, XA_CHUNK_SIZE);
+			 l->xa_node_slots.info.array_length, S2_XA_CHUNK_SIZE);
 	else if (!size_in(&l->vcpu_esr, 8, 4))
 		note_layout(l->vcpu_layout_error, k, "kvm_vcpu_fault_info.esr_el2", &l->vcpu_esr,
 			    "u64 (8 bytes; u32 in 5.10)");
@@ -357,6 +356,30 @@ struct s2_mem s2_kvm_host_mem(struct s2_kernel *k)
 	return (struct s2_mem){ host_read, k };
 }
 
+struct s2_error *s2_kvm_mmu_root(struct s2_kernel *k, const struct s2_kvm_mmu *m, uint64_t *root)
+{
+	struct s2_error *err;
+
+	if (!m->pgt || !m->pgd)
+		return s2_error_create(S2_ERROR_INVALID_ARGUMENT, "kvm_s2_mmu 0x%" PRIx64 " has no page table", m->addr);
+	err = s2_kernel_va_to_pa(k, m->pgd, root);
+	return err ? s2_error_prefix(err, "kvm_s2_mmu 0x%" PRIx64 " pgd: ", m->addr) : NULL;
+}
+
+struct s2_error *s2_kvm_vm_root(struct s2_kernel *k, const struct s2_kvm_vm *vm, uint64_t *root)
+{
+	if (vm->pkvm)
+		return s2_error_create(S2_ERROR_UNSUPPORTED, "kvm 0x%" PRIx64 " runs in pKVM protected mode (%s): its "
+				       "stage 2 lives in EL2-private memory; the host keeps only pgt->pkvm_mappings",
+				       vm->addr, vm->pkvm_why);
+	return s2_kvm_mmu_root(k, &vm->mmu, root);
+}
+
+uint64_t s2_kvm_mmu_vttbr(const struct s2_kvm_mmu *m)
+{
+	return m->pgd_phys | ((m->vmid & 0xffff) << 48);
+}
+
 static struct s2_error *read_mmu(struct s2_kernel *k, const struct s2_kvm_layout *l, uint64_t addr,
 				 uint64_t kvm_vtcr, bool canonical, struct s2_kvm_mmu *m, bool pkvm, bool *pkvm_guess)
 {
@@ -442,7 +465,7 @@ struct s2_error *s2_kvm_read_vm(struct s2_kernel *k, const struct s2_kvm_layout 
 	if ((err = rd(k, addr, &l->kvm_pid, &v)))
 		return err;
 	vm->pid = (int)(int32_t)v;
-	/* Optional: an unreadable mm only loses the memslot path to guest memory (src/nested/cmd.c). */
+	/* Optional: an unreadable mm only loses the memslot path to guest memory (src/cmd/nested.c). */
 	if (l->kvm_mm.present && l->mm_pgd.present) {
 		err = rd(k, addr, &l->kvm_mm, &vm->mm);
 		if (!err && vm->mm)
@@ -592,66 +615,15 @@ struct s2_error *s2_kvm_find_pid(struct s2_kernel *k, const struct s2_kvm_layout
 	return err;
 }
 
-/*
- * In-order walk of a kernel rb-tree: ascending keys. The stack holds the path
- * (depth-bounded: a red-black tree of 32768 nodes is at most 30 deep); a node
- * already on the path is a cycle, and keys must strictly ascend, so no node
- * is ever visited twice and the walk ends whatever the dump holds.
- */
-#define RB_MAX_DEPTH 64
-#define RB_MAX_NODES 32768
-
-typedef struct s2_error *(*rb_visit_fn)(void *arg, uint64_t node);
-
-/*
- * key_rel: where the u64 key lies relative to the rb_node (container offset of the key
- * minus that of the node; two's complement). The key is checked before visit() sees the
- * node, so a visitor never gets a node twice.
- */
+/* A kernel rb-tree in key order (src/kernel/rbtree.h), with rb_node's members from DWARF. */
 static struct s2_error *rb_inorder(struct s2_kernel *k, const struct s2_kvm_layout *l, uint64_t root,
-				   uint64_t key_rel, const char *what, rb_visit_fn visit, void *arg)
+				   uint64_t key_rel, const char *what, s2_rb_visit_fn visit, void *arg)
 {
-	uint64_t stack[RB_MAX_DEPTH], cur = root, key, last_key = 0;
-	unsigned int sp = 0, n = 0;
-	bool have_last = false;
-	struct s2_error *err;
+	struct s2_rb_layout rb = { l->rb_left.offset, l->rb_right.offset };
 
 	if (!l->rb_left.present || !l->rb_right.present)
 		return s2_error_create(S2_ERROR_LAYOUT, "%s: struct rb_node has no rb_left/rb_right", what);
-	while (cur || sp) {
-		while (cur) {
-			for (unsigned int i = 0; i < sp; i++)
-				if (stack[i] == cur)
-					return s2_error_create(S2_ERROR_CORRUPT, "%s: rb_node 0x%" PRIx64 " is its own "
-							       "ancestor (cycle)", what, cur);
-			if (sp == RB_MAX_DEPTH)
-				return s2_error_create(S2_ERROR_CORRUPT, "%s: rb-tree deeper than %d at rb_node 0x%" PRIx64,
-						       what, RB_MAX_DEPTH, cur);
-			stack[sp++] = cur;
-			err = s2_kernel_read_u64(k, cur + l->rb_left.offset, &cur);
-			if (err)
-				return s2_error_prefix(err, "%s: rb_node 0x%" PRIx64 ".rb_left: ", what, stack[sp - 1]);
-		}
-		cur = stack[--sp];
-		if (++n > RB_MAX_NODES)
-			return s2_error_create(S2_ERROR_CORRUPT, "%s: more than %d nodes", what, RB_MAX_NODES);
-		err = s2_kernel_read_u64(k, cur + key_rel, &key);
-		if (err)
-			return s2_error_prefix(err, "%s: rb_node 0x%" PRIx64 " key: ", what, cur);
-		if (have_last && key <= last_key)
-			return s2_error_create(S2_ERROR_CORRUPT, "%s: rb_node 0x%" PRIx64 " key 0x%" PRIx64 " after 0x%"
-					       PRIx64 ": not in ascending order (node reached twice or tree corrupt)",
-					       what, cur, key, last_key);
-		last_key = key;
-		have_last = true;
-		err = visit(arg, cur);
-		if (err)
-			return err;
-		err = s2_kernel_read_u64(k, cur + l->rb_right.offset, &cur);
-		if (err)
-			return s2_error_prefix(err, "%s: rb_node 0x%" PRIx64 ".rb_right: ", what, stack[sp]);
-	}
-	return NULL;
+	return s2_rb_for_each(k, &rb, root, key_rel, what, visit, arg);
 }
 
 struct memslot_walk {
@@ -796,18 +768,6 @@ struct s2_error *s2_kvm_for_each_pkvm_mapping(struct s2_kernel *k, const struct 
 
 /* vCPUs */
 
-/*
- * xarray facts (include/linux/xarray.h): an entry with bits [1:0] == 0b10 is
- * internal; internal entries above 4096 are nodes (address | 2), small ones
- * are siblings (0..62 << 2 | 2), 256/257 << 2 | 2 are retry and zero. Bit 0
- * set: a value entry, not a pointer. xa_node: u8 shift at 0, void *slots[64]
- * at 40 (XA_CHUNK_SHIFT 6, !CONFIG_BASE_SMALL) unless DWARF says otherwise.
- */
-#define XA_MAX_DEPTH 11 /* ceil(64 / 6) */
-
-static bool xa_is_internal(uint64_t e) { return (e & 3) == 2; }
-static bool xa_is_node(uint64_t e) { return xa_is_internal(e) && e > 4096; }
-
 struct vcpu_walk {
 	struct s2_kernel *k;
 	const struct s2_kvm_layout *l;
@@ -863,43 +823,17 @@ static struct s2_error *read_vcpu(struct vcpu_walk *w, uint64_t index, uint64_t 
 	return NULL;
 }
 
-struct xa_frame {
-	uint64_t node, base, parent;
-	unsigned int shift, slot, offset;
-	uint64_t slots[XA_CHUNK_SIZE];
-};
-
-/* xa_node { u8 shift; u8 offset; u8 count; u8 nr_values; struct xa_node *parent; ... slots[] } */
-static struct s2_error *xa_read_node(struct vcpu_walk *w, uint64_t node, struct xa_frame *f)
+static struct s2_error *xa_visit_vcpu(void *arg, uint64_t index, uint64_t entry)
 {
-	uint64_t shift_off = w->l->xa_node_shift.present ? w->l->xa_node_shift.offset : 0;
-	uint64_t offset_off = w->l->xa_node_offset.present ? w->l->xa_node_offset.offset : 1;
-	uint64_t parent_off = w->l->xa_node_parent.present ? w->l->xa_node_parent.offset : 8;
-	uint64_t slots_off = w->l->xa_node_slots.present ? w->l->xa_node_slots.offset : 40;
-	uint8_t shift, offset;
-	struct s2_error *err = s2_kernel_read(w->k, node + shift_off, &shift, 1);
-
-	if (!err)
-		err = s2_kernel_read(w->k, node + offset_off, &offset, 1);
-	if (!err)
-		err = s2_kernel_read_u64(w->k, node + parent_off, &f->parent);
-	if (!err)
-		err = s2_kernel_read(w->k, node + slots_off, f->slots, sizeof(f->slots));
-	if (err)
-		return s2_error_prefix(err, "kvm 0x%" PRIx64 " vcpu_array xa_node 0x%" PRIx64 ": ", w->vm->addr, node);
-	f->node = node;
-	f->shift = shift;
-	f->offset = offset;
-	f->slot = 0;
-	return NULL;
+	return visit_vcpu(arg, index, entry);
 }
 
 struct s2_error *s2_kvm_for_each_vcpu(struct s2_kernel *k, const struct s2_kvm_layout *l,
 				      const struct s2_kvm_vm *vm, s2_kvm_vcpu_fn fn, void *arg)
 {
 	struct vcpu_walk w = { k, l, vm, fn, arg };
-	struct xa_frame *stack;
-	unsigned int depth = 0, nodes = 0;
+	struct s2_xa_layout xl = s2_xa_default_layout;
+	char what[64];
 	uint64_t head;
 	struct s2_error *err;
 
@@ -921,197 +855,17 @@ struct s2_error *s2_kvm_for_each_vcpu(struct s2_kernel *k, const struct s2_kvm_l
 		}
 		return NULL;
 	}
+	if (l->xa_node_shift.present)
+		xl.shift_offset = l->xa_node_shift.offset;
+	if (l->xa_node_offset.present)
+		xl.offset_offset = l->xa_node_offset.offset;
+	if (l->xa_node_parent.present)
+		xl.parent_offset = l->xa_node_parent.offset;
+	if (l->xa_node_slots.present)
+		xl.slots_offset = l->xa_node_slots.offset;
 	err = s2_kernel_read_u64(k, vm->addr + l->kvm_vcpu_array.offset, &head);
 	if (err)
 		return s2_error_prefix(err, "kvm 0x%" PRIx64 " vcpu_array: ", vm->addr);
-	if (!head)
-		return NULL;
-	if (!xa_is_node(head)) {
-		/* a single entry at index 0 lives in xa_head itself */
-		if (xa_is_internal(head) || (head & 1))
-			return NULL;
-		return visit_vcpu(&w, 0, head);
-	}
-	/* one frame per level: memory bounded by the tree height */
-	stack = calloc(XA_MAX_DEPTH + 1, sizeof(*stack));
-	if (!stack)
-		return &s2_error_nomem;
-	err = xa_read_node(&w, head - 2, &stack[0]);
-	if (!err && stack[0].parent)
-		err = s2_error_create(S2_ERROR_CORRUPT, "kvm 0x%" PRIx64 " vcpu_array root xa_node 0x%" PRIx64 " has "
-				      "parent 0x%" PRIx64, vm->addr, stack[0].node, stack[0].parent);
-	if (!err && (stack[0].shift % XA_CHUNK_SHIFT || stack[0].shift > XA_CHUNK_SHIFT * (XA_MAX_DEPTH - 1)))
-		err = s2_error_create(S2_ERROR_CORRUPT, "kvm 0x%" PRIx64 " vcpu_array xa_node 0x%" PRIx64 ": shift %u "
-				      "is not a multiple of %d below 64", vm->addr, stack[0].node, stack[0].shift,
-				      XA_CHUNK_SHIFT);
-	if (!err) {
-		stack[0].base = 0;
-		depth = 1;
-	}
-	while (!err && depth) {
-		struct xa_frame *f = &stack[depth - 1];
-		uint64_t e, index;
-
-		if (f->slot == XA_CHUNK_SIZE) {
-			depth--;
-			continue;
-		}
-		e = f->slots[f->slot];
-		index = f->base + ((uint64_t)f->slot << f->shift);
-		f->slot++;
-		if (!e)
-			continue;
-		if (xa_is_node(e)) {
-			struct xa_frame *c;
-
-			if (f->shift == 0) {
-				err = s2_error_create(S2_ERROR_CORRUPT, "kvm 0x%" PRIx64 " vcpu_array xa_node 0x%" PRIx64
-						      " (shift 0) has a node in slot %u", vm->addr, f->node, f->slot - 1);
-				break;
-			}
-			if (++nodes > 65536) {
-				err = s2_error_create(S2_ERROR_CORRUPT, "kvm 0x%" PRIx64 " vcpu_array: more than 65536 "
-						      "xa_nodes", vm->addr);
-				break;
-			}
-			c = &stack[depth];
-			err = xa_read_node(&w, e - 2, c);
-			if (err)
-				break;
-			/* shift drops by one chunk per level: a pointer back up (a cycle) cannot pass */
-			if (c->shift != f->shift - XA_CHUNK_SHIFT) {
-				err = s2_error_create(S2_ERROR_CORRUPT, "kvm 0x%" PRIx64 " vcpu_array xa_node 0x%" PRIx64
-						      " has shift %u under a node of shift %u (cycle or corrupt)",
-						      vm->addr, c->node, c->shift, f->shift);
-				break;
-			}
-			/* each node names its one parent and slot: a node linked twice (shared) cannot pass */
-			if (c->parent != f->node || c->offset != f->slot - 1) {
-				err = s2_error_create(S2_ERROR_CORRUPT, "kvm 0x%" PRIx64 " vcpu_array xa_node 0x%" PRIx64
-						      " in slot %u of 0x%" PRIx64 " says parent 0x%" PRIx64 " offset %u",
-						      vm->addr, c->node, f->slot - 1, f->node, c->parent, c->offset);
-				break;
-			}
-			c->base = index;
-			depth++;
-			continue;
-		}
-		if (xa_is_internal(e) || (e & 1))
-			continue; /* sibling, retry, zero or value entry: no vCPU pointer */
-		if (f->shift != 0) {
-			/* a pointer in an interior node stands for a multi-index entry: its first index */
-		}
-		err = visit_vcpu(&w, index, e);
-	}
-	free(stack);
-	return err;
-}
-
-/* ESR decode */
-
-static const char *ec_name(unsigned int ec)
-{
-	switch (ec) {
-	case 0x00: return "unknown reason";
-	case 0x01: return "WFI/WFE";
-	case 0x03: return "MCR/MRC CP15";
-	case 0x04: return "MCRR/MRRC CP15";
-	case 0x05: return "MCR/MRC CP14";
-	case 0x06: return "LDC/STC CP14";
-	case 0x07: return "SVE/SIMD/FP access";
-	case 0x0a: return "LD64B/ST64B";
-	case 0x0c: return "MRRC CP14";
-	case 0x0d: return "branch target exception";
-	case 0x0e: return "illegal execution state";
-	case 0x11: return "SVC (AArch32)";
-	case 0x12: return "HVC (AArch32)";
-	case 0x13: return "SMC (AArch32)";
-	case 0x15: return "SVC (AArch64)";
-	case 0x16: return "HVC (AArch64)";
-	case 0x17: return "SMC (AArch64)";
-	case 0x18: return "MSR/MRS/system instruction";
-	case 0x19: return "SVE access";
-	case 0x1a: return "ERET";
-	case 0x1c: return "pointer authentication failure";
-	case 0x1d: return "SME access";
-	case 0x20: return "instruction abort from a lower EL";
-	case 0x21: return "instruction abort from the same EL";
-	case 0x22: return "PC alignment fault";
-	case 0x24: return "data abort from a lower EL";
-	case 0x25: return "data abort from the same EL";
-	case 0x26: return "SP alignment fault";
-	case 0x27: return "memory operation exception";
-	case 0x28: return "FP exception (AArch32)";
-	case 0x2c: return "FP exception (AArch64)";
-	case 0x2f: return "SError";
-	case 0x30: return "breakpoint from a lower EL";
-	case 0x31: return "breakpoint from the same EL";
-	case 0x32: return "software step from a lower EL";
-	case 0x33: return "software step from the same EL";
-	case 0x34: return "watchpoint from a lower EL";
-	case 0x35: return "watchpoint from the same EL";
-	case 0x38: return "BKPT (AArch32)";
-	case 0x3a: return "vector catch (AArch32)";
-	case 0x3c: return "BRK (AArch64)";
-	default: return "reserved EC";
-	}
-}
-
-static void fsc_decode(unsigned int fsc, struct s2_esr_info *o)
-{
-	o->has_level = true;
-	switch (fsc) {
-	case 0x00: case 0x01: case 0x02: case 0x03:
-		o->fsc_name = "address size fault"; o->level = fsc & 3; return;
-	case 0x29: o->fsc_name = "address size fault"; o->level = -1; return;
-	case 0x04: case 0x05: case 0x06: case 0x07:
-		o->fsc_name = "translation fault"; o->level = fsc & 3; return;
-	case 0x2b: o->fsc_name = "translation fault"; o->level = -1; return;
-	case 0x08: case 0x09: case 0x0a: case 0x0b:
-		o->fsc_name = "access flag fault"; o->level = fsc & 3; return;
-	case 0x0c: case 0x0d: case 0x0e: case 0x0f:
-		o->fsc_name = "permission fault"; o->level = fsc & 3; return;
-	case 0x14: case 0x15: case 0x16: case 0x17:
-		o->fsc_name = "synchronous external abort on table walk"; o->level = fsc & 3; return;
-	case 0x13: o->fsc_name = "synchronous external abort on table walk"; o->level = -1; return;
-	case 0x1c: case 0x1d: case 0x1e: case 0x1f:
-		o->fsc_name = "parity/ECC error on table walk"; o->level = fsc & 3; return;
-	case 0x1b: o->fsc_name = "parity/ECC error on table walk"; o->level = -1; return;
-	case 0x24: case 0x25: case 0x26: case 0x27:
-		o->fsc_name = "granule protection fault on table walk"; o->level = fsc & 3; return;
-	case 0x23: o->fsc_name = "granule protection fault on table walk"; o->level = -1; return;
-	}
-	o->has_level = false;
-	o->level = 0;
-	switch (fsc) {
-	case 0x10: o->fsc_name = "synchronous external abort"; return;
-	case 0x11: o->fsc_name = "synchronous tag check fault"; return;
-	case 0x18: o->fsc_name = "parity/ECC error"; return;
-	case 0x21: o->fsc_name = "alignment fault"; return;
-	case 0x22: o->fsc_name = "debug exception"; return;
-	case 0x28: o->fsc_name = "granule protection fault"; return;
-	case 0x30: o->fsc_name = "TLB conflict abort"; return;
-	case 0x31: o->fsc_name = "unsupported atomic hardware update fault"; return;
-	case 0x34: o->fsc_name = "IMPLEMENTATION DEFINED fault (lockdown)"; return;
-	case 0x35: o->fsc_name = "IMPLEMENTATION DEFINED fault (unsupported exclusive or atomic)"; return;
-	default: o->fsc_name = "reserved FSC"; return;
-	}
-}
-
-void s2_esr_decode(uint64_t esr, uint64_t far, uint64_t hpfar, struct s2_esr_info *o)
-{
-	memset(o, 0, sizeof(*o));
-	o->ec = (unsigned int)(esr >> 26) & 0x3f;
-	o->ec_name = ec_name(o->ec);
-	o->iss = (uint32_t)esr & 0x1ffffff;
-	o->is_abort = o->ec == 0x20 || o->ec == 0x21 || o->ec == 0x24 || o->ec == 0x25;
-	o->is_data = o->ec == 0x24 || o->ec == 0x25;
-	/* HPFAR_EL2.FIPA is bits [Y:4] holding IPA[Y+8:12]; bit 63 is NS (FEAT_SEL2) */
-	o->fault_ipa = ((hpfar & ~0xfULL & ~(1ULL << 63)) << 8) | (far & 0xfff);
-	if (!o->is_abort)
-		return;
-	o->fsc = o->iss & 0x3f;
-	fsc_decode(o->fsc, o);
-	o->wnr = o->is_data && ((o->iss >> 6) & 1);
-	o->s1ptw = (o->iss >> 7) & 1;
+	snprintf(what, sizeof(what), "kvm 0x%" PRIx64 " vcpu_array", vm->addr);
+	return s2_xa_for_each(k, &xl, head, what, xa_visit_vcpu, &w);
 }

@@ -256,122 +256,153 @@ const char *s2_nested_perm_str(unsigned int perm, char buf[4])
 	return buf;
 }
 
-static const char *granule_name(unsigned int shift)
-{
-	return shift == 12 ? "4K" : shift == 14 ? "16K" : "64K";
-}
+/* nesteds2 guest: the walk's facts, then the text of them */
 
-/* nesteds2 guest */
-
-/*
- * An unreadable table, held back while the following concatenated start
- * tables are unreadable the same way: the start level is one table to the
- * hardware, so it is reported as one.
- */
-struct pending_problem {
-	bool active;
-	uint64_t ia, size, table, table_end, pa;
-	int level;
-	enum s2_walk_problem problem;
-	enum s2_nested_read_fail fail;
-	int slot;
-	uint64_t uaddr;
-};
-
-struct guest_print {
-	FILE *out;
+struct guest_walk {
 	const struct s2_geometry *geo;
 	struct s2_nested_l1mem *l1mem;
-	bool verbose;
+	const struct s2_nested_guest_visitor *v;
 	unsigned long problems;
 	uint64_t first_problem;
-	struct pending_problem pend;
+	/*
+	 * An unreadable table, held back while the following concatenated start
+	 * tables are unreadable the same way: the start level is one table to the
+	 * hardware, so it is reported as one.
+	 */
+	bool pending;
+	uint64_t table_end;
+	struct s2_nested_guest_problem pend;
 };
 
-static void flush_problem(struct guest_print *gp)
+static void flush_problem(struct guest_walk *gw)
 {
-	struct pending_problem *p = &gp->pend;
-
-	if (!p->active)
+	if (!gw->pending)
 		return;
-	p->active = false;
-	if (!gp->problems++)
-		gp->first_problem = p->ia;
-	fprintf(gp->out, "0x%016" PRIx64 "-0x%016" PRIx64 " L%d  !! table at L1 0x%016" PRIx64 " ", p->ia,
-		p->ia + p->size, p->level, p->table);
-	if (p->problem == S2_PROBLEM_READ && p->fail == S2_NESTED_READ_UNMAPPED)
-		fprintf(gp->out, "not mapped by the canonical stage 2%s\n",
-			gp->l1mem->slot_fn ? " nor by any memslot" : "");
-	else if (p->problem == S2_PROBLEM_READ && p->fail == S2_NESTED_READ_VMM_UNMAPPED)
-		fprintf(gp->out, "not mapped by the canonical stage 2 nor in the VMM (memslot %d user address 0x%"
-			PRIx64 ")\n", p->slot, p->uaddr);
-	else if (p->problem == S2_PROBLEM_READ)
-		fprintf(gp->out, "not in dump (PA 0x%" PRIx64 ")\n", p->pa);
-	else
-		fputs(p->problem == S2_PROBLEM_CYCLE ? "already on the walk path (cycle)\n" :
-		      p->problem == S2_PROBLEM_SHARED ? "already walked from another entry (shared table)\n" :
-							"beyond the OA size (address size fault)\n", gp->out);
+	gw->pending = false;
+	if (!gw->problems++)
+		gw->first_problem = gw->pend.l2;
+	gw->v->problem(gw->v->arg, &gw->pend);
 }
 
-static void note_problem(struct guest_print *gp, const struct s2_walk_entry *e)
+static void note_problem(struct guest_walk *gw, const struct s2_walk_entry *e)
 {
-	struct pending_problem *p = &gp->pend;
-	uint64_t table = e->problem == S2_PROBLEM_READ ? e->desc_pa : e->desc.oa;
-	enum s2_nested_read_fail fail = e->problem == S2_PROBLEM_READ ? gp->l1mem->fail : S2_NESTED_READ_OK;
+	struct s2_nested_guest_problem *p = &gw->pend;
+	uint64_t table = s2_walk_problem_table(e);
+	enum s2_nested_read_fail fail = e->problem == S2_PROBLEM_READ ? gw->l1mem->fail : S2_NESTED_READ_OK;
 
-	if (p->active && e->problem == S2_PROBLEM_READ && p->problem == S2_PROBLEM_READ &&
-	    e->level == gp->geo->start_level && p->level == e->level && p->fail == fail &&
-	    p->ia + p->size == e->ia && p->table_end == table) {
+	if (gw->pending && e->problem == S2_PROBLEM_READ && p->problem == S2_PROBLEM_READ &&
+	    e->level == gw->geo->start_level && p->level == e->level && p->fail == fail &&
+	    p->l2 + p->size == e->ia && gw->table_end == table) {
 		p->size += e->size;
-		p->table_end = table + e->size / s2_level_size(gp->geo, e->level) * 8;
+		gw->table_end = table + e->size / s2_level_size(gw->geo, e->level) * 8;
 		return;
 	}
-	flush_problem(gp);
-	*p = (struct pending_problem){
-		.active = true, .ia = e->ia, .size = e->size, .table = table, .pa = gp->l1mem->fail_pa,
-		.table_end = table + e->size / s2_level_size(gp->geo, e->level) * 8,
-		.level = e->level, .problem = e->problem, .fail = fail,
-		.slot = gp->l1mem->slot_last.id, .uaddr = gp->l1mem->slot_last.uaddr,
+	flush_problem(gw);
+	gw->pending = true;
+	gw->table_end = table + e->size / s2_level_size(gw->geo, e->level) * 8;
+	*p = (struct s2_nested_guest_problem){
+		.l2 = e->ia, .size = e->size, .level = e->level, .table = table, .problem = e->problem,
+		.fail = fail, .pa = gw->l1mem->fail_pa, .slot = gw->l1mem->slot_last.id,
+		.uaddr = gw->l1mem->slot_last.uaddr, .memslots = gw->l1mem->slot_fn != NULL,
 	};
 }
 
 static struct s2_error *guest_visit(void *arg, const struct s2_walk_entry *e)
 {
-	struct guest_print *gp = arg;
+	struct guest_walk *gw = arg;
+
+	if (e->event == S2_WALK_PROBLEM) {
+		note_problem(gw, e);
+		return NULL;
+	}
+	if (e->event != S2_WALK_LEAF || !(e->desc.raw & 1))
+		return NULL;
+	flush_problem(gw);
+	gw->v->leaf(gw->v->arg, e);
+	return NULL;
+}
+
+struct s2_error *s2_nested_guest_walk(const struct s2_nested_guest *g, struct s2_nested_l1mem *l1mem,
+				      const struct s2_nested_guest_visitor *v, unsigned long *problems,
+				      uint64_t *first_problem)
+{
+	struct guest_walk gw = { .geo = &g->geo, .l1mem = l1mem, .v = v };
+	struct s2_walker w = { guest_visit, &gw, S2_WALK_SKIP_INVALID, 0 };
+	struct s2_mem mem = s2_nested_l1mem_mem(l1mem);
+	struct s2_error *err = NULL;
+
+	*problems = 0;
+	*first_problem = 0;
+	if (!g->enabled || g->refused.type != S2_FAULT_NONE || g->base_fault.type != S2_FAULT_NONE)
+		return NULL;
+	err = s2_walk(&g->geo, g->root, &mem, 0, 1ULL << g->geo.ia_bits, &w);
+	if (!err)
+		flush_problem(&gw);
+	*problems = gw.problems;
+	*first_problem = gw.first_problem;
+	return err;
+}
+
+struct guest_text {
+	FILE *out;
+	const struct s2_geometry *geo;
+	bool verbose;
+};
+
+static void guest_text_problem(void *arg, const struct s2_nested_guest_problem *p)
+{
+	struct guest_text *gt = arg;
+
+	fprintf(gt->out, "0x%016" PRIx64 "-0x%016" PRIx64 " L%d  !! table at L1 0x%016" PRIx64 " ", p->l2,
+		p->l2 + p->size, p->level, p->table);
+	if (p->problem == S2_PROBLEM_READ && p->fail == S2_NESTED_READ_UNMAPPED)
+		fprintf(gt->out, "not mapped by the canonical stage 2%s\n", p->memslots ? " nor by any memslot" : "");
+	else if (p->problem == S2_PROBLEM_READ && p->fail == S2_NESTED_READ_VMM_UNMAPPED)
+		fprintf(gt->out, "not mapped by the canonical stage 2 nor in the VMM (memslot %d user address 0x%"
+			PRIx64 ")\n", p->slot, p->uaddr);
+	else if (p->problem == S2_PROBLEM_READ)
+		fprintf(gt->out, "not in dump (PA 0x%" PRIx64 ")\n", p->pa);
+	else
+		fprintf(gt->out, "%s\n", s2_walk_problem_text(p->problem));
+}
+
+static void guest_text_leaf(void *arg, const struct s2_walk_entry *e)
+{
+	struct guest_text *gt = arg;
 	const struct s2_desc *d = &e->desc;
 	char perm[4];
 
-	if (e->event == S2_WALK_PROBLEM) {
-		note_problem(gp, e);
-		return NULL;
-	}
-	if (e->event != S2_WALK_LEAF || !(d->raw & 1))
-		return NULL;
-	flush_problem(gp);
 	if (d->kind == S2_DESC_RESERVED) {
-		fprintf(gp->out, "0x%016" PRIx64 "-0x%016" PRIx64 " L%d reserved desc 0x%016" PRIx64
+		fprintf(gt->out, "0x%016" PRIx64 "-0x%016" PRIx64 " L%d reserved desc 0x%016" PRIx64
 			" @L1 0x%016" PRIx64 " (translation fault)\n", e->ia, e->ia + e->size, e->level, d->raw,
 			e->desc_pa);
-		return NULL;
+		return;
 	}
-	fprintf(gp->out, "0x%016" PRIx64 "-0x%016" PRIx64 " L%d %s -> L1 0x%016" PRIx64 "  %s AF=%d", e->ia,
+	fprintf(gt->out, "0x%016" PRIx64 "-0x%016" PRIx64 " L%d %s -> L1 0x%016" PRIx64 "  %s AF=%d", e->ia,
 		e->ia + e->size, e->level, d->kind == S2_DESC_BLOCK ? "block" : "page", d->oa,
 		s2_nested_perm_str(s2_nested_perm(d), perm), d->af);
-	if (gp->verbose)
-		fprintf(gp->out, "  desc 0x%016" PRIx64 " @L1 0x%016" PRIx64, d->raw, e->desc_pa);
-	if (gp->geo->oa_bits < 64 && (d->oa >> gp->geo->oa_bits))
-		fprintf(gp->out, "  (address size fault: beyond oa_bits %u)", gp->geo->oa_bits);
-	fputc('\n', gp->out);
-	return NULL;
+	if (gt->verbose)
+		fprintf(gt->out, "  desc 0x%016" PRIx64 " @L1 0x%016" PRIx64, d->raw, e->desc_pa);
+	if (s2_nested_guest_beyond_oa(gt->geo, d))
+		fprintf(gt->out, "  (address size fault: beyond oa_bits %u)", gt->geo->oa_bits);
+	fputc('\n', gt->out);
+}
+
+bool s2_nested_guest_beyond_oa(const struct s2_geometry *geo, const struct s2_desc *d)
+{
+	return geo->oa_bits < 64 && (d->oa >> geo->oa_bits);
+}
+
+const char *s2_nested_granule_name(unsigned int granule_shift)
+{
+	return granule_shift == 12 ? "4K" : granule_shift == 14 ? "16K" : "64K";
 }
 
 struct s2_error *s2_nested_guest_print(FILE *out, const struct s2_nested_guest *g, struct s2_nested_l1mem *l1mem,
 				       bool verbose, unsigned long *problems, uint64_t *first_problem)
 {
-	struct guest_print gp = { .out = out, .geo = &g->geo, .l1mem = l1mem, .verbose = verbose };
-	struct s2_walker w = { guest_visit, &gp, S2_WALK_SKIP_INVALID, 0 };
-	struct s2_mem mem = s2_nested_l1mem_mem(l1mem);
-	struct s2_error *err;
+	struct guest_text gt = { .out = out, .geo = &g->geo, .verbose = verbose };
+	struct s2_nested_guest_visitor v = { guest_text_leaf, guest_text_problem, &gt };
 
 	*problems = 0;
 	*first_problem = 0;
@@ -385,7 +416,7 @@ struct s2_error *s2_nested_guest_print(FILE *out, const struct s2_nested_guest *
 		return NULL;
 	}
 	fprintf(out, "  granule %s  ia_bits %u  start_level %d  concat %u  oa_bits %u  root L1 0x%016" PRIx64 "\n",
-		granule_name(g->geo.granule_shift), g->geo.ia_bits, g->geo.start_level, g->geo.concat,
+		s2_nested_granule_name(g->geo.granule_shift), g->geo.ia_bits, g->geo.start_level, g->geo.concat,
 		g->geo.oa_bits, g->root);
 	if (g->base_fault.type != S2_FAULT_NONE) {
 		fprintf(out, "  base refused: %s, level %d (FSC 0x%02x): root L1 0x%016" PRIx64
@@ -393,12 +424,7 @@ struct s2_error *s2_nested_guest_print(FILE *out, const struct s2_nested_guest *
 			g->base_fault.fsc, g->root, g->geo.oa_bits);
 		return NULL;
 	}
-	err = s2_walk(&g->geo, g->root, &mem, 0, 1ULL << g->geo.ia_bits, &w);
-	if (!err)
-		flush_problem(&gp);
-	*problems = gp.problems;
-	*first_problem = gp.first_problem;
-	return err;
+	return s2_nested_guest_walk(g, l1mem, &v, problems, first_problem);
 }
 
 /* The shadow check */
@@ -528,12 +554,50 @@ struct s2_error *s2_nested_check_leaf(struct s2_nested_checker *c, uint64_t l2, 
 }
 
 struct check_walk {
-	FILE *out;
 	uint64_t mmu_addr;
 	int index;
 	struct s2_nested_checker *c;
 	struct s2_nested_check_stats *stats;
+	const struct s2_nested_check_visitor *v;
 };
+
+static struct s2_error *check_visit(void *arg, const struct s2_walk_entry *e)
+{
+	struct check_walk *cw = arg;
+	struct s2_nested_verdict v;
+	struct s2_error *err;
+
+	if (e->event == S2_WALK_PROBLEM) {
+		cw->stats->problems++;
+		cw->v->problem(cw->v->arg, cw->mmu_addr, cw->index, e);
+		return NULL;
+	}
+	if (e->event != S2_WALK_LEAF || (e->desc.kind != S2_DESC_BLOCK && e->desc.kind != S2_DESC_PAGE))
+		return NULL;
+	cw->stats->leaves++;
+	err = s2_nested_check_leaf(cw->c, e->ia, e->size, &e->desc, &v);
+	if (err || v.kind == S2_NESTED_OK)
+		return err;
+	if (v.kind == S2_NESTED_NOT_CHECKABLE)
+		cw->stats->not_checkable++;
+	else
+		cw->stats->violations++;
+	cw->v->verdict(cw->v->arg, cw->mmu_addr, cw->index, e, &v);
+	return NULL;
+}
+
+struct s2_error *s2_nested_check_shadow_walk(uint64_t mmu_addr, int index, const struct s2_geometry *shadow_geo,
+					     uint64_t shadow_root, const struct s2_mem *host,
+					     struct s2_nested_checker *c, struct s2_nested_check_stats *stats,
+					     const struct s2_nested_check_visitor *visitor)
+{
+	struct check_walk cw = { mmu_addr, index, c, stats, visitor };
+	struct s2_walker w = { check_visit, &cw, S2_WALK_SKIP_INVALID, 0 };
+
+	return s2_walk(shadow_geo, shadow_root, host, 0, 1ULL << shadow_geo->ia_bits, &w);
+}
+
+/* The check's text */
 
 static void print_side(FILE *out, bool mapped, uint64_t a, unsigned int perm)
 {
@@ -545,58 +609,44 @@ static void print_side(FILE *out, bool mapped, uint64_t a, unsigned int perm)
 		fputs("unmapped", out);
 }
 
-static struct s2_error *check_visit(void *arg, const struct s2_walk_entry *e)
+static void check_text_problem(void *arg, uint64_t mmu_addr, int index, const struct s2_walk_entry *e)
 {
-	struct check_walk *cw = arg;
-	struct s2_nested_verdict v;
-	struct s2_error *err;
+	fprintf(arg, "mmu 0x%016" PRIx64 " [%d] L2 0x%016" PRIx64 "-0x%016" PRIx64 " L%d  !! shadow table "
+		"at PA 0x%" PRIx64 " %s\n", mmu_addr, index, e->ia, e->ia + e->size, e->level,
+		s2_walk_problem_table(e), s2_walk_problem_text(e->problem));
+}
+
+static void check_text_verdict(void *arg, uint64_t mmu_addr, int index, const struct s2_walk_entry *e,
+			       const struct s2_nested_verdict *v)
+{
+	FILE *out = arg;
 	char perm[4];
 
-	if (e->event == S2_WALK_PROBLEM) {
-		cw->stats->problems++;
-		fprintf(cw->out, "mmu 0x%016" PRIx64 " [%d] L2 0x%016" PRIx64 "-0x%016" PRIx64 " L%d  !! shadow table "
-			"at PA 0x%" PRIx64 " %s\n", cw->mmu_addr, cw->index, e->ia, e->ia + e->size, e->level,
-			e->problem == S2_PROBLEM_READ ? e->desc_pa : e->desc.oa,
-			e->problem == S2_PROBLEM_READ ? "not in dump" :
-			e->problem == S2_PROBLEM_CYCLE ? "already on the walk path (cycle)" :
-			e->problem == S2_PROBLEM_SHARED ? "already walked from another entry (shared table)" :
-							  "beyond the OA size");
-		return NULL;
-	}
-	if (e->event != S2_WALK_LEAF || (e->desc.kind != S2_DESC_BLOCK && e->desc.kind != S2_DESC_PAGE))
-		return NULL;
-	cw->stats->leaves++;
-	err = s2_nested_check_leaf(cw->c, e->ia, e->size, &e->desc, &v);
-	if (err || v.kind == S2_NESTED_OK)
-		return err;
-	if (v.kind == S2_NESTED_NOT_CHECKABLE) {
-		cw->stats->not_checkable++;
-		fprintf(cw->out, "mmu 0x%016" PRIx64 " [%d] L2 0x%016" PRIx64 "-0x%016" PRIx64 " not-checkable: ",
-			cw->mmu_addr, cw->index, e->ia, e->ia + e->size);
-		if (v.nc_guest)
-			fprintf(cw->out, "guest table at L1 0x%016" PRIx64, v.nc_l1);
+	if (v->kind == S2_NESTED_NOT_CHECKABLE) {
+		fprintf(out, "mmu 0x%016" PRIx64 " [%d] L2 0x%016" PRIx64 "-0x%016" PRIx64 " not-checkable: ",
+			mmu_addr, index, e->ia, e->ia + e->size);
+		if (v->nc_guest)
+			fprintf(out, "guest table at L1 0x%016" PRIx64, v->nc_l1);
 		else
-			fprintf(cw->out, "canonical side of L1 0x%016" PRIx64, v.nc_l1);
-		if (!v.nc_what || !strcmp(v.nc_what, "page"))
-			fprintf(cw->out, " not in dump (PA 0x%" PRIx64 ")", v.nc_pa);
+			fprintf(out, "canonical side of L1 0x%016" PRIx64, v->nc_l1);
+		if (!v->nc_what || !strcmp(v->nc_what, "page"))
+			fprintf(out, " not in dump (PA 0x%" PRIx64 ")", v->nc_pa);
 		else
-			fprintf(cw->out, ": %s at PA 0x%" PRIx64 " not in dump", v.nc_what, v.nc_pa);
-		if (v.at != e->ia)
-			fprintf(cw->out, "  (at L2 0x%016" PRIx64 ")", v.at);
-		fputc('\n', cw->out);
-		return NULL;
+			fprintf(out, ": %s at PA 0x%" PRIx64 " not in dump", v->nc_what, v->nc_pa);
+		if (v->at != e->ia)
+			fprintf(out, "  (at L2 0x%016" PRIx64 ")", v->at);
+		fputc('\n', out);
+		return;
 	}
-	cw->stats->violations++;
-	fprintf(cw->out, "mmu 0x%016" PRIx64 " [%d] L2 0x%016" PRIx64 "-0x%016" PRIx64 " %s: shadow 0x%016" PRIx64
-		" %s, guest ", cw->mmu_addr, cw->index, e->ia, e->ia + e->size, s2_nested_kind_name(v.kind),
-		v.shadow_oa, s2_nested_perm_str(v.shadow_perm, perm));
-	print_side(cw->out, v.guest_mapped, v.guest_l1, v.guest_perm);
-	fputs(", canonical ", cw->out);
-	print_side(cw->out, v.canon_mapped, v.canon_pa, v.canon_perm);
-	if (v.at != e->ia)
-		fprintf(cw->out, "  (at L2 0x%016" PRIx64 ")", v.at);
-	fputc('\n', cw->out);
-	return NULL;
+	fprintf(out, "mmu 0x%016" PRIx64 " [%d] L2 0x%016" PRIx64 "-0x%016" PRIx64 " %s: shadow 0x%016" PRIx64
+		" %s, guest ", mmu_addr, index, e->ia, e->ia + e->size, s2_nested_kind_name(v->kind),
+		v->shadow_oa, s2_nested_perm_str(v->shadow_perm, perm));
+	print_side(out, v->guest_mapped, v->guest_l1, v->guest_perm);
+	fputs(", canonical ", out);
+	print_side(out, v->canon_mapped, v->canon_pa, v->canon_perm);
+	if (v->at != e->ia)
+		fprintf(out, "  (at L2 0x%016" PRIx64 ")", v->at);
+	fputc('\n', out);
 }
 
 struct s2_error *s2_nested_check_shadow(FILE *out, uint64_t mmu_addr, int index,
@@ -604,10 +654,9 @@ struct s2_error *s2_nested_check_shadow(FILE *out, uint64_t mmu_addr, int index,
 					const struct s2_mem *host, struct s2_nested_checker *c,
 					struct s2_nested_check_stats *stats)
 {
-	struct check_walk cw = { out, mmu_addr, index, c, stats };
-	struct s2_walker w = { check_visit, &cw, S2_WALK_SKIP_INVALID, 0 };
+	struct s2_nested_check_visitor v = { check_text_verdict, check_text_problem, out };
 
-	return s2_walk(shadow_geo, shadow_root, host, 0, 1ULL << shadow_geo->ia_bits, &w);
+	return s2_nested_check_shadow_walk(mmu_addr, index, shadow_geo, shadow_root, host, c, stats, &v);
 }
 
 bool s2_nested_mmu_matches(uint64_t tlb_vttbr, uint64_t tlb_vtcr, bool s2_enabled, uint64_t vttbr, uint64_t vtcr,

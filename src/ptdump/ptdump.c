@@ -193,18 +193,6 @@ static void print_run(struct s2_ptdump *st, uint64_t addr)
 	st->lines++;
 }
 
-static const char *problem_text(enum s2_walk_problem problem)
-{
-	switch (problem) {
-	case S2_PROBLEM_READ: return "not in dump";
-	case S2_PROBLEM_CYCLE: return "already on this walk path (cycle)";
-	case S2_PROBLEM_OA_RANGE: return "beyond the output address size";
-	case S2_PROBLEM_SHARED: return "already walked from another entry (shared table)";
-	case S2_PROBLEM_NONE: break;
-	}
-	return "unusable";
-}
-
 static void header(struct s2_ptdump *st)
 {
 	fputs("---[ Guest IPA ]---\n", st->out);
@@ -224,8 +212,8 @@ struct s2_error *s2_ptdump_visit(void *arg, const struct s2_walk_entry *e)
 					       "IPA 0x%016" PRIx64 "-0x%016" PRIx64 ": level %d table at PA 0x%" PRIx64
 					       " %s: the kernel's text cannot be reproduced",
 					       e->ia, e->ia + e->size, e->level,
-					       e->problem == S2_PROBLEM_READ ? e->desc_pa : e->desc.oa,
-					       problem_text(e->problem));
+					       s2_walk_problem_table(e),
+					       s2_walk_problem_text(e->problem));
 		if (!st->started) {
 			header(st);
 			st->started = true;
@@ -234,7 +222,7 @@ struct s2_error *s2_ptdump_visit(void *arg, const struct s2_walk_entry *e)
 		}
 		print_range(st, e->ia, e->ia + e->size, e->level);
 		fprintf(st->out, "   !! table at PA 0x%" PRIx64 " %s\n",
-			e->problem == S2_PROBLEM_READ ? e->desc_pa : e->desc.oa, problem_text(e->problem));
+			s2_walk_problem_table(e), s2_walk_problem_text(e->problem));
 		st->lines++;
 		st->level = -2; /* no run open: the next leaf starts one */
 		st->start_address = e->ia + e->size;

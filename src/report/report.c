@@ -12,7 +12,6 @@
 #include "core/parse.h"
 #include "report/json.h"
 #include "report/report.h"
-#include "s2dump/command.h"
 
 void s2_report_format_size(char *buf, size_t len, uint64_t bytes)
 {
@@ -25,175 +24,6 @@ void s2_report_format_size(char *buf, size_t len, uint64_t bytes)
 		u++;
 	}
 	snprintf(buf, len, "%" PRIu64 "%c", v, *u);
-}
-
-/* The VMs a pid names (every VM its VMM owns), counted; the first few addresses kept for messages. */
-#define NAMED_KEEP 8
-struct named_vms {
-	int pid;
-	s2_kvm_vm_fn fn;
-	void *arg;
-	unsigned int n;
-	uint64_t addr[NAMED_KEEP];
-};
-
-static struct s2_error *named_each(void *arg, const struct s2_kvm_vm *vm)
-{
-	struct named_vms *nv = arg;
-
-	if (vm->pid != nv->pid)
-		return NULL;
-	if (nv->n < NAMED_KEEP)
-		nv->addr[nv->n] = vm->addr;
-	nv->n++;
-	return nv->fn ? nv->fn(nv->arg, vm) : NULL;
-}
-
-/*
- * An address that is no struct kvm may still be one the user saw in our own
- * output: a VM's canonical MMU (the header's "mmu 0x...") or a shadow MMU
- * (nesteds2 list). Say which and what to type instead; else keep the error.
- */
-struct mmu_owner {
-	uint64_t addr, kvm;
-	long nested_index; /* -1: the canonical MMU */
-	bool found;
-};
-
-static struct s2_error *find_mmu_owner(void *arg, const struct s2_kvm_vm *vm, struct s2_kernel *k,
-				       const struct s2_kvm_layout *l)
-{
-	struct mmu_owner *o = arg;
-
-	if (vm->mmu.addr == o->addr) {
-		*o = (struct mmu_owner){ o->addr, vm->addr, -1, true };
-		return NULL;
-	}
-	for (uint64_t i = 0; i < vm->nested_mmus_size && !o->found; i++) {
-		struct s2_kvm_mmu m;
-		struct s2_error *err = s2_kvm_read_nested_mmu(k, l, vm, i, &m);
-
-		if (err) {
-			s2_error_destroy(err); /* an unreadable entry is not the one asked about */
-			continue;
-		}
-		if (m.addr == o->addr)
-			*o = (struct mmu_owner){ o->addr, vm->addr, (long)i, true };
-	}
-	return NULL;
-}
-
-struct mmu_owner_walk {
-	struct mmu_owner o;
-	struct s2_kernel *k;
-	const struct s2_kvm_layout *l;
-};
-
-static struct s2_error *mmu_owner_each(void *arg, const struct s2_kvm_vm *vm)
-{
-	struct mmu_owner_walk *w = arg;
-
-	return w->o.found ? NULL : find_mmu_owner(&w->o, vm, w->k, w->l);
-}
-
-static struct s2_error *read_named_vm(struct s2_kernel *k, const struct s2_kvm_layout *l, uint64_t addr,
-				      struct s2_kvm_vm *vm)
-{
-	struct s2_error *err = s2_kvm_read_vm(k, l, addr, vm), *walk;
-	struct mmu_owner_walk w = { .o = { .addr = addr }, .k = k, .l = l };
-
-	if (!err || err->code != S2_ERROR_INVALID_ARGUMENT)
-		return err;
-	walk = s2_kvm_for_each_vm(k, l, mmu_owner_each, &w);
-	if (walk || !w.o.found) {
-		s2_error_destroy(walk);
-		return err;
-	}
-	s2_error_destroy(err);
-	if (w.o.nested_index < 0)
-		return s2_error_create(S2_ERROR_INVALID_ARGUMENT,
-				       "0x%" PRIx64 " is the stage-2 MMU (struct kvm_s2_mmu) of kvm 0x%" PRIx64
-				       ", not a struct kvm: name the VM (s2dump [-x] 0x%" PRIx64 ")",
-				       addr, w.o.kvm, w.o.kvm);
-	return s2_error_create(S2_ERROR_INVALID_ARGUMENT,
-			       "0x%" PRIx64 " is shadow MMU [%ld] of kvm 0x%" PRIx64 ", not a struct kvm: "
-			       "use nesteds2 dump [-x] 0x%" PRIx64 " (or s2dump -t IPA 0x%" PRIx64 ")",
-			       addr, w.o.nested_index, w.o.kvm, addr, addr);
-}
-
-struct s2_error *s2_report_for_each_named_vm(struct s2_kernel *k, const struct s2_kvm_layout *l, const char *arg,
-					     s2_kvm_vm_fn fn, void *fn_arg, bool *by_pid)
-{
-	struct named_vms nv = { .fn = fn, .arg = fn_arg };
-	uint64_t v;
-	bool is_pid;
-	struct s2_error *err = s2_parse_vm(arg, &is_pid, &v);
-
-	if (by_pid)
-		*by_pid = is_pid;
-	if (err)
-		return err;
-	if (!is_pid) {
-		struct s2_kvm_vm vm;
-
-		err = read_named_vm(k, l, v, &vm);
-		return err ? err : fn(fn_arg, &vm);
-	}
-	nv.pid = (int)v;
-	err = s2_kvm_for_each_vm(k, l, named_each, &nv);
-	if (!err && !nv.n)
-		err = s2_error_create(S2_ERROR_LOOKUP, "no VM with VMM pid %d on vm_list (%s)", nv.pid, S2_PARSE_RULE);
-	return err;
-}
-
-struct first_vm {
-	struct s2_kvm_vm *vm;
-	bool have;
-};
-
-static struct s2_error *keep_first(void *arg, const struct s2_kvm_vm *vm)
-{
-	struct first_vm *f = arg;
-
-	if (!f->have)
-		*f->vm = *vm;
-	f->have = true;
-	return NULL;
-}
-
-struct s2_error *s2_report_find_vm(struct s2_kernel *k, const struct s2_kvm_layout *l, const char *arg,
-				   struct s2_kvm_vm *vm)
-{
-	struct first_vm f = { vm, false };
-	struct named_vms nv = { 0 };
-	uint64_t v;
-	bool is_pid;
-	struct s2_error *err = s2_parse_vm(arg, &is_pid, &v);
-	char list[S2_ERROR_MESSAGE_MAX];
-	size_t len = 0;
-
-	if (err)
-		return err;
-	if (!is_pid)
-		return read_named_vm(k, l, v, vm);
-	nv.pid = (int)v;
-	nv.fn = keep_first;
-	nv.arg = &f;
-	err = s2_kvm_for_each_vm(k, l, named_each, &nv);
-	if (err)
-		return err;
-	if (!nv.n)
-		return s2_error_create(S2_ERROR_LOOKUP, "no VM with VMM pid %d on vm_list (%s)", nv.pid, S2_PARSE_RULE);
-	if (nv.n == 1)
-		return NULL;
-	/* One VMM process can run several VMs: never pick one silently. */
-	list[0] = 0;
-	for (unsigned int i = 0; i < nv.n && i < NAMED_KEEP; i++)
-		len += (size_t)snprintf(list + len, sizeof(list) - len, "\n  kvm 0x%016" PRIx64, nv.addr[i]);
-	if (nv.n > NAMED_KEEP)
-		snprintf(list + len, sizeof(list) - len, "\n  ... and %u more", nv.n - NAMED_KEEP);
-	return s2_error_create(S2_ERROR_INVALID_ARGUMENT, "pid %d owns %u VMs; name one by its struct kvm address:%s",
-			       nv.pid, nv.n, list);
 }
 
 /* Report state shared by the per-VM functions. */
@@ -215,32 +45,6 @@ struct report {
 	char first_bad_vcpu[S2_ERROR_MESSAGE_MAX];
 };
 
-static const char *problem_name(enum s2_walk_problem p)
-{
-	switch (p) {
-	case S2_PROBLEM_READ: return "read";
-	case S2_PROBLEM_CYCLE: return "cycle";
-	case S2_PROBLEM_OA_RANGE: return "oa_range";
-	case S2_PROBLEM_SHARED: return "shared";
-	default: return "none";
-	}
-}
-
-static const char *problem_text(enum s2_walk_problem p)
-{
-	switch (p) {
-	case S2_PROBLEM_READ: return "not in dump";
-	case S2_PROBLEM_CYCLE: return "already on the walk path (cycle)";
-	case S2_PROBLEM_SHARED: return "already walked from another entry (shared table)";
-	default: return "beyond the OA size";
-	}
-}
-
-static uint64_t problem_pa(const struct s2_walk_entry *e)
-{
-	return e->problem == S2_PROBLEM_READ ? e->desc_pa : e->desc.oa;
-}
-
 static void note_problem(struct report *r, const struct s2_kvm_vm *vm, const struct s2_walk_entry *e,
 			 const char *indent)
 {
@@ -254,12 +58,12 @@ static void note_problem(struct report *r, const struct s2_kvm_vm *vm, const str
 		s2_json_hex(&r->j, "ipa", e->ia);
 		s2_json_hex(&r->j, "size", e->size);
 		s2_json_i64(&r->j, "level", e->level);
-		s2_json_hex(&r->j, "table_pa", problem_pa(e));
-		s2_json_str(&r->j, "problem", problem_name(e->problem));
+		s2_json_hex(&r->j, "table_pa", s2_walk_problem_table(e));
+		s2_json_str(&r->j, "problem", s2_walk_problem_name(e->problem));
 		s2_json_end(&r->j);
 	} else {
 		fprintf(r->out, "%s!! 0x%016" PRIx64 "-0x%016" PRIx64 " L%d  table at PA 0x%" PRIx64 " %s\n", indent,
-			e->ia, e->ia + e->size, e->level, problem_pa(e), problem_text(e->problem));
+			e->ia, e->ia + e->size, e->level, s2_walk_problem_table(e), s2_walk_problem_text(e->problem));
 	}
 }
 
@@ -297,14 +101,18 @@ static void perm_string(const struct s2_desc *d, char perm[4])
 	perm[3] = 0;
 }
 
-static struct s2_error *root_pa(struct report *r, const struct s2_kvm_mmu *m, uint64_t *root)
+void s2_report_vm_text_header(FILE *out, const struct s2_kvm_vm *vm, bool with_mmu)
 {
-	struct s2_error *err;
+	const struct s2_kvm_mmu *m = &vm->mmu;
 
-	if (!m->pgt || !m->pgd)
-		return s2_error_create(S2_ERROR_INVALID_ARGUMENT, "kvm_s2_mmu 0x%" PRIx64 " has no page table", m->addr);
-	err = s2_kernel_va_to_pa(r->k, m->pgd, root);
-	return err ? s2_error_prefix(err, "kvm_s2_mmu 0x%" PRIx64 " pgd: ", m->addr) : NULL;
+	fprintf(out, "kvm 0x%016" PRIx64 "  pid %d  vcpus %u  memslots %u\n", vm->addr, vm->pid, vm->online_vcpus,
+		vm->nr_memslots);
+	if (!with_mmu)
+		return;
+	fprintf(out, "  mmu 0x%016" PRIx64 "  vmid %" PRIu64 "  vtcr 0x%016" PRIx64 "  vttbr 0x%016" PRIx64 "\n",
+		m->addr, m->vmid & 0xffff, m->vtcr, s2_kvm_mmu_vttbr(m));
+	fprintf(out, "  ipa_range %u  stage2_levels %d  pgd 0x%016" PRIx64 " (PA 0x%" PRIx64 ", %u table%s)\n",
+		m->ia_bits, 4 - m->start_level, m->pgd, m->pgd_phys, m->geo.concat, m->geo.concat == 1 ? "" : "s");
 }
 
 static void vm_header_json(struct report *r, const struct s2_kvm_vm *vm)
@@ -319,7 +127,7 @@ static void vm_header_json(struct report *r, const struct s2_kvm_vm *vm)
 	s2_json_hex(&r->j, "addr", m->addr);
 	s2_json_u64(&r->j, "vmid", m->vmid & 0xffff);
 	s2_json_hex(&r->j, "vtcr", m->vtcr);
-	s2_json_hex(&r->j, "vttbr", m->pgd_phys | ((m->vmid & 0xffff) << 48));
+	s2_json_hex(&r->j, "vttbr", s2_kvm_mmu_vttbr(m));
 	s2_json_hex(&r->j, "pgt", m->pgt);
 	if (vm->pkvm) {
 		s2_json_null(&r->j, "ipa_range");
@@ -507,10 +315,10 @@ static struct s2_error *coverage_visit(void *arg, const struct s2_walk_entry *e)
 		 * the walker clips a problem to the walk's range: a table that spans
 		 * two walks comes twice in a row. Report it once, where it starts.
 		 */
-		if (c->have_last_problem && c->last_problem_pa == problem_pa(e) && c->last_problem_level == e->level)
+		if (c->have_last_problem && c->last_problem_pa == s2_walk_problem_table(e) && c->last_problem_level == e->level)
 			return NULL;
 		c->have_last_problem = true;
-		c->last_problem_pa = problem_pa(e);
+		c->last_problem_pa = s2_walk_problem_table(e);
 		c->last_problem_level = e->level;
 		note_problem(c->r, c->vm, e, c->indent);
 		return NULL;
@@ -808,12 +616,11 @@ static struct s2_error *prefault_vm(struct report *r, const struct s2_kvm_vm *vm
 	p->r = r;
 	p->vm = vm;
 	if (!r->json)
-		fprintf(r->out, "kvm 0x%016" PRIx64 "  pid %d  vcpus %u  memslots %u\n", vm->addr, vm->pid,
-			vm->online_vcpus, vm->nr_memslots);
+		s2_report_vm_text_header(r->out, vm, false);
 	else
 		vm_header_json(r, vm);
 	if (!vm->pkvm)
-		err = root_pa(r, &vm->mmu, &p->root);
+		err = s2_kvm_mmu_root(r->k, &vm->mmu, &p->root);
 	if (!err) {
 		if (r->json)
 			s2_json_array(&r->j, "memslots");
@@ -900,7 +707,7 @@ static struct s2_error *translate_json(struct report *r, const struct s2_kvm_vm 
 	struct s2_translation t;
 	uint64_t root;
 	char perm[4];
-	struct s2_error *err = root_pa(r, &vm->mmu, &root);
+	struct s2_error *err = s2_kvm_mmu_root(r->k, &vm->mmu, &root);
 
 	if (!err)
 		err = s2_translate(&vm->mmu.geo, root, &mem, r->o->ipa, &t);
@@ -952,7 +759,7 @@ static struct s2_error *dump_vm_json(struct report *r, const struct s2_kvm_vm *v
 		return pkvm_mappings(r, vm);
 	if (r->o->translate)
 		return translate_json(r, vm);
-	err = root_pa(r, &vm->mmu, &root);
+	err = s2_kvm_mmu_root(r->k, &vm->mmu, &root);
 	if (err)
 		return err;
 	s2_json_array(&r->j, "entries");
@@ -1029,14 +836,10 @@ struct s2_error *s2_report_run(struct s2_kernel *k, const struct s2_kvm_layout *
 			   o->verbose ? "leaves" : "dump");
 		s2_json_array(&r.j, "vms");
 	}
-	if (o->vm) {
-		/* a pid covers every VM its VMM runs */
-		err = s2_report_for_each_named_vm(k, l, o->vm, each_vm, &r, NULL);
-	} else {
-		err = s2_kvm_for_each_vm(k, l, each_vm, &r);
-		if (!err && !r.vms && !r.json)
-			fprintf(out, "no VMs on vm_list\n");
-	}
+	/* a pid covers every VM its VMM runs (and names none: no VM is an error) */
+	err = s2_kvm_for_each_named_vm(k, l, o->vm, each_vm, &r, NULL);
+	if (!err && !r.vms && !r.json)
+		fprintf(out, "no VMs on vm_list\n");
 	if (!err && r.problems) {
 		*status = S2_STATUS_FINDINGS;
 		err = s2_error_create(S2_ERROR_FAULT, "kvm 0x%" PRIx64 ": %lu stage-2 table(s) unreadable, first at IPA 0x%"
@@ -1115,11 +918,339 @@ struct s2_error *s2_report_nested_list_json(struct s2_kernel *k, const struct s2
 
 	json_begin(&r, "nesteds2", "list");
 	s2_json_array(&r.j, "vms");
-	if (vm_arg) {
-		err = s2_report_for_each_named_vm(k, l, vm_arg, nested_each, &r, NULL);
-	} else {
-		err = s2_kvm_for_each_vm(k, l, nested_each, &r);
-	}
+	err = s2_kvm_for_each_named_vm(k, l, vm_arg, nested_each, &r, NULL);
 	json_end(&r, err, err ? S2_STATUS_ERROR : 0);
 	return err;
+}
+
+static void nested_mmu_json(struct report *r, const struct s2_kvm_nested_target *t);
+
+/* nesteds2 dump -j: the shadow MMU and its valid leaves, as s2dump -j's entries */
+
+struct s2_error *s2_report_nested_dump_json(struct s2_kernel *k, const struct s2_kvm_layout *l,
+					    const struct s2_kvm_nested_target *t, FILE *out, int *status)
+{
+	struct s2_report_opts o = { .json = true };
+	struct report r = { .k = k, .l = l, .o = &o, .out = out, .json = true };
+	const struct s2_kvm_mmu *m = &t->mmu;
+	struct s2_mem mem = s2_kvm_host_mem(k);
+	struct leaves lv = { &r, &t->vm };
+	struct s2_walker w = { leaf_json, &lv, S2_WALK_SKIP_INVALID, 0 };
+	uint64_t root;
+	struct s2_error *err;
+
+	*status = S2_STATUS_OK;
+	json_begin(&r, "nesteds2", "dump");
+	s2_json_object(&r.j, "nested_mmu");
+	nested_mmu_json(&r, t);
+	s2_json_u64(&r.j, "vmid", m->vmid & 0xffff);
+	s2_json_hex(&r.j, "pgt", m->pgt);
+	s2_json_hex(&r.j, "pgd_pa", m->pgd_phys);
+	if (m->pgt && m->pgd) {
+		s2_json_u64(&r.j, "ipa_range", m->ia_bits);
+		s2_json_i64(&r.j, "stage2_levels", 4 - m->start_level);
+	} else {
+		s2_json_null(&r.j, "ipa_range");
+		s2_json_null(&r.j, "stage2_levels");
+	}
+	err = s2_kvm_mmu_root(k, m, &root);
+	if (!err) {
+		s2_json_array(&r.j, "entries");
+		err = s2_walk(&m->geo, root, &mem, 0, 1ULL << m->ia_bits, &w);
+		if (!err)
+			s2_json_end(&r.j);
+	}
+	if (!err && r.problems) {
+		*status = S2_STATUS_FINDINGS;
+		err = s2_error_create(S2_ERROR_FAULT, "kvm_s2_mmu 0x%" PRIx64 ": %lu table(s) unreadable, first at IPA 0x%"
+				      PRIx64, m->addr, r.problems, r.first_problem_ia);
+	}
+	json_end(&r, err, err ? (*status == S2_STATUS_FINDINGS ? S2_STATUS_FINDINGS : S2_STATUS_ERROR) : 0);
+	return err;
+}
+
+/* nesteds2 guest -j: the guest hypervisor's stage 2 from the guest walk's facts */
+
+static void nested_mmu_json(struct report *r, const struct s2_kvm_nested_target *t)
+{
+	const struct s2_kvm_mmu *m = &t->mmu;
+	char name[S2_NESTED_NAME_SIZE];
+
+	s2_ptdump_nested_name_rules(name, s2_kvm_layout_rules(r->l), t->index, m->tlb_vttbr, m->tlb_vtcr,
+				    m->nested_stage2_enabled);
+	s2_json_hex(&r->j, "kvm", t->vm.addr);
+	s2_json_i64(&r->j, "pid", t->vm.pid);
+	s2_json_u64(&r->j, "index", t->index);
+	s2_json_hex(&r->j, "addr", m->addr);
+	s2_json_str(&r->j, "name", name);
+	s2_json_bool(&r->j, "valid", m->valid);
+	s2_json_hex(&r->j, "tlb_vttbr", m->tlb_vttbr);
+	s2_json_hex(&r->j, "tlb_vtcr", m->tlb_vtcr);
+	s2_json_bool(&r->j, "nested_stage2_enabled", m->nested_stage2_enabled);
+}
+
+static void fault_json(struct report *r, const char *key, const struct s2_fault *f)
+{
+	if (f->type == S2_FAULT_NONE) {
+		s2_json_null(&r->j, key);
+		return;
+	}
+	s2_json_object_compact(&r->j, key);
+	s2_json_str(&r->j, "type", s2_fault_type_name(f->type));
+	s2_json_i64(&r->j, "level", f->level);
+	s2_json_hex(&r->j, "fsc", f->fsc);
+	s2_json_end(&r->j);
+}
+
+struct guest_json {
+	struct report *r;
+	const struct s2_geometry *geo;
+};
+
+static void guest_leaf_json(void *arg, const struct s2_walk_entry *e)
+{
+	struct guest_json *g = arg;
+	struct s2_json *j = &g->r->j;
+	const struct s2_desc *d = &e->desc;
+	char perm[4];
+
+	s2_json_object_compact(j, NULL);
+	s2_json_str(j, "type", "leaf");
+	s2_json_hex(j, "l2", e->ia);
+	s2_json_hex(j, "size", e->size);
+	s2_json_i64(j, "level", e->level);
+	s2_json_str(j, "kind", d->kind == S2_DESC_BLOCK ? "block" : d->kind == S2_DESC_PAGE ? "page" : "reserved");
+	s2_json_hex(j, "l1", d->oa);
+	s2_json_str(j, "perm", s2_nested_perm_str(s2_nested_perm(d), perm));
+	s2_json_u64(j, "af", d->af);
+	s2_json_hex(j, "desc", d->raw);
+	s2_json_hex(j, "desc_l1", e->desc_pa);
+	s2_json_bool(j, "beyond_oa", s2_nested_guest_beyond_oa(g->geo, d));
+	s2_json_end(j);
+}
+
+static void guest_problem_json(void *arg, const struct s2_nested_guest_problem *p)
+{
+	struct s2_json *j = &((struct guest_json *)arg)->r->j;
+
+	s2_json_object_compact(j, NULL);
+	s2_json_str(j, "type", "problem");
+	s2_json_hex(j, "l2", p->l2);
+	s2_json_hex(j, "size", p->size);
+	s2_json_i64(j, "level", p->level);
+	s2_json_hex(j, "table_l1", p->table);
+	if (p->problem != S2_PROBLEM_READ) {
+		s2_json_str(j, "problem", s2_walk_problem_name(p->problem));
+	} else if (p->fail == S2_NESTED_READ_UNMAPPED) {
+		s2_json_str(j, "problem", "unmapped");
+		s2_json_bool(j, "memslots_tried", p->memslots);
+	} else if (p->fail == S2_NESTED_READ_VMM_UNMAPPED) {
+		s2_json_str(j, "problem", "vmm_unmapped");
+		s2_json_i64(j, "memslot", p->slot);
+		s2_json_hex(j, "uaddr", p->uaddr);
+	} else {
+		s2_json_str(j, "problem", "missing");
+		s2_json_hex(j, "pa", p->pa);
+	}
+	s2_json_end(j);
+}
+
+struct s2_error *s2_report_nested_guest_json(struct s2_kernel *k, const struct s2_kvm_layout *l,
+					     const struct s2_kvm_nested_target *t, const struct s2_nested_guest *g,
+					     struct s2_nested_l1mem *l1mem, FILE *out, int *status)
+{
+	struct s2_report_opts o = { .json = true };
+	struct report r = { .k = k, .l = l, .o = &o, .out = out, .json = true };
+	struct guest_json gj = { &r, g ? &g->geo : NULL };
+	struct s2_nested_guest_visitor v = { guest_leaf_json, guest_problem_json, &gj };
+	unsigned long problems = 0;
+	uint64_t first = 0;
+	struct s2_error *err = NULL;
+
+	*status = S2_STATUS_OK;
+	json_begin(&r, "nesteds2", "guest");
+	s2_json_object(&r.j, "nested_mmu");
+	nested_mmu_json(&r, t);
+	if (!g) {
+		/* an unused shadow MMU: no guest stage 2 cached */
+		s2_json_null(&r.j, "guest");
+	} else {
+		s2_json_object(&r.j, "guest");
+		s2_json_bool(&r.j, "enabled", g->enabled);
+		if (g->enabled) {
+			fault_json(&r, "refused", &g->refused);
+			if (g->refused.type == S2_FAULT_NONE) {
+				s2_json_str(&r.j, "granule", s2_nested_granule_name(g->geo.granule_shift));
+				s2_json_u64(&r.j, "ia_bits", g->geo.ia_bits);
+				s2_json_i64(&r.j, "start_level", g->geo.start_level);
+				s2_json_u64(&r.j, "concat", g->geo.concat);
+				s2_json_u64(&r.j, "oa_bits", g->geo.oa_bits);
+				s2_json_hex(&r.j, "root_l1", g->root);
+				fault_json(&r, "base_fault", &g->base_fault);
+				if (g->base_fault.type == S2_FAULT_NONE) {
+					s2_json_array(&r.j, "entries");
+					err = s2_nested_guest_walk(g, l1mem, &v, &problems, &first);
+					if (!err)
+						s2_json_end(&r.j);
+				}
+			}
+		}
+	}
+	if (!err && problems) {
+		*status = S2_STATUS_FINDINGS;
+		err = s2_error_create(S2_ERROR_FAULT, "nested mmu 0x%" PRIx64 ": %lu guest stage-2 table(s) unreadable or "
+				      "out of range, first at L2 IPA 0x%" PRIx64, t->mmu.addr, problems, first);
+	}
+	json_end(&r, err, err ? (*status == S2_STATUS_FINDINGS ? S2_STATUS_FINDINGS : S2_STATUS_ERROR) : 0);
+	return err;
+}
+
+/* nesteds2 check -j: the check's findings as they come, then the counts */
+
+struct s2_report_check {
+	struct report r;
+	struct s2_report_opts o;
+	struct s2_nested_check_visitor shadow;
+};
+
+static void check_side_json(struct s2_json *j, const char *key, bool mapped, const char *addr_key, uint64_t addr,
+			    unsigned int perm)
+{
+	char buf[4];
+
+	if (!mapped) {
+		s2_json_null(j, key);
+		return;
+	}
+	s2_json_object_compact(j, key);
+	s2_json_hex(j, addr_key, addr);
+	s2_json_str(j, "perm", s2_nested_perm_str(perm, buf));
+	s2_json_end(j);
+}
+
+static void check_verdict_json(void *arg, uint64_t mmu_addr, int index, const struct s2_walk_entry *e,
+			       const struct s2_nested_verdict *v)
+{
+	struct s2_json *j = &((struct s2_report_check *)arg)->r.j;
+	char perm[4];
+
+	s2_json_object_compact(j, NULL);
+	s2_json_str(j, "type", v->kind == S2_NESTED_NOT_CHECKABLE ? "not_checkable" : "violation");
+	s2_json_hex(j, "mmu", mmu_addr);
+	s2_json_i64(j, "index", index);
+	s2_json_hex(j, "l2", e->ia);
+	s2_json_hex(j, "size", e->size);
+	s2_json_hex(j, "at", v->at);
+	if (v->kind == S2_NESTED_NOT_CHECKABLE) {
+		s2_json_str(j, "table", v->nc_guest ? "guest" : "canonical");
+		s2_json_hex(j, "l1", v->nc_l1);
+		s2_json_hex(j, "pa", v->nc_pa);
+		s2_json_str(j, "what", v->nc_what ? v->nc_what : "page");
+	} else {
+		s2_json_str(j, "kind", s2_nested_kind_name(v->kind));
+		s2_json_object_compact(j, "shadow");
+		s2_json_hex(j, "pa", v->shadow_oa);
+		s2_json_str(j, "perm", s2_nested_perm_str(v->shadow_perm, perm));
+		s2_json_end(j);
+		check_side_json(j, "guest", v->guest_mapped, "l1", v->guest_l1, v->guest_perm);
+		check_side_json(j, "canonical", v->canon_mapped, "pa", v->canon_pa, v->canon_perm);
+	}
+	s2_json_end(j);
+}
+
+static void check_problem_json(void *arg, uint64_t mmu_addr, int index, const struct s2_walk_entry *e)
+{
+	struct s2_json *j = &((struct s2_report_check *)arg)->r.j;
+
+	s2_json_object_compact(j, NULL);
+	s2_json_str(j, "type", "problem");
+	s2_json_hex(j, "mmu", mmu_addr);
+	s2_json_i64(j, "index", index);
+	s2_json_hex(j, "l2", e->ia);
+	s2_json_hex(j, "size", e->size);
+	s2_json_i64(j, "level", e->level);
+	s2_json_hex(j, "table_pa", s2_walk_problem_table(e));
+	s2_json_str(j, "problem", s2_walk_problem_name(e->problem));
+	s2_json_end(j);
+}
+
+struct s2_report_check *s2_report_check_begin(struct s2_kernel *k, const struct s2_kvm_layout *l, FILE *out)
+{
+	struct s2_report_check *c = calloc(1, sizeof(*c));
+
+	if (!c)
+		return NULL;
+	c->o.json = true;
+	c->r = (struct report){ .k = k, .l = l, .o = &c->o, .out = out, .json = true };
+	c->shadow = (struct s2_nested_check_visitor){ check_verdict_json, check_problem_json, c };
+	json_begin(&c->r, "nesteds2", "check");
+	s2_json_array(&c->r.j, "findings");
+	return c;
+}
+
+const struct s2_nested_check_visitor *s2_report_check_shadow(struct s2_report_check *c)
+{
+	return &c->shadow;
+}
+
+void s2_report_check_vcpu(struct s2_report_check *c, const struct s2_report_check_vcpu *v)
+{
+	struct s2_json *j = &c->r.j;
+
+	s2_json_object_compact(j, NULL);
+	s2_json_str(j, "type", "vcpu");
+	s2_json_hex(j, "mmu", v->mmu);
+	s2_json_u64(j, "index", v->index);
+	s2_json_str(j, "name", v->name);
+	s2_json_u64(j, "vcpu", v->vcpu_index);
+	s2_json_i64(j, "id", v->vcpu_id);
+	s2_json_hex(j, "vttbr_el2", v->vttbr);
+	s2_json_hex(j, "vtcr_el2", v->vtcr);
+	if (v->hcr_unknown) {
+		s2_json_null(j, "hcr_vm");
+		s2_json_str(j, "verdict", "not_compared");
+		s2_json_str(j, "why", v->hcr_unknown);
+	} else {
+		s2_json_i64(j, "hcr_vm", v->hcr_vm);
+		s2_json_str(j, "verdict", "stale");
+	}
+	s2_json_end(j);
+}
+
+void s2_report_check_note(struct s2_report_check *c, const char *type, const char *addr_key, uint64_t addr,
+			  int index, const char *error)
+{
+	struct s2_json *j = &c->r.j;
+
+	s2_json_object_compact(j, NULL);
+	s2_json_str(j, "type", type);
+	s2_json_hex(j, addr_key, addr);
+	if (index >= 0)
+		s2_json_i64(j, "index", index);
+	if (error)
+		s2_json_str(j, "error", error);
+	s2_json_end(j);
+}
+
+void s2_report_check_end(struct s2_report_check *c, const struct s2_report_check_summary *s,
+			 const struct s2_error *err, int status)
+{
+	struct s2_json *j = &c->r.j;
+
+	while (j->depth > 1)
+		s2_json_end(j);
+	if (!err) {
+		s2_json_object_compact(j, "summary");
+		s2_json_u64(j, "shadow_mmus", s->shadow_mmus);
+		s2_json_u64(j, "leaves", s->leaves);
+		s2_json_u64(j, "violations", s->violations);
+		s2_json_u64(j, "not_checkable", s->not_checkable);
+		s2_json_u64(j, "problems", s->problems);
+		s2_json_u64(j, "stale_vcpus", s->stale_vcpus);
+		s2_json_u64(j, "unknown_vcpus", s->unknown_vcpus);
+		s2_json_u64(j, "hcr_unknown_vcpus", s->hcr_unknown_vcpus);
+		s2_json_end(j);
+	}
+	json_end(&c->r, err, status);
+	free(c);
 }

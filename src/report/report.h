@@ -17,6 +17,7 @@
 #include <stdio.h>
 
 #include "kvm/kvm.h"
+#include "s2dump/nested.h"
 
 #define S2_JSON_SCHEMA "s2dump/1"
 
@@ -32,6 +33,53 @@ struct s2_error *s2_report_run(struct s2_kernel *kernel, const struct s2_kvm_lay
 /* nesteds2 list -j */
 struct s2_error *s2_report_nested_list_json(struct s2_kernel *kernel, const struct s2_kvm_layout *layout,
 					    const char *vm, FILE *out);
+/*
+ * nesteds2 dump -j: the nested MMU and every valid leaf of its shadow table (s2dump -j's
+ * entries). *status: S2_STATUS_FINDINGS for unreadable tables.
+ */
+struct s2_error *s2_report_nested_dump_json(struct s2_kernel *kernel, const struct s2_kvm_layout *layout,
+					    const struct s2_kvm_nested_target *target, FILE *out, int *status);
+/*
+ * The VM's header line in text ("kvm 0x...  pid N  vcpus N  memslots N"), with_mmu: and its MMU's
+ * two lines (s2dump's default dump); the JSON form is the VM object's first members (docs/json.md).
+ */
+void s2_report_vm_text_header(FILE *out, const struct s2_kvm_vm *vm, bool with_mmu);
+/*
+ * nesteds2 guest -j: the nested MMU, the guest hypervisor's stage-2 configuration g (NULL for an
+ * unused shadow MMU) and its walk's facts (leaves, unreadable tables). *status: S2_STATUS_FINDINGS
+ * for unreadable guest tables.
+ */
+struct s2_error *s2_report_nested_guest_json(struct s2_kernel *kernel, const struct s2_kvm_layout *layout,
+					     const struct s2_kvm_nested_target *target, const struct s2_nested_guest *g,
+					     struct s2_nested_l1mem *l1mem, FILE *out, int *status);
+/*
+ * nesteds2 check -j, streamed as src/cmd/nested.c finds things: begin (NULL: no memory), the
+ * shadow walk's visitor, a vCPU on a shadow MMU made for another context (or not compared), a
+ * note ("unused_mmu" with "mmu" and index, "vcpus_not_examined" with "kvm" and the error), end
+ * with the counts (left out after an error), the error and the status; end frees c.
+ */
+struct s2_report_check;
+struct s2_report_check_vcpu {
+	uint64_t mmu, index;
+	const char *name;            /* the shadow MMU's debugfs name */
+	uint64_t vcpu_index;
+	int vcpu_id;
+	uint64_t vttbr, vtcr;
+	int hcr_vm;
+	const char *hcr_unknown;     /* not NULL: HCR_EL2 unknown, why (not compared) */
+};
+struct s2_report_check_summary {
+	unsigned long shadow_mmus, leaves, violations, not_checkable, problems;
+	unsigned long stale_vcpus, unknown_vcpus, hcr_unknown_vcpus;
+};
+struct s2_report_check *s2_report_check_begin(struct s2_kernel *kernel, const struct s2_kvm_layout *layout,
+					      FILE *out);
+const struct s2_nested_check_visitor *s2_report_check_shadow(struct s2_report_check *c);
+void s2_report_check_vcpu(struct s2_report_check *c, const struct s2_report_check_vcpu *vcpu);
+void s2_report_check_note(struct s2_report_check *c, const char *type, const char *addr_key, uint64_t addr,
+			  int index, const char *error);
+void s2_report_check_end(struct s2_report_check *c, const struct s2_report_check_summary *summary,
+			 const struct s2_error *err, int status);
 /* Text for a pKVM VM (after the header): what it is and its pkvm_mappings. */
 struct s2_error *s2_report_pkvm_text(struct s2_kernel *kernel, const struct s2_kvm_layout *layout,
 				     const struct s2_kvm_vm *vm, FILE *out);
@@ -40,15 +88,4 @@ struct s2_error *s2_report_pkvm_translate(struct s2_kernel *kernel, const struct
 					  const struct s2_kvm_vm *vm, uint64_t ipa, FILE *out);
 /* The ptdump unit rule without padding: 4K 2044K 2M 1G (bytes >> 10, then /1024 while exact). */
 void s2_report_format_size(char *buf, size_t len, uint64_t bytes);
-/*
- * One VM by struct kvm address or VMM pid (core/parse.h: decimal is a pid, hex an
- * address). A pid whose VMM runs several VMs is refused with the candidates'
- * addresses, one per line: for commands that need one VM.
- */
-struct s2_error *s2_report_find_vm(struct s2_kernel *kernel, const struct s2_kvm_layout *layout, const char *arg,
-				   struct s2_kvm_vm *vm);
-/* fn for each VM the word names: the one at an address, or every VM of a pid (*by_pid says which). */
-struct s2_error *s2_report_for_each_named_vm(struct s2_kernel *kernel, const struct s2_kvm_layout *layout,
-					     const char *arg, s2_kvm_vm_fn fn, void *fn_arg, bool *by_pid);
-
 #endif

@@ -5,6 +5,7 @@
  * optionally table entries before descending). One mem->read per table,
  * one buffer per level, so memory is bounded by depth, not table size.
  */
+#include <inttypes.h>
 #include <stdlib.h>
 
 #include "walk/walk_internal.h"
@@ -256,4 +257,45 @@ out:
 	if (err == &s2_error_stop)
 		err = NULL;
 	return err;
+}
+
+const char *s2_walk_problem_text(enum s2_walk_problem problem)
+{
+	switch (problem) {
+	case S2_PROBLEM_READ: return "not in dump";
+	case S2_PROBLEM_CYCLE: return "already on the walk path (cycle)";
+	case S2_PROBLEM_SHARED: return "already walked from another entry (shared table)";
+	case S2_PROBLEM_OA_RANGE: return "beyond the OA size (address size fault)";
+	case S2_PROBLEM_NONE: break;
+	}
+	return "no problem";
+}
+
+const char *s2_walk_problem_name(enum s2_walk_problem problem)
+{
+	switch (problem) {
+	case S2_PROBLEM_READ: return "read";
+	case S2_PROBLEM_CYCLE: return "cycle";
+	case S2_PROBLEM_SHARED: return "shared";
+	case S2_PROBLEM_OA_RANGE: return "oa_range";
+	case S2_PROBLEM_NONE: break;
+	}
+	return "none";
+}
+
+uint64_t s2_walk_problem_table(const struct s2_walk_entry *e)
+{
+	return e->problem == S2_PROBLEM_READ ? e->desc_pa : e->desc.oa;
+}
+
+struct s2_error *s2_walk_problem_error(const struct s2_walk_entry *e)
+{
+	uint64_t table = s2_walk_problem_table(e);
+
+	if (e->problem == S2_PROBLEM_READ)
+		return s2_error_fault(table, true, "level %d table at PA 0x%" PRIx64 " for IPA 0x%" PRIx64 "-0x%" PRIx64
+				      ": %s", e->level, table, e->ia, e->ia + e->size,
+				      e->read_error ? e->read_error->message : s2_walk_problem_text(e->problem));
+	return s2_error_create(S2_ERROR_CORRUPT, "level %d table at PA 0x%" PRIx64 " for IPA 0x%" PRIx64 "-0x%" PRIx64
+			       ": %s", e->level, table, e->ia, e->ia + e->size, s2_walk_problem_text(e->problem));
 }

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # `make install DESTDIR=...` puts the drgn module where Debian's /usr/bin/python3 finds it (for
 # PREFIX=/usr/local and PREFIX=/usr), and the installed package and contrib script work from there,
-# away from the source tree: same output as the CLI on a generated dump.
+# away from the source tree: same output as the CLI on a generated dump. It installs no library.
 set -uo pipefail
 top=${S2_TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
 build=${S2_BUILD:-$top/build}
@@ -17,6 +17,14 @@ for prefix in /usr/local /usr; do
 	if ! make -s -C "$top" --no-print-directory install DESTDIR="$dest" PREFIX="$prefix" >"$tmp/install.log" 2>&1; then
 		echo "FAIL drgn-install$prefix: make install failed: $(tail -1 "$tmp/install.log")"
 		continue
+	fi
+	# libs2dump is not a public library (README): nothing of it is installed, no archive,
+	# no shared object, no headers (the negative control: main installed all three before)
+	lib=$(cd "$dest" && find . \( -name 'libs2dump*' -o -path '*/include/s2dump*' \) | head -3 | tr '\n' ' ')
+	if [ -n "$lib" ]; then
+		echo "FAIL drgn-install$prefix/no-library: make install installed $lib"
+	else
+		echo "PASS drgn-install$prefix/no-library (no libs2dump, no include/s2dump)"
 	fi
 	pkg=$(cd "$dest" && find . -path '*/dist-packages/s2dump_drgn/__init__.py' | head -1)
 	if [ -z "$pkg" ]; then

@@ -5,6 +5,9 @@
 #   expected/<pid>/nested-<i>.guest   <- nesteds2 guest <mmu of nested_mmus[i]>
 #   expected/<pid>/nested-translate   <- s2dump -t L2IPA <mmu>   (two-stage translation)
 #   expected/<pid>/check              <- nesteds2 check <pid>    (and its exit status)
+#   expected/<pid>/nested + nested-<i>.stage2_page_tables.complete <- nesteds2 dump -j <mmu>
+#   expected/<pid>/nested-<i>.guest   <- nesteds2 guest -j <mmu>  (tests/synthetic/nested-guest-json.py)
+#   expected/<pid>/check              <- nesteds2 check -j <pid>  (tests/synthetic/nested-check-json.py)
 # A scenario with `nested` lines whose dump or expected files are missing is a FAIL, never a pass.
 # The parsing and comparing is tests/synthetic/nested-check.c (built by `make fixtures`).
 # Prints "PASS check-nested ..." / "FAIL check-nested ...: why". Env: S2_TOP, S2_BUILD (or S2_TOOL), VMC_ROOT.
@@ -13,6 +16,8 @@ top=${S2_TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
 build=${S2_BUILD:-$top/build}
 vmc=${VMC_ROOT:-$top/build/vmcores}
 export CN_TOP=$top CN_TOOL=${S2_TOOL:-$build/s2dump} CN_VMC=$vmc
+CN_TMP=$(mktemp)
+trap 'rm -f "$CN_TMP" "$CN_TMP.json" "$CN_TMP.err"' EXIT
 helper=$build/tests/synthetic/nested-check
 if [ ! -x "$helper" ]; then
 	echo "FAIL check-nested helper: $helper not built (make fixtures)"
@@ -49,4 +54,51 @@ for exp in "$vmc"/linux-*/*/expected/*/nested; do
 		fi
 	done <"$exp"
 done
+# nesteds2 dump -j of every nested MMU: its facts and leaves against the generator's tables
+# (tests/synthetic/nested-dump-json.py: expected/<pid>/nested and nested-<i>.stage2_page_tables.complete);
+# nesteds2 guest -j against the generator's walk of the guest stage 2 (nested-guest-json.py).
+for exp in "$vmc"/linux-*/*/expected/*/nested; do
+	[ -f "$exp" ] || continue
+	d=${exp%/expected/*}
+	while read -r line; do
+		mmu=$(printf '%s\n' "$line" | tr ' ' '\n' | sed -n 's/^mmu=//p')
+		idx=$(printf '%s\n' "$line" | tr ' ' '\n' | sed -n 's/^index=//p')
+		name=${d#"$vmc"/}/$mmu
+		"$CN_TOOL" -c "$d/vmcore" -s "$d/vmlinux" nesteds2 dump -j "$mmu" >"$CN_TMP.json" 2>"$CN_TMP.err"
+		st=$?
+		if why=$(python3 "$top/tests/synthetic/nested-dump-json.py" "$CN_TMP.json" "$st" "$line" \
+			"${exp%/nested}/nested-$idx.stage2_page_tables.complete" 2>&1); then
+			echo "PASS check-nested $name/dump-json"
+		else
+			echo "FAIL check-nested $name/dump-json: $(printf '%s' "$why" | head -n 3 | tr '\n' '|') $(head -c 200 "$CN_TMP.err")"
+			rc=1
+		fi
+		guest=${exp%/nested}/nested-$idx.guest
+		[ -f "$guest" ] || continue # the generator walks the guest stage 2 of valid MMUs only
+		"$CN_TOOL" -c "$d/vmcore" -s "$d/vmlinux" nesteds2 guest -j "$mmu" >"$CN_TMP.json" 2>"$CN_TMP.err"
+		st=$?
+		if why=$(python3 "$top/tests/synthetic/nested-guest-json.py" "$CN_TMP.json" "$st" "$guest" 2>&1); then
+			echo "PASS check-nested $name/guest-json"
+		else
+			echo "FAIL check-nested $name/guest-json: $(printf '%s' "$why" | head -n 3 | tr '\n' '|') $(head -c 200 "$CN_TMP.err")"
+			rc=1
+		fi
+	done <"$exp"
+done
+# nesteds2 check -j of every VM with nested MMUs against the generator's verdicts (nested-check-json.py)
+for chk in "$vmc"/linux-*/*/expected/*/check; do
+	[ -f "$chk" ] || continue
+	d=${chk%/expected/*}
+	pid=$(basename "$(dirname "$chk")")
+	name=${d#"$vmc"/}/$pid
+	"$CN_TOOL" -c "$d/vmcore" -s "$d/vmlinux" nesteds2 check -j "$pid" >"$CN_TMP.json" 2>"$CN_TMP.err"
+	st=$?
+	if why=$(python3 "$top/tests/synthetic/nested-check-json.py" "$CN_TMP.json" "$st" "$chk" 2>&1); then
+		echo "PASS check-nested $name/check-json"
+	else
+		echo "FAIL check-nested $name/check-json: $(printf '%s' "$why" | head -n 3 | tr '\n' '|') $(head -c 200 "$CN_TMP.err")"
+		rc=1
+	fi
+done
+rm -f "$CN_TMP.json" "$CN_TMP.err"
 exit $rc

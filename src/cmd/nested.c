@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * nesteds2 guest / check and the nested part of s2dump -t, over the KVM
- * model. The guest hypervisor's PA size is the VM's IPA size (the canonical
+ * The nesteds2 guest / check commands and the nested part of s2dump -t: drivers
+ * over the KVM model (src/kvm) and the nested analyses (src/nested). The guest hypervisor's PA size is the VM's IPA size (the canonical
  * kvm->arch.mmu pgt->ia_bits) rounded down to a PARange value; its
  * SCTLR_EL2.EE is not kept in the MMU, so its tables are read little-endian.
  */
@@ -11,84 +11,9 @@
 #include <string.h>
 
 #include "core/parse.h"
-#include "nested/cmd.h"
+#include "cmd/nested.h"
 #include "report/report.h"
-#include "s2dump/command.h"
 #include "s2dump/ptdump.h"
-
-bool s2_nested_arg_is_name(const char *arg)
-{
-	return (!strncmp(arg, "0x", 2) && strchr(arg, '-') != NULL) || !strncmp(arg, "nested_mmu", 10);
-}
-
-struct find {
-	struct s2_kernel *k;
-	const struct s2_kvm_layout *l;
-	uint64_t addr;
-	const char *name;
-	bool found;
-	struct s2_nested_target *t;
-	/* a name on a second VM (7.3's nested_mmu<N> is per VM): kvm and pid of that VM */
-	bool ambiguous;
-	uint64_t other_kvm;
-	int other_pid;
-};
-
-static struct s2_error *find_each(void *arg, const struct s2_kvm_vm *vm)
-{
-	struct find *f = arg;
-
-	for (uint64_t i = 0; i < vm->nested_mmus_size; i++) {
-		struct s2_kvm_mmu m;
-		char name[S2_NESTED_NAME_SIZE], index_name[S2_NESTED_INDEX_NAME_SIZE];
-		struct s2_error *err = s2_kvm_read_nested_mmu(f->k, f->l, vm, i, &m);
-
-		if (err)
-			return err;
-		/* either form of name, whatever the dump's kernel calls it (docs/nested.md) */
-		s2_ptdump_nested_name(name, m.tlb_vttbr, m.tlb_vtcr, m.nested_stage2_enabled);
-		s2_ptdump_nested_index_name(index_name, i);
-		if ((f->name && (!strcmp(name, f->name) || !strcmp(index_name, f->name))) ||
-		    (!f->name && m.addr == f->addr)) {
-			if (f->found) {
-				f->ambiguous = true;
-				f->other_kvm = vm->addr;
-				f->other_pid = vm->pid;
-				return &s2_error_stop;
-			}
-			f->t->vm = *vm;
-			f->t->index = i;
-			f->t->mmu = m;
-			f->found = true;
-			if (!f->name)
-				return &s2_error_stop; /* an address is one MMU */
-			break; /* a name: look for it on the other VMs too */
-		}
-	}
-	return NULL;
-}
-
-struct s2_error *s2_nested_find(struct s2_kernel *k, const struct s2_kvm_layout *l, const char *arg,
-				struct s2_nested_target *t)
-{
-	struct find f = { .k = k, .l = l, .t = t };
-	struct s2_error *err;
-
-	if (s2_nested_arg_is_name(arg))
-		f.name = arg;
-	else if ((err = s2_parse_addr(arg, &f.addr, "MMU address")))
-		return err;
-	err = s2_kvm_for_each_vm(k, l, find_each, &f);
-	if (err == &s2_error_stop)
-		err = NULL;
-	if (!err && !f.found)
-		err = s2_error_create(S2_ERROR_LOOKUP, "no nested MMU %s on any VM", arg);
-	if (!err && f.ambiguous)
-		err = s2_error_create(S2_ERROR_INVALID_ARGUMENT, "nested MMU name %s is on more than one VM (kvm 0x%"
-				      PRIx64 " pid %d, kvm 0x%" PRIx64 " pid %d): name it by its address (nesteds2 list)",
-				      arg, t->vm.addr, t->vm.pid, f.other_kvm, f.other_pid);
-	return err;
-}
 
 /*
  * The memslots of one VM, gathered on first use, for the memslot path to
@@ -204,9 +129,9 @@ static struct s2_error *ctx_init(struct s2_kernel *k, const struct s2_kvm_layout
 }
 
 struct s2_error *s2_nested_cmd_guest(struct s2_kernel *k, const struct s2_kvm_layout *l, const char *arg,
-				     bool verbose, FILE *out, int *status)
+				     bool verbose, bool json, FILE *out, int *status)
 {
-	struct s2_nested_target *t = malloc(sizeof(*t));
+	struct s2_kvm_nested_target *t = malloc(sizeof(*t));
 	struct ctx *c = calloc(1, sizeof(*c));
 	char name[S2_NESTED_NAME_SIZE];
 	unsigned long problems = 0;
@@ -218,11 +143,15 @@ struct s2_error *s2_nested_cmd_guest(struct s2_kernel *k, const struct s2_kvm_la
 		free(c);
 		return &s2_error_nomem;
 	}
-	err = s2_nested_find(k, l, arg, t);
+	err = s2_kvm_find_nested_mmu(k, l, arg, t);
 	if (!err)
 		err = ctx_init(k, l, &t->vm, &t->mmu, c);
 	if (err)
 		goto out;
+	if (json) {
+		err = s2_report_nested_guest_json(k, l, t, t->mmu.valid ? &c->guest : NULL, &c->l1mem, out, status);
+		goto out;
+	}
 	s2_ptdump_nested_name_rules(name, s2_kvm_layout_rules(l), t->index, t->mmu.tlb_vttbr, t->mmu.tlb_vtcr,
 				    t->mmu.nested_stage2_enabled);
 	fprintf(out, "nested mmu 0x%016" PRIx64 "  %s  guest vttbr 0x%016" PRIx64 "  vtcr 0x%016" PRIx64 "\n",
@@ -244,65 +173,6 @@ out:
 	return err;
 }
 
-/*
- * Where KVM keeps one of the guest hypervisor's EL2 registers for a vCPU
- * (___ctxt_sys_reg()): enum vcpu_sysreg values from __VNCR_START__ on are
- * 8-byte slots of the VNCR page (vcpu->arch.ctxt.vncr_array), the others are
- * vcpu->arch.ctxt.sys_regs[]. 7.3 moved HCR_EL2 out of the VNCR page (its
- * slot 0x078 became VNCR_NVHCR_EL2), so the place comes from the enum in
- * DWARF. Without the enum: VTTBR_EL2 and VTCR_EL2 at their architectural
- * VNCR offsets (VNCR in every kernel with NV2 support), HCR_EL2 unknown.
- */
-enum sysreg_where { SYSREG_UNKNOWN, SYSREG_VNCR, SYSREG_SYS_REGS };
-
-struct sysreg_loc {
-	enum sysreg_where where;
-	uint64_t offset;       /* into the VNCR page, or into struct kvm_vcpu */
-	char why[768];         /* SYSREG_UNKNOWN: what is missing (an error message fits) */
-};
-
-static void sysreg_locate(struct s2_kernel *k, const char *name, uint64_t vncr_fallback, struct sysreg_loc *out)
-{
-	const struct s2_target *t = s2_kernel_target(k);
-	struct s2_member_info regs;
-	int64_t value, start;
-	struct s2_error *err = NULL;
-
-	memset(out, 0, sizeof(*out));
-	if (!t->ops->enumerator_value) {
-		snprintf(out->why, sizeof(out->why), "%s cannot read enum vcpu_sysreg", t->backend);
-	} else if ((err = t->ops->enumerator_value(t->ctx, name, &value)) ||
-		   (err = t->ops->enumerator_value(t->ctx, "__VNCR_START__", &start))) {
-		snprintf(out->why, sizeof(out->why), "enum vcpu_sysreg: %s", err->message);
-		s2_error_destroy(err);
-	} else if (value >= start) {
-		out->where = SYSREG_VNCR;
-		out->offset = 8 * (uint64_t)(value - start);
-		return;
-	} else if (value < 0 || (err = t->ops->member_info(t->ctx, "kvm_vcpu", "arch.ctxt.sys_regs", &regs))) {
-		snprintf(out->why, sizeof(out->why), "%s = %" PRId64 " is below __VNCR_START__ but %s", name, value,
-			 err ? err->message : "negative");
-		s2_error_destroy(err);
-	} else if (regs.kind != S2_TYPE_ARRAY || (uint64_t)value >= regs.array_length) {
-		snprintf(out->why, sizeof(out->why), "%s = %" PRId64 " is outside kvm_vcpu.arch.ctxt.sys_regs[%" PRIu64 "]",
-			 name, value, regs.array_length);
-	} else {
-		out->where = SYSREG_SYS_REGS;
-		out->offset = regs.offset + 8 * (uint64_t)value;
-		return;
-	}
-	if (vncr_fallback) {
-		out->where = SYSREG_VNCR;
-		out->offset = vncr_fallback;
-	}
-}
-
-static struct s2_error *sysreg_read(struct s2_kernel *k, const struct sysreg_loc *loc, uint64_t vcpu, uint64_t vncr,
-				    uint64_t *val)
-{
-	return s2_kernel_read_u64(k, (loc->where == SYSREG_VNCR ? vncr : vcpu) + loc->offset, val);
-}
-
 struct check_all {
 	struct s2_kernel *k;
 	const struct s2_kvm_layout *l;
@@ -314,9 +184,8 @@ struct check_all {
 	unsigned long stale_vcpus, unknown_vcpus; /* vCPUs on a mismatching MMU / without a VNCR page */
 	const struct s2_kvm_vm *vm;               /* during the vCPU pass */
 	unsigned long hcr_unknown_vcpus;          /* vCPUs whose HCR_EL2 could not be located */
-	bool vncr_resolved, has_vncr;
-	uint64_t vncr_offset;                     /* kvm_vcpu.arch.ctxt.vncr_array */
-	struct sysreg_loc vttbr_loc, vtcr_loc, hcr_loc;
+	struct s2_kvm_el2_regs el2;
+	struct s2_report_check *json;             /* -j: the findings go there instead of text */
 };
 
 /*
@@ -328,7 +197,7 @@ static struct s2_error *check_vcpu(void *arg, const struct s2_kvm_vcpu *vcpu)
 {
 	struct check_all *a = arg;
 	const struct s2_kvm_vm *vm = a->vm;
-	uint64_t vncr, vttbr, vtcr, hcr;
+	struct s2_kvm_vcpu_el2 el2;
 	struct s2_error *err;
 
 	if (!vcpu->hw_mmu || vcpu->hw_mmu == vm->mmu.addr)
@@ -342,46 +211,39 @@ static struct s2_error *check_vcpu(void *arg, const struct s2_kvm_vcpu *vcpu)
 			return err;
 		if (m.addr != vcpu->hw_mmu || !m.valid || (a->one_mmu && m.addr != a->mmu_addr))
 			continue;
-		if (!a->vncr_resolved) {
-			const struct s2_target *t = s2_kernel_target(a->k);
-			struct s2_member_info info;
-
-			a->vncr_resolved = true;
-			err = t->ops->member_info(t->ctx, "kvm_vcpu", "arch.ctxt.vncr_array", &info);
-			a->has_vncr = !err;
-			a->vncr_offset = err ? 0 : info.offset;
-			s2_error_destroy(err);
-			sysreg_locate(a->k, "VTTBR_EL2", S2_VNCR_VTTBR_EL2, &a->vttbr_loc);
-			sysreg_locate(a->k, "VTCR_EL2", S2_VNCR_VTCR_EL2, &a->vtcr_loc);
-			sysreg_locate(a->k, "HCR_EL2", 0, &a->hcr_loc); /* never guessed: 7.3 moved it */
-		}
-		vncr = 0;
-		if (a->has_vncr && (err = s2_kernel_read_u64(a->k, vcpu->addr + a->vncr_offset, &vncr)))
-			return s2_error_prefix(err, "vcpu 0x%" PRIx64 " vncr_array: ", vcpu->addr);
-		if (!vncr) {
+		err = s2_kvm_read_vcpu_el2(a->k, &a->el2, vcpu, &el2);
+		if (err)
+			return err;
+		if (!el2.vncr) {
 			a->unknown_vcpus++;
 			return NULL;
 		}
-		if ((err = sysreg_read(a->k, &a->vttbr_loc, vcpu->addr, vncr, &vttbr)) ||
-		    (err = sysreg_read(a->k, &a->vtcr_loc, vcpu->addr, vncr, &vtcr)) ||
-		    (a->hcr_loc.where != SYSREG_UNKNOWN && (err = sysreg_read(a->k, &a->hcr_loc, vcpu->addr, vncr, &hcr))))
-			return s2_error_prefix(err, "vcpu 0x%" PRIx64 " (VNCR page 0x%" PRIx64 "): ", vcpu->addr, vncr);
 		s2_ptdump_nested_name_rules(name, s2_kvm_layout_rules(a->l), i, m.tlb_vttbr, m.tlb_vtcr,
 					    m.nested_stage2_enabled);
-		if (a->hcr_loc.where == SYSREG_UNKNOWN) {
-			/* which lookup rule applies depends on HCR_EL2.VM: not compared */
+		/* which lookup rule applies depends on HCR_EL2.VM: without it, not compared */
+		if (!el2.hcr_unknown &&
+		    s2_nested_mmu_matches(m.tlb_vttbr, m.tlb_vtcr, m.nested_stage2_enabled, el2.vttbr, el2.vtcr, el2.hcr))
+			return NULL;
+		if (el2.hcr_unknown)
 			a->hcr_unknown_vcpus++;
-			fprintf(a->out, "mmu 0x%016" PRIx64 " [%" PRIu64 "] %s: vcpu %" PRIu64 " (id %d) runs on it with "
-				"VTTBR_EL2 0x%016" PRIx64 " VTCR_EL2 0x%016" PRIx64 " HCR_EL2 unknown (%s): not compared\n",
-				m.addr, i, name, vcpu->index, vcpu->vcpu_id, vttbr, vtcr, a->hcr_loc.why);
+		else
+			a->stale_vcpus++;
+		if (a->json) {
+			struct s2_report_check_vcpu f = { m.addr, i, name, vcpu->index, vcpu->vcpu_id, el2.vttbr,
+							  el2.vtcr, (int)(el2.hcr & 1), el2.hcr_unknown };
+
+			s2_report_check_vcpu(a->json, &f);
 			return NULL;
 		}
-		if (s2_nested_mmu_matches(m.tlb_vttbr, m.tlb_vtcr, m.nested_stage2_enabled, vttbr, vtcr, hcr))
+		if (el2.hcr_unknown) {
+			fprintf(a->out, "mmu 0x%016" PRIx64 " [%" PRIu64 "] %s: vcpu %" PRIu64 " (id %d) runs on it with "
+				"VTTBR_EL2 0x%016" PRIx64 " VTCR_EL2 0x%016" PRIx64 " HCR_EL2 unknown (%s): not compared\n",
+				m.addr, i, name, vcpu->index, vcpu->vcpu_id, el2.vttbr, el2.vtcr, el2.hcr_unknown);
 			return NULL;
-		a->stale_vcpus++;
+		}
 		fprintf(a->out, "mmu 0x%016" PRIx64 " [%" PRIu64 "] %s: vcpu %" PRIu64 " (id %d) runs on it with "
 			"VTTBR_EL2 0x%016" PRIx64 " VTCR_EL2 0x%016" PRIx64 " HCR_EL2.VM %d: not the context it was "
-			"made for\n", m.addr, i, name, vcpu->index, vcpu->vcpu_id, vttbr, vtcr, (int)(hcr & 1));
+			"made for\n", m.addr, i, name, vcpu->index, vcpu->vcpu_id, el2.vttbr, el2.vtcr, (int)(el2.hcr & 1));
 		return NULL;
 	}
 	return NULL;
@@ -397,7 +259,9 @@ static struct s2_error *check_mmu(struct check_all *a, const struct s2_kvm_vm *v
 
 	if (!m->valid) {
 		/* skipped when walking a VM's nested_mmus[]; named, it says why there is nothing */
-		if (a->one_mmu)
+		if (a->one_mmu && a->json)
+			s2_report_check_note(a->json, "unused_mmu", "mmu", m->addr, (int)i, NULL);
+		else if (a->one_mmu)
 			fprintf(a->out, "mmu 0x%016" PRIx64 " [%d]: unused shadow MMU (tlb_vttbr has CnP set): "
 				"nothing to check\n", m->addr, (int)i);
 		return NULL;
@@ -405,16 +269,21 @@ static struct s2_error *check_mmu(struct check_all *a, const struct s2_kvm_vm *v
 	a->shadow_mmus++;
 	if (!m->pgt || !m->pgd)
 		return NULL; /* no shadow table: no leaves */
-	err = s2_kernel_va_to_pa(a->k, m->pgd, &root);
+	err = s2_kvm_mmu_root(a->k, m, &root);
 	if (err)
-		return s2_error_prefix(err, "nested mmu 0x%" PRIx64 " pgd: ", m->addr);
+		return err;
 	c = calloc(1, sizeof(*c));
 	if (!c)
 		return &s2_error_nomem;
 	err = ctx_init(a->k, a->l, vm, m, c);
 	if (!err) {
 		checker = (struct s2_nested_checker){ .guest = &c->guest, .l1mem = &c->l1mem };
-		err = s2_nested_check_shadow(a->out, m->addr, (int)i, &m->geo, root, &c->host, &checker, &a->stats);
+		if (a->json)
+			err = s2_nested_check_shadow_walk(m->addr, (int)i, &m->geo, root, &c->host, &checker, &a->stats,
+							  s2_report_check_shadow(a->json));
+		else
+			err = s2_nested_check_shadow(a->out, m->addr, (int)i, &m->geo, root, &c->host, &checker,
+						     &a->stats);
 	}
 	ctx_fini(c);
 	return err;
@@ -443,7 +312,10 @@ static struct s2_error *check_vm(void *arg, const struct s2_kvm_vm *vm)
 		err = s2_kvm_for_each_vcpu(a->k, a->l, vm, check_vcpu, a);
 		if (err) {
 			/* The shadow check stands without it; say what could not be examined. */
-			fprintf(a->out, "kvm 0x%016" PRIx64 ": vCPUs not examined: %s\n", vm->addr, err->message);
+			if (a->json)
+				s2_report_check_note(a->json, "vcpus_not_examined", "kvm", vm->addr, -1, err->message);
+			else
+				fprintf(a->out, "kvm 0x%016" PRIx64 ": vCPUs not examined: %s\n", vm->addr, err->message);
 			s2_error_destroy(err);
 		}
 	}
@@ -451,33 +323,36 @@ static struct s2_error *check_vm(void *arg, const struct s2_kvm_vm *vm)
 }
 
 struct s2_error *s2_nested_cmd_check(struct s2_kernel *k, const struct s2_kvm_layout *l, const char *arg,
-				     FILE *out, int *status)
+				     bool json, FILE *out, int *status)
 {
 	struct check_all a = { .k = k, .l = l, .out = out };
 	struct s2_error *err = NULL;
 
+	if (json && !(a.json = s2_report_check_begin(k, l, out)))
+		return &s2_error_nomem;
+
 	if (!arg) {
 		err = s2_kvm_for_each_vm(k, l, check_vm, &a);
 	} else {
-		struct s2_nested_target *t = malloc(sizeof(*t));
+		struct s2_kvm_nested_target *t = malloc(sizeof(*t));
 		uint64_t v = 0;
 		bool is_pid = false;
 
 		if (!t)
 			return &s2_error_nomem;
-		if (!s2_nested_arg_is_name(arg))
+		if (!s2_kvm_arg_is_nested_name(arg))
 			err = s2_parse_vm(arg, &is_pid, &v);
 		if (!err && is_pid) {
 			/* every VM of that VMM */
-			err = s2_report_for_each_named_vm(k, l, arg, check_vm, &a, NULL);
+			err = s2_kvm_for_each_named_vm(k, l, arg, check_vm, &a, NULL);
 		} else if (!err) {
 			/* A nested MMU (by name or address), else a struct kvm. */
-			err = s2_nested_find(k, l, arg, t);
+			err = s2_kvm_find_nested_mmu(k, l, arg, t);
 			if (!err) {
 				a.one_mmu = true;
 				a.mmu_addr = t->mmu.addr;
 				err = check_vm(&a, &t->vm);
-			} else if (err->code == S2_ERROR_LOOKUP && !s2_nested_arg_is_name(arg)) {
+			} else if (err->code == S2_ERROR_LOOKUP && !s2_kvm_arg_is_nested_name(arg)) {
 				s2_error_destroy(err);
 				err = s2_kvm_read_vm(k, l, v, &t->vm);
 				if (!err)
@@ -485,6 +360,16 @@ struct s2_error *s2_nested_cmd_check(struct s2_kernel *k, const struct s2_kvm_la
 			}
 		}
 		free(t);
+	}
+	if (!err && (a.stats.violations || a.stats.problems || a.stale_vcpus))
+		*status = S2_STATUS_FINDINGS;
+	if (a.json) {
+		struct s2_report_check_summary sum = { a.shadow_mmus, a.stats.leaves, a.stats.violations,
+						       a.stats.not_checkable, a.stats.problems, a.stale_vcpus,
+						       a.unknown_vcpus, a.hcr_unknown_vcpus };
+
+		s2_report_check_end(a.json, &sum, err, err ? S2_STATUS_ERROR : *status);
+		return err;
 	}
 	if (err)
 		return err;
@@ -501,13 +386,11 @@ struct s2_error *s2_nested_cmd_check(struct s2_kernel *k, const struct s2_kvm_la
 		fprintf(out, "check: %lu vCPU(s) on a shadow MMU without a VNCR page to compare\n", a.unknown_vcpus);
 	if (a.hcr_unknown_vcpus)
 		fprintf(out, "check: %lu vCPU(s) on a shadow MMU not compared: HCR_EL2 unknown\n", a.hcr_unknown_vcpus);
-	if (a.stats.violations || a.stats.problems || a.stale_vcpus)
-		*status = S2_STATUS_FINDINGS;
 	return NULL;
 }
 
 struct s2_error *s2_nested_cmd_translate(struct s2_kernel *k, const struct s2_kvm_layout *l,
-					 const struct s2_nested_target *t, uint64_t l2,
+					 const struct s2_kvm_nested_target *t, uint64_t l2,
 					 FILE *out, bool *mapped, uint64_t *l1, int *status)
 {
 	struct ctx *c = calloc(1, sizeof(*c));
@@ -534,7 +417,7 @@ struct s2_error *s2_nested_cmd_translate(struct s2_kernel *k, const struct s2_kv
 }
 
 struct s2_error *s2_nested_cmd_translate_memslot(struct s2_kernel *k, const struct s2_kvm_layout *l,
-						 const struct s2_nested_target *t, uint64_t l1, FILE *out)
+						 const struct s2_kvm_nested_target *t, uint64_t l1, FILE *out)
 {
 	struct ctx *c = calloc(1, sizeof(*c));
 	const struct s2_nested_slot *sl;
