@@ -1,11 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * The command grammar shared by the CLI, crash and drgn:
- *   s2dump [-v] [-x] [-j] [-t IPA] [kvm-address|pid]
- *   nesteds2 list [kvm-address|pid]
- *   nesteds2 dump [-v] [-x] <mmu-address|name>
- *   nesteds2 guest [-v] <mmu-address|name>
- *   nesteds2 check [kvm-address|pid|mmu-address|name]
+ * The command grammar shared by the CLI, crash, drgn and gdb: the session and
+ * the dispatch of one command line to its driver (s2dump here, nesteds2 in
+ * cmd/nested.c). The grammar itself is written down once, in help.c, whose
+ * text --help, crash's and gdb's help print; tests/docs/check-command-docs.py
+ * holds the man page, docs/commands.md and the README to it.
  * Options are parsed here without getopt (no global state: crash calls us
  * repeatedly); output is streamed to the FILE* the front end gives.
  */
