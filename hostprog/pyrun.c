@@ -1,13 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* The Python front ends' shared command running (pyrun.h). Limited API of 3.11. */
+/* What the Python front ends share (pyrun.h). Limited API of 3.11. */
 #define PY_SSIZE_T_CLEAN
 #ifndef Py_LIMITED_API
 #define Py_LIMITED_API 0x030B0000
 #endif
 #include <Python.h>
 
+#include <inttypes.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "pyrun.h"
 
@@ -34,6 +36,24 @@ struct py_writer {
 	PyObject *file;
 	bool failed;
 };
+
+struct s2_error *s2_py_read_result(PyObject *bytes, uint64_t addr, bool physical, void *buf, size_t len)
+{
+	char why[256];
+
+	if (!bytes) {
+		s2_py_exception_text(why, sizeof(why));
+		return s2_error_fault(addr, physical, "%s address 0x%" PRIx64 " not readable: %s",
+				      physical ? "physical" : "kernel virtual", addr, why);
+	}
+	if (!PyBytes_Check(bytes) || (size_t)PyBytes_Size(bytes) != len) {
+		Py_DECREF(bytes);
+		return s2_error_fault(addr, physical, "short read at 0x%" PRIx64, addr);
+	}
+	memcpy(buf, PyBytes_AsString(bytes), len);
+	Py_DECREF(bytes);
+	return NULL;
+}
 
 static ssize_t py_writer_write(void *cookie, const char *buf, size_t size)
 {

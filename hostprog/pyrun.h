@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * What every Python front end of the core does the same way, in one place: the pending Python
- * exception as a message, and one command line run with its output streamed to a Python file
+ * exception as a message, a read's bytes taken into the core's buffer, and one command line run with its output streamed to a Python file
  * object. Used by the host-program adapter (hostprog/s2dump_host.c) and the drgn module
  * (libdrgn-contrib/s2dump_drgn/_core.c); each raises the core's errors in its own kinds.
  * Include after <Python.h> (and its Py_LIMITED_API).
@@ -9,13 +9,21 @@
 #ifndef S2DUMP_HOSTPROG_PYRUN_H
 #define S2DUMP_HOSTPROG_PYRUN_H
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "s2dump/command.h"
 #include "s2dump/error.h"
 
 /* The pending Python exception's text into buf, the exception cleared. */
 void s2_py_exception_text(char *buf, size_t len);
+
+/*
+ * The result of a Python memory read (bytes, or NULL with the read's exception pending) copied into
+ * buf: NULL, or a fault error at addr naming the exception, or a short read. Steals bytes.
+ */
+struct s2_error *s2_py_read_result(PyObject *bytes, uint64_t addr, bool physical, void *buf, size_t len);
 
 /*
  * Run one command line: argv_seq a sequence of str (argv[0] the command name), the output

@@ -64,20 +64,8 @@ static struct s2_error *drgn_read(struct drgn_target *t, uint64_t addr, void *bu
 {
 	PyObject *bytes = PyObject_CallMethod(t->prog, "read", "KnO", (unsigned long long)addr,
 					      (Py_ssize_t)len, physical ? Py_True : Py_False);
-	char why[256];
 
-	if (!bytes) {
-		s2_py_exception_text(why, sizeof(why));
-		return s2_error_fault(addr, physical, "%s address 0x%" PRIx64 " not readable: %s",
-				      physical ? "physical" : "kernel virtual", addr, why);
-	}
-	if (!PyBytes_Check(bytes) || (size_t)PyBytes_Size(bytes) != len) {
-		Py_DECREF(bytes);
-		return s2_error_fault(addr, physical, "short read at 0x%" PRIx64, addr);
-	}
-	memcpy(buf, PyBytes_AsString(bytes), len);
-	Py_DECREF(bytes);
-	return NULL;
+	return s2_py_read_result(bytes, addr, physical, buf, len);
 }
 
 static struct s2_error *op_read_phys(void *ctx, uint64_t pa, void *buf, size_t len)
