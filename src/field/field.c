@@ -33,12 +33,15 @@ struct fld_elf {
 	uint64_t fsize;
 };
 
-bool fld_pread(int fd, void *buf, size_t len, uint64_t off)
+/* All of len at off, or false: pread and pwrite may move fewer bytes or be interrupted. */
+static bool fld_io(int fd, void *buf, size_t len, uint64_t off, bool write)
 {
 	size_t done = 0;
 
 	while (done < len) {
-		ssize_t n = pread(fd, (char *)buf + done, len - done, (off_t)(off + done));
+		char *at = (char *)buf + done;
+		ssize_t n = write ? pwrite(fd, at, len - done, (off_t)(off + done))
+				  : pread(fd, at, len - done, (off_t)(off + done));
 
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -49,20 +52,15 @@ bool fld_pread(int fd, void *buf, size_t len, uint64_t off)
 	return true;
 }
 
+bool fld_pread(int fd, void *buf, size_t len, uint64_t off)
+{
+	return fld_io(fd, buf, len, off, false);
+}
+
 bool fld_pwrite(int fd, const void *buf, size_t len, uint64_t off)
 {
-	size_t done = 0;
-
-	while (done < len) {
-		ssize_t n = pwrite(fd, (const char *)buf + done, len - done, (off_t)(off + done));
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return false;
-		done += (size_t)n;
-	}
-	return true;
+	/* fld_io only reads buf when writing */
+	return fld_io(fd, (void *)buf, len, off, true);
 }
 
 /* The ELF header and program headers, when this is a 64-bit little-endian core with one PT_NOTE. */

@@ -17,7 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "s2dump/kernel.h"
+#include "kernel/kernel_internal.h"
 #include "s2dump/walk.h"
 
 struct s2_kernel {
@@ -128,11 +128,11 @@ struct s2_error *s2_kernel_va_to_pa(struct s2_kernel *k, uint64_t va, uint64_t *
 	return own_va_to_pa(k, va, pa);
 }
 
-static struct s2_error *own_read(struct s2_kernel *k, uint64_t va, void *buf, size_t len)
+struct s2_error *s2_kernel_read_paged(struct s2_kernel *k, s2_kernel_translate_fn translate, const void *arg,
+				      uint64_t va, void *buf, size_t len)
 {
 	uint64_t page = 1ULL << k->info.page_shift;
 
-	/* Split at page boundaries: consecutive VAs need not be physically contiguous. */
 	while (len) {
 		size_t chunk = page - (va & (page - 1));
 		uint64_t pa;
@@ -140,7 +140,7 @@ static struct s2_error *own_read(struct s2_kernel *k, uint64_t va, void *buf, si
 
 		if (chunk > len)
 			chunk = len;
-		err = own_va_to_pa(k, va, &pa);
+		err = translate(k, arg, va, &pa);
 		if (!err)
 			err = read_phys(k, pa, buf, chunk);
 		if (err)
@@ -150,6 +150,17 @@ static struct s2_error *own_read(struct s2_kernel *k, uint64_t va, void *buf, si
 		len -= chunk;
 	}
 	return NULL;
+}
+
+static struct s2_error *own_translate(struct s2_kernel *k, const void *arg, uint64_t va, uint64_t *pa)
+{
+	return own_va_to_pa(k, va, pa);
+}
+
+/* Through the core's own translation (linear map, kimage, swapper_pg_dir), not the backend's. */
+static struct s2_error *own_read(struct s2_kernel *k, uint64_t va, void *buf, size_t len)
+{
+	return s2_kernel_read_paged(k, own_translate, NULL, va, buf, len);
 }
 
 struct s2_error *s2_kernel_read(struct s2_kernel *k, uint64_t va, void *buf, size_t len)

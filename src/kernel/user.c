@@ -9,7 +9,7 @@
  */
 #include <inttypes.h>
 
-#include "s2dump/kernel.h"
+#include "kernel/kernel_internal.h"
 #include "s2dump/walk.h"
 
 static struct s2_error *phys_read(void *ctx, uint64_t pa, void *buf, size_t len)
@@ -48,26 +48,13 @@ struct s2_error *s2_kernel_user_va_to_pa(struct s2_kernel *k, uint64_t pgd_va, u
 	return NULL;
 }
 
+static struct s2_error *user_translate(struct s2_kernel *k, const void *pgd_va, uint64_t uva, uint64_t *pa)
+{
+	return s2_kernel_user_va_to_pa(k, *(const uint64_t *)pgd_va, uva, pa);
+}
+
 struct s2_error *s2_kernel_read_user(struct s2_kernel *k, uint64_t pgd_va, uint64_t uva, void *buf, size_t len)
 {
-	uint64_t page = 1ULL << s2_kernel_info(k)->page_shift;
-
 	/* Page by page: user pages are rarely physically contiguous. */
-	while (len) {
-		size_t n = (size_t)(page - (uva & (page - 1)));
-		uint64_t pa;
-		struct s2_error *err;
-
-		if (n > len)
-			n = len;
-		err = s2_kernel_user_va_to_pa(k, pgd_va, uva, &pa);
-		if (!err)
-			err = s2_kernel_read_phys(k, pa, buf, n);
-		if (err)
-			return err;
-		uva += n;
-		buf = (char *)buf + n;
-		len -= n;
-	}
-	return NULL;
+	return s2_kernel_read_paged(k, user_translate, &pgd_va, uva, buf, len);
 }

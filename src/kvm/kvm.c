@@ -110,6 +110,25 @@ static void note_layout(char *buf, struct s2_kernel *k, const char *member, cons
 		 member, o->size, upstream);
 }
 
+/* A member whose byte size must be one of two (the same twice when only one is upstream). */
+struct size_rule {
+	const struct off *member;
+	const char *name;
+	uint64_t size, other_size;
+	const char *upstream;
+};
+
+/* Notes the first member of rules whose size is off: one message names one member. */
+static void note_first_size_off(char *buf, struct s2_kernel *k, const struct size_rule *rules, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (!size_in(rules[i].member, rules[i].size, rules[i].other_size)) {
+			note_layout(buf, k, rules[i].name, rules[i].member, rules[i].upstream);
+			return;
+		}
+	}
+}
+
 static struct s2_error *check_upstream(struct s2_kernel *k, struct s2_kvm_layout *l)
 {
 	if (l->pgt_pte_ops.present)
@@ -142,30 +161,28 @@ static struct s2_error *check_upstream(struct s2_kernel *k, struct s2_kvm_layout
 	if (l->pm_gfn.present && (l->pm_gfn.size != 8 || l->pm_pfn.size != 8 || l->pm_nr_pages.size != 8))
 		return not_upstream(k, "pkvm_mapping.gfn/pfn/nr_pages", "are not u64");
 	/* memslots and vCPUs: found when they are walked, so the stage-2 dump still works */
-	if (!size_in(&l->slot_id, 2, 2))
-		note_layout(l->memslot_layout_error, k, "kvm_memory_slot.id", &l->slot_id, "short (2 bytes)");
-	else if (!size_in(&l->slot_flags, 4, 4))
-		note_layout(l->memslot_layout_error, k, "kvm_memory_slot.flags", &l->slot_flags, "u32 (4 bytes)");
-	else if (!size_in(&l->slot_as_id, 2, 2))
-		note_layout(l->memslot_layout_error, k, "kvm_memory_slot.as_id", &l->slot_as_id, "u16 (2 bytes)");
-	else if (!size_in(&l->slot_base_gfn, 8, 8))
-		note_layout(l->memslot_layout_error, k, "kvm_memory_slot.base_gfn", &l->slot_base_gfn, "gfn_t (8 bytes)");
-	else if (!size_in(&l->slots_node_idx, 4, 4))
-		note_layout(l->memslot_layout_error, k, "kvm_memslots.node_idx", &l->slots_node_idx, "int (4 bytes)");
+	const struct size_rule memslot[] = {
+		{ &l->slot_id, "kvm_memory_slot.id", 2, 2, "short (2 bytes)" },
+		{ &l->slot_flags, "kvm_memory_slot.flags", 4, 4, "u32 (4 bytes)" },
+		{ &l->slot_as_id, "kvm_memory_slot.as_id", 2, 2, "u16 (2 bytes)" },
+		{ &l->slot_base_gfn, "kvm_memory_slot.base_gfn", 8, 8, "gfn_t (8 bytes)" },
+		{ &l->slots_node_idx, "kvm_memslots.node_idx", 4, 4, "int (4 bytes)" },
+	};
+	const struct size_rule vcpu[] = {
+		{ &l->vcpu_esr, "kvm_vcpu_fault_info.esr_el2", 8, 4, "u64 (8 bytes; u32 in 5.10)" },
+		{ &l->vcpu_far, "kvm_vcpu_fault_info.far_el2", 8, 8, "u64 (8 bytes)" },
+		{ &l->vcpu_hpfar, "kvm_vcpu_fault_info.hpfar_el2", 8, 8, "u64 (8 bytes)" },
+		{ &l->vcpu_id, "kvm_vcpu.vcpu_id", 4, 4, "int (4 bytes)" },
+	};
+
+	note_first_size_off(l->memslot_layout_error, k, memslot, sizeof(memslot) / sizeof(memslot[0]));
 	if (l->xa_node_slots.present && l->xa_node_slots.info.kind == S2_TYPE_ARRAY &&
 	    l->xa_node_slots.info.array_length != S2_XA_CHUNK_SIZE)
 		snprintf(l->vcpu_layout_error, S2_ERROR_MESSAGE_MAX, "unsupported layout (kernel %s): xa_node.slots has "
 			 "%" PRIu64 " entries, not %u (CONFIG_BASE_SMALL?)", s2_kernel_info(k)->osrelease,
 			 l->xa_node_slots.info.array_length, S2_XA_CHUNK_SIZE);
-	else if (!size_in(&l->vcpu_esr, 8, 4))
-		note_layout(l->vcpu_layout_error, k, "kvm_vcpu_fault_info.esr_el2", &l->vcpu_esr,
-			    "u64 (8 bytes; u32 in 5.10)");
-	else if (!size_in(&l->vcpu_far, 8, 8))
-		note_layout(l->vcpu_layout_error, k, "kvm_vcpu_fault_info.far_el2", &l->vcpu_far, "u64 (8 bytes)");
-	else if (!size_in(&l->vcpu_hpfar, 8, 8))
-		note_layout(l->vcpu_layout_error, k, "kvm_vcpu_fault_info.hpfar_el2", &l->vcpu_hpfar, "u64 (8 bytes)");
-	else if (!size_in(&l->vcpu_id, 4, 4))
-		note_layout(l->vcpu_layout_error, k, "kvm_vcpu.vcpu_id", &l->vcpu_id, "int (4 bytes)");
+	else
+		note_first_size_off(l->vcpu_layout_error, k, vcpu, sizeof(vcpu) / sizeof(vcpu[0]));
 	return NULL;
 }
 

@@ -30,26 +30,23 @@ void s2_desc_kvm_invalid(uint64_t raw, enum s2_kvm_pte_abi abi, struct s2_kvm_in
 
 const char *s2_memattr_name(uint8_t memattr, bool fwb)
 {
+	/* MemAttr[3:2] = 00: Device, MemAttr[1:0] selects the type (the same with and without FWB). */
+	static const char *const device[4] = { "Device-nGnRnE", "Device-nGnRE", "Device-nGRE", "Device-GRE" };
+
 	memattr &= 0xf;
+	if (memattr < 4)
+		return device[memattr];
 	if (fwb) {
 		/* FEAT_S2FWB: MemAttr[2] = 1 means "Normal, stage 2 forces the type". */
 		switch (memattr) {
-		case 0x0: return "Device-nGnRnE";
-		case 0x1: return "Device-nGnRE";
-		case 0x2: return "Device-nGRE";
-		case 0x3: return "Device-GRE";
 		case 0x5: return "Normal-NC";
 		case 0x6: return "Normal-WB";
 		case 0x7: return "Normal-as-S1";
 		}
 		return "reserved";
 	}
-	/* MemAttr[3:2] = 00: Device (MemAttr[1:0] selects), otherwise Normal outer:inner. */
+	/* Otherwise Normal, MemAttr[3:2] outer and MemAttr[1:0] inner cacheability. */
 	switch (memattr) {
-	case 0x0: return "Device-nGnRnE";
-	case 0x1: return "Device-nGnRE";
-	case 0x2: return "Device-nGRE";
-	case 0x3: return "Device-GRE";
 	case 0x5: return "Normal-NC";
 	case 0xf: return "Normal-WB";
 	case 0xa: return "Normal-WT";

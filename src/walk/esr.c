@@ -55,45 +55,59 @@ static const char *ec_name(unsigned int ec)
 	}
 }
 
+/*
+ * The faults of a translation table walk: FSC base..base+3 names the level 0..3, and
+ * with FEAT_LPA2 a code of its own (level_m1) names level -1 (ARM ARM ISS encoding for an
+ * exception from a Data Abort, DFSC); 0 where there is none.
+ */
+static const struct {
+	unsigned int base, level_m1;
+	const char *name;
+} walk_faults[] = {
+	{ 0x00, 0x29, "address size fault" },
+	{ 0x04, 0x2b, "translation fault" },
+	{ 0x08, 0, "access flag fault" },
+	{ 0x0c, 0, "permission fault" },
+	{ 0x14, 0x13, "synchronous external abort on table walk" },
+	{ 0x1c, 0x1b, "parity/ECC error on table walk" },
+	{ 0x24, 0x23, "granule protection fault on table walk" },
+};
+
+/* The faults that name no level. */
+static const struct {
+	unsigned int fsc;
+	const char *name;
+} other_faults[] = {
+	{ 0x10, "synchronous external abort" },
+	{ 0x11, "synchronous tag check fault" },
+	{ 0x18, "parity/ECC error" },
+	{ 0x21, "alignment fault" },
+	{ 0x22, "debug exception" },
+	{ 0x28, "granule protection fault" },
+	{ 0x30, "TLB conflict abort" },
+	{ 0x31, "unsupported atomic hardware update fault" },
+	{ 0x34, "IMPLEMENTATION DEFINED fault (lockdown)" },
+	{ 0x35, "IMPLEMENTATION DEFINED fault (unsupported exclusive or atomic)" },
+};
+
 static void fsc_decode(unsigned int fsc, struct s2_esr_info *o)
 {
-	o->has_level = true;
-	switch (fsc) {
-	case 0x00: case 0x01: case 0x02: case 0x03:
-		o->fsc_name = "address size fault"; o->level = fsc & 3; return;
-	case 0x29: o->fsc_name = "address size fault"; o->level = -1; return;
-	case 0x04: case 0x05: case 0x06: case 0x07:
-		o->fsc_name = "translation fault"; o->level = fsc & 3; return;
-	case 0x2b: o->fsc_name = "translation fault"; o->level = -1; return;
-	case 0x08: case 0x09: case 0x0a: case 0x0b:
-		o->fsc_name = "access flag fault"; o->level = fsc & 3; return;
-	case 0x0c: case 0x0d: case 0x0e: case 0x0f:
-		o->fsc_name = "permission fault"; o->level = fsc & 3; return;
-	case 0x14: case 0x15: case 0x16: case 0x17:
-		o->fsc_name = "synchronous external abort on table walk"; o->level = fsc & 3; return;
-	case 0x13: o->fsc_name = "synchronous external abort on table walk"; o->level = -1; return;
-	case 0x1c: case 0x1d: case 0x1e: case 0x1f:
-		o->fsc_name = "parity/ECC error on table walk"; o->level = fsc & 3; return;
-	case 0x1b: o->fsc_name = "parity/ECC error on table walk"; o->level = -1; return;
-	case 0x24: case 0x25: case 0x26: case 0x27:
-		o->fsc_name = "granule protection fault on table walk"; o->level = fsc & 3; return;
-	case 0x23: o->fsc_name = "granule protection fault on table walk"; o->level = -1; return;
+	for (size_t i = 0; i < sizeof(walk_faults) / sizeof(walk_faults[0]); i++) {
+		bool at_level = (fsc & ~3u) == walk_faults[i].base;
+
+		if (at_level || (walk_faults[i].level_m1 && fsc == walk_faults[i].level_m1)) {
+			o->fsc_name = walk_faults[i].name;
+			o->has_level = true;
+			o->level = at_level ? (int)(fsc & 3) : -1;
+			return;
+		}
 	}
 	o->has_level = false;
 	o->level = 0;
-	switch (fsc) {
-	case 0x10: o->fsc_name = "synchronous external abort"; return;
-	case 0x11: o->fsc_name = "synchronous tag check fault"; return;
-	case 0x18: o->fsc_name = "parity/ECC error"; return;
-	case 0x21: o->fsc_name = "alignment fault"; return;
-	case 0x22: o->fsc_name = "debug exception"; return;
-	case 0x28: o->fsc_name = "granule protection fault"; return;
-	case 0x30: o->fsc_name = "TLB conflict abort"; return;
-	case 0x31: o->fsc_name = "unsupported atomic hardware update fault"; return;
-	case 0x34: o->fsc_name = "IMPLEMENTATION DEFINED fault (lockdown)"; return;
-	case 0x35: o->fsc_name = "IMPLEMENTATION DEFINED fault (unsupported exclusive or atomic)"; return;
-	default: o->fsc_name = "reserved FSC"; return;
-	}
+	o->fsc_name = "reserved FSC";
+	for (size_t i = 0; i < sizeof(other_faults) / sizeof(other_faults[0]); i++)
+		if (fsc == other_faults[i].fsc)
+			o->fsc_name = other_faults[i].name;
 }
 
 void s2_esr_decode(uint64_t esr, uint64_t far, uint64_t hpfar, struct s2_esr_info *o)
