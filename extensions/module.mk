@@ -72,28 +72,33 @@ crash-ext-host:
 	$(CC) -std=gnu11 -D_GNU_SOURCE -DARM64 -D$(call crash_gdb_of,$(CRASH_DEFS)) -fPIC -O2 -g -Iinclude -Isrc -w \
 		-DS2_CRASH_VERSION=\"$(or $(CRASH_VERSION),$(call crash_version_of,$(CRASH_DEFS)))\" -include $(CRASH_DEFS) -shared -o build/extensions/host/s2dump.so extensions/s2dump.c $(LIB_SRCS)
 
-# `make` builds the flavour for this host's crash when the host has one: its defs.h (Debian's crash
-# package installs /usr/include/crash/defs.h), compiled by crash-ext-host with this host's compiler
-# and -DARM64: the extension of a native arm64 crash, or of an x86_64 crash built with target=ARM64.
-# Without a crash, one line says so and nothing is built (`make cross`: Debian's arm64 crash's).
+# Which build this host's crash loads is one rule, scripts/crash-flavour.sh (the crash on PATH,
+# or CRASH=/path/to/crash: its ELF machine and `crash --buildinfo`), followed by `make` and by
+# `make install`. The defs.h of the host flavour: CRASH_DEFS= when given on the command line or in
+# the environment, else the one scripts/crash-host.sh kept, else CRASH_HOST_DEFS (Debian's crash
+# package installs /usr/include/crash/defs.h) when it is of that crash's version.
 CRASH_HOST_DEFS ?= /usr/include/crash/defs.h
+CRASH ?=
+crash_flavour_env = CRASH_VERSIONS="$(CRASH_VERSIONS)" CRASH_DEFS="$(if $(filter file,$(origin CRASH_DEFS)),,$(CRASH_DEFS))" \
+	CRASH_HOST_DEFS="$(CRASH_HOST_DEFS)" S2_TOOLS_CACHE="$(S2_TOOLS_CACHE)"
+
+# `make` builds the host flavour when that is what this host's crash loads (a native arm64 crash,
+# or an x86_64 crash built with target=ARM64), compiled by crash-ext-host with this host's
+# compiler. The arm64 build for an arm64 crash under qemu-user is a cross build with a download
+# (`make cross`; `make install` builds it); that, or no crash: one line says so.
 .PHONY: crash-ext-this-host
 crash-ext-this-host:
-	@if test -f "$(CRASH_HOST_DEFS)"; then \
-		$(MAKE) --no-print-directory crash-ext-host CRASH_DEFS="$(CRASH_HOST_DEFS)" \
-			CRASH_VERSION="$(or $(CRASH_VERSION),$$(crash --version 2>/dev/null | awk '$$1 == "crash" { print $$2; exit }'))"; \
-	else \
-		echo "no crash on this host ($(CRASH_HOST_DEFS) missing): no crash extension built (make crash-ext-host CRASH_DEFS=..., make cross)"; \
-	fi
+	@decision=$$($(crash_flavour_env) scripts/crash-flavour.sh $(CRASH)) && eval "$$decision" && case $$flavour in \
+	host) $(MAKE) --no-print-directory crash-ext-host CRASH_DEFS="$$defs" CRASH_VERSION="$$version" ;; \
+	arm64) echo "this host's crash is arm64 crash $$version ($$crash): its extension is $$target (make cross; make install builds it)" ;; \
+	*) echo "$$why: no crash extension built (make crash-ext-host CRASH_DEFS=..., make cross)" ;; \
+	esac
 
 # crash's extend looks in /usr/lib64/crash/extensions, /usr/lib/crash/extensions, then ./extensions.
-# The flavour installed is the one the host's crash loads (CRASH=/path/to/crash names another):
-# scripts/install-crash-ext.sh decides from the binary's ELF machine and crash --buildinfo, and
-# installs nothing, saying why in one line, when no crash here reads arm64 dumps.
+# make install puts there the build that scripts/crash-flavour.sh names, building it first
+# (scripts/install-crash-ext.sh), and installs nothing, saying why in one line, when no crash here
+# reads arm64 dumps.
 CRASH_EXT_DIR ?= $(PREFIX)/lib/crash/extensions
-CRASH ?=
 .PHONY: install-crash-ext
 install-crash-ext:
-	CRASH_VERSIONS="$(CRASH_VERSIONS)" CRASH_DEFS="$(if $(filter file,$(origin CRASH_DEFS)),,$(CRASH_DEFS))" \
-		S2_TOOLS_CACHE="$(S2_TOOLS_CACHE)" MAKE="$(MAKE)" \
-		scripts/install-crash-ext.sh "$(DESTDIR)$(CRASH_EXT_DIR)" "$(CRASH)"
+	$(crash_flavour_env) MAKE="$(MAKE)" scripts/install-crash-ext.sh "$(DESTDIR)$(CRASH_EXT_DIR)" "$(CRASH)"

@@ -18,3 +18,8 @@ check-crash-real:
 check-crash-host:
 	$(MAKE) SANITIZE=0 all
 	S2_TOP=$(CURDIR) S2_BUILD=$(CURDIR)/build S2_TOOLS_CACHE=$(S2_TOOLS_CACHE) tests/crash/check-crash-host.sh
+
+# which crash extension this host's crash loads (scripts/crash-flavour.sh), with fake crash
+# binaries of each branch; 2 s, runs no crash
+CHECK_SCRIPTS += tests/crash/check-crash-flavour.sh
+FAST_CHECK_SCRIPTS += tests/crash/check-crash-flavour.sh
