@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "cli/dwarf_types.h"
+#include "core/grow.h"
 
 /*
  * Open addressing. A vmlinux has a few thousand distinct struct tags, but the
@@ -369,6 +370,7 @@ static struct s2_error *load_symbols(struct s2_dwarf *d)
 		for (size_t i = 0; data && i < sh.sh_size / sh.sh_entsize; i++) {
 			GElf_Sym sym;
 			const char *name;
+			struct sym *syms;
 
 			if (!gelf_getsym(data, (int)i, &sym) || sym.st_shndx == SHN_UNDEF)
 				continue;
@@ -377,15 +379,10 @@ static struct s2_error *load_symbols(struct s2_dwarf *d)
 						GELF_ST_TYPE(sym.st_info) != STT_FUNC &&
 						GELF_ST_TYPE(sym.st_info) != STT_NOTYPE))
 				continue;
-			if (d->nsyms == cap) {
-				struct sym *n;
-
-				cap = cap ? cap * 2 : 4096;
-				n = realloc(d->syms, cap * sizeof(*n));
-				if (!n)
-					return &s2_error_nomem;
-				d->syms = n;
-			}
+			syms = s2_grow(d->syms, &cap, d->nsyms, sizeof(*syms), 4096);
+			if (!syms)
+				return &s2_error_nomem;
+			d->syms = syms;
 			d->syms[d->nsyms].name = (char *)name; /* points into the ELF's string table */
 			d->syms[d->nsyms].value = sym.st_value;
 			d->syms[d->nsyms].size = sym.st_size;

@@ -18,6 +18,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "core/grow.h"
 #include "field/field_internal.h"
 
 #define KD_SIG "KDUMP   "
@@ -95,6 +96,7 @@ struct s2_error *fld_src_open(int fd, const char *name, uint64_t fsize, struct f
 	for (;;) {
 		unsigned char r[16];
 		uint64_t off, len;
+		struct fld_rec *recs;
 
 		if (!fld_pread(fd, r, sizeof(r), pos))
 			return s2_error_create(S2_ERROR_CORRUPT, "%s: flattened stream truncated at file offset 0x%"
@@ -112,15 +114,10 @@ struct s2_error *fld_src_open(int fd, const char *name, uint64_t fsize, struct f
 			return s2_error_create(S2_ERROR_CORRUPT, "%s: flattened stream truncated in record %zu at file "
 					       "offset 0x%" PRIx64 " (0x%" PRIx64 " data bytes, the file ends at 0x%"
 					       PRIx64 "): not read", name, s->nrecs, pos, len, fsize);
-		if (s->nrecs == s->cap) {
-			size_t cap = s->cap ? s->cap * 2 : 256;
-			struct fld_rec *n = realloc(s->recs, cap * sizeof(*n));
-
-			if (!n)
-				return &s2_error_nomem;
-			s->recs = n;
-			s->cap = cap;
-		}
+		recs = s2_grow(s->recs, &s->cap, s->nrecs, sizeof(*recs), 256);
+		if (!recs)
+			return &s2_error_nomem;
+		s->recs = recs;
 		if (len)
 			s->recs[s->nrecs++] = (struct fld_rec){ .off = off, .len = len, .pos = pos + 16 };
 		if (off + len > s->size)
