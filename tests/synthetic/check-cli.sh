@@ -60,6 +60,18 @@ run() {
 	field_notice "$*"
 }
 
+# notice_checked OK WHAT LINE [EXPECTED]: the first stderr line LINE was the repair notice (OK=1:
+# one PASS per dump) or not (a FAIL saying it should be EXPECTED); taken out of $err either way.
+notice_checked() {
+	if [ "$1" = 1 ]; then
+		[ "${field_seen:-}" = "$tag" ] || scn_pass "$tag repair notice: $3"
+		field_seen=$tag
+	else
+		scn_fail "$tag $2 repair notice" "expected a first stderr line $4, came: $3"
+	fi
+	sed -i 1d "$err"
+}
+
 # kdump_notice ARGS: QEMU's kdump files (expected/field-kdump): the first stderr line says the
 # dump was repaired, naming the flattened stream's record count (kdump-zlib), block_size and
 # PAGESIZE where they differ, and the utsname filled from init_uts_ns; taken out of $err.
@@ -75,13 +87,7 @@ kdump_notice() {
 	else
 		grep -q 'split' <<<"$line" && ok=0
 	fi
-	if [ $ok = 1 ]; then
-		[ "${field_seen:-}" = "$tag" ] || scn_pass "$tag repair notice: $line"
-		field_seen=$tag
-	else
-		scn_fail "$tag $1 repair notice" "expected a first stderr line naming what expected/field-kdump says was repaired, came: $line"
-	fi
-	sed -i 1d "$err"
+	notice_checked $ok "$1" "$line" "naming what expected/field-kdump says was repaired"
 }
 
 # field_notice ARGS: a dump with QEMU's shifted RAM (expected/field, docs/field-dumps.md) is read
@@ -96,12 +102,10 @@ field_notice() {
 	if [[ "$line" =~ ^(s2dump|nesteds2):\ .*"repaired QEMU ELF notes" ]] && has_hex "$line" "$(scn_field "$f" note_end)" &&
 		has_hex "$line" "$(scn_field "$f" declared_end)" && has_hex "$line" "$(scn_field "$f" bytes)" &&
 		grep -q -w -- "$(scn_field "$f" direction)" <<<"$line" && grep -q 'init_uts_ns' <<<"$line"; then
-		[ "${field_seen:-}" = "$tag" ] || scn_pass "$tag repair notice: $line"
-		field_seen=$tag
+		notice_checked 1 "$1" "$line"
 	else
-		scn_fail "$tag $1 repair notice" "expected a first stderr line naming note_end, declared_end, bytes and direction of expected/field, came: $line"
+		notice_checked 0 "$1" "$line" "naming note_end, declared_end, bytes and direction of expected/field"
 	fi
-	sed -i 1d "$err"
 }
 
 # ok WHAT: the last run succeeded quietly
@@ -207,6 +211,18 @@ norm_header() { # file pid
 		sed -E 's/, [0-9]+ tables?\)$/, N tables)/'
 }
 
+# header_check LINE-OF-VMS PID FILE WHAT PASS_TEXT: the VM header the CLI printed (FILE, from
+# split_vms) is the one expected/vms gives for that VM, counts normalised; one PASS or FAIL
+header_check() {
+	vm_header "$1" >"$scn_tmp/hdr.exp"
+	norm_header "$3" "$2" >"$scn_tmp/hdr.got" 2>/dev/null
+	if cmp -s "$scn_tmp/hdr.exp" "$scn_tmp/hdr.got"; then
+		scn_pass "$tag $4 header $5"
+	else
+		scn_fail "$tag $4 header" "expected [$(tr '\n' '|' <"$scn_tmp/hdr.exp")] came [$(tr '\n' '|' <"$scn_tmp/hdr.got")]"
+	fi
+}
+
 # is_pkvm PID: a pKVM VM (expected/<pid>/pkvm): the host has no stage-2 tables for it, only
 # kvm_pgtable's pkvm_mappings; no stage2_page_tables files exist
 is_pkvm() { [ -f "$dir/expected/$1/pkvm" ]; }
@@ -280,13 +296,8 @@ check_headers_and_text() { # the default output of every VM
 	while read -r v; do
 		i=$((i + 1))
 		pid=$(scn_lfield "$v" pid)
-		vm_header "$v" >"$scn_tmp/hdr.exp"
-		norm_header "$scn_tmp/vm.$i.hdr" "$pid" >"$scn_tmp/hdr.got" 2>/dev/null
-		if cmp -s "$scn_tmp/hdr.exp" "$scn_tmp/hdr.got"; then
-			scn_pass "$tag s2dump vm $pid header (kvm, pid, vcpus, mmu, vmid, vtcr, vttbr, ipa_range, levels, pgd, PA)"
-		else
-			scn_fail "$tag s2dump vm $pid header" "expected [$(tr '\n' '|' <"$scn_tmp/hdr.exp")] came [$(tr '\n' '|' <"$scn_tmp/hdr.got")]"
-		fi
+		header_check "$v" "$pid" "$scn_tmp/vm.$i.hdr" "s2dump vm $pid" \
+			"(kvm, pid, vcpus, mmu, vmid, vtcr, vttbr, ipa_range, levels, pgd, PA)"
 		touch "$scn_tmp/vm.$i.text"
 		scn_cmp "$tag s2dump vm $pid text = stage2_page_tables.complete" \
 			"$dir/expected/$pid/stage2_page_tables.complete" "$scn_tmp/vm.$i.text"
@@ -486,13 +497,7 @@ check_damage() { # kind
 		run
 		one_error_line "s2dump (damage $kind)" "${facts[@]}"
 		split_vms "$out"
-		vm_header "$v" >"$scn_tmp/hdr.exp"
-		norm_header "$scn_tmp/vm.1.hdr" "$pid" >"$scn_tmp/hdr.got" 2>/dev/null
-		if cmp -s "$scn_tmp/hdr.exp" "$scn_tmp/hdr.got"; then
-			scn_pass "$tag s2dump (damage $kind) vm $pid header printed before the error"
-		else
-			scn_fail "$tag s2dump (damage $kind) vm $pid header" "expected [$(tr '\n' '|' <"$scn_tmp/hdr.exp")] came [$(tr '\n' '|' <"$scn_tmp/hdr.got" 2>/dev/null)]"
-		fi
+		header_check "$v" "$pid" "$scn_tmp/vm.1.hdr" "s2dump (damage $kind) vm $pid" "printed before the error"
 		text_upto "$dir/expected/$pid/stage2_page_tables.complete" "$cutoff" >"$scn_tmp/before"
 		touch "$scn_tmp/vm.1.text"
 		prefix_ok "$tag s2dump (damage $kind) text up to IPA $(printf 0x%x "$cutoff")" "$scn_tmp/before" \

@@ -25,6 +25,31 @@ if [ ! -x "$helper" ]; then
 fi
 "$helper"
 rc=$?
+
+# word KEY LINE: the value of KEY=... in a line of the generator's expected files
+word() {
+	printf '%s\n' "$2" | tr ' ' '\n' | sed -n "s/^$1=//p"
+}
+
+# json_check NAME CHECKER [CHECKER_ARG...] -- CLI_ARG...: the CLI's JSON and exit status
+# against the generator's files by tests/synthetic/CHECKER (nested-*-json.py): one PASS or FAIL
+json_check() {
+	local name=$1 checker=$2 cargs=() st why
+	shift 2
+	while [ "$1" != -- ]; do
+		cargs+=("$1")
+		shift
+	done
+	shift
+	"$CN_TOOL" "$@" >"$CN_TMP.json" 2>"$CN_TMP.err"
+	st=$?
+	if why=$(python3 "$top/tests/synthetic/$checker" "$CN_TMP.json" "$st" "${cargs[@]}" 2>&1); then
+		echo "PASS check-nested $name"
+	else
+		echo "FAIL check-nested $name: $(printf '%s' "$why" | head -n 3 | tr '\n' '|') $(head -c 200 "$CN_TMP.err")"
+		rc=1
+	fi
+}
 # An unused shadow MMU (the generator's valid=0 entries) named to -t and to check says so
 # (docs/nested.md), status 0: no guest stage 2 is cached, there is nothing to translate or check.
 for exp in "$vmc"/linux-*/*/expected/*/nested; do
@@ -32,8 +57,8 @@ for exp in "$vmc"/linux-*/*/expected/*/nested; do
 	d=${exp%/expected/*}
 	while read -r line; do
 		case " $line " in *" valid=0 "*) ;; *) continue ;; esac
-		mmu=$(printf '%s\n' "$line" | tr ' ' '\n' | sed -n 's/^mmu=//p')
-		idx=$(printf '%s\n' "$line" | tr ' ' '\n' | sed -n 's/^index=//p')
+		mmu=$(word mmu "$line")
+		idx=$(word index "$line")
 		name=${d#"$vmc"/}/$mmu
 		out=$("$CN_TOOL" -c "$d/vmcore" -s "$d/vmlinux" s2dump -t 0x1000 "$mmu" 2>&1)
 		st=$?
@@ -61,28 +86,14 @@ for exp in "$vmc"/linux-*/*/expected/*/nested; do
 	[ -f "$exp" ] || continue
 	d=${exp%/expected/*}
 	while read -r line; do
-		mmu=$(printf '%s\n' "$line" | tr ' ' '\n' | sed -n 's/^mmu=//p')
-		idx=$(printf '%s\n' "$line" | tr ' ' '\n' | sed -n 's/^index=//p')
+		mmu=$(word mmu "$line")
+		idx=$(word index "$line")
 		name=${d#"$vmc"/}/$mmu
-		"$CN_TOOL" -c "$d/vmcore" -s "$d/vmlinux" nesteds2 dump -j "$mmu" >"$CN_TMP.json" 2>"$CN_TMP.err"
-		st=$?
-		if why=$(python3 "$top/tests/synthetic/nested-dump-json.py" "$CN_TMP.json" "$st" "$line" \
-			"${exp%/nested}/nested-$idx.stage2_page_tables.complete" 2>&1); then
-			echo "PASS check-nested $name/dump-json"
-		else
-			echo "FAIL check-nested $name/dump-json: $(printf '%s' "$why" | head -n 3 | tr '\n' '|') $(head -c 200 "$CN_TMP.err")"
-			rc=1
-		fi
+		json_check "$name/dump-json" nested-dump-json.py "$line" "${exp%/nested}/nested-$idx.stage2_page_tables.complete" \
+			-- -c "$d/vmcore" -s "$d/vmlinux" nesteds2 dump -j "$mmu"
 		guest=${exp%/nested}/nested-$idx.guest
 		[ -f "$guest" ] || continue # the generator walks the guest stage 2 of valid MMUs only
-		"$CN_TOOL" -c "$d/vmcore" -s "$d/vmlinux" nesteds2 guest -j "$mmu" >"$CN_TMP.json" 2>"$CN_TMP.err"
-		st=$?
-		if why=$(python3 "$top/tests/synthetic/nested-guest-json.py" "$CN_TMP.json" "$st" "$guest" 2>&1); then
-			echo "PASS check-nested $name/guest-json"
-		else
-			echo "FAIL check-nested $name/guest-json: $(printf '%s' "$why" | head -n 3 | tr '\n' '|') $(head -c 200 "$CN_TMP.err")"
-			rc=1
-		fi
+		json_check "$name/guest-json" nested-guest-json.py "$guest" -- -c "$d/vmcore" -s "$d/vmlinux" nesteds2 guest -j "$mmu"
 	done <"$exp"
 done
 # nesteds2 check -j of every VM with nested MMUs against the generator's verdicts (nested-check-json.py)
@@ -91,14 +102,7 @@ for chk in "$vmc"/linux-*/*/expected/*/check; do
 	d=${chk%/expected/*}
 	pid=$(basename "$(dirname "$chk")")
 	name=${d#"$vmc"/}/$pid
-	"$CN_TOOL" -c "$d/vmcore" -s "$d/vmlinux" nesteds2 check -j "$pid" >"$CN_TMP.json" 2>"$CN_TMP.err"
-	st=$?
-	if why=$(python3 "$top/tests/synthetic/nested-check-json.py" "$CN_TMP.json" "$st" "$chk" 2>&1); then
-		echo "PASS check-nested $name/check-json"
-	else
-		echo "FAIL check-nested $name/check-json: $(printf '%s' "$why" | head -n 3 | tr '\n' '|') $(head -c 200 "$CN_TMP.err")"
-		rc=1
-	fi
+	json_check "$name/check-json" nested-check-json.py "$chk" -- -c "$d/vmcore" -s "$d/vmlinux" nesteds2 check -j "$pid"
 done
 rm -f "$CN_TMP.json" "$CN_TMP.err"
 exit $rc

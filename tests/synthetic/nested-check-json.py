@@ -7,21 +7,16 @@ summary count N, and its exit status 1 exactly when it reports violations, unrea
 tables or stale vCPUs (0 otherwise).
 usage: nested-check-json.py JSON_FILE STATUS CHECK_FILE
 Prints nothing and exits 0 when all agree, else one line per difference and exits 1."""
-import json
 import sys
 
+from nestedjson import fields, finish, load, mode_differs
+
 path, status, golden = sys.argv[1], int(sys.argv[2]), sys.argv[3]
-bad = []
-try:
-    doc = json.load(open(path))
-except ValueError as e:
-    print(f"not JSON: {e}")
-    sys.exit(1)
-if doc.get("schema") != "s2dump/1" or doc.get("command") != "nesteds2" or doc.get("mode") != "check":
-    bad.append(f"schema/command/mode {doc.get('schema')}/{doc.get('command')}/{doc.get('mode')}")
+doc = load(path)
+bad = mode_differs(doc, "check")
 want, count = [], None
 for line in open(golden):
-    f = dict(w.split("=", 1) for w in line.split() if "=" in w)
+    f = fields(line.split())
     if "violations" in f:
         count = int(f["violations"])
     elif "mmu" in f:
@@ -37,6 +32,4 @@ findings = s.get("violations", 0) + s.get("problems", 0) + s.get("stale_vcpus", 
 want_status = 1 if findings else 0
 if status != want_status or doc.get("status") != want_status or doc.get("error") is not None:
     bad.append(f"status {status}, JSON status {doc.get('status')} error {doc.get('error')!r}, expected {want_status}")
-for b in bad:
-    print(b)
-sys.exit(1 if bad else 0)
+finish(bad)

@@ -6,22 +6,18 @@ ipa_range, levels), every JSON leaf against expected/<pid>/nested-<i>.stage2_pag
 and the bytes the leaves map against the mapped lines' total.
 usage: nested-dump-json.py JSON_FILE STATUS 'NESTED_LINE' COMPLETE_FILE
 Prints nothing and exits 0 when all agree, else one line per difference and exits 1."""
-import json
 import re
 import sys
 
+from nestedjson import finish, load, mode_differs
+
 path, status, line, complete = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
 exp = dict(kv.split("=", 1) for kv in line.split())
+doc = load(path)
 bad = []
-try:
-    doc = json.load(open(path))
-except ValueError as e:
-    print(f"not JSON: {e}")
-    sys.exit(1)
 if status != 0 or doc.get("status") != 0 or doc.get("error") is not None:
     bad.append(f"status {status}, JSON status {doc.get('status')} error {doc.get('error')!r}")
-if doc.get("schema") != "s2dump/1" or doc.get("command") != "nesteds2" or doc.get("mode") != "dump":
-    bad.append(f"schema/command/mode {doc.get('schema')}/{doc.get('command')}/{doc.get('mode')}")
+bad += mode_differs(doc, "dump")
 m = doc.get("nested_mmu", {})
 for key, want, got in (("index", int(exp["index"]), m.get("index")), ("name", exp["name"], m.get("name")),
                        ("valid", exp["valid"] == "1", m.get("valid")), ("vmid", int(exp["vmid"]), m.get("vmid")),
@@ -58,6 +54,4 @@ for e in m.get("entries", []):
                    f"level {level} {sorted(flags)}")
 if covered != mapped:
     bad.append(f"leaves map 0x{covered:x} bytes, the generator's table 0x{mapped:x}")
-for b in bad:
-    print(b)
-sys.exit(1 if bad else 0)
+finish(bad)

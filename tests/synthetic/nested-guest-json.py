@@ -6,25 +6,14 @@ l1=.. perm=... af=.." per valid leaf and one "problem l2=.. size=.. level=.. tab
 per unreadable table, in L2 order; the exit status is 1 exactly when there are problems.
 usage: nested-guest-json.py JSON_FILE STATUS GUEST_FILE
 Prints nothing and exits 0 when all agree, else one line per difference and exits 1."""
-import json
 import sys
 
+from nestedjson import fields, finish, load, mode_differs
+
 path, status, golden = sys.argv[1], int(sys.argv[2]), sys.argv[3]
-bad = []
-try:
-    doc = json.load(open(path))
-except ValueError as e:
-    print(f"not JSON: {e}")
-    sys.exit(1)
-if doc.get("schema") != "s2dump/1" or doc.get("command") != "nesteds2" or doc.get("mode") != "guest":
-    bad.append(f"schema/command/mode {doc.get('schema')}/{doc.get('command')}/{doc.get('mode')}")
+doc = load(path)
+bad = mode_differs(doc, "guest")
 g = (doc.get("nested_mmu") or {}).get("guest") or {}
-
-
-def fields(words):
-    return {k: v for k, v in (w.split("=", 1) for w in words if "=" in w)}
-
-
 want_entries, want_problems = [], 0
 for line in open(golden):
     words = line.split()
@@ -70,6 +59,4 @@ want_status = 1 if want_problems else 0
 if status != want_status or doc.get("status") != want_status:
     bad.append(f"status {status}, JSON status {doc.get('status')}, expected {want_status} "
                f"({want_problems} problems); error {doc.get('error')!r}")
-for b in bad:
-    print(b)
-sys.exit(1 if bad else 0)
+finish(bad)
