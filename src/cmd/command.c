@@ -151,14 +151,19 @@ next_word:;
 }
 
 /* -v: which debugfs rules the text follows, and what said so (src/kvm/rules.c). */
-static void print_rules(struct s2_session *s, FILE *out)
+static void print_rules(struct s2_session *s, struct s2_render *rd)
 {
-	fprintf(out, "ptdump rules: %s\n", s2_kvm_layout_rules(s->layout)->why);
+	rd->ops->rules(rd, s2_kvm_layout_rules(s->layout)->why);
 }
 
-static struct s2_error *find_vm(struct s2_session *s, const char *arg, struct s2_kvm_vm *vm)
+/* The renderer of the output form the options ask for. */
+static void render_init(struct s2_session *s, struct s2_render *rd, const struct options *o, FILE *out)
 {
-	return s2_kvm_find_vm(s->kernel, s->layout, arg, vm);
+	if (o->json)
+		s2_render_json_init(rd, out, s2_kernel_info(s->kernel));
+	else
+		s2_render_text_init(rd, out, s2_kernel_info(s->kernel));
+	rd->verbose = o->verbose;
 }
 
 static void print_help(FILE *out, const char *name)
@@ -198,43 +203,12 @@ static void note_reserved(struct reserved_state *r, const struct s2_walk_entry *
 	}
 }
 
-static struct s2_error *reserved_error(uint64_t mmu, const struct reserved_state *r)
+static struct s2_error *reserved_error(uint64_t mmu, unsigned long count, uint64_t ia, int level, uint64_t raw,
+				       uint64_t desc_pa)
 {
 	return s2_error_create(S2_ERROR_CORRUPT, "kvm_s2_mmu 0x%" PRIx64 ": %lu reserved descriptor(s), first at "
 			       "IPA 0x%" PRIx64 ": level %d descriptor 0x%016" PRIx64 " at PA 0x%" PRIx64
-			       " (reserved encoding)", mmu, r->count, r->ia, r->level, r->raw, r->desc_pa);
-}
-
-struct verbose_state {
-	FILE *out;
-	unsigned long problems;
-	uint64_t first_problem_ia;
-	struct reserved_state reserved;
-};
-
-static struct s2_error *verbose_visit(void *arg, const struct s2_walk_entry *e)
-{
-	struct verbose_state *v = arg;
-	const struct s2_desc *d = &e->desc;
-
-	if (e->event == S2_WALK_PROBLEM) {
-		if (!v->problems++)
-			v->first_problem_ia = e->ia;
-		fprintf(v->out, "0x%016" PRIx64 "-0x%016" PRIx64 " L%d  !! table at PA 0x%" PRIx64 " %s\n", e->ia,
-			e->ia + e->size, e->level, s2_walk_problem_table(e), s2_walk_problem_text(e->problem));
-		return NULL;
-	}
-	if (e->event != S2_WALK_LEAF || !(d->raw & 1))
-		return NULL;
-	note_reserved(&v->reserved, e);
-	fprintf(v->out, "0x%016" PRIx64 "-0x%016" PRIx64 " L%d %s -> 0x%016" PRIx64 "  desc 0x%016" PRIx64
-		" @PA 0x%" PRIx64 "  %c%c %s%s AF=%d SH=%u MemAttr=0x%x%s%s SW=0x%x\n",
-		e->ia, e->ia + e->size, e->level,
-		d->kind == S2_DESC_BLOCK ? "block" : d->kind == S2_DESC_PAGE ? "page " : "RSVD ", d->oa, d->raw,
-		e->desc_pa, (d->s2ap & 1) ? 'R' : '-', (d->s2ap & 2) ? 'W' : '-',
-		d->xn == 0 ? "X" : d->xn == 1 ? "PXN" : d->xn == 2 ? "XN" : "UXN", "", d->af, d->sh, d->memattr,
-		d->contiguous ? " CONT" : "", d->dbm ? " DBM" : "", d->sw);
-	return NULL;
+			       " (reserved encoding)", mmu, count, ia, level, raw, desc_pa);
 }
 
 /* Count problems while printing the debugfs text. */
@@ -263,7 +237,7 @@ static struct s2_error *text_visit(void *arg, const struct s2_walk_entry *e)
 }
 
 static struct s2_error *dump_mmu(struct s2_session *s, const struct s2_kvm_mmu *m, const struct options *o,
-				 FILE *out, int *status)
+				 struct s2_render *rd, int *status)
 {
 	struct s2_mem mem = s2_kvm_host_mem(s->kernel);
 	uint64_t root;
@@ -276,17 +250,18 @@ static struct s2_error *dump_mmu(struct s2_session *s, const struct s2_kvm_mmu *
 	if (err)
 		return err;
 	if (o->verbose) {
-		struct verbose_state v = { .out = out };
-		struct s2_walker w = { verbose_visit, &v, 0, 0 };
+		struct s2_report_leaves v = { .rd = rd };
+		struct s2_walker w = { s2_report_leaves_visit, &v, 0, 0 };
 
 		err = s2_walk(&m->geo, root, &mem, 0, 1ULL << m->ia_bits, &w);
 		if (!err && v.problems) {
 			*status = S2_STATUS_FINDINGS;
 			err = s2_error_create(S2_ERROR_FAULT, "kvm_s2_mmu 0x%" PRIx64 ": %lu table(s) unreadable, first "
 					      "at IPA 0x%" PRIx64, m->addr, v.problems, v.first_problem_ia);
-		} else if (!err && v.reserved.count) {
+		} else if (!err && v.reserved) {
 			*status = S2_STATUS_FINDINGS;
-			err = reserved_error(m->addr, &v.reserved);
+			err = reserved_error(m->addr, v.reserved, v.first_reserved_ia, v.first_reserved_level,
+					     v.first_reserved_raw, v.first_reserved_pa);
 		}
 		return err;
 	}
@@ -294,7 +269,8 @@ static struct s2_error *dump_mmu(struct s2_session *s, const struct s2_kvm_mmu *
 		struct text_state t = { 0 };
 		struct s2_walker w = { text_visit, &t, S2_WALK_RAW_LEAVES | S2_WALK_MERGE, 0 };
 
-		s2_ptdump_begin_rules(&t.pt, out, s2_kvm_layout_rules(s->layout), m->ia_bits, o->exact);
+		/* the kernel's debugfs text: src/ptdump, its rules per kernel */
+		s2_ptdump_begin_rules(&t.pt, rd->out, s2_kvm_layout_rules(s->layout), m->ia_bits, o->exact);
 		w.merge_mask = t.pt.mask; /* the text merges runs on these bits anyway */
 		err = s2_walk(&m->geo, root, &mem, 0, 1ULL << m->ia_bits, &w);
 		if (!err)
@@ -307,13 +283,15 @@ static struct s2_error *dump_mmu(struct s2_session *s, const struct s2_kvm_mmu *
 					      t.first_problem_pa, s2_walk_problem_text(t.first_problem));
 		} else if (!err && t.reserved.count) {
 			*status = S2_STATUS_FINDINGS;
-			err = reserved_error(m->addr, &t.reserved);
+			err = reserved_error(m->addr, t.reserved.count, t.reserved.ia, t.reserved.level, t.reserved.raw,
+					     t.reserved.desc_pa);
 		}
 		return err;
 	}
 }
 
-static struct s2_error *translate_one(struct s2_session *s, const struct s2_kvm_mmu *m, uint64_t ipa, FILE *out)
+static struct s2_error *translate_one(struct s2_session *s, const struct s2_kvm_mmu *m, uint64_t ipa,
+				      struct s2_render *rd)
 {
 	struct s2_mem mem = s2_kvm_host_mem(s->kernel);
 	struct s2_translation t;
@@ -322,66 +300,56 @@ static struct s2_error *translate_one(struct s2_session *s, const struct s2_kvm_
 
 	if (!err)
 		err = s2_translate(&m->geo, root, &mem, ipa, &t);
-	if (err)
-		return err;
-	if (t.fault.type == S2_FAULT_NONE || t.fault.type == S2_FAULT_ACCESS_FLAG) {
-		fprintf(out, "IPA 0x%016" PRIx64 " -> PA 0x%016" PRIx64 "  level %d %s  desc 0x%016" PRIx64
-			" @PA 0x%" PRIx64 "  %c%c%s AF=%d%s\n", ipa, t.oa, t.level,
-			t.desc.kind == S2_DESC_BLOCK ? "block" : "page", t.desc.raw, t.desc_pa,
-			(t.desc.s2ap & 1) ? 'R' : '-', (t.desc.s2ap & 2) ? 'W' : '-', (t.desc.xn & 2) ? " XN" : "",
-			t.desc.af, t.fault.type == S2_FAULT_ACCESS_FLAG ? " (access flag fault until accessed)" : "");
-	} else {
-		fprintf(out, "IPA 0x%016" PRIx64 " -> %s, level %d (FSC 0x%02x)%s%s\n", ipa,
-			s2_fault_type_name(t.fault.type), t.level, t.fault.fsc, t.read_error[0] ? ": " : "",
-			t.read_error);
-	}
-	return NULL;
+	if (!err)
+		rd->ops->translation(rd, ipa, &t);
+	return err;
 }
 
 struct all_vms {
 	struct s2_session *s;
 	const struct options *o;
-	FILE *out;
+	struct s2_render *rd;
 	int status;
 	unsigned int n;
-	bool label;                  /* -t over several VMs: each line names its VM */
+	bool by_pid;                 /* the word was a pid (s2_kvm_for_each_named_vm) */
 	struct s2_error *first_finding;
 };
 
 static struct s2_error *s2dump_vm(struct s2_session *s, const struct s2_kvm_vm *vm, const struct options *o,
-				  bool label, FILE *out, int *status)
+				  bool label, struct s2_render *rd, int *status)
 {
 	if (o->translate && label)
-		fprintf(out, "kvm 0x%016" PRIx64 " pid %d: ", vm->addr, vm->pid);
+		rd->ops->vm_label(rd, vm);
 	if (vm->pkvm) {
 		/* pKVM: the host-side pgd is garbage (the union holds pkvm_mappings); never walk it */
 		if (o->translate)
-			return s2_report_pkvm_translate(s->kernel, s->layout, vm, o->ipa, out);
+			return s2_report_pkvm_translate(s->kernel, s->layout, vm, o->ipa, rd);
 		if (o->exact)
 			return s2_error_create(S2_ERROR_UNSUPPORTED, "kvm 0x%" PRIx64 ": pKVM (%s): the stage 2 is in "
 					       "EL2-private memory, not in the host's kvm_pgtable", vm->addr, vm->pkvm_why);
-		s2_report_vm_text_header(out, vm, false);
-		return s2_report_pkvm_text(s->kernel, s->layout, vm, out);
+		rd->ops->vm_header(rd, vm, false);
+		return s2_report_pkvm_mappings(s->kernel, s->layout, vm, rd);
 	}
 	if (o->translate)
-		return translate_one(s, &vm->mmu, o->ipa, out);
+		return translate_one(s, &vm->mmu, o->ipa, rd);
 	if (!o->exact)
-		s2_report_vm_text_header(out, vm, true);
-	return dump_mmu(s, &vm->mmu, o, out, status);
+		rd->ops->vm_header(rd, vm, true);
+	return dump_mmu(s, &vm->mmu, o, rd, status);
 }
 
 static struct s2_error *each_vm(void *arg, const struct s2_kvm_vm *vm)
 {
 	struct all_vms *a = arg;
 	int status = S2_STATUS_OK;
+	/* -t lines name their VM unless an address named it */
+	bool label = a->o->translate && (!a->o->npositional || a->by_pid);
 	struct s2_error *err;
 
-	if (a->n++ && !a->label)
-		fputc('\n', a->out);
-	err = s2dump_vm(a->s, vm, a->o, a->label, a->out, &status);
+	a->rd->ops->vm_begin(a->rd, a->n++ == 0 || label);
+	err = s2dump_vm(a->s, vm, a->o, label, a->rd, &status);
 	if (err && status == S2_STATUS_FINDINGS) {
 		/* keep going through the other VMs; report the first problem at the end */
-		fprintf(a->out, "!! %s\n", err->message);
+		a->rd->ops->finding(a->rd, err->message);
 		if (!a->first_finding)
 			a->first_finding = err;
 		else
@@ -397,45 +365,31 @@ static struct s2_error *each_vm(void *arg, const struct s2_kvm_vm *vm)
  * line for the L1 IPA, then what the shadow table holds for the L2 IPA.
  * *found false: arg is no nested MMU (the caller tries a VM).
  */
-static struct s2_error *nested_translate(struct s2_session *s, const char *arg, uint64_t ipa, FILE *out,
+static struct s2_error *nested_translate(struct s2_session *s, const char *arg, uint64_t ipa, struct s2_render *rd,
 					 bool *found, int *status)
 {
-	struct s2_kvm_nested_target *t;
+	/* on the heap: crash runs commands on a small stack */
+	struct s2_kvm_nested_target *t = malloc(sizeof(*t));
 	struct s2_error *err;
-	uint64_t v = 0, l1 = 0;
-	bool mapped = false, is_pid = false;
+	uint64_t l1 = 0;
+	bool mapped = false;
 
 	*found = false;
-	if (!s2_kvm_arg_is_nested_name(arg)) {
-		err = s2_parse_vm(arg, &is_pid, &v);
-		if (err || is_pid) {
-			s2_error_destroy(err);
-			return NULL; /* a pid or not a number: not a nested MMU (the VM lookup says why) */
-		}
-	}
-	t = malloc(sizeof(*t));
 	if (!t)
 		return &s2_error_nomem;
-	err = s2_kvm_find_nested_mmu(s->kernel, s->layout, arg, t);
-	if (err && err->code == S2_ERROR_LOOKUP && !s2_kvm_arg_is_nested_name(arg)) {
-		s2_error_destroy(err);
-		free(t);
-		return NULL;
-	}
-	if (!err) {
-		*found = true;
-		err = s2_nested_cmd_translate(s->kernel, s->layout, t, ipa, out, &mapped, &l1, status);
-	}
-	if (!err && mapped)
-		err = translate_one(s, &t->vm.mmu, l1, out);
-	if (!err && mapped)
-		err = s2_nested_cmd_translate_memslot(s->kernel, s->layout, t, l1, out);
-	if (!err) {
-		fputs("shadow: ", out);
-		if (t->mmu.pgt && t->mmu.pgd)
-			err = translate_one(s, &t->mmu, ipa, out);
-		else
-			fputs("no shadow table\n", out);
+	err = s2_kvm_find_nested_mmu_or_vm(s->kernel, s->layout, arg, t, found);
+	if (!err && *found)
+		err = s2_nested_cmd_translate(s->kernel, s->layout, t, ipa, rd, &mapped, &l1, status);
+	if (!err && *found && mapped)
+		err = translate_one(s, &t->vm.mmu, l1, rd);
+	if (!err && *found && mapped)
+		err = s2_nested_cmd_translate_memslot(s->kernel, s->layout, t, l1, rd);
+	if (!err && *found) {
+		bool has_table = t->mmu.pgt && t->mmu.pgd;
+
+		rd->ops->shadow_begin(rd, has_table);
+		if (has_table)
+			err = translate_one(s, &t->mmu, ipa, rd);
 	}
 	free(t);
 	return err;
@@ -464,22 +418,24 @@ static struct s2_error *s2dump_mix(const struct options *o)
 }
 
 /* -p and -j: src/report/ */
-static struct s2_error *s2dump_report(struct s2_session *s, const struct options *o, FILE *out, int *status)
+static struct s2_error *s2dump_report(struct s2_session *s, const struct options *o, struct s2_render *rd,
+				      int *status)
 {
-	struct s2_report_opts r = { .json = o->json, .prefault = o->prefault, .verbose = o->verbose,
-				    .translate = o->translate, .ipa = o->ipa };
+	struct s2_report_opts r = { .prefault = o->prefault, .verbose = o->verbose, .translate = o->translate,
+				    .ipa = o->ipa };
 	struct s2_error *err;
 
 	err = layout(s);
 	if (err)
 		return err;
 	r.vm = o->npositional ? o->positional[0] : NULL;
-	return s2_report_run(s->kernel, s->layout, &r, out, status);
+	return s2_report_run(s->kernel, s->layout, &r, rd, status);
 }
 
 static struct s2_error *cmd_s2dump(struct s2_session *s, int argc, char *const argv[], FILE *out, int *status)
 {
 	struct options o;
+	struct s2_render rd;
 	struct s2_error *err = parse_options("s2dump", argc, argv, "vxjpht:", &o);
 
 	if (err) {
@@ -494,22 +450,18 @@ static struct s2_error *cmd_s2dump(struct s2_session *s, int argc, char *const a
 		*status = S2_STATUS_USAGE;
 		return err;
 	}
-	if (o.npositional && !s2_kvm_arg_is_nested_name(o.positional[0])) {
-		bool is_pid;
-		uint64_t v;
-
-		if ((err = s2_parse_vm(o.positional[0], &is_pid, &v))) {
-			*status = S2_STATUS_USAGE; /* the word is no VM whatever the dump holds */
-			return err;
-		}
+	if (o.npositional && (err = s2_kvm_arg_check(o.positional[0]))) {
+		*status = S2_STATUS_USAGE; /* the word is no VM whatever the dump holds */
+		return err;
 	}
+	render_init(s, &rd, &o, out);
 	if (o.json || o.prefault)
-		return s2dump_report(s, &o, out, status);
+		return s2dump_report(s, &o, &rd, status);
 	err = layout(s);
 	if (err)
 		return err;
 	if (o.verbose && !o.translate)
-		print_rules(s, out);
+		print_rules(s, &rd);
 	if (o.npositional) {
 		struct s2_kvm_vm vm;
 
@@ -517,31 +469,26 @@ static struct s2_error *cmd_s2dump(struct s2_session *s, int argc, char *const a
 			/* A nested MMU: L2 IPA -> L1 IPA -> PA (src/cmd/nested.c). */
 			bool found = false;
 
-			err = nested_translate(s, o.positional[0], o.ipa, out, &found, status);
+			err = nested_translate(s, o.positional[0], o.ipa, &rd, &found, status);
 			if (err || found)
 				return err;
 		}
 		if (o.exact) {
 			/* the debugfs file of one VM: a pid with several VMs is refused with the list */
-			err = find_vm(s, o.positional[0], &vm);
+			err = s2_kvm_find_vm(s->kernel, s->layout, o.positional[0], &vm);
 			if (!err)
-				err = s2dump_vm(s, &vm, &o, false, out, status);
+				err = s2dump_vm(s, &vm, &o, false, &rd, status);
 			return err;
 		}
 	}
 	{
 		/* every VM, or every VM a pid names (a struct kvm address names one) */
-		struct all_vms a = { .s = s, .o = &o, .out = out, .status = S2_STATUS_OK };
-		bool is_pid = true;
-		uint64_t v;
+		struct all_vms a = { .s = s, .o = &o, .rd = &rd, .status = S2_STATUS_OK };
 
-		if (o.npositional && (err = s2_parse_vm(o.positional[0], &is_pid, &v)))
-			return err;
-		a.label = o.translate && is_pid; /* -t lines name their VM unless an address named it */
 		err = s2_kvm_for_each_named_vm(s->kernel, s->layout, o.npositional ? o.positional[0] : NULL, each_vm,
-					       &a, NULL);
+					       &a, &a.by_pid);
 		if (!err && !a.n)
-			fprintf(out, "no VMs on vm_list\n");
+			rd.ops->no_vms(&rd);
 		if (!err && a.first_finding) {
 			*status = S2_STATUS_FINDINGS;
 			return a.first_finding;
@@ -553,49 +500,70 @@ static struct s2_error *cmd_s2dump(struct s2_session *s, int argc, char *const a
 
 /* nesteds2 */
 
-/* The shadow MMU's debugfs name under the dump kernel's rules. */
-static void nested_name(struct s2_session *s, char *buf, uint64_t index, const struct s2_kvm_mmu *m)
-{
-	s2_ptdump_nested_name_rules(buf, s2_kvm_layout_rules(s->layout), index, m->tlb_vttbr, m->tlb_vtcr,
-				    m->nested_stage2_enabled);
-}
+/* nesteds2 */
 
 struct nested_list {
 	struct s2_session *s;
-	FILE *out;
+	struct s2_render *rd;
 	unsigned int vms;
 };
 
-static struct s2_error *list_vm(struct s2_session *s, const struct s2_kvm_vm *vm, FILE *out)
+static struct s2_error *list_vm(void *arg, const struct s2_kvm_vm *vm)
 {
-	fprintf(out, "kvm 0x%016" PRIx64 "  pid %d  nested_mmus %" PRIu64 "\n", vm->addr, vm->pid,
-		vm->nested_mmus_size);
+	struct nested_list *nl = arg;
+	struct s2_render *rd = nl->rd;
+
+	nl->vms++;
+	rd->ops->nested_vm_begin(rd, vm);
 	for (uint64_t i = 0; i < vm->nested_mmus_size; i++) {
 		struct s2_kvm_mmu m;
 		char name[S2_NESTED_NAME_SIZE];
-		struct s2_error *err = s2_kvm_read_nested_mmu(s->kernel, s->layout, vm, i, &m);
+		struct s2_error *err = s2_kvm_read_nested_mmu(nl->s->kernel, nl->s->layout, vm, i, &m);
 
 		if (err)
 			return err;
-		nested_name(s, name, i, &m);
-		fprintf(out, "  [%2" PRIu64 "] 0x%016" PRIx64 "  %s  %-7s vmid %-5" PRIu64 " refcnt %d%s\n", i, m.addr,
-			name, m.valid ? "valid" : "invalid", m.vmid & 0xffff, m.refcnt,
-			m.pending_unmap ? "  pending_unmap" : "");
+		s2_nested_cmd_name(nl->s->layout, name, i, &m);
+		rd->ops->nested_mmu(rd, i, &m, name);
 	}
+	rd->ops->nested_vm_end(rd);
 	return NULL;
 }
 
-static struct s2_error *list_each(void *arg, const struct s2_kvm_vm *vm)
+/* nesteds2 dump -j: the shadow MMU and its valid leaves, as s2dump -j's entries */
+static struct s2_error *nested_dump_json(struct s2_session *s, const struct s2_kvm_nested_target *t,
+					 struct s2_render *rd, int *status)
 {
-	struct nested_list *l = arg;
+	const struct s2_kvm_mmu *m = &t->mmu;
+	struct s2_mem mem = s2_kvm_host_mem(s->kernel);
+	struct s2_report_leaves lv = { .rd = rd };
+	struct s2_walker w = { s2_report_leaves_visit, &lv, S2_WALK_SKIP_INVALID, 0 };
+	char name[S2_NESTED_NAME_SIZE];
+	uint64_t root;
+	struct s2_error *err;
 
-	l->vms++;
-	return list_vm(l->s, vm, l->out);
+	rd->ops->begin(rd, "nesteds2", "dump");
+	s2_nested_cmd_name(s->layout, name, t->index, m);
+	rd->ops->nested_dump_header(rd, t, name);
+	err = s2_kvm_mmu_root(s->kernel, m, &root);
+	if (!err) {
+		rd->ops->list_begin(rd, S2_RENDER_ENTRIES);
+		err = s2_walk(&m->geo, root, &mem, 0, 1ULL << m->ia_bits, &w);
+		if (!err)
+			rd->ops->list_end(rd);
+	}
+	if (!err && lv.problems) {
+		*status = S2_STATUS_FINDINGS;
+		err = s2_error_create(S2_ERROR_FAULT, "kvm_s2_mmu 0x%" PRIx64 ": %lu table(s) unreadable, first at IPA 0x%"
+				      PRIx64, m->addr, lv.problems, lv.first_problem_ia);
+	}
+	rd->ops->end(rd, err, err ? (*status == S2_STATUS_FINDINGS ? S2_STATUS_FINDINGS : S2_STATUS_ERROR) : 0);
+	return err;
 }
 
 static struct s2_error *cmd_nesteds2(struct s2_session *s, int argc, char *const argv[], FILE *out, int *status)
 {
 	struct options o;
+	struct s2_render rd;
 	const char *sub = argc > 1 ? argv[1] : NULL;
 	struct s2_error *err;
 
@@ -620,6 +588,7 @@ static struct s2_error *cmd_nesteds2(struct s2_session *s, int argc, char *const
 		print_help(out, "nesteds2");
 		return NULL;
 	}
+	render_init(s, &rd, &o, out);
 	if (!strcmp(sub, "guest") || !strcmp(sub, "check")) {
 		/* src/cmd/nested.c */
 		if ((!strcmp(sub, "guest") && o.npositional != 1) || o.npositional > 1) {
@@ -632,9 +601,8 @@ static struct s2_error *cmd_nesteds2(struct s2_session *s, int argc, char *const
 		if (err)
 			return err;
 		if (!strcmp(sub, "guest"))
-			return s2_nested_cmd_guest(s->kernel, s->layout, o.positional[0], o.verbose, o.json, out, status);
-		return s2_nested_cmd_check(s->kernel, s->layout, o.npositional ? o.positional[0] : NULL, o.json, out,
-					   status);
+			return s2_nested_cmd_guest(s->kernel, s->layout, o.positional[0], &rd, status);
+		return s2_nested_cmd_check(s->kernel, s->layout, o.npositional ? o.positional[0] : NULL, &rd, status);
 	}
 	if (strcmp(sub, "list") && strcmp(sub, "dump")) {
 		*status = S2_STATUS_USAGE;
@@ -648,16 +616,17 @@ static struct s2_error *cmd_nesteds2(struct s2_session *s, int argc, char *const
 			*status = S2_STATUS_USAGE;
 			return s2_error_create(S2_ERROR_INVALID_ARGUMENT, "list takes one VM at most");
 		}
-		if (o.json)
-			return s2_report_nested_list_json(s->kernel, s->layout, o.npositional ? o.positional[0] : NULL, out);
 		{
-			struct nested_list l = { s, out, 0 };
+			struct nested_list l = { s, &rd, 0 };
 
+			rd.ops->begin(&rd, "nesteds2", "list");
+			rd.ops->list_begin(&rd, S2_RENDER_VMS);
 			/* a pid lists every VM its VMM runs */
 			err = s2_kvm_for_each_named_vm(s->kernel, s->layout, o.npositional ? o.positional[0] : NULL,
-						       list_each, &l, NULL);
+						       list_vm, &l, NULL);
 			if (!err && !l.vms)
-				fprintf(out, "no VMs on vm_list\n");
+				rd.ops->no_vms(&rd);
+			rd.ops->end(&rd, err, err ? S2_STATUS_ERROR : 0);
 			return err;
 		}
 	}
@@ -679,18 +648,17 @@ static struct s2_error *cmd_nesteds2(struct s2_session *s, int argc, char *const
 			return &s2_error_nomem;
 		err = s2_kvm_find_nested_mmu(s->kernel, s->layout, o.positional[0], t);
 		if (!err && o.json) {
-			err = s2_report_nested_dump_json(s->kernel, s->layout, t, out, status);
+			err = nested_dump_json(s, t, &rd, status);
 			free(t);
 			return err;
 		}
 		if (!err && o.verbose)
-			print_rules(s, out);
+			print_rules(s, &rd);
 		if (!err && !o.exact) {
 			char name[S2_NESTED_NAME_SIZE];
 
-			nested_name(s, name, t->index, &t->mmu);
-			fprintf(out, "nested mmu 0x%016" PRIx64 "  %s  %s  ipa_range %u  stage2_levels %d\n", t->mmu.addr,
-				name, t->mmu.valid ? "valid" : "invalid", t->mmu.ia_bits, 4 - t->mmu.start_level);
+			s2_nested_cmd_name(s->layout, name, t->index, &t->mmu);
+			rd.ops->nested_dump_header(&rd, t, name);
 		}
 		/*
 		 * 7.3 (kvm_ptdump_guest_show()): nothing without a page table, an invalid shadow
@@ -706,7 +674,7 @@ static struct s2_error *cmd_nesteds2(struct s2_session *s, int argc, char *const
 			}
 		}
 		if (!err)
-			err = dump_mmu(s, &t->mmu, &o, out, status);
+			err = dump_mmu(s, &t->mmu, &o, &rd, status);
 		free(t);
 		return err;
 	}

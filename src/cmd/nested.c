@@ -12,7 +12,7 @@
 
 #include "core/parse.h"
 #include "cmd/nested.h"
-#include "report/report.h"
+#include "render/render.h"
 #include "s2dump/ptdump.h"
 
 /*
@@ -128,8 +128,16 @@ static struct s2_error *ctx_init(struct s2_kernel *k, const struct s2_kvm_layout
 	return NULL;
 }
 
+/* The debugfs name of a shadow MMU under the dump kernel's rules. */
+void s2_nested_cmd_name(const struct s2_kvm_layout *l, char name[S2_NESTED_NAME_SIZE], uint64_t index,
+			const struct s2_kvm_mmu *m)
+{
+	s2_ptdump_nested_name_rules(name, s2_kvm_layout_rules(l), index, m->tlb_vttbr, m->tlb_vtcr,
+				    m->nested_stage2_enabled);
+}
+
 struct s2_error *s2_nested_cmd_guest(struct s2_kernel *k, const struct s2_kvm_layout *l, const char *arg,
-				     bool verbose, bool json, FILE *out, int *status)
+				     struct s2_render *rd, int *status)
 {
 	struct s2_kvm_nested_target *t = malloc(sizeof(*t));
 	struct ctx *c = calloc(1, sizeof(*c));
@@ -138,6 +146,7 @@ struct s2_error *s2_nested_cmd_guest(struct s2_kernel *k, const struct s2_kvm_la
 	uint64_t first = 0;
 	struct s2_error *err;
 
+	*status = S2_STATUS_OK;
 	if (!t || !c) {
 		free(t);
 		free(c);
@@ -148,25 +157,28 @@ struct s2_error *s2_nested_cmd_guest(struct s2_kernel *k, const struct s2_kvm_la
 		err = ctx_init(k, l, &t->vm, &t->mmu, c);
 	if (err)
 		goto out;
-	if (json) {
-		err = s2_report_nested_guest_json(k, l, t, t->mmu.valid ? &c->guest : NULL, &c->l1mem, out, status);
-		goto out;
+	rd->ops->begin(rd, "nesteds2", "guest");
+	s2_nested_cmd_name(l, name, t->index, &t->mmu);
+	rd->ops->guest_header(rd, t, name);
+	/* kvm_s2_mmu_valid(): an unused shadow MMU keeps tlb_vttbr = VTTBR_CNP_BIT, no guest stage 2 */
+	rd->ops->guest_config(rd, t->mmu.valid ? &c->guest : NULL);
+	if (t->mmu.valid) {
+		const struct s2_nested_guest *g = &c->guest;
+		bool walked = g->enabled && g->refused.type == S2_FAULT_NONE && g->base_fault.type == S2_FAULT_NONE;
+		struct s2_nested_guest_visitor v = s2_render_guest_visitor(rd);
+
+		if (walked)
+			rd->ops->list_begin(rd, S2_RENDER_ENTRIES);
+		err = s2_nested_guest_walk(g, &c->l1mem, &v, &problems, &first);
+		if (!err && walked)
+			rd->ops->list_end(rd);
 	}
-	s2_ptdump_nested_name_rules(name, s2_kvm_layout_rules(l), t->index, t->mmu.tlb_vttbr, t->mmu.tlb_vtcr,
-				    t->mmu.nested_stage2_enabled);
-	fprintf(out, "nested mmu 0x%016" PRIx64 "  %s  guest vttbr 0x%016" PRIx64 "  vtcr 0x%016" PRIx64 "\n",
-		t->mmu.addr, name, t->mmu.tlb_vttbr, t->mmu.tlb_vtcr);
-	if (!t->mmu.valid) {
-		/* kvm_s2_mmu_valid(): an unused shadow MMU keeps tlb_vttbr = VTTBR_CNP_BIT, nothing else */
-		fputs("  unused shadow MMU (tlb_vttbr has CnP set): no guest stage 2 cached\n", out);
-		goto out;
-	}
-	err = s2_nested_guest_print(out, &c->guest, &c->l1mem, verbose, &problems, &first);
 	if (!err && problems) {
 		*status = S2_STATUS_FINDINGS;
 		err = s2_error_create(S2_ERROR_FAULT, "nested mmu 0x%" PRIx64 ": %lu guest stage-2 table(s) unreadable or out of range, "
 				      "first at L2 IPA 0x%" PRIx64, t->mmu.addr, problems, first);
 	}
+	rd->ops->end(rd, err, err ? (*status == S2_STATUS_FINDINGS ? S2_STATUS_FINDINGS : S2_STATUS_ERROR) : 0);
 out:
 	free(t);
 	ctx_fini(c);
@@ -176,7 +188,7 @@ out:
 struct check_all {
 	struct s2_kernel *k;
 	const struct s2_kvm_layout *l;
-	FILE *out;
+	struct s2_render *rd;
 	bool one_mmu;
 	uint64_t mmu_addr;
 	unsigned long shadow_mmus;
@@ -185,7 +197,6 @@ struct check_all {
 	const struct s2_kvm_vm *vm;               /* during the vCPU pass */
 	unsigned long hcr_unknown_vcpus;          /* vCPUs whose HCR_EL2 could not be located */
 	struct s2_kvm_el2_regs el2;
-	struct s2_report_check *json;             /* -j: the findings go there instead of text */
 };
 
 /*
@@ -218,8 +229,7 @@ static struct s2_error *check_vcpu(void *arg, const struct s2_kvm_vcpu *vcpu)
 			a->unknown_vcpus++;
 			return NULL;
 		}
-		s2_ptdump_nested_name_rules(name, s2_kvm_layout_rules(a->l), i, m.tlb_vttbr, m.tlb_vtcr,
-					    m.nested_stage2_enabled);
+		s2_nested_cmd_name(a->l, name, i, &m);
 		/* which lookup rule applies depends on HCR_EL2.VM: without it, not compared */
 		if (!el2.hcr_unknown &&
 		    s2_nested_mmu_matches(m.tlb_vttbr, m.tlb_vtcr, m.nested_stage2_enabled, el2.vttbr, el2.vtcr, el2.hcr))
@@ -228,23 +238,13 @@ static struct s2_error *check_vcpu(void *arg, const struct s2_kvm_vcpu *vcpu)
 			a->hcr_unknown_vcpus++;
 		else
 			a->stale_vcpus++;
-		if (a->json) {
-			struct s2_report_check_vcpu f = { m.addr, i, name, vcpu->index, vcpu->vcpu_id, el2.vttbr,
+		{
+			struct s2_render_check_vcpu f = { m.addr, i, name, vcpu->index, vcpu->vcpu_id, el2.vttbr,
 							  el2.vtcr, (int)(el2.hcr & 1), el2.hcr_unknown };
 
-			s2_report_check_vcpu(a->json, &f);
+			a->rd->ops->check_vcpu(a->rd, &f);
 			return NULL;
 		}
-		if (el2.hcr_unknown) {
-			fprintf(a->out, "mmu 0x%016" PRIx64 " [%" PRIu64 "] %s: vcpu %" PRIu64 " (id %d) runs on it with "
-				"VTTBR_EL2 0x%016" PRIx64 " VTCR_EL2 0x%016" PRIx64 " HCR_EL2 unknown (%s): not compared\n",
-				m.addr, i, name, vcpu->index, vcpu->vcpu_id, el2.vttbr, el2.vtcr, el2.hcr_unknown);
-			return NULL;
-		}
-		fprintf(a->out, "mmu 0x%016" PRIx64 " [%" PRIu64 "] %s: vcpu %" PRIu64 " (id %d) runs on it with "
-			"VTTBR_EL2 0x%016" PRIx64 " VTCR_EL2 0x%016" PRIx64 " HCR_EL2.VM %d: not the context it was "
-			"made for\n", m.addr, i, name, vcpu->index, vcpu->vcpu_id, el2.vttbr, el2.vtcr, (int)(el2.hcr & 1));
-		return NULL;
 	}
 	return NULL;
 }
@@ -259,11 +259,8 @@ static struct s2_error *check_mmu(struct check_all *a, const struct s2_kvm_vm *v
 
 	if (!m->valid) {
 		/* skipped when walking a VM's nested_mmus[]; named, it says why there is nothing */
-		if (a->one_mmu && a->json)
-			s2_report_check_note(a->json, "unused_mmu", "mmu", m->addr, (int)i, NULL);
-		else if (a->one_mmu)
-			fprintf(a->out, "mmu 0x%016" PRIx64 " [%d]: unused shadow MMU (tlb_vttbr has CnP set): "
-				"nothing to check\n", m->addr, (int)i);
+		if (a->one_mmu)
+			a->rd->ops->check_unused_mmu(a->rd, m->addr, (int)i);
 		return NULL;
 	}
 	a->shadow_mmus++;
@@ -277,13 +274,10 @@ static struct s2_error *check_mmu(struct check_all *a, const struct s2_kvm_vm *v
 		return &s2_error_nomem;
 	err = ctx_init(a->k, a->l, vm, m, c);
 	if (!err) {
+		struct s2_nested_check_visitor v = s2_render_check_visitor(a->rd);
+
 		checker = (struct s2_nested_checker){ .guest = &c->guest, .l1mem = &c->l1mem };
-		if (a->json)
-			err = s2_nested_check_shadow_walk(m->addr, (int)i, &m->geo, root, &c->host, &checker, &a->stats,
-							  s2_report_check_shadow(a->json));
-		else
-			err = s2_nested_check_shadow(a->out, m->addr, (int)i, &m->geo, root, &c->host, &checker,
-						     &a->stats);
+		err = s2_nested_check_shadow_walk(m->addr, (int)i, &m->geo, root, &c->host, &checker, &a->stats, &v);
 	}
 	ctx_fini(c);
 	return err;
@@ -312,10 +306,7 @@ static struct s2_error *check_vm(void *arg, const struct s2_kvm_vm *vm)
 		err = s2_kvm_for_each_vcpu(a->k, a->l, vm, check_vcpu, a);
 		if (err) {
 			/* The shadow check stands without it; say what could not be examined. */
-			if (a->json)
-				s2_report_check_note(a->json, "vcpus_not_examined", "kvm", vm->addr, -1, err->message);
-			else
-				fprintf(a->out, "kvm 0x%016" PRIx64 ": vCPUs not examined: %s\n", vm->addr, err->message);
+			a->rd->ops->check_vcpus_not_examined(a->rd, vm->addr, err->message);
 			s2_error_destroy(err);
 		}
 	}
@@ -323,104 +314,88 @@ static struct s2_error *check_vm(void *arg, const struct s2_kvm_vm *vm)
 }
 
 struct s2_error *s2_nested_cmd_check(struct s2_kernel *k, const struct s2_kvm_layout *l, const char *arg,
-				     bool json, FILE *out, int *status)
+				     struct s2_render *rd, int *status)
 {
-	struct check_all a = { .k = k, .l = l, .out = out };
+	struct check_all a = { .k = k, .l = l, .rd = rd };
 	struct s2_error *err = NULL;
 
-	if (json && !(a.json = s2_report_check_begin(k, l, out)))
-		return &s2_error_nomem;
-
+	*status = S2_STATUS_OK;
+	rd->ops->begin(rd, "nesteds2", "check");
+	rd->ops->list_begin(rd, S2_RENDER_FINDINGS);
 	if (!arg) {
 		err = s2_kvm_for_each_vm(k, l, check_vm, &a);
 	} else {
+		/* on the heap: crash runs commands on a small stack */
 		struct s2_kvm_nested_target *t = malloc(sizeof(*t));
-		uint64_t v = 0;
-		bool is_pid = false;
+		bool is_mmu = false;
 
 		if (!t)
 			return &s2_error_nomem;
-		if (!s2_kvm_arg_is_nested_name(arg))
-			err = s2_parse_vm(arg, &is_pid, &v);
-		if (!err && is_pid) {
-			/* every VM of that VMM */
-			err = s2_kvm_for_each_named_vm(k, l, arg, check_vm, &a, NULL);
+		/* a nested MMU (by name or address), else the VM(s) the word names */
+		err = s2_kvm_find_nested_mmu_or_vm(k, l, arg, t, &is_mmu);
+		if (!err && is_mmu) {
+			a.one_mmu = true;
+			a.mmu_addr = t->mmu.addr;
+			err = check_vm(&a, &t->vm);
 		} else if (!err) {
-			/* A nested MMU (by name or address), else a struct kvm. */
-			err = s2_kvm_find_nested_mmu(k, l, arg, t);
-			if (!err) {
-				a.one_mmu = true;
-				a.mmu_addr = t->mmu.addr;
-				err = check_vm(&a, &t->vm);
-			} else if (err->code == S2_ERROR_LOOKUP && !s2_kvm_arg_is_nested_name(arg)) {
-				s2_error_destroy(err);
-				err = s2_kvm_read_vm(k, l, v, &t->vm);
-				if (!err)
-					err = check_vm(&a, &t->vm);
-			}
+			err = s2_kvm_for_each_named_vm(k, l, arg, check_vm, &a, NULL);
 		}
 		free(t);
 	}
 	if (!err && (a.stats.violations || a.stats.problems || a.stale_vcpus))
 		*status = S2_STATUS_FINDINGS;
-	if (a.json) {
-		struct s2_report_check_summary sum = { a.shadow_mmus, a.stats.leaves, a.stats.violations,
+	if (!err) {
+		struct s2_render_check_summary sum = { a.shadow_mmus, a.stats.leaves, a.stats.violations,
 						       a.stats.not_checkable, a.stats.problems, a.stale_vcpus,
 						       a.unknown_vcpus, a.hcr_unknown_vcpus };
 
-		s2_report_check_end(a.json, &sum, err, err ? S2_STATUS_ERROR : *status);
-		return err;
+		rd->ops->check_summary(rd, &sum);
 	}
-	if (err)
-		return err;
-	fprintf(out, "check: %lu shadow MMUs, %lu leaves, %lu violations\n", a.shadow_mmus, a.stats.leaves,
-		a.stats.violations);
-	if (a.stats.not_checkable)
-		fprintf(out, "check: %lu leaves not checkable (a table they need is not in the dump; not violations)\n",
-			a.stats.not_checkable);
-	if (a.stats.problems)
-		fprintf(out, "check: %lu shadow table(s) unreadable\n", a.stats.problems);
-	if (a.stale_vcpus)
-		fprintf(out, "check: %lu vCPU(s) on a shadow MMU made for another VTTBR_EL2/VTCR_EL2\n", a.stale_vcpus);
-	if (a.unknown_vcpus)
-		fprintf(out, "check: %lu vCPU(s) on a shadow MMU without a VNCR page to compare\n", a.unknown_vcpus);
-	if (a.hcr_unknown_vcpus)
-		fprintf(out, "check: %lu vCPU(s) on a shadow MMU not compared: HCR_EL2 unknown\n", a.hcr_unknown_vcpus);
-	return NULL;
+	rd->ops->end(rd, err, err ? S2_STATUS_ERROR : *status);
+	return err;
 }
 
 struct s2_error *s2_nested_cmd_translate(struct s2_kernel *k, const struct s2_kvm_layout *l,
 					 const struct s2_kvm_nested_target *t, uint64_t l2,
-					 FILE *out, bool *mapped, uint64_t *l1, int *status)
+					 struct s2_render *rd, bool *mapped, uint64_t *l1, int *status)
 {
 	struct ctx *c = calloc(1, sizeof(*c));
+	struct s2_render_nested_translation f = { .l2 = l2 };
 	struct s2_error *err;
-	bool unreadable = false;
 
 	*mapped = false;
 	if (!c)
 		return &s2_error_nomem;
 	if (!t->mmu.valid) {
 		/* kvm_s2_mmu_valid(): no guest stage 2 cached, so no L1 IPA; the shadow line follows */
-		fprintf(out, "L2 IPA 0x%016" PRIx64 " -> unused shadow MMU (tlb_vttbr has CnP set): no guest "
-			"stage 2 cached\n", l2);
+		f.unused = true;
+		rd->ops->nested_translation(rd, &f);
 		free(c);
 		return NULL;
 	}
 	err = ctx_init(k, l, &t->vm, &t->mmu, c);
 	if (!err)
-		err = s2_nested_translate_print(out, &c->guest, &c->l1mem, l2, mapped, l1, &unreadable);
-	if (!err && unreadable)
-		*status = S2_STATUS_FINDINGS;
+		err = s2_nested_guest_translate(&c->guest, &c->l1mem, l2, &f.t);
+	if (!err) {
+		f.guest = &c->guest;
+		f.l1mem = &c->l1mem;
+		rd->ops->nested_translation(rd, &f);
+		/* a disabled guest stage 2 is the identity */
+		*mapped = !c->guest.enabled || s2_nested_translation_mapped(&f.t);
+		*l1 = f.t.oa;
+		/* the guest walk stopped at a table that could not be read: the answer is incomplete */
+		if (!*mapped && f.t.fault.type == S2_FAULT_SEA_WALK)
+			*status = S2_STATUS_FINDINGS;
+	}
 	ctx_fini(c);
 	return err;
 }
 
 struct s2_error *s2_nested_cmd_translate_memslot(struct s2_kernel *k, const struct s2_kvm_layout *l,
-						 const struct s2_kvm_nested_target *t, uint64_t l1, FILE *out)
+						 const struct s2_kvm_nested_target *t, uint64_t l1, struct s2_render *rd)
 {
 	struct ctx *c = calloc(1, sizeof(*c));
-	const struct s2_nested_slot *sl;
+	struct s2_render_nested_memslot f = { .l1 = l1 };
 	struct s2_translation ct;
 	struct s2_error *err;
 
@@ -433,17 +408,11 @@ struct s2_error *s2_nested_cmd_translate_memslot(struct s2_kernel *k, const stru
 	if (err || !c->l1mem.canon_translations || c->l1mem.slot_last.result == S2_NESTED_SLOT_NONE) {
 		/* mapped by the canonical stage 2 (nothing to add), or no memslot holds it */
 		if (!err && !s2_nested_translation_mapped(&ct))
-			fprintf(out, "memslot: none holds L1 IPA 0x%016" PRIx64 "\n", l1);
+			rd->ops->nested_memslot(rd, &f);
 		goto out;
 	}
-	sl = &c->l1mem.slot_last;
-	fprintf(out, "memslot %d: L1 IPA 0x%016" PRIx64 " -> user address 0x%016" PRIx64, sl->id, l1, sl->uaddr);
-	if (sl->result == S2_NESTED_SLOT_OK)
-		fprintf(out, " -> PA 0x%016" PRIx64 "  %s\n", sl->pa, sl->readonly ? "r-x (read-only memslot)" : "rwx");
-	else if (sl->result == S2_NESTED_SLOT_VMM_UNMAPPED)
-		fputs(": not mapped in the VMM\n", out);
-	else
-		fprintf(out, ": VMM page table at PA 0x%" PRIx64 " not in dump\n", sl->fail_pa);
+	f.slot = &c->l1mem.slot_last;
+	rd->ops->nested_memslot(rd, &f);
 out:
 	ctx_fini(c);
 	return err;
