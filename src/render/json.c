@@ -60,19 +60,15 @@ static void list_begin(struct s2_render *r, enum s2_render_list list)
 	s2_json_array(&r->j, list_keys[list]);
 }
 
-static void close_one(struct s2_render *r)
+static void list_end(struct s2_render *r)
 {
 	s2_json_end(&r->j);
 }
 
-static void open_item(struct s2_render *r)
-{
-	s2_json_object(&r->j, NULL);
-}
-
-static void nop(struct s2_render *r) { }
-static void nop_rules(struct s2_render *r, const char *why) { }
-static void nop_label(struct s2_render *r, const struct s2_kvm_vm *vm) { }
+/* Text only: JSON says "no VMs" by an empty list and has no rules line, no -t label. */
+static void no_vms(struct s2_render *r) { }
+static void rules(struct s2_render *r, const char *why) { }
+static void vm_label(struct s2_render *r, const struct s2_kvm_vm *vm) { }
 
 /* Shared shapes: a one-line object of a list, opened with its type and where it lies. */
 static struct s2_json *entry(struct s2_render *r, const char *type, const char *ia_key, uint64_t ia, uint64_t size,
@@ -113,13 +109,18 @@ static void fault_or_null(struct s2_json *j, const char *key, const struct s2_fa
 }
 
 /* a JSON document carries its findings in its lists and its status */
-static void vm_finding(struct s2_render *r, const char *message) { }
+static void finding(struct s2_render *r, const char *message) { }
 
 /* s2dump */
 
 static void vm_begin(struct s2_render *r, bool first)
 {
-	open_item(r);
+	s2_json_object(&r->j, NULL);
+}
+
+static void vm_end(struct s2_render *r)
+{
+	s2_json_end(&r->j);
 }
 
 static void vm_header(struct s2_render *r, const struct s2_kvm_vm *vm, bool with_mmu)
@@ -268,6 +269,11 @@ static void pkvm_translation(struct s2_render *r, const struct s2_render_pkvm_tr
 
 /* -p */
 
+static void slot_begin(struct s2_render *r)
+{
+	s2_json_object(&r->j, NULL);
+}
+
 
 static void gap_end(struct s2_render *r, uint64_t mapped)
 {
@@ -302,29 +308,21 @@ static void slot_pkvm(struct s2_render *r)
 static void slot_coverage(struct s2_render *r, const struct s2_kvm_vm *vm, const struct s2_kvm_memslot *s,
 			  const struct s2_coverage_groups *c)
 {
-	static const char *const perms[8] = { "---", "--x", "-w-", "-wx", "r--", "r-x", "rw-", "rwx" };
+	struct s2_coverage_group g;
 
 	s2_json_hex(&r->j, "mapped", c->mapped);
 	s2_json_array(&r->j, "groups");
-	for (int lv = 0; lv < S2_COVERAGE_LEVELS; lv++)
-		for (int kind = 0; kind < 2; kind++)
-			for (int p = 0; p < 8; p++)
-				for (int af = 0; af < 2; af++) {
-					uint32_t n = c->g[lv][kind][p][af].count;
-					int level = lv + S2_LEVEL_MIN;
-
-					if (!n)
-						continue;
-					s2_json_object_compact(&r->j, NULL);
-					s2_json_i64(&r->j, "level", level);
-					s2_json_str(&r->j, "kind", kind ? "page" : "block");
-					s2_json_str(&r->j, "perm", perms[p]);
-					s2_json_u64(&r->j, "af", (uint64_t)af);
-					s2_json_u64(&r->j, "count", n);
-					s2_json_hex(&r->j, "leaf_size", s2_level_size(&vm->mmu.geo, level));
-					s2_json_hex(&r->j, "bytes", c->g[lv][kind][p][af].bytes);
-					s2_json_end(&r->j);
-				}
+	for (unsigned int pos = 0; s2_coverage_next(c, &pos, &g);) {
+		s2_json_object_compact(&r->j, NULL);
+		s2_json_i64(&r->j, "level", g.level);
+		s2_json_str(&r->j, "kind", g.page ? "page" : "block");
+		s2_json_str(&r->j, "perm", g.perm);
+		s2_json_u64(&r->j, "af", (uint64_t)g.af);
+		s2_json_u64(&r->j, "count", g.count);
+		s2_json_hex(&r->j, "leaf_size", s2_level_size(&vm->mmu.geo, g.level));
+		s2_json_hex(&r->j, "bytes", g.bytes);
+		s2_json_end(&r->j);
+	}
 	s2_json_end(&r->j);
 	s2_json_end(&r->j);
 }
@@ -435,6 +433,11 @@ static void nested_mmu_object(struct s2_render *r, const struct s2_kvm_nested_ta
 	s2_json_hex(&r->j, "tlb_vttbr", m->tlb_vttbr);
 	s2_json_hex(&r->j, "tlb_vtcr", m->tlb_vtcr);
 	s2_json_bool(&r->j, "nested_stage2_enabled", m->nested_stage2_enabled);
+}
+
+static void guest_header(struct s2_render *r, const struct s2_kvm_nested_target *t, const char *name)
+{
+	nested_mmu_object(r, t, name);
 }
 
 static void nested_dump_header(struct s2_render *r, const struct s2_kvm_nested_target *t, const char *name)
@@ -635,52 +638,7 @@ static void nested_translation(struct s2_render *r, const struct s2_render_neste
 static void nested_memslot(struct s2_render *r, const struct s2_render_nested_memslot *m) { }
 static void shadow_begin(struct s2_render *r, bool has_table) { }
 
-static const struct s2_render_ops json_ops = {
-	.begin = begin,
-	.end = end,
-	.list_begin = list_begin,
-	.list_end = close_one,
-	.no_vms = nop,
-	.rules = nop_rules,
-	.finding = vm_finding,
-	.vm_begin = vm_begin,
-	.vm_end = close_one,
-	.vm_header = vm_header,
-	.vm_label = nop_label,
-	.leaf = leaf,
-	.leaf_problem = leaf_problem,
-	.translation = translation,
-	.pkvm_begin = pkvm_begin,
-	.pkvm_mapping = pkvm_mapping,
-	.pkvm_end = pkvm_end,
-	.pkvm_translation = pkvm_translation,
-	.slot_begin = open_item,
-	.gap_end = gap_end,
-	.slot = slot,
-	.slot_pkvm = slot_pkvm,
-	.slot_coverage = slot_coverage,
-	.outside = outside,
-	.coverage_problem = coverage_problem,
-	.coverage_reserved = coverage_reserved,
-	.vcpu = vcpu,
-	.nested_vm_begin = nested_vm_begin,
-	.nested_mmu = nested_mmu,
-	.nested_vm_end = nested_vm_end,
-	.nested_dump_header = nested_dump_header,
-	.guest_header = nested_mmu_object,
-	.guest_config = guest_config,
-	.guest_leaf = guest_leaf,
-	.guest_problem = guest_problem,
-	.check_verdict = check_verdict,
-	.check_problem = check_problem,
-	.check_vcpu = check_vcpu,
-	.check_unused_mmu = check_unused_mmu,
-	.check_vcpus_not_examined = check_vcpus_not_examined,
-	.check_summary = check_summary,
-	.nested_translation = nested_translation,
-	.nested_memslot = nested_memslot,
-	.shadow_begin = shadow_begin,
-};
+static const struct s2_render_ops json_ops = { S2_RENDER_OPS(S2_RENDER_OP) };
 
 void s2_render_json_init(struct s2_render *r, FILE *out, const struct s2_kernel_info *kernel)
 {

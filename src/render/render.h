@@ -33,6 +33,18 @@ struct s2_coverage_groups {
 	struct { uint32_t count; uint64_t bytes; } g[S2_COVERAGE_LEVELS][2][8][2]; /* [level][page][rwx][af] */
 };
 
+/* One non-empty group, in level, kind, permission, AF order (s2_coverage_next). */
+struct s2_coverage_group {
+	int level;
+	bool page;
+	const char *perm;                /* "rwx" */
+	int af;
+	uint32_t count;
+	uint64_t bytes;
+};
+/* The next non-empty group of c from *pos (0 to start); false after the last. */
+bool s2_coverage_next(const struct s2_coverage_groups *c, unsigned int *pos, struct s2_coverage_group *g);
+
 /* Which stage 2 a vCPU last ran on (vcpu->arch.hw_mmu). */
 enum s2_render_hw_mmu { S2_RENDER_HW_MMU_NONE, S2_RENDER_HW_MMU_CANONICAL, S2_RENDER_HW_MMU_NESTED,
 			S2_RENDER_HW_MMU_UNKNOWN };
@@ -162,6 +174,21 @@ struct s2_render_ops {
 	void (*nested_memslot)(struct s2_render *r, const struct s2_render_nested_memslot *m);
 	void (*shadow_begin)(struct s2_render *r, bool has_table);
 };
+
+/*
+ * Every callback by name. A renderer names its functions after the callbacks and fills its
+ * table with S2_RENDER_OPS(S2_RENDER_OP): a callback it lacks does not compile.
+ */
+#define S2_RENDER_OPS(X) \
+	X(begin) X(end) X(list_begin) X(list_end) X(no_vms) X(rules) X(finding) X(vm_begin) X(vm_end) \
+	X(vm_header) X(vm_label) X(leaf) X(leaf_problem) X(translation) X(pkvm_begin) X(pkvm_mapping) \
+	X(pkvm_end) X(pkvm_translation) X(slot_begin) X(gap_end) X(slot) X(slot_pkvm) X(slot_coverage) \
+	X(outside) X(coverage_problem) X(coverage_reserved) X(vcpu) X(nested_vm_begin) X(nested_mmu) \
+	X(nested_vm_end) X(nested_dump_header) X(guest_header) X(guest_config) X(guest_leaf) \
+	X(guest_problem) X(check_verdict) X(check_problem) X(check_vcpu) X(check_unused_mmu) \
+	X(check_vcpus_not_examined) X(check_summary) X(nested_translation) X(nested_memslot) \
+	X(shadow_begin)
+#define S2_RENDER_OP(name) .name = name,
 
 struct s2_render {
 	const struct s2_render_ops *ops;

@@ -10,10 +10,14 @@
 
 #include "render/render.h"
 
-static void nop_begin(struct s2_render *r, const char *command, const char *mode) { }
-static void nop_end(struct s2_render *r, const struct s2_error *err, int status) { }
-static void nop_list_begin(struct s2_render *r, enum s2_render_list list) { }
-static void nop(struct s2_render *r) { }
+/* Text has no document around it, no brackets around lists and items. */
+static void begin(struct s2_render *r, const char *command, const char *mode) { }
+static void end(struct s2_render *r, const struct s2_error *err, int status) { }
+static void list_begin(struct s2_render *r, enum s2_render_list list) { }
+static void list_end(struct s2_render *r) { }
+static void vm_end(struct s2_render *r) { }
+static void slot_begin(struct s2_render *r) { }
+static void nested_vm_end(struct s2_render *r) { }
 
 static void no_vms(struct s2_render *r)
 {
@@ -144,27 +148,19 @@ static void slot_pkvm(struct s2_render *r)
 static void slot_coverage(struct s2_render *r, const struct s2_kvm_vm *vm, const struct s2_kvm_memslot *s,
 			  const struct s2_coverage_groups *c)
 {
-	static const char *const perms[8] = { "---", "--x", "-w-", "-wx", "r--", "r-x", "rw-", "rwx" };
+	struct s2_coverage_group g;
 	char s1[32], s2[32];
 
 	s2_render_format_size(s1, sizeof(s1), c->mapped);
 	s2_render_format_size(s2, sizeof(s2), s->size);
 	fprintf(r->out, "  mapped %s of %s (%u%%)\n", s1, s2,
 		s->size ? (unsigned int)((unsigned __int128)c->mapped * 100 / s->size) : 0);
-	for (int lv = 0; lv < S2_COVERAGE_LEVELS; lv++)
-		for (int kind = 0; kind < 2; kind++)
-			for (int p = 0; p < 8; p++)
-				for (int af = 0; af < 2; af++) {
-					uint32_t n = c->g[lv][kind][p][af].count;
-					int level = lv + S2_LEVEL_MIN;
-
-					if (!n)
-						continue;
-					s2_render_format_size(s1, sizeof(s1), s2_level_size(&vm->mmu.geo, level));
-					s2_render_format_size(s2, sizeof(s2), c->g[lv][kind][p][af].bytes);
-					fprintf(r->out, "  L%d %s %s AF=%d  %" PRIu32 " x %s = %s\n", level,
-						kind ? "page" : "block", perms[p], af, n, s1, s2);
-				}
+	for (unsigned int pos = 0; s2_coverage_next(c, &pos, &g);) {
+		s2_render_format_size(s1, sizeof(s1), s2_level_size(&vm->mmu.geo, g.level));
+		s2_render_format_size(s2, sizeof(s2), g.bytes);
+		fprintf(r->out, "  L%d %s %s AF=%d  %" PRIu32 " x %s = %s\n", g.level, g.page ? "page" : "block",
+			g.perm, g.af, g.count, s1, s2);
+	}
 }
 
 static void outside(struct s2_render *r, uint64_t mapped)
@@ -461,52 +457,7 @@ static void shadow_begin(struct s2_render *r, bool has_table)
 	fputs(has_table ? "shadow: " : "shadow: no shadow table\n", r->out);
 }
 
-static const struct s2_render_ops text_ops = {
-	.begin = nop_begin,
-	.end = nop_end,
-	.list_begin = nop_list_begin,
-	.list_end = nop,
-	.no_vms = no_vms,
-	.rules = rules,
-	.finding = finding,
-	.vm_begin = vm_begin,
-	.vm_end = nop,
-	.vm_header = vm_header,
-	.vm_label = vm_label,
-	.leaf = leaf,
-	.leaf_problem = leaf_problem,
-	.translation = translation,
-	.pkvm_begin = pkvm_begin,
-	.pkvm_mapping = pkvm_mapping,
-	.pkvm_end = pkvm_end,
-	.pkvm_translation = pkvm_translation,
-	.slot_begin = nop,
-	.gap_end = gap_end,
-	.slot = slot,
-	.slot_pkvm = slot_pkvm,
-	.slot_coverage = slot_coverage,
-	.outside = outside,
-	.coverage_problem = coverage_problem,
-	.coverage_reserved = coverage_reserved,
-	.vcpu = vcpu,
-	.nested_vm_begin = nested_vm_begin,
-	.nested_mmu = nested_mmu,
-	.nested_vm_end = nop,
-	.nested_dump_header = nested_dump_header,
-	.guest_header = guest_header,
-	.guest_config = guest_config,
-	.guest_leaf = guest_leaf,
-	.guest_problem = guest_problem,
-	.check_verdict = check_verdict,
-	.check_problem = check_problem,
-	.check_vcpu = check_vcpu,
-	.check_unused_mmu = check_unused_mmu,
-	.check_vcpus_not_examined = check_vcpus_not_examined,
-	.check_summary = check_summary,
-	.nested_translation = nested_translation,
-	.nested_memslot = nested_memslot,
-	.shadow_begin = shadow_begin,
-};
+static const struct s2_render_ops text_ops = { S2_RENDER_OPS(S2_RENDER_OP) };
 
 void s2_render_text_init(struct s2_render *r, FILE *out, const struct s2_kernel_info *kernel)
 {

@@ -1,4 +1,4 @@
-# Reports over the KVM model and the walker: the pre-fault report (-p) and JSON (-j), src/report/report.h.
+# The pre-fault analysis and the s2dump -p/-j driver over a renderer (src/report/report.h).
 LIB_SRCS += src/report/report.c
 # The man page (s2dump and nesteds2).
 INSTALL_TARGETS += install-man
