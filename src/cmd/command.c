@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * The command grammar shared by the CLI, crash, drgn and gdb: the session and
- * the dispatch of one command line to its driver (s2dump here, nesteds2 in
- * cmd/nested.c). The grammar itself is written down once, in help.c, whose
+ * The command grammar shared by the CLI, crash, drgn and gdb: the session,
+ * the options, the dispatch of one command line to its driver (s2dump.c,
+ * nesteds2.c), and what both drivers output of one MMU (the debugfs text, the
+ * -v leaves, one IPA's translation). The grammar itself is written down once, in help.c, whose
  * text --help, crash's and gdb's help print; tests/docs/check-command-docs.py
  * holds the man page, docs/commands.md and the README to it.
  * Options are parsed here without getopt (no global state: crash calls us
@@ -14,17 +15,9 @@
 #include <string.h>
 
 #include "core/parse.h"
-#include "kvm/kvm.h"
-#include "cmd/nested.h"
-#include "report/report.h"
-#include "s2dump/command.h"
+#include "cmd/cmd.h"
 #include "s2dump/ptdump.h"
 
-struct s2_session {
-	const struct s2_target *target;
-	struct s2_kernel *kernel;
-	struct s2_kvm_layout *layout;  /* resolved at the first command that needs it (with the ptdump rules) */
-};
 
 struct s2_error *s2_session_create(const struct s2_target *target, struct s2_session **out)
 {
@@ -58,7 +51,7 @@ void s2_session_destroy(struct s2_session *s)
 	free(s);
 }
 
-static struct s2_error *layout(struct s2_session *s)
+struct s2_error *s2_cmd_layout(struct s2_session *s)
 {
 	if (s->layout)
 		return NULL;
@@ -67,13 +60,6 @@ static struct s2_error *layout(struct s2_session *s)
 
 /* Options */
 
-struct options {
-	bool verbose, exact, json, prefault, help;
-	bool translate;
-	uint64_t ipa;
-	const char *positional[4];
-	int npositional;
-};
 
 /* "-v -x -j -p -t IPA" for the flags a command takes (its usage line says the rest). */
 #define OPTION_LIST_MAX 64
@@ -89,8 +75,8 @@ static const char *option_list(const char *flags, char buf[OPTION_LIST_MAX])
 	return n ? buf : "none";
 }
 
-static struct s2_error *parse_options(const char *cmd, int argc, char *const argv[], const char *flags,
-				      struct options *o)
+struct s2_error *s2_cmd_parse_options(const char *cmd, int argc, char *const argv[], const char *flags,
+				      struct s2_options *o)
 {
 	bool options_done = false;
 	char opts[OPTION_LIST_MAX];
@@ -151,13 +137,13 @@ next_word:;
 }
 
 /* -v: which debugfs rules the text follows, and what said so (src/kvm/rules.c). */
-static void print_rules(struct s2_session *s, struct s2_render *rd)
+void s2_cmd_print_rules(struct s2_session *s, struct s2_render *rd)
 {
 	rd->ops->rules(rd, s2_kvm_layout_rules(s->layout)->why);
 }
 
 /* The renderer of the output form the options ask for. */
-static void render_init(struct s2_session *s, struct s2_render *rd, const struct options *o, FILE *out)
+void s2_cmd_render_init(struct s2_session *s, struct s2_render *rd, const struct s2_options *o, FILE *out)
 {
 	if (o->json)
 		s2_render_json_init(rd, out, s2_kernel_info(s->kernel));
@@ -166,7 +152,13 @@ static void render_init(struct s2_session *s, struct s2_render *rd, const struct
 	rd->verbose = o->verbose;
 }
 
-static void print_help(FILE *out, const char *name)
+void s2_cmd_end(struct s2_render *rd, const struct s2_error *err, int status)
+{
+	/* an error that is no finding (a finding's error carries S2_STATUS_FINDINGS) ends with status 2 */
+	rd->ops->end(rd, err, err && status != S2_STATUS_FINDINGS ? S2_STATUS_ERROR : status);
+}
+
+void s2_cmd_print_help(FILE *out, const char *name)
 {
 	const struct s2_command_help *h = s2_command_help(name);
 
@@ -179,7 +171,29 @@ static void print_help(FILE *out, const char *name)
 		fprintf(out, "%s\n", *l);
 }
 
-/* Reports */
+/* The stage 2 of one MMU, for both commands: the debugfs text or the -v leaves, one IPA */
+
+struct s2_error *s2_cmd_leaves_visit(void *arg, const struct s2_walk_entry *e)
+{
+	struct s2_cmd_leaves *lv = arg;
+
+	if (e->event == S2_WALK_PROBLEM) {
+		if (!lv->problems++)
+			lv->first_problem_ia = e->ia;
+		lv->rd->ops->leaf_problem(lv->rd, e);
+		return NULL;
+	}
+	if (e->event != S2_WALK_LEAF || !(e->desc.raw & 1))
+		return NULL;
+	if (e->desc.kind == S2_DESC_RESERVED && !lv->reserved++) {
+		lv->first_reserved_ia = e->ia;
+		lv->first_reserved_raw = e->desc.raw;
+		lv->first_reserved_pa = e->desc_pa;
+		lv->first_reserved_level = e->level;
+	}
+	lv->rd->ops->leaf(lv->rd, e);
+	return NULL;
+}
 
 /*
  * A valid descriptor with a reserved encoding (0b01 at the last level, a block where the
@@ -236,7 +250,7 @@ static struct s2_error *text_visit(void *arg, const struct s2_walk_entry *e)
 	return s2_ptdump_visit(&t->pt, e);
 }
 
-static struct s2_error *dump_mmu(struct s2_session *s, const struct s2_kvm_mmu *m, const struct options *o,
+struct s2_error *s2_cmd_dump_mmu(struct s2_session *s, const struct s2_kvm_mmu *m, const struct s2_options *o,
 				 struct s2_render *rd, int *status)
 {
 	struct s2_mem mem = s2_kvm_host_mem(s->kernel);
@@ -250,8 +264,8 @@ static struct s2_error *dump_mmu(struct s2_session *s, const struct s2_kvm_mmu *
 	if (err)
 		return err;
 	if (o->verbose) {
-		struct s2_report_leaves v = { .rd = rd };
-		struct s2_walker w = { s2_report_leaves_visit, &v, 0, 0 };
+		struct s2_cmd_leaves v = { .rd = rd };
+		struct s2_walker w = { s2_cmd_leaves_visit, &v, 0, 0 };
 
 		err = s2_walk(&m->geo, root, &mem, 0, 1ULL << m->ia_bits, &w);
 		if (!err && v.problems) {
@@ -290,7 +304,7 @@ static struct s2_error *dump_mmu(struct s2_session *s, const struct s2_kvm_mmu *
 	}
 }
 
-static struct s2_error *translate_one(struct s2_session *s, const struct s2_kvm_mmu *m, uint64_t ipa,
+struct s2_error *s2_cmd_translate_mmu(struct s2_session *s, const struct s2_kvm_mmu *m, uint64_t ipa,
 				      struct s2_render *rd)
 {
 	struct s2_mem mem = s2_kvm_host_mem(s->kernel);
@@ -305,380 +319,6 @@ static struct s2_error *translate_one(struct s2_session *s, const struct s2_kvm_
 	return err;
 }
 
-struct all_vms {
-	struct s2_session *s;
-	const struct options *o;
-	struct s2_render *rd;
-	int status;
-	unsigned int n;
-	bool by_pid;                 /* the word was a pid (s2_kvm_for_each_named_vm) */
-	struct s2_error *first_finding;
-};
-
-static struct s2_error *s2dump_vm(struct s2_session *s, const struct s2_kvm_vm *vm, const struct options *o,
-				  bool label, struct s2_render *rd, int *status)
-{
-	if (o->translate && label)
-		rd->ops->vm_label(rd, vm);
-	if (vm->pkvm) {
-		/* pKVM: the host-side pgd is garbage (the union holds pkvm_mappings); never walk it */
-		if (o->translate)
-			return s2_report_pkvm_translate(s->kernel, s->layout, vm, o->ipa, rd);
-		if (o->exact)
-			return s2_error_create(S2_ERROR_UNSUPPORTED, "kvm 0x%" PRIx64 ": pKVM (%s): the stage 2 is in "
-					       "EL2-private memory, not in the host's kvm_pgtable", vm->addr, vm->pkvm_why);
-		rd->ops->vm_header(rd, vm, false);
-		return s2_report_pkvm_mappings(s->kernel, s->layout, vm, rd);
-	}
-	if (o->translate)
-		return translate_one(s, &vm->mmu, o->ipa, rd);
-	if (!o->exact)
-		rd->ops->vm_header(rd, vm, true);
-	return dump_mmu(s, &vm->mmu, o, rd, status);
-}
-
-static struct s2_error *each_vm(void *arg, const struct s2_kvm_vm *vm)
-{
-	struct all_vms *a = arg;
-	int status = S2_STATUS_OK;
-	/* -t lines name their VM unless an address named it */
-	bool label = a->o->translate && (!a->o->npositional || a->by_pid);
-	struct s2_error *err;
-
-	a->rd->ops->vm_begin(a->rd, a->n++ == 0 || label);
-	err = s2dump_vm(a->s, vm, a->o, label, a->rd, &status);
-	if (err && status == S2_STATUS_FINDINGS) {
-		/* keep going through the other VMs; report the first problem at the end */
-		a->rd->ops->finding(a->rd, err->message);
-		if (!a->first_finding)
-			a->first_finding = err;
-		else
-			s2_error_destroy(err);
-		a->status = S2_STATUS_FINDINGS;
-		return NULL;
-	}
-	return err;
-}
-
-/*
- * s2dump -t IPA <nested mmu>: the guest stage (src/nested), the canonical
- * line for the L1 IPA, then what the shadow table holds for the L2 IPA.
- * *found false: arg is no nested MMU (the caller tries a VM).
- */
-static struct s2_error *nested_translate(struct s2_session *s, const char *arg, uint64_t ipa, struct s2_render *rd,
-					 bool *found, int *status)
-{
-	/* on the heap: crash runs commands on a small stack */
-	struct s2_kvm_nested_target *t = malloc(sizeof(*t));
-	struct s2_error *err;
-	uint64_t l1 = 0;
-	bool mapped = false;
-
-	*found = false;
-	if (!t)
-		return &s2_error_nomem;
-	err = s2_kvm_find_nested_mmu_or_vm(s->kernel, s->layout, arg, t, found);
-	if (!err && *found)
-		err = s2_nested_cmd_translate(s->kernel, s->layout, t, ipa, rd, &mapped, &l1, status);
-	if (!err && *found && mapped)
-		err = translate_one(s, &t->vm.mmu, l1, rd);
-	if (!err && *found && mapped)
-		err = s2_nested_cmd_translate_memslot(s->kernel, s->layout, t, l1, rd);
-	if (!err && *found) {
-		bool has_table = t->mmu.pgt && t->mmu.pgd;
-
-		rd->ops->shadow_begin(rd, has_table);
-		if (has_table)
-			err = translate_one(s, &t->mmu, ipa, rd);
-	}
-	free(t);
-	return err;
-}
-
-/*
- * Which s2dump options go together, in one place (the CLI, crash and drgn all
- * come here): -x is the kernel's file and takes nothing else; -p, -t and -v
- * are three different outputs; -j is a form of any of those but -x.
- */
-static struct s2_error *s2dump_mix(const struct options *o)
-{
-	const char *bad = NULL;
-
-	if (o->exact && (o->verbose || o->translate || o->json || o->prefault))
-		bad = "-x (the kernel's debugfs text) takes no -v, -t, -j or -p";
-	else if (o->prefault && o->translate)
-		bad = "-p and -t exclude each other";
-	else if (o->verbose && (o->prefault || o->translate))
-		bad = o->prefault ? "-v and -p exclude each other" : "-v and -t exclude each other";
-	else if (o->npositional > 1)
-		bad = "one VM at most";
-	else if (o->exact && !o->npositional)
-		bad = "-x needs one VM (struct kvm address or pid)";
-	return bad ? s2_error_create(S2_ERROR_INVALID_ARGUMENT, "%s", bad) : NULL;
-}
-
-/* -p and -j: src/report/ */
-static struct s2_error *s2dump_report(struct s2_session *s, const struct options *o, struct s2_render *rd,
-				      int *status)
-{
-	struct s2_report_opts r = { .prefault = o->prefault, .verbose = o->verbose, .translate = o->translate,
-				    .ipa = o->ipa };
-	struct s2_error *err;
-
-	err = layout(s);
-	if (err)
-		return err;
-	r.vm = o->npositional ? o->positional[0] : NULL;
-	return s2_report_run(s->kernel, s->layout, &r, rd, status);
-}
-
-static struct s2_error *cmd_s2dump(struct s2_session *s, int argc, char *const argv[], FILE *out, int *status)
-{
-	struct options o;
-	struct s2_render rd;
-	struct s2_error *err = parse_options("s2dump", argc, argv, "vxjpht:", &o);
-
-	if (err) {
-		*status = S2_STATUS_USAGE;
-		return err;
-	}
-	if (o.help) {
-		print_help(out, "s2dump");
-		return NULL;
-	}
-	if ((err = s2dump_mix(&o))) {
-		*status = S2_STATUS_USAGE;
-		return err;
-	}
-	if (o.npositional && (err = s2_kvm_arg_check(o.positional[0]))) {
-		*status = S2_STATUS_USAGE; /* the word is no VM whatever the dump holds */
-		return err;
-	}
-	render_init(s, &rd, &o, out);
-	if (o.json || o.prefault)
-		return s2dump_report(s, &o, &rd, status);
-	err = layout(s);
-	if (err)
-		return err;
-	if (o.verbose && !o.translate)
-		print_rules(s, &rd);
-	if (o.npositional) {
-		struct s2_kvm_vm vm;
-
-		if (o.translate) {
-			/* A nested MMU: L2 IPA -> L1 IPA -> PA (src/cmd/nested.c). */
-			bool found = false;
-
-			err = nested_translate(s, o.positional[0], o.ipa, &rd, &found, status);
-			if (err || found)
-				return err;
-		}
-		if (o.exact) {
-			/* the debugfs file of one VM: a pid with several VMs is refused with the list */
-			err = s2_kvm_find_vm(s->kernel, s->layout, o.positional[0], &vm);
-			if (!err)
-				err = s2dump_vm(s, &vm, &o, false, &rd, status);
-			return err;
-		}
-	}
-	{
-		/* every VM, or every VM a pid names (a struct kvm address names one) */
-		struct all_vms a = { .s = s, .o = &o, .rd = &rd, .status = S2_STATUS_OK };
-
-		err = s2_kvm_for_each_named_vm(s->kernel, s->layout, o.npositional ? o.positional[0] : NULL, each_vm,
-					       &a, &a.by_pid);
-		if (!err && !a.n)
-			rd.ops->no_vms(&rd);
-		if (!err && a.first_finding) {
-			*status = S2_STATUS_FINDINGS;
-			return a.first_finding;
-		}
-		s2_error_destroy(a.first_finding);
-		return err;
-	}
-}
-
-/* nesteds2 */
-
-/* nesteds2 */
-
-struct nested_list {
-	struct s2_session *s;
-	struct s2_render *rd;
-	unsigned int vms;
-};
-
-static struct s2_error *list_vm(void *arg, const struct s2_kvm_vm *vm)
-{
-	struct nested_list *nl = arg;
-	struct s2_render *rd = nl->rd;
-
-	nl->vms++;
-	rd->ops->nested_vm_begin(rd, vm);
-	for (uint64_t i = 0; i < vm->nested_mmus_size; i++) {
-		struct s2_kvm_mmu m;
-		char name[S2_NESTED_NAME_SIZE];
-		struct s2_error *err = s2_kvm_read_nested_mmu(nl->s->kernel, nl->s->layout, vm, i, &m);
-
-		if (err)
-			return err;
-		s2_nested_cmd_name(nl->s->layout, name, i, &m);
-		rd->ops->nested_mmu(rd, i, &m, name);
-	}
-	rd->ops->nested_vm_end(rd);
-	return NULL;
-}
-
-/* nesteds2 dump -j: the shadow MMU and its valid leaves, as s2dump -j's entries */
-static struct s2_error *nested_dump_json(struct s2_session *s, const struct s2_kvm_nested_target *t,
-					 struct s2_render *rd, int *status)
-{
-	const struct s2_kvm_mmu *m = &t->mmu;
-	struct s2_mem mem = s2_kvm_host_mem(s->kernel);
-	struct s2_report_leaves lv = { .rd = rd };
-	struct s2_walker w = { s2_report_leaves_visit, &lv, S2_WALK_SKIP_INVALID, 0 };
-	char name[S2_NESTED_NAME_SIZE];
-	uint64_t root;
-	struct s2_error *err;
-
-	rd->ops->begin(rd, "nesteds2", "dump");
-	s2_nested_cmd_name(s->layout, name, t->index, m);
-	rd->ops->nested_dump_header(rd, t, name);
-	err = s2_kvm_mmu_root(s->kernel, m, &root);
-	if (!err) {
-		rd->ops->list_begin(rd, S2_RENDER_ENTRIES);
-		err = s2_walk(&m->geo, root, &mem, 0, 1ULL << m->ia_bits, &w);
-		if (!err)
-			rd->ops->list_end(rd);
-	}
-	if (!err && lv.problems) {
-		*status = S2_STATUS_FINDINGS;
-		err = s2_error_create(S2_ERROR_FAULT, "kvm_s2_mmu 0x%" PRIx64 ": %lu table(s) unreadable, first at IPA 0x%"
-				      PRIx64, m->addr, lv.problems, lv.first_problem_ia);
-	}
-	rd->ops->end(rd, err, err ? (*status == S2_STATUS_FINDINGS ? S2_STATUS_FINDINGS : S2_STATUS_ERROR) : 0);
-	return err;
-}
-
-static struct s2_error *cmd_nesteds2(struct s2_session *s, int argc, char *const argv[], FILE *out, int *status)
-{
-	struct options o;
-	struct s2_render rd;
-	const char *sub = argc > 1 ? argv[1] : NULL;
-	struct s2_error *err;
-
-	if (!sub || sub[0] == '-') {
-		err = parse_options("nesteds2", argc, argv, "h", &o);
-		if (err || !o.help) {
-			*status = S2_STATUS_USAGE;
-			s2_error_destroy(err);
-			return s2_error_create(S2_ERROR_INVALID_ARGUMENT, "a subcommand: list, dump, guest or check");
-		}
-		print_help(out, "nesteds2");
-		return NULL;
-	}
-	err = parse_options("nesteds2", argc - 1, argv + 1,
-			    !strcmp(sub, "dump") ? "vxjh" : !strcmp(sub, "guest") ? "vjh" : !strcmp(sub, "list") ? "jh" : "jh",
-			    &o);
-	if (err) {
-		*status = S2_STATUS_USAGE;
-		return err;
-	}
-	if (o.help) {
-		print_help(out, "nesteds2");
-		return NULL;
-	}
-	render_init(s, &rd, &o, out);
-	if (!strcmp(sub, "guest") || !strcmp(sub, "check")) {
-		/* src/cmd/nested.c */
-		if ((!strcmp(sub, "guest") && o.npositional != 1) || o.npositional > 1) {
-			*status = S2_STATUS_USAGE;
-			return s2_error_create(S2_ERROR_INVALID_ARGUMENT, !strcmp(sub, "guest") ?
-					       "guest needs one MMU address or name" :
-					       "check takes one VM or MMU at most");
-		}
-		err = layout(s);
-		if (err)
-			return err;
-		if (!strcmp(sub, "guest"))
-			return s2_nested_cmd_guest(s->kernel, s->layout, o.positional[0], &rd, status);
-		return s2_nested_cmd_check(s->kernel, s->layout, o.npositional ? o.positional[0] : NULL, &rd, status);
-	}
-	if (strcmp(sub, "list") && strcmp(sub, "dump")) {
-		*status = S2_STATUS_USAGE;
-		return s2_error_create(S2_ERROR_INVALID_ARGUMENT, "unknown subcommand %s (list, dump, guest or check)", sub);
-	}
-	err = layout(s);
-	if (err)
-		return err;
-	if (!strcmp(sub, "list")) {
-		if (o.npositional > 1) {
-			*status = S2_STATUS_USAGE;
-			return s2_error_create(S2_ERROR_INVALID_ARGUMENT, "list takes one VM at most");
-		}
-		{
-			struct nested_list l = { s, &rd, 0 };
-
-			rd.ops->begin(&rd, "nesteds2", "list");
-			rd.ops->list_begin(&rd, S2_RENDER_VMS);
-			/* a pid lists every VM its VMM runs */
-			err = s2_kvm_for_each_named_vm(s->kernel, s->layout, o.npositional ? o.positional[0] : NULL,
-						       list_vm, &l, NULL);
-			if (!err && !l.vms)
-				rd.ops->no_vms(&rd);
-			rd.ops->end(&rd, err, err ? S2_STATUS_ERROR : 0);
-			return err;
-		}
-	}
-	/* dump */
-	if (o.npositional != 1) {
-		*status = S2_STATUS_USAGE;
-		return s2_error_create(S2_ERROR_INVALID_ARGUMENT, "dump needs one MMU address or name");
-	}
-	if (o.json && o.exact) {
-		*status = S2_STATUS_USAGE;
-		return s2_error_create(S2_ERROR_INVALID_ARGUMENT, "-x (the kernel's debugfs text) takes no -j");
-	}
-	{
-		/* on the heap: crash runs commands on a small stack */
-		struct s2_kvm_nested_target *t = malloc(sizeof(*t));
-		const struct s2_ptdump_rules *r = s2_kvm_layout_rules(s->layout);
-
-		if (!t)
-			return &s2_error_nomem;
-		err = s2_kvm_find_nested_mmu(s->kernel, s->layout, o.positional[0], t);
-		if (!err && o.json) {
-			err = nested_dump_json(s, t, &rd, status);
-			free(t);
-			return err;
-		}
-		if (!err && o.verbose)
-			print_rules(s, &rd);
-		if (!err && !o.exact) {
-			char name[S2_NESTED_NAME_SIZE];
-
-			s2_nested_cmd_name(s->layout, name, t->index, &t->mmu);
-			rd.ops->nested_dump_header(&rd, t, name);
-		}
-		/*
-		 * 7.3 (kvm_ptdump_guest_show()): nothing without a page table, an invalid shadow
-		 * MMU's file is empty, a valid one's starts with its VTCR/VTTBR line.
-		 */
-		if (!err && r->nested_by_index && !o.verbose && t->mmu.pgt) {
-			if (t->mmu.valid)
-				s2_ptdump_print_nested_header(out, t->mmu.tlb_vtcr, t->mmu.tlb_vttbr,
-							      t->mmu.nested_stage2_enabled);
-			else if (o.exact) {
-				free(t);
-				return NULL;
-			}
-		}
-		if (!err)
-			err = dump_mmu(s, &t->mmu, &o, &rd, status);
-		free(t);
-		return err;
-	}
-}
 
 struct s2_error *s2_command_run(struct s2_session *s, int argc, char *const argv[], FILE *out, int *status)
 {
@@ -692,9 +332,9 @@ struct s2_error *s2_command_run(struct s2_session *s, int argc, char *const argv
 	}
 	name = strrchr(argv[0], '/') ? strrchr(argv[0], '/') + 1 : argv[0];
 	if (!strcmp(name, "s2dump"))
-		err = cmd_s2dump(s, argc, argv, out, &st);
+		err = s2_cmd_s2dump(s, argc, argv, out, &st);
 	else if (!strcmp(name, "nesteds2"))
-		err = cmd_nesteds2(s, argc, argv, out, &st);
+		err = s2_cmd_nesteds2(s, argc, argv, out, &st);
 	else {
 		st = S2_STATUS_USAGE;
 		err = s2_error_create(S2_ERROR_INVALID_ARGUMENT, "unknown command %s", name);
@@ -705,3 +345,4 @@ struct s2_error *s2_command_run(struct s2_session *s, int argc, char *const argv
 	*status = st;
 	return err;
 }
+

@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * Renderers: every output form in one place. The drivers (src/cmd, and the
- * pre-fault driver in src/report) gather facts from the KVM model and the
+ * Renderers: every output form in one place. The drivers (src/cmd) gather facts from the KVM model and the
  * analyses and hand each fact to a renderer; a renderer turns facts into one
  * form and writes it to the front end's FILE*:
  *   text.c  the header lines, -v leaves, -t lines, -p, nesteds2 list / dump
@@ -22,16 +21,11 @@
 
 #include "kvm/kvm.h"
 #include "render/json_writer.h"
+#include "report/report.h"
 #include "s2dump/nested.h"
 
 #define S2_JSON_SCHEMA "s2dump/1"
 
-/* The pre-fault coverage of one memslot (or gap): leaves by level x kind x permissions x AF. */
-#define S2_COVERAGE_LEVELS (S2_LEVEL_MAX - S2_LEVEL_MIN + 1)
-struct s2_coverage_groups {
-	uint64_t mapped;
-	struct { uint32_t count; uint64_t bytes; } g[S2_COVERAGE_LEVELS][2][8][2]; /* [level][page][rwx][af] */
-};
 
 /* One non-empty group, in level, kind, permission, AF order (s2_coverage_next). */
 struct s2_coverage_group {

@@ -1,4 +1,4 @@
-# The pre-fault analysis and the s2dump -p/-j driver over a renderer (src/report/report.h).
+# The pre-fault analysis: memslot coverage of the canonical stage 2 (src/report/report.h).
 LIB_SRCS += src/report/report.c
 # The man page (s2dump and nesteds2).
 INSTALL_TARGETS += install-man

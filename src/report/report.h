@@ -1,13 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * The pre-fault analysis and the s2dump -p / -j driver, over the KVM model
- * and the walker (called from src/cmd/command.c); the output is the
- * renderer's (src/render):
- *   - the pre-fault report (s2dump -p): per memslot, the canonical stage 2's
- *     coverage by level, kind, permissions and AF (one walk per slot), the
- *     valid leaves outside every memslot, each vCPU's last fault decoded;
- *   - the default dump, -v and -t as JSON (-j);
- *   - pKVM VMs: their pkvm_mappings instead of the (garbage) pgd.
+ * The pre-fault analysis over the KVM model and the walker (s2dump -p; the
+ * driver is src/cmd/s2dump.c, the output src/render): for one VM, walk by
+ * walk in ascending IPA order (each memslot, the gap before it, what lies
+ * above the last one), the canonical stage 2's valid leaves grouped by level,
+ * kind, permissions and AF. A leaf belongs, whole, to the walk holding its
+ * first IPA. Unreadable tables and reserved descriptors go to a visitor.
  */
 #ifndef S2DUMP_REPORT_H
 #define S2DUMP_REPORT_H
@@ -16,37 +14,38 @@
 #include <stdint.h>
 
 #include "kvm/kvm.h"
-#include "render/render.h"
 
-struct s2_report_opts {
-	bool prefault, verbose, translate;
-	uint64_t ipa;
-	const char *vm; /* kvm address or pid; NULL: every VM on vm_list */
+/* The coverage of one walk: leaves by level x kind x permissions x AF. */
+#define S2_COVERAGE_LEVELS (S2_LEVEL_MAX - S2_LEVEL_MIN + 1)
+struct s2_coverage_groups {
+	uint64_t mapped;
+	struct { uint32_t count; uint64_t bytes; } g[S2_COVERAGE_LEVELS][2][8][2]; /* [level][page][rwx][af] */
 };
 
-/* s2dump with -p and/or -j. *status: S2_STATUS_OK or S2_STATUS_FINDINGS (unreadable tables). */
-struct s2_error *s2_report_run(struct s2_kernel *kernel, const struct s2_kvm_layout *layout,
-			       const struct s2_report_opts *opts, struct s2_render *render, int *status);
-/* A pKVM VM's pkvm_mappings (what the host keeps instead of a stage 2). */
-struct s2_error *s2_report_pkvm_mappings(struct s2_kernel *kernel, const struct s2_kvm_layout *layout,
-					 const struct s2_kvm_vm *vm, struct s2_render *render);
-/* -t on a pKVM VM: the pkvm_mapping holding the IPA's gfn (PA, its size as a level), or none. */
-struct s2_error *s2_report_pkvm_translate(struct s2_kernel *kernel, const struct s2_kvm_layout *layout,
-					  const struct s2_kvm_vm *vm, uint64_t ipa, struct s2_render *render);
-
-/*
- * A walker visitor (s2_report_leaves_visit) handing every valid leaf and every unreadable
- * table to the renderer (-v, -j, nesteds2 dump), counting the problems and the leaves with a
- * reserved encoding for the command's status.
- */
-struct s2_report_leaves {
-	struct s2_render *rd;
-	unsigned long problems;
-	uint64_t first_problem_ia;
-	unsigned long reserved;
-	uint64_t first_reserved_ia, first_reserved_raw, first_reserved_pa;
-	int first_reserved_level;
+/* in_slot: the walk is of a memslot (else a gap, or above the last memslot). */
+struct s2_report_coverage_visitor {
+	/* an unreadable table, once even when it spans two walks */
+	void (*problem)(void *arg, const struct s2_kvm_vm *vm, const struct s2_walk_entry *problem, bool in_slot);
+	/* a valid descriptor with a reserved encoding (damage: KVM never writes one) */
+	void (*reserved)(void *arg, const struct s2_kvm_vm *vm, const struct s2_walk_entry *leaf, bool in_slot);
+	void *arg;
 };
-struct s2_error *s2_report_leaves_visit(void *arg, const struct s2_walk_entry *entry);
+
+struct s2_report_coverage {
+	struct s2_kernel *k;
+	const struct s2_kvm_vm *vm;
+	const struct s2_report_coverage_visitor *v;
+	bool in_slot;                /* set by the caller before each walk */
+	struct s2_coverage_groups groups; /* the last walk's */
+	uint64_t lo, hi;             /* the last walk's window */
+	bool have_last_problem;      /* across the walks of one VM */
+	uint64_t last_problem_pa;
+	int last_problem_level;
+};
+
+void s2_report_coverage_init(struct s2_report_coverage *c, struct s2_kernel *kernel, const struct s2_kvm_vm *vm,
+			     const struct s2_report_coverage_visitor *visitor);
+/* Walk [lo, hi) (clipped to the IPA size) of the stage 2 at root; c->groups holds the result. */
+struct s2_error *s2_report_coverage_walk(struct s2_report_coverage *c, uint64_t root, uint64_t lo, uint64_t hi);
 
 #endif

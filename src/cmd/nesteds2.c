@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * The nesteds2 guest / check commands and the nested part of s2dump -t: drivers
- * over the KVM model (src/kvm) and the nested analyses (src/nested). The guest hypervisor's PA size is the VM's IPA size (the canonical
+ * The nesteds2 driver (list, dump, guest, check) and the nested part of
+ * s2dump -t, over the KVM model (src/kvm) and the nested analyses
+ * (src/nested); the facts go to the renderer (src/render). The guest hypervisor's PA size is the VM's IPA size (the canonical
  * kvm->arch.mmu pgt->ia_bits) rounded down to a PARange value; its
  * SCTLR_EL2.EE is not kept in the MMU, so its tables are read little-endian.
  */
@@ -11,8 +12,7 @@
 #include <string.h>
 
 #include "core/parse.h"
-#include "cmd/nested.h"
-#include "render/render.h"
+#include "cmd/cmd.h"
 #include "s2dump/ptdump.h"
 
 /*
@@ -129,14 +129,14 @@ static struct s2_error *ctx_init(struct s2_kernel *k, const struct s2_kvm_layout
 }
 
 /* The debugfs name of a shadow MMU under the dump kernel's rules. */
-void s2_nested_cmd_name(const struct s2_kvm_layout *l, char name[S2_NESTED_NAME_SIZE], uint64_t index,
-			const struct s2_kvm_mmu *m)
+static void s2_nested_cmd_name(const struct s2_kvm_layout *l, char name[S2_NESTED_NAME_SIZE], uint64_t index,
+			       const struct s2_kvm_mmu *m)
 {
 	s2_ptdump_nested_name_rules(name, s2_kvm_layout_rules(l), index, m->tlb_vttbr, m->tlb_vtcr,
 				    m->nested_stage2_enabled);
 }
 
-struct s2_error *s2_nested_cmd_guest(struct s2_kernel *k, const struct s2_kvm_layout *l, const char *arg,
+static struct s2_error *s2_nested_cmd_guest(struct s2_kernel *k, const struct s2_kvm_layout *l, const char *arg,
 				     struct s2_render *rd, int *status)
 {
 	struct s2_kvm_nested_target *t = malloc(sizeof(*t));
@@ -178,7 +178,7 @@ struct s2_error *s2_nested_cmd_guest(struct s2_kernel *k, const struct s2_kvm_la
 		err = s2_error_create(S2_ERROR_FAULT, "nested mmu 0x%" PRIx64 ": %lu guest stage-2 table(s) unreadable or out of range, "
 				      "first at L2 IPA 0x%" PRIx64, t->mmu.addr, problems, first);
 	}
-	rd->ops->end(rd, err, err ? (*status == S2_STATUS_FINDINGS ? S2_STATUS_FINDINGS : S2_STATUS_ERROR) : 0);
+	s2_cmd_end(rd, err, *status);
 out:
 	free(t);
 	ctx_fini(c);
@@ -313,7 +313,7 @@ static struct s2_error *check_vm(void *arg, const struct s2_kvm_vm *vm)
 	return NULL;
 }
 
-struct s2_error *s2_nested_cmd_check(struct s2_kernel *k, const struct s2_kvm_layout *l, const char *arg,
+static struct s2_error *s2_nested_cmd_check(struct s2_kernel *k, const struct s2_kvm_layout *l, const char *arg,
 				     struct s2_render *rd, int *status)
 {
 	struct check_all a = { .k = k, .l = l, .rd = rd };
@@ -351,11 +351,11 @@ struct s2_error *s2_nested_cmd_check(struct s2_kernel *k, const struct s2_kvm_la
 
 		rd->ops->check_summary(rd, &sum);
 	}
-	rd->ops->end(rd, err, err ? S2_STATUS_ERROR : *status);
+	s2_cmd_end(rd, err, *status);
 	return err;
 }
 
-struct s2_error *s2_nested_cmd_translate(struct s2_kernel *k, const struct s2_kvm_layout *l,
+static struct s2_error *s2_nested_cmd_translate(struct s2_kernel *k, const struct s2_kvm_layout *l,
 					 const struct s2_kvm_nested_target *t, uint64_t l2,
 					 struct s2_render *rd, bool *mapped, uint64_t *l1, int *status)
 {
@@ -391,7 +391,7 @@ struct s2_error *s2_nested_cmd_translate(struct s2_kernel *k, const struct s2_kv
 	return err;
 }
 
-struct s2_error *s2_nested_cmd_translate_memslot(struct s2_kernel *k, const struct s2_kvm_layout *l,
+static struct s2_error *s2_nested_cmd_translate_memslot(struct s2_kernel *k, const struct s2_kvm_layout *l,
 						 const struct s2_kvm_nested_target *t, uint64_t l1, struct s2_render *rd)
 {
 	struct ctx *c = calloc(1, sizeof(*c));
@@ -417,3 +417,219 @@ out:
 	ctx_fini(c);
 	return err;
 }
+
+/*
+ * s2dump -t IPA <nested mmu>: the guest stage (src/nested), the canonical
+ * line for the L1 IPA, the memslot path, then what the shadow table holds for
+ * the L2 IPA. *found false: arg is no nested MMU (the caller tries a VM).
+ */
+struct s2_error *s2_nesteds2_translate(struct s2_session *s, const char *arg, uint64_t ipa, struct s2_render *rd,
+					 bool *found, int *status)
+{
+	/* on the heap: crash runs commands on a small stack */
+	struct s2_kvm_nested_target *t = malloc(sizeof(*t));
+	struct s2_error *err;
+	uint64_t l1 = 0;
+	bool mapped = false;
+
+	*found = false;
+	if (!t)
+		return &s2_error_nomem;
+	err = s2_kvm_find_nested_mmu_or_vm(s->kernel, s->layout, arg, t, found);
+	if (!err && *found)
+		err = s2_nested_cmd_translate(s->kernel, s->layout, t, ipa, rd, &mapped, &l1, status);
+	if (!err && *found && mapped)
+		err = s2_cmd_translate_mmu(s, &t->vm.mmu, l1, rd);
+	if (!err && *found && mapped)
+		err = s2_nested_cmd_translate_memslot(s->kernel, s->layout, t, l1, rd);
+	if (!err && *found) {
+		bool has_table = t->mmu.pgt && t->mmu.pgd;
+
+		rd->ops->shadow_begin(rd, has_table);
+		if (has_table)
+			err = s2_cmd_translate_mmu(s, &t->mmu, ipa, rd);
+	}
+	free(t);
+	return err;
+}
+
+/* nesteds2 list, dump and the command */
+
+struct nested_list {
+	struct s2_session *s;
+	struct s2_render *rd;
+	unsigned int vms;
+};
+
+static struct s2_error *list_vm(void *arg, const struct s2_kvm_vm *vm)
+{
+	struct nested_list *nl = arg;
+	struct s2_render *rd = nl->rd;
+
+	nl->vms++;
+	rd->ops->nested_vm_begin(rd, vm);
+	for (uint64_t i = 0; i < vm->nested_mmus_size; i++) {
+		struct s2_kvm_mmu m;
+		char name[S2_NESTED_NAME_SIZE];
+		struct s2_error *err = s2_kvm_read_nested_mmu(nl->s->kernel, nl->s->layout, vm, i, &m);
+
+		if (err)
+			return err;
+		s2_nested_cmd_name(nl->s->layout, name, i, &m);
+		rd->ops->nested_mmu(rd, i, &m, name);
+	}
+	rd->ops->nested_vm_end(rd);
+	return NULL;
+}
+
+/* nesteds2 dump -j: the shadow MMU and its valid leaves, as s2dump -j's entries */
+static struct s2_error *nested_dump_json(struct s2_session *s, const struct s2_kvm_nested_target *t,
+					 struct s2_render *rd, int *status)
+{
+	const struct s2_kvm_mmu *m = &t->mmu;
+	struct s2_mem mem = s2_kvm_host_mem(s->kernel);
+	struct s2_cmd_leaves lv = { .rd = rd };
+	struct s2_walker w = { s2_cmd_leaves_visit, &lv, S2_WALK_SKIP_INVALID, 0 };
+	char name[S2_NESTED_NAME_SIZE];
+	uint64_t root;
+	struct s2_error *err;
+
+	rd->ops->begin(rd, "nesteds2", "dump");
+	s2_nested_cmd_name(s->layout, name, t->index, m);
+	rd->ops->nested_dump_header(rd, t, name);
+	err = s2_kvm_mmu_root(s->kernel, m, &root);
+	if (!err) {
+		rd->ops->list_begin(rd, S2_RENDER_ENTRIES);
+		err = s2_walk(&m->geo, root, &mem, 0, 1ULL << m->ia_bits, &w);
+		if (!err)
+			rd->ops->list_end(rd);
+	}
+	if (!err && lv.problems) {
+		*status = S2_STATUS_FINDINGS;
+		err = s2_error_create(S2_ERROR_FAULT, "kvm_s2_mmu 0x%" PRIx64 ": %lu table(s) unreadable, first at IPA 0x%"
+				      PRIx64, m->addr, lv.problems, lv.first_problem_ia);
+	}
+	s2_cmd_end(rd, err, *status);
+	return err;
+}
+
+struct s2_error *s2_cmd_nesteds2(struct s2_session *s, int argc, char *const argv[], FILE *out, int *status)
+{
+	struct s2_options o;
+	struct s2_render rd;
+	const char *sub = argc > 1 ? argv[1] : NULL;
+	struct s2_error *err;
+
+	if (!sub || sub[0] == '-') {
+		err = s2_cmd_parse_options("nesteds2", argc, argv, "h", &o);
+		if (err || !o.help) {
+			*status = S2_STATUS_USAGE;
+			s2_error_destroy(err);
+			return s2_error_create(S2_ERROR_INVALID_ARGUMENT, "a subcommand: list, dump, guest or check");
+		}
+		s2_cmd_print_help(out, "nesteds2");
+		return NULL;
+	}
+	err = s2_cmd_parse_options("nesteds2", argc - 1, argv + 1,
+			    !strcmp(sub, "dump") ? "vxjh" : !strcmp(sub, "guest") ? "vjh" : !strcmp(sub, "list") ? "jh" : "jh",
+			    &o);
+	if (err) {
+		*status = S2_STATUS_USAGE;
+		return err;
+	}
+	if (o.help) {
+		s2_cmd_print_help(out, "nesteds2");
+		return NULL;
+	}
+	s2_cmd_render_init(s, &rd, &o, out);
+	if (!strcmp(sub, "guest") || !strcmp(sub, "check")) {
+		/* src/cmd/nested.c */
+		if ((!strcmp(sub, "guest") && o.npositional != 1) || o.npositional > 1) {
+			*status = S2_STATUS_USAGE;
+			return s2_error_create(S2_ERROR_INVALID_ARGUMENT, !strcmp(sub, "guest") ?
+					       "guest needs one MMU address or name" :
+					       "check takes one VM or MMU at most");
+		}
+		err = s2_cmd_layout(s);
+		if (err)
+			return err;
+		if (!strcmp(sub, "guest"))
+			return s2_nested_cmd_guest(s->kernel, s->layout, o.positional[0], &rd, status);
+		return s2_nested_cmd_check(s->kernel, s->layout, o.npositional ? o.positional[0] : NULL, &rd, status);
+	}
+	if (strcmp(sub, "list") && strcmp(sub, "dump")) {
+		*status = S2_STATUS_USAGE;
+		return s2_error_create(S2_ERROR_INVALID_ARGUMENT, "unknown subcommand %s (list, dump, guest or check)", sub);
+	}
+	err = s2_cmd_layout(s);
+	if (err)
+		return err;
+	if (!strcmp(sub, "list")) {
+		if (o.npositional > 1) {
+			*status = S2_STATUS_USAGE;
+			return s2_error_create(S2_ERROR_INVALID_ARGUMENT, "list takes one VM at most");
+		}
+		{
+			struct nested_list l = { s, &rd, 0 };
+
+			rd.ops->begin(&rd, "nesteds2", "list");
+			rd.ops->list_begin(&rd, S2_RENDER_VMS);
+			/* a pid lists every VM its VMM runs */
+			err = s2_kvm_for_each_named_vm(s->kernel, s->layout, o.npositional ? o.positional[0] : NULL,
+						       list_vm, &l, NULL);
+			if (!err && !l.vms)
+				rd.ops->no_vms(&rd);
+			s2_cmd_end(&rd, err, *status);
+			return err;
+		}
+	}
+	/* dump */
+	if (o.npositional != 1) {
+		*status = S2_STATUS_USAGE;
+		return s2_error_create(S2_ERROR_INVALID_ARGUMENT, "dump needs one MMU address or name");
+	}
+	if (o.json && o.exact) {
+		*status = S2_STATUS_USAGE;
+		return s2_error_create(S2_ERROR_INVALID_ARGUMENT, "-x (the kernel's debugfs text) takes no -j");
+	}
+	{
+		/* on the heap: crash runs commands on a small stack */
+		struct s2_kvm_nested_target *t = malloc(sizeof(*t));
+		const struct s2_ptdump_rules *r = s2_kvm_layout_rules(s->layout);
+
+		if (!t)
+			return &s2_error_nomem;
+		err = s2_kvm_find_nested_mmu(s->kernel, s->layout, o.positional[0], t);
+		if (!err && o.json) {
+			err = nested_dump_json(s, t, &rd, status);
+			free(t);
+			return err;
+		}
+		if (!err && o.verbose)
+			s2_cmd_print_rules(s, &rd);
+		if (!err && !o.exact) {
+			char name[S2_NESTED_NAME_SIZE];
+
+			s2_nested_cmd_name(s->layout, name, t->index, &t->mmu);
+			rd.ops->nested_dump_header(&rd, t, name);
+		}
+		/*
+		 * 7.3 (kvm_ptdump_guest_show()): nothing without a page table, an invalid shadow
+		 * MMU's file is empty, a valid one's starts with its VTCR/VTTBR line.
+		 */
+		if (!err && r->nested_by_index && !o.verbose && t->mmu.pgt) {
+			if (t->mmu.valid)
+				s2_ptdump_print_nested_header(out, t->mmu.tlb_vtcr, t->mmu.tlb_vttbr,
+							      t->mmu.nested_stage2_enabled);
+			else if (o.exact) {
+				free(t);
+				return NULL;
+			}
+		}
+		if (!err)
+			err = s2_cmd_dump_mmu(s, &t->mmu, &o, &rd, status);
+		free(t);
+		return err;
+	}
+}
+
