@@ -129,15 +129,15 @@ static struct s2_error *ctx_init(struct s2_kernel *k, const struct s2_kvm_layout
 }
 
 /* The debugfs name of a shadow MMU under the dump kernel's rules. */
-static void s2_nested_cmd_name(const struct s2_kvm_layout *l, char name[S2_NESTED_NAME_SIZE], uint64_t index,
-			       const struct s2_kvm_mmu *m)
+static void shadow_name(const struct s2_kvm_layout *l, char name[S2_NESTED_NAME_SIZE], uint64_t index,
+			const struct s2_kvm_mmu *m)
 {
 	s2_ptdump_nested_name_rules(name, s2_kvm_layout_rules(l), index, m->tlb_vttbr, m->tlb_vtcr,
 				    m->nested_stage2_enabled);
 }
 
-static struct s2_error *s2_nested_cmd_guest(struct s2_kernel *k, const struct s2_kvm_layout *l, const char *arg,
-				     struct s2_render *rd, int *status)
+static struct s2_error *guest_cmd(struct s2_kernel *k, const struct s2_kvm_layout *l, const char *arg,
+				 struct s2_render *rd, int *status)
 {
 	struct s2_kvm_nested_target *t = malloc(sizeof(*t));
 	struct ctx *c = calloc(1, sizeof(*c));
@@ -158,7 +158,7 @@ static struct s2_error *s2_nested_cmd_guest(struct s2_kernel *k, const struct s2
 	if (err)
 		goto out;
 	rd->ops->begin(rd, "nesteds2", "guest");
-	s2_nested_cmd_name(l, name, t->index, &t->mmu);
+	shadow_name(l, name, t->index, &t->mmu);
 	rd->ops->guest_header(rd, t, name);
 	/* kvm_s2_mmu_valid(): an unused shadow MMU keeps tlb_vttbr = VTTBR_CNP_BIT, no guest stage 2 */
 	rd->ops->guest_config(rd, t->mmu.valid ? &c->guest : NULL);
@@ -229,7 +229,7 @@ static struct s2_error *check_vcpu(void *arg, const struct s2_kvm_vcpu *vcpu)
 			a->unknown_vcpus++;
 			return NULL;
 		}
-		s2_nested_cmd_name(a->l, name, i, &m);
+		shadow_name(a->l, name, i, &m);
 		/* which lookup rule applies depends on HCR_EL2.VM: without it, not compared */
 		if (!el2.hcr_unknown &&
 		    s2_nested_mmu_matches(m.tlb_vttbr, m.tlb_vtcr, m.nested_stage2_enabled, el2.vttbr, el2.vtcr, el2.hcr))
@@ -313,8 +313,8 @@ static struct s2_error *check_vm(void *arg, const struct s2_kvm_vm *vm)
 	return NULL;
 }
 
-static struct s2_error *s2_nested_cmd_check(struct s2_kernel *k, const struct s2_kvm_layout *l, const char *arg,
-				     struct s2_render *rd, int *status)
+static struct s2_error *check_cmd(struct s2_kernel *k, const struct s2_kvm_layout *l, const char *arg,
+				 struct s2_render *rd, int *status)
 {
 	struct check_all a = { .k = k, .l = l, .rd = rd };
 	struct s2_error *err = NULL;
@@ -355,9 +355,9 @@ static struct s2_error *s2_nested_cmd_check(struct s2_kernel *k, const struct s2
 	return err;
 }
 
-static struct s2_error *s2_nested_cmd_translate(struct s2_kernel *k, const struct s2_kvm_layout *l,
-					 const struct s2_kvm_nested_target *t, uint64_t l2,
-					 struct s2_render *rd, bool *mapped, uint64_t *l1, int *status)
+static struct s2_error *translate_guest(struct s2_kernel *k, const struct s2_kvm_layout *l,
+				       const struct s2_kvm_nested_target *t, uint64_t l2,
+				       struct s2_render *rd, bool *mapped, uint64_t *l1, int *status)
 {
 	struct ctx *c = calloc(1, sizeof(*c));
 	struct s2_render_nested_translation f = { .l2 = l2 };
@@ -391,8 +391,8 @@ static struct s2_error *s2_nested_cmd_translate(struct s2_kernel *k, const struc
 	return err;
 }
 
-static struct s2_error *s2_nested_cmd_translate_memslot(struct s2_kernel *k, const struct s2_kvm_layout *l,
-						 const struct s2_kvm_nested_target *t, uint64_t l1, struct s2_render *rd)
+static struct s2_error *translate_memslot(struct s2_kernel *k, const struct s2_kvm_layout *l,
+					 const struct s2_kvm_nested_target *t, uint64_t l1, struct s2_render *rd)
 {
 	struct ctx *c = calloc(1, sizeof(*c));
 	struct s2_render_nested_memslot f = { .l1 = l1 };
@@ -424,7 +424,7 @@ out:
  * the L2 IPA. *found false: arg is no nested MMU (the caller tries a VM).
  */
 struct s2_error *s2_nesteds2_translate(struct s2_session *s, const char *arg, uint64_t ipa, struct s2_render *rd,
-					 bool *found, int *status)
+				       bool *found, int *status)
 {
 	/* on the heap: crash runs commands on a small stack */
 	struct s2_kvm_nested_target *t = malloc(sizeof(*t));
@@ -437,11 +437,11 @@ struct s2_error *s2_nesteds2_translate(struct s2_session *s, const char *arg, ui
 		return &s2_error_nomem;
 	err = s2_kvm_find_nested_mmu_or_vm(s->kernel, s->layout, arg, t, found);
 	if (!err && *found)
-		err = s2_nested_cmd_translate(s->kernel, s->layout, t, ipa, rd, &mapped, &l1, status);
+		err = translate_guest(s->kernel, s->layout, t, ipa, rd, &mapped, &l1, status);
 	if (!err && *found && mapped)
 		err = s2_cmd_translate_mmu(s, &t->vm.mmu, l1, rd);
 	if (!err && *found && mapped)
-		err = s2_nested_cmd_translate_memslot(s->kernel, s->layout, t, l1, rd);
+		err = translate_memslot(s->kernel, s->layout, t, l1, rd);
 	if (!err && *found) {
 		bool has_table = t->mmu.pgt && t->mmu.pgd;
 
@@ -475,7 +475,7 @@ static struct s2_error *list_vm(void *arg, const struct s2_kvm_vm *vm)
 
 		if (err)
 			return err;
-		s2_nested_cmd_name(nl->s->layout, name, i, &m);
+		shadow_name(nl->s->layout, name, i, &m);
 		rd->ops->nested_mmu(rd, i, &m, name);
 	}
 	rd->ops->nested_vm_end(rd);
@@ -495,7 +495,7 @@ static struct s2_error *nested_dump_json(struct s2_session *s, const struct s2_k
 	struct s2_error *err;
 
 	rd->ops->begin(rd, "nesteds2", "dump");
-	s2_nested_cmd_name(s->layout, name, t->index, m);
+	shadow_name(s->layout, name, t->index, m);
 	rd->ops->nested_dump_header(rd, t, name);
 	err = s2_kvm_mmu_root(s->kernel, m, &root);
 	if (!err) {
@@ -554,8 +554,8 @@ struct s2_error *s2_cmd_nesteds2(struct s2_session *s, int argc, char *const arg
 		if (err)
 			return err;
 		if (!strcmp(sub, "guest"))
-			return s2_nested_cmd_guest(s->kernel, s->layout, o.positional[0], &rd, status);
-		return s2_nested_cmd_check(s->kernel, s->layout, o.npositional ? o.positional[0] : NULL, &rd, status);
+			return guest_cmd(s->kernel, s->layout, o.positional[0], &rd, status);
+		return check_cmd(s->kernel, s->layout, o.npositional ? o.positional[0] : NULL, &rd, status);
 	}
 	if (strcmp(sub, "list") && strcmp(sub, "dump")) {
 		*status = S2_STATUS_USAGE;
@@ -610,7 +610,7 @@ struct s2_error *s2_cmd_nesteds2(struct s2_session *s, int argc, char *const arg
 		if (!err && !o.exact) {
 			char name[S2_NESTED_NAME_SIZE];
 
-			s2_nested_cmd_name(s->layout, name, t->index, &t->mmu);
+			shadow_name(s->layout, name, t->index, &t->mmu);
 			rd.ops->nested_dump_header(&rd, t, name);
 		}
 		/*
