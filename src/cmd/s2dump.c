@@ -13,7 +13,7 @@
 #include "cmd/cmd.h"
 #include "report/report.h"
 
-/* Driver state shared by the per-VM functions. */
+/* -p and -j: the state across the VMs of one command (what its status and error say at the end). */
 struct report {
 	struct s2_kernel *k;
 	const struct s2_kvm_layout *l;

@@ -312,7 +312,7 @@ static void slot_coverage(struct s2_render *r, const struct s2_kvm_vm *vm, const
 
 	s2_json_hex(&r->j, "mapped", c->mapped);
 	s2_json_array(&r->j, "groups");
-	for (unsigned int pos = 0; s2_coverage_next(c, &pos, &g);) {
+	for (unsigned int pos = 0; s2_render_coverage_next(c, &pos, &g);) {
 		s2_json_object_compact(&r->j, NULL);
 		s2_json_i64(&r->j, "level", g.level);
 		s2_json_str(&r->j, "kind", g.page ? "page" : "block");

@@ -17,7 +17,7 @@ void s2_render_format_size(char *buf, size_t len, uint64_t bytes)
 	snprintf(buf, len, "%" PRIu64 "%c", v, *u);
 }
 
-bool s2_coverage_next(const struct s2_coverage_groups *c, unsigned int *pos, struct s2_coverage_group *g)
+bool s2_render_coverage_next(const struct s2_coverage_groups *c, unsigned int *pos, struct s2_coverage_group *g)
 {
 	static const char *const perms[8] = { "---", "--x", "-w-", "-wx", "r--", "r-x", "rw-", "rwx" };
 

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * Renderers: every output form in one place. The drivers (src/cmd) gather facts from the KVM model and the
- * analyses and hand each fact to a renderer; a renderer turns facts into one
- * form and writes it to the front end's FILE*:
+ * Renderers: every output form in one place. The drivers (src/cmd) gather
+ * facts from the KVM model and the analyses and hand each fact to a renderer;
+ * a renderer turns facts into one form and writes it to the front end's FILE*:
  *   text.c  the header lines, -v leaves, -t lines, -p, nesteds2 list / dump
  *           header / guest / check / the nested -t lines (the kernel's debugfs
  *           text itself is src/ptdump's, which the drivers call);
@@ -26,8 +26,7 @@
 
 #define S2_JSON_SCHEMA "s2dump/1"
 
-
-/* One non-empty group, in level, kind, permission, AF order (s2_coverage_next). */
+/* One non-empty group, in level, kind, permission, AF order (s2_render_coverage_next). */
 struct s2_coverage_group {
 	int level;
 	bool page;
@@ -37,7 +36,7 @@ struct s2_coverage_group {
 	uint64_t bytes;
 };
 /* The next non-empty group of c from *pos (0 to start); false after the last. */
-bool s2_coverage_next(const struct s2_coverage_groups *c, unsigned int *pos, struct s2_coverage_group *g);
+bool s2_render_coverage_next(const struct s2_coverage_groups *c, unsigned int *pos, struct s2_coverage_group *g);
 
 /* Which stage 2 a vCPU last ran on (vcpu->arch.hw_mmu). */
 enum s2_render_hw_mmu { S2_RENDER_HW_MMU_NONE, S2_RENDER_HW_MMU_CANONICAL, S2_RENDER_HW_MMU_NESTED,

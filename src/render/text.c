@@ -155,7 +155,7 @@ static void slot_coverage(struct s2_render *r, const struct s2_kvm_vm *vm, const
 	s2_render_format_size(s2, sizeof(s2), s->size);
 	fprintf(r->out, "  mapped %s of %s (%u%%)\n", s1, s2,
 		s->size ? (unsigned int)((unsigned __int128)c->mapped * 100 / s->size) : 0);
-	for (unsigned int pos = 0; s2_coverage_next(c, &pos, &g);) {
+	for (unsigned int pos = 0; s2_render_coverage_next(c, &pos, &g);) {
 		s2_render_format_size(s1, sizeof(s1), s2_level_size(&vm->mmu.geo, g.level));
 		s2_render_format_size(s2, sizeof(s2), g.bytes);
 		fprintf(r->out, "  L%d %s %s AF=%d  %" PRIu32 " x %s = %s\n", g.level, g.page ? "page" : "block",

@@ -66,7 +66,7 @@ static void coverage_order(void)
 	c->g[1 - S2_LEVEL_MIN][0][7][1].bytes = 1ULL << 30;
 	c->g[3 - S2_LEVEL_MIN][1][6][1].count = 2;     /* L3 page rw- AF=1 */
 	c->g[3 - S2_LEVEL_MIN][1][6][1].bytes = 0x2000;
-	while (n < 4 && s2_coverage_next(c, &pos, &g[n]))
+	while (n < 4 && s2_render_coverage_next(c, &pos, &g[n]))
 		n++;
 	CHECK_EQ_U64(n, 3, "coverage: three non-empty groups");
 	if (n == 3) {
