@@ -9,7 +9,7 @@
  *
  * No kernel knowledge: geometries, roots and struct s2_mem callbacks in, the
  * shared walker (s2dump/walk.h) does every table walk; no printing: the
- * facts go to a visitor (src/render formats them). src/cmd/nested.c
+ * facts go to a visitor (src/render formats them). src/cmd/nesteds2.c
  * connects this to the KVM model for the command grammar.
  *
  * Address spaces: L2 IPA (the nested guest's), L1 IPA (the guest

@@ -543,7 +543,7 @@ struct s2_error *s2_cmd_nesteds2(struct s2_session *s, int argc, char *const arg
 	}
 	s2_cmd_render_init(s, &rd, &o, out);
 	if (!strcmp(sub, "guest") || !strcmp(sub, "check")) {
-		/* src/cmd/nested.c */
+		/* above: the guest walk, the shadow check */
 		if ((!strcmp(sub, "guest") && o.npositional != 1) || o.npositional > 1) {
 			*status = S2_STATUS_USAGE;
 			return s2_error_create(S2_ERROR_INVALID_ARGUMENT, !strcmp(sub, "guest") ?

@@ -482,7 +482,7 @@ struct s2_error *s2_cmd_s2dump(struct s2_session *s, int argc, char *const argv[
 		struct s2_kvm_vm vm;
 
 		if (o.translate) {
-			/* A nested MMU: L2 IPA -> L1 IPA -> PA (src/cmd/nested.c). */
+			/* A nested MMU: L2 IPA -> L1 IPA -> PA (nesteds2.c). */
 			bool found = false;
 
 			err = s2_nesteds2_translate(s, o.positional[0], o.ipa, &rd, &found, status);
