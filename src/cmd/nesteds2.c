@@ -322,16 +322,14 @@ static struct s2_error *check_cmd(struct s2_kernel *k, const struct s2_kvm_layou
 	*status = S2_STATUS_OK;
 	rd->ops->begin(rd, "nesteds2", "check");
 	rd->ops->list_begin(rd, S2_RENDER_FINDINGS);
-	if (!arg) {
-		err = s2_kvm_for_each_vm(k, l, check_vm, &a);
-	} else {
+	{
 		/* on the heap: crash runs commands on a small stack */
 		struct s2_kvm_nested_target *t = malloc(sizeof(*t));
 		bool is_mmu = false;
 
 		if (!t)
 			return &s2_error_nomem;
-		/* a nested MMU (by name or address), else the VM(s) the word names */
+		/* a nested MMU (by name or address), else the VM(s) the word names, else every VM */
 		err = s2_kvm_find_nested_mmu_or_vm(k, l, arg, t, &is_mmu);
 		if (!err && is_mmu) {
 			a.one_mmu = true;

@@ -52,7 +52,8 @@ bool s2_kvm_arg_is_nested_name(const char *arg);
 struct s2_error *s2_kvm_arg_check(const char *arg);
 /*
  * The nested MMU arg names (its address or debugfs name; *is_mmu true, t set), or else nothing
- * (*is_mmu false: a pid, or an address of no nested MMU: the VM lookups say what it names).
+ * (*is_mmu false: no word, a pid, or an address of no nested MMU: s2_kvm_for_each_named_vm says
+ * which VMs it names).
  */
 struct s2_error *s2_kvm_find_nested_mmu_or_vm(struct s2_kernel *kernel, const struct s2_kvm_layout *layout,
 					      const char *arg, struct s2_kvm_nested_target *t, bool *is_mmu);

@@ -254,6 +254,8 @@ struct s2_error *s2_kvm_find_nested_mmu_or_vm(struct s2_kernel *k, const struct 
 	struct s2_error *err;
 
 	*is_mmu = false;
+	if (!arg)
+		return NULL; /* no word: every VM */
 	if (!s2_kvm_arg_is_nested_name(arg)) {
 		bool is_pid;
 		uint64_t v;
