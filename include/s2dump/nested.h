@@ -8,7 +8,8 @@
  * canonical(guest(L2 IPA)) with permissions no wider than either stage.
  *
  * No kernel knowledge: geometries, roots and struct s2_mem callbacks in, the
- * shared walker (s2dump/walk.h) does every table walk. src/cmd/nested.c
+ * shared walker (s2dump/walk.h) does every table walk; no printing: the
+ * facts go to a visitor (src/render formats them). src/cmd/nesteds2.c
  * connects this to the KVM model for the command grammar.
  *
  * Address spaces: L2 IPA (the nested guest's), L1 IPA (the guest
@@ -19,7 +20,6 @@
 
 #include <stdbool.h>
 #include <stdint.h>
-#include <stdio.h>
 
 #include "s2dump/error.h"
 #include "s2dump/walk.h"
@@ -186,16 +186,6 @@ bool s2_nested_guest_beyond_oa(const struct s2_geometry *geo, const struct s2_de
 /* "4K", "16K", "64K". */
 const char *s2_nested_granule_name(unsigned int granule_shift);
 
-/*
- * `nesteds2 guest` body in text: the geometry line (or disabled / refused) and then
- * every valid guest leaf and every unreadable guest table, in L2 IPA order
- * (docs/nested.md). Counts unreadable tables in *problems (status 1 for the
- * caller) and the first one's L2 IPA in *first_problem.
- */
-struct s2_error *s2_nested_guest_print(FILE *out, const struct s2_nested_guest *g,
-				       struct s2_nested_l1mem *l1mem, bool verbose,
-				       unsigned long *problems, uint64_t *first_problem);
-
 /* Shadow check, in the order a leaf's first applicable kind wins. */
 enum s2_nested_kind {
 	S2_NESTED_OK = 0,
@@ -255,8 +245,7 @@ struct s2_nested_check_stats {
 
 /*
  * The check's facts: every leaf that is no OK (a violation, or not checkable) with its verdict,
- * every unreadable shadow table (a walk problem entry), for a renderer (text below, JSON in
- * src/report).
+ * every unreadable shadow table (a walk problem entry), for a renderer (src/render).
  */
 struct s2_nested_check_visitor {
 	void (*verdict)(void *arg, uint64_t mmu_addr, int index, const struct s2_walk_entry *leaf,
@@ -268,17 +257,6 @@ struct s2_error *s2_nested_check_shadow_walk(uint64_t mmu_addr, int index, const
 					     uint64_t shadow_root, const struct s2_mem *host,
 					     struct s2_nested_checker *c, struct s2_nested_check_stats *stats,
 					     const struct s2_nested_check_visitor *visitor);
-
-/*
- * Check every valid leaf of one shadow table (shadow_geo/shadow_root over
- * host memory), printing one line per violating leaf
- * ("mmu 0x... [i] L2 0x...-0x... <kind>: shadow ..., guest ..., canonical ...")
- * and one per unreadable shadow table; adds to *stats.
- */
-struct s2_error *s2_nested_check_shadow(FILE *out, uint64_t mmu_addr, int index,
-					const struct s2_geometry *shadow_geo, uint64_t shadow_root,
-					const struct s2_mem *host, struct s2_nested_checker *c,
-					struct s2_nested_check_stats *stats);
 
 /*
  * Would KVM's lookup_s2_mmu() pick a shadow MMU (tlb_vttbr, tlb_vtcr,
@@ -294,17 +272,6 @@ bool s2_nested_mmu_matches(uint64_t tlb_vttbr, uint64_t tlb_vtcr, bool s2_enable
 #define S2_VNCR_VTTBR_EL2 0x020
 #define S2_VNCR_VTCR_EL2 0x040
 #define S2_VNCR_HCR_EL2 0x078
-
-/*
- * First line of the two-stage `s2dump -t IPA <nested mmu>`:
- * "L2 IPA 0x... -> L1 IPA 0x...  guest level ..." or the guest fault.
- * *mapped tells whether an L1 IPA resulted (*l1 set); *unreadable whether the
- * guest walk stopped at a table that could not be read (not in the dump, not
- * mapped): the answer is then incomplete, as `nesteds2 guest` says with status 1.
- */
-struct s2_error *s2_nested_translate_print(FILE *out, const struct s2_nested_guest *g,
-					   struct s2_nested_l1mem *l1mem, uint64_t l2,
-					   bool *mapped, uint64_t *l1, bool *unreadable);
 
 #ifdef __cplusplus
 }

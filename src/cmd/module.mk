@@ -1,2 +1,2 @@
-# Sessions and the command grammar shared by every front end (include/s2dump/command.h).
-LIB_SRCS += src/cmd/command.c src/cmd/nested.c src/cmd/help.c
+# Sessions, the command grammar shared by every front end (include/s2dump/command.h), one driver per command.
+LIB_SRCS += src/cmd/command.c src/cmd/s2dump.c src/cmd/nesteds2.c src/cmd/help.c

@@ -482,7 +482,7 @@ struct s2_error *s2_kvm_read_vm(struct s2_kernel *k, const struct s2_kvm_layout 
 	if ((err = rd(k, addr, &l->kvm_pid, &v)))
 		return err;
 	vm->pid = (int)(int32_t)v;
-	/* Optional: an unreadable mm only loses the memslot path to guest memory (src/cmd/nested.c). */
+	/* Optional: an unreadable mm only loses the memslot path to guest memory (src/cmd/nesteds2.c). */
 	if (l->kvm_mm.present && l->mm_pgd.present) {
 		err = rd(k, addr, &l->kvm_mm, &vm->mm);
 		if (!err && vm->mm)

@@ -48,6 +48,15 @@ struct s2_kvm_nested_target {
 
 /* Is arg spelled like a debugfs name (0x<vttbr>-0x<vtcr>-s2-... up to 7.2, nested_mmu<N> from 7.3)? */
 bool s2_kvm_arg_is_nested_name(const char *arg);
+/* Is arg a VM, a VMM pid or a nested MMU name by the grammar alone (the error says why not)? */
+struct s2_error *s2_kvm_arg_check(const char *arg);
+/*
+ * The nested MMU arg names (its address or debugfs name; *is_mmu true, t set), or else nothing
+ * (*is_mmu false: no word, a pid, or an address of no nested MMU: s2_kvm_for_each_named_vm says
+ * which VMs it names).
+ */
+struct s2_error *s2_kvm_find_nested_mmu_or_vm(struct s2_kernel *kernel, const struct s2_kvm_layout *layout,
+					      const char *arg, struct s2_kvm_nested_target *t, bool *is_mmu);
 /* Find a nested MMU by its address or debugfs name (S2_ERROR_LOOKUP when none matches). */
 struct s2_error *s2_kvm_find_nested_mmu(struct s2_kernel *kernel, const struct s2_kvm_layout *layout,
 					const char *arg, struct s2_kvm_nested_target *t);

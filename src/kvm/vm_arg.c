@@ -240,6 +240,39 @@ static struct s2_error *find_each(void *arg, const struct s2_kvm_vm *vm)
 	return NULL;
 }
 
+struct s2_error *s2_kvm_arg_check(const char *arg)
+{
+	bool is_pid;
+	uint64_t v;
+
+	return s2_kvm_arg_is_nested_name(arg) ? NULL : s2_parse_vm(arg, &is_pid, &v);
+}
+
+struct s2_error *s2_kvm_find_nested_mmu_or_vm(struct s2_kernel *k, const struct s2_kvm_layout *l, const char *arg,
+					      struct s2_kvm_nested_target *t, bool *is_mmu)
+{
+	struct s2_error *err;
+
+	*is_mmu = false;
+	if (!arg)
+		return NULL; /* no word: every VM */
+	if (!s2_kvm_arg_is_nested_name(arg)) {
+		bool is_pid;
+		uint64_t v;
+
+		err = s2_parse_vm(arg, &is_pid, &v);
+		if (err || is_pid)
+			return err; /* a pid names the VMs of its VMM, never an MMU */
+	}
+	err = s2_kvm_find_nested_mmu(k, l, arg, t);
+	if (err && err->code == S2_ERROR_LOOKUP && !s2_kvm_arg_is_nested_name(arg)) {
+		s2_error_destroy(err);
+		return NULL; /* an address of no nested MMU: the VM lookup says what it is */
+	}
+	*is_mmu = !err;
+	return err;
+}
+
 struct s2_error *s2_kvm_find_nested_mmu(struct s2_kernel *k, const struct s2_kvm_layout *l, const char *arg,
 				struct s2_kvm_nested_target *t)
 {

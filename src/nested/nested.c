@@ -343,51 +343,6 @@ struct s2_error *s2_nested_guest_walk(const struct s2_nested_guest *g, struct s2
 	return err;
 }
 
-struct guest_text {
-	FILE *out;
-	const struct s2_geometry *geo;
-	bool verbose;
-};
-
-static void guest_text_problem(void *arg, const struct s2_nested_guest_problem *p)
-{
-	struct guest_text *gt = arg;
-
-	fprintf(gt->out, "0x%016" PRIx64 "-0x%016" PRIx64 " L%d  !! table at L1 0x%016" PRIx64 " ", p->l2,
-		p->l2 + p->size, p->level, p->table);
-	if (p->problem == S2_PROBLEM_READ && p->fail == S2_NESTED_READ_UNMAPPED)
-		fprintf(gt->out, "not mapped by the canonical stage 2%s\n", p->memslots ? " nor by any memslot" : "");
-	else if (p->problem == S2_PROBLEM_READ && p->fail == S2_NESTED_READ_VMM_UNMAPPED)
-		fprintf(gt->out, "not mapped by the canonical stage 2 nor in the VMM (memslot %d user address 0x%"
-			PRIx64 ")\n", p->slot, p->uaddr);
-	else if (p->problem == S2_PROBLEM_READ)
-		fprintf(gt->out, "not in dump (PA 0x%" PRIx64 ")\n", p->pa);
-	else
-		fprintf(gt->out, "%s\n", s2_walk_problem_text(p->problem));
-}
-
-static void guest_text_leaf(void *arg, const struct s2_walk_entry *e)
-{
-	struct guest_text *gt = arg;
-	const struct s2_desc *d = &e->desc;
-	char perm[4];
-
-	if (d->kind == S2_DESC_RESERVED) {
-		fprintf(gt->out, "0x%016" PRIx64 "-0x%016" PRIx64 " L%d reserved desc 0x%016" PRIx64
-			" @L1 0x%016" PRIx64 " (translation fault)\n", e->ia, e->ia + e->size, e->level, d->raw,
-			e->desc_pa);
-		return;
-	}
-	fprintf(gt->out, "0x%016" PRIx64 "-0x%016" PRIx64 " L%d %s -> L1 0x%016" PRIx64 "  %s AF=%d", e->ia,
-		e->ia + e->size, e->level, d->kind == S2_DESC_BLOCK ? "block" : "page", d->oa,
-		s2_nested_perm_str(s2_nested_perm(d), perm), d->af);
-	if (gt->verbose)
-		fprintf(gt->out, "  desc 0x%016" PRIx64 " @L1 0x%016" PRIx64, d->raw, e->desc_pa);
-	if (s2_nested_guest_beyond_oa(gt->geo, d))
-		fprintf(gt->out, "  (address size fault: beyond oa_bits %u)", gt->geo->oa_bits);
-	fputc('\n', gt->out);
-}
-
 bool s2_nested_guest_beyond_oa(const struct s2_geometry *geo, const struct s2_desc *d)
 {
 	return geo->oa_bits < 64 && (d->oa >> geo->oa_bits);
@@ -396,35 +351,6 @@ bool s2_nested_guest_beyond_oa(const struct s2_geometry *geo, const struct s2_de
 const char *s2_nested_granule_name(unsigned int granule_shift)
 {
 	return granule_shift == 12 ? "4K" : granule_shift == 14 ? "16K" : "64K";
-}
-
-struct s2_error *s2_nested_guest_print(FILE *out, const struct s2_nested_guest *g, struct s2_nested_l1mem *l1mem,
-				       bool verbose, unsigned long *problems, uint64_t *first_problem)
-{
-	struct guest_text gt = { .out = out, .geo = &g->geo, .verbose = verbose };
-	struct s2_nested_guest_visitor v = { guest_text_leaf, guest_text_problem, &gt };
-
-	*problems = 0;
-	*first_problem = 0;
-	if (!g->enabled) {
-		fputs("  stage 2 disabled: L2 IPA = L1 IPA\n", out);
-		return NULL;
-	}
-	if (g->refused.type != S2_FAULT_NONE) {
-		fprintf(out, "  VTCR refused: %s, level %d (FSC 0x%02x)\n", s2_fault_type_name(g->refused.type),
-			g->refused.level, g->refused.fsc);
-		return NULL;
-	}
-	fprintf(out, "  granule %s  ia_bits %u  start_level %d  concat %u  oa_bits %u  root L1 0x%016" PRIx64 "\n",
-		s2_nested_granule_name(g->geo.granule_shift), g->geo.ia_bits, g->geo.start_level, g->geo.concat,
-		g->geo.oa_bits, g->root);
-	if (g->base_fault.type != S2_FAULT_NONE) {
-		fprintf(out, "  base refused: %s, level %d (FSC 0x%02x): root L1 0x%016" PRIx64
-			" beyond oa_bits %u\n", s2_fault_type_name(g->base_fault.type), g->base_fault.level,
-			g->base_fault.fsc, g->root, g->geo.oa_bits);
-		return NULL;
-	}
-	return s2_nested_guest_walk(g, l1mem, &v, problems, first_problem);
 }
 
 /* The shadow check */
@@ -597,68 +523,6 @@ struct s2_error *s2_nested_check_shadow_walk(uint64_t mmu_addr, int index, const
 	return s2_walk(shadow_geo, shadow_root, host, 0, 1ULL << shadow_geo->ia_bits, &w);
 }
 
-/* The check's text */
-
-static void print_side(FILE *out, bool mapped, uint64_t a, unsigned int perm)
-{
-	char buf[4];
-
-	if (mapped)
-		fprintf(out, "0x%016" PRIx64 " %s", a, s2_nested_perm_str(perm, buf));
-	else
-		fputs("unmapped", out);
-}
-
-static void check_text_problem(void *arg, uint64_t mmu_addr, int index, const struct s2_walk_entry *e)
-{
-	fprintf(arg, "mmu 0x%016" PRIx64 " [%d] L2 0x%016" PRIx64 "-0x%016" PRIx64 " L%d  !! shadow table "
-		"at PA 0x%" PRIx64 " %s\n", mmu_addr, index, e->ia, e->ia + e->size, e->level,
-		s2_walk_problem_table(e), s2_walk_problem_text(e->problem));
-}
-
-static void check_text_verdict(void *arg, uint64_t mmu_addr, int index, const struct s2_walk_entry *e,
-			       const struct s2_nested_verdict *v)
-{
-	FILE *out = arg;
-	char perm[4];
-
-	if (v->kind == S2_NESTED_NOT_CHECKABLE) {
-		fprintf(out, "mmu 0x%016" PRIx64 " [%d] L2 0x%016" PRIx64 "-0x%016" PRIx64 " not-checkable: ",
-			mmu_addr, index, e->ia, e->ia + e->size);
-		if (v->nc_guest)
-			fprintf(out, "guest table at L1 0x%016" PRIx64, v->nc_l1);
-		else
-			fprintf(out, "canonical side of L1 0x%016" PRIx64, v->nc_l1);
-		if (!v->nc_what || !strcmp(v->nc_what, "page"))
-			fprintf(out, " not in dump (PA 0x%" PRIx64 ")", v->nc_pa);
-		else
-			fprintf(out, ": %s at PA 0x%" PRIx64 " not in dump", v->nc_what, v->nc_pa);
-		if (v->at != e->ia)
-			fprintf(out, "  (at L2 0x%016" PRIx64 ")", v->at);
-		fputc('\n', out);
-		return;
-	}
-	fprintf(out, "mmu 0x%016" PRIx64 " [%d] L2 0x%016" PRIx64 "-0x%016" PRIx64 " %s: shadow 0x%016" PRIx64
-		" %s, guest ", mmu_addr, index, e->ia, e->ia + e->size, s2_nested_kind_name(v->kind),
-		v->shadow_oa, s2_nested_perm_str(v->shadow_perm, perm));
-	print_side(out, v->guest_mapped, v->guest_l1, v->guest_perm);
-	fputs(", canonical ", out);
-	print_side(out, v->canon_mapped, v->canon_pa, v->canon_perm);
-	if (v->at != e->ia)
-		fprintf(out, "  (at L2 0x%016" PRIx64 ")", v->at);
-	fputc('\n', out);
-}
-
-struct s2_error *s2_nested_check_shadow(FILE *out, uint64_t mmu_addr, int index,
-					const struct s2_geometry *shadow_geo, uint64_t shadow_root,
-					const struct s2_mem *host, struct s2_nested_checker *c,
-					struct s2_nested_check_stats *stats)
-{
-	struct s2_nested_check_visitor v = { check_text_verdict, check_text_problem, out };
-
-	return s2_nested_check_shadow_walk(mmu_addr, index, shadow_geo, shadow_root, host, c, stats, &v);
-}
-
 bool s2_nested_mmu_matches(uint64_t tlb_vttbr, uint64_t tlb_vtcr, bool s2_enabled, uint64_t vttbr, uint64_t vtcr,
 			   uint64_t hcr)
 {
@@ -668,49 +532,4 @@ bool s2_nested_mmu_matches(uint64_t tlb_vttbr, uint64_t tlb_vtcr, bool s2_enable
 	if (vm)
 		return s2_enabled && vttbr == tlb_vttbr && vtcr == tlb_vtcr;
 	return !s2_enabled && (vttbr >> 48) == (tlb_vttbr >> 48);
-}
-
-/* s2dump -t IPA <nested mmu>: the guest stage */
-
-struct s2_error *s2_nested_translate_print(FILE *out, const struct s2_nested_guest *g,
-					   struct s2_nested_l1mem *l1mem, uint64_t l2, bool *mapped, uint64_t *l1,
-					   bool *unreadable)
-{
-	struct s2_translation t;
-	struct s2_error *err = s2_nested_guest_translate(g, l1mem, l2, &t);
-	char perm[4];
-
-	*mapped = false;
-	*unreadable = false;
-	if (err)
-		return err;
-	if (!g->enabled) {
-		fprintf(out, "L2 IPA 0x%016" PRIx64 " -> L1 IPA 0x%016" PRIx64 "  guest stage 2 disabled "
-			"(L2 IPA = L1 IPA)\n", l2, l2);
-	} else if (s2_nested_translation_mapped(&t)) {
-		fprintf(out, "L2 IPA 0x%016" PRIx64 " -> L1 IPA 0x%016" PRIx64 "  guest level %d %s desc 0x%016" PRIx64
-			" @L1 0x%" PRIx64 " %s AF=%d%s\n", l2, t.oa, t.level,
-			t.desc.kind == S2_DESC_BLOCK ? "block" : "page", t.desc.raw, t.desc_pa,
-			s2_nested_perm_str(s2_nested_perm(&t.desc), perm), t.desc.af,
-			t.fault.type == S2_FAULT_ACCESS_FLAG ? " (access flag fault until accessed)" : "");
-	} else {
-		fprintf(out, "L2 IPA 0x%016" PRIx64 " -> %s, guest level %d (FSC 0x%02x)", l2,
-			s2_fault_type_name(t.fault.type), t.level, t.fault.fsc);
-		*unreadable = t.fault.type == S2_FAULT_SEA_WALK;
-		if (t.fault.type == S2_FAULT_SEA_WALK && l1mem->fail == S2_NESTED_READ_UNMAPPED)
-			fprintf(out, ": table at L1 0x%" PRIx64 " not mapped by the canonical stage 2%s", t.desc_pa,
-				l1mem->slot_fn ? " nor by any memslot" : "");
-		else if (t.fault.type == S2_FAULT_SEA_WALK && l1mem->fail == S2_NESTED_READ_VMM_UNMAPPED)
-			fprintf(out, ": table at L1 0x%" PRIx64 " not mapped by the canonical stage 2 nor in the VMM "
-				"(memslot %d user address 0x%" PRIx64 ")", t.desc_pa, l1mem->slot_last.id,
-				l1mem->slot_last.uaddr);
-		else if (t.fault.type == S2_FAULT_SEA_WALK)
-			fprintf(out, ": table at L1 0x%" PRIx64 " not in dump (PA 0x%" PRIx64 ")", t.desc_pa,
-				l1mem->fail_pa);
-		fputc('\n', out);
-		return NULL;
-	}
-	*mapped = true;
-	*l1 = t.oa;
-	return NULL;
 }

@@ -1,5 +1,5 @@
-# Reports over the KVM model and the walker: the pre-fault report (-p) and JSON (-j), src/report/report.h.
-LIB_SRCS += src/report/json.c src/report/report.c
+# The pre-fault analysis: memslot coverage of the canonical stage 2 (src/report/report.h).
+LIB_SRCS += src/report/report.c
 # The man page (s2dump and nesteds2).
 INSTALL_TARGETS += install-man
 

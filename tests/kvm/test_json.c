@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * The streaming JSON writer (src/report/json.h): escaping (quotes,
+ * The streaming JSON writer (src/render/json_writer.h): escaping (quotes,
  * backslash, control characters, bytes outside printable ASCII), nesting,
  * commas, compact containers, closing everything after an error. Expected
  * texts written by hand from RFC 8259.
  */
 #include <stdlib.h>
 
-#include "report/json.h"
+#include "render/json_writer.h"
 #include "unit/check.h"
 
 static char *render(void (*fn)(struct s2_json *j))

@@ -11,6 +11,7 @@
 #include <stdio.h>
 
 #include "nested/nested_tables.h"
+#include "render/render.h"
 #include "s2dump/nested.h"
 #include "unit/check.h"
 
@@ -57,9 +58,14 @@ static char *check_text(struct world *w, struct s2_nested_check_stats *st)
 	size_t len = 0;
 	FILE *f = open_memstream(&text, &len);
 	struct s2_error *err;
+	struct s2_render rd;
+	struct s2_nested_check_visitor v;
 
 	memset(st, 0, sizeof(*st));
-	err = s2_nested_check_shadow(f, MMU, 3, &w->shadow.geo, w->shadow.root, &w->host, &w->checker, st);
+	/* what nesteds2 check prints per shadow table: the text renderer fed by the check */
+	s2_render_text_init(&rd, f, NULL);
+	v = s2_render_check_visitor(&rd);
+	err = s2_nested_check_shadow_walk(MMU, 3, &w->shadow.geo, w->shadow.root, &w->host, &w->checker, st, &v);
 	CHECK(!err, "check_shadow returns no error%s", "");
 	s2_error_destroy(err);
 	fclose(f);

@@ -13,6 +13,7 @@
 #include <stdio.h>
 
 #include "nested/nested_tables.h"
+#include "render/render.h"
 #include "s2dump/nested.h"
 #include "unit/check.h"
 
@@ -54,7 +55,16 @@ static char *guest_text(struct world *w, const struct s2_nested_guest *g, bool v
 	size_t len = 0;
 	FILE *f = open_memstream(&text, &len);
 	uint64_t first;
-	struct s2_error *err = s2_nested_guest_print(f, g, &w->l1mem, verbose, problems, &first);
+	struct s2_render rd;
+	struct s2_nested_guest_visitor v;
+	struct s2_error *err;
+
+	/* what nesteds2 guest prints after its header: the text renderer fed by the guest walk */
+	s2_render_text_init(&rd, f, NULL);
+	rd.verbose = verbose;
+	v = s2_render_guest_visitor(&rd);
+	rd.ops->guest_config(&rd, g);
+	err = s2_nested_guest_walk(g, &w->l1mem, &v, problems, &first);
 
 	CHECK(!err, "guest print returns no error%s", "");
 	s2_error_destroy(err);

@@ -6,8 +6,8 @@
  * printable ASCII are written as \u00XX (the dump's bytes, Latin-1), so the
  * output is always valid UTF-8 whatever kernel memory held.
  */
-#ifndef S2DUMP_REPORT_JSON_H
-#define S2DUMP_REPORT_JSON_H
+#ifndef S2DUMP_RENDER_JSON_WRITER_H
+#define S2DUMP_RENDER_JSON_WRITER_H
 
 #include <stdbool.h>
 #include <stdint.h>

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* Streaming JSON writer (src/report/json.h). */
+/* Streaming JSON writer (src/render/json_writer.h). */
 #include <inttypes.h>
 
-#include "report/json.h"
+#include "render/json_writer.h"
 
 void s2_json_init(struct s2_json *j, FILE *out)
 {
