@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/grow.h"
 #include "core/parse.h"
 #include "cmd/cmd.h"
 #include "s2dump/ptdump.h"
@@ -34,16 +35,11 @@ struct slots {
 static struct s2_error *slots_add(void *arg, const struct s2_kvm_memslot *slot)
 {
 	struct slots *s = arg;
+	struct s2_kvm_memslot *v = s2_grow(s->v, &s->cap, s->n, sizeof(*v), 8);
 
-	if (s->n == s->cap) {
-		size_t cap = s->cap ? s->cap * 2 : 8;
-		struct s2_kvm_memslot *v = realloc(s->v, cap * sizeof(*v));
-
-		if (!v)
-			return &s2_error_nomem;
-		s->v = v;
-		s->cap = cap;
-	}
+	if (!v)
+		return &s2_error_nomem;
+	s->v = v;
 	s->v[s->n++] = *slot;
 	return NULL;
 }
