@@ -295,19 +295,17 @@ struct s2_error *s2_report_pkvm_translate(struct s2_kernel *k, const struct s2_k
 struct coverage {
 	struct report *r;
 	const struct s2_kvm_vm *vm;
-	uint64_t lo, hi;      /* clip window */
-	uint64_t mapped;
-	struct { uint32_t count; uint64_t bytes; } g[NLEVELS][2][8][2];
+	struct s2_kvm_coverage sum;
 	const char *indent;
 	bool have_last_problem;   /* across the walks of one VM */
 	uint64_t last_problem_pa;
 	int last_problem_level;
 };
 
-static struct s2_error *coverage_visit(void *arg, const struct s2_walk_entry *e)
+/* The walk's problems and reserved leaves of one coverage walk (s2_kvm_coverage). */
+static struct s2_error *coverage_note(void *arg, const struct s2_walk_entry *e)
 {
 	struct coverage *c = arg;
-	unsigned int perm;
 
 	if (e->event == S2_WALK_PROBLEM) {
 		/*
@@ -323,46 +321,17 @@ static struct s2_error *coverage_visit(void *arg, const struct s2_walk_entry *e)
 		note_problem(c->r, c->vm, e, c->indent);
 		return NULL;
 	}
-	if (e->event == S2_WALK_LEAF && e->desc.kind == S2_DESC_RESERVED && e->ia >= c->lo && e->ia < c->hi) {
-		/* valid but reserved (0b01 at the last level, a block where none is allowed): damage */
-		note_reserved(c->r, c->vm, e, c->indent);
-		return NULL;
-	}
-	if (e->event != S2_WALK_LEAF || (e->desc.kind != S2_DESC_BLOCK && e->desc.kind != S2_DESC_PAGE))
-		return NULL;
-	/*
-	 * A leaf belongs, whole, to the slot (or gap) holding its first IPA: the
-	 * rule of the generator's model and of the drgn helpers. The walker also
-	 * reports leaves that start before the window (they overlap it): those
-	 * were counted by the walk holding their start.
-	 */
-	if (e->ia < c->lo || e->ia >= c->hi)
-		return NULL;
-	c->mapped += e->size;
-	perm = ((e->desc.s2ap & 1) ? 4 : 0) | ((e->desc.s2ap & 2) ? 2 : 0) | (e->desc.xn == 0 ? 1 : 0);
-	c->g[e->level - S2_LEVEL_MIN][e->desc.kind == S2_DESC_PAGE][perm][e->desc.af].count++;
-	c->g[e->level - S2_LEVEL_MIN][e->desc.kind == S2_DESC_PAGE][perm][e->desc.af].bytes += e->size;
+	/* valid but reserved (0b01 at the last level, a block where none is allowed): damage */
+	note_reserved(c->r, c->vm, e, c->indent);
 	return NULL;
 }
 
 static struct s2_error *coverage_walk(struct report *r, const struct s2_kvm_vm *vm, uint64_t root,
 				      struct coverage *c, uint64_t lo, uint64_t hi)
 {
-	struct s2_mem mem = s2_kvm_host_mem(r->k);
-	struct s2_walker w = { coverage_visit, c, S2_WALK_SKIP_INVALID, 0 };
-	uint64_t top = 1ULL << vm->mmu.ia_bits;
-
-	memset(c->g, 0, sizeof(c->g));
-	c->mapped = 0;
 	c->r = r;
 	c->vm = vm;
-	if (hi > top)
-		hi = top;
-	c->lo = lo;
-	c->hi = hi;
-	if (lo >= hi)
-		return NULL;
-	return s2_walk(&vm->mmu.geo, root, &mem, lo, hi, &w);
+	return s2_kvm_coverage(r->k, &vm->mmu, root, lo, hi, coverage_note, c, &c->sum);
 }
 
 static void flags_string(uint32_t flags, char *buf, size_t len)
@@ -397,8 +366,8 @@ static void print_groups(struct report *r, const struct s2_kvm_vm *vm, const str
 		for (int kind = 0; kind < 2; kind++)
 			for (int p = 0; p < 8; p++)
 				for (int af = 0; af < 2; af++) {
-					uint32_t n = c->g[lv][kind][p][af].count;
-					uint64_t bytes = c->g[lv][kind][p][af].bytes;
+					uint32_t n = c->sum.g[lv][kind][p][af].count;
+					uint64_t bytes = c->sum.g[lv][kind][p][af].bytes;
 					int level = lv + S2_LEVEL_MIN;
 					char s1[32], s2[32];
 
@@ -442,9 +411,9 @@ static struct s2_error *prefault_slot(void *arg, const struct s2_kvm_memslot *s)
 			return err;
 		if (r->json) {
 			s2_json_end(&r->j);
-			s2_json_hex(&r->j, "gap_outside_mapped", p->c.mapped);
+			s2_json_hex(&r->j, "gap_outside_mapped", p->c.sum.mapped);
 		}
-		p->outside += p->c.mapped;
+		p->outside += p->c.sum.mapped;
 		if (s->gpa + s->size > p->prev_end)
 			p->prev_end = s->gpa + s->size;
 	}
@@ -484,17 +453,17 @@ static struct s2_error *prefault_slot(void *arg, const struct s2_kvm_memslot *s)
 	if (r->json)
 		s2_json_end(&r->j);
 	if (r->json) {
-		s2_json_hex(&r->j, "mapped", p->c.mapped);
+		s2_json_hex(&r->j, "mapped", p->c.sum.mapped);
 		s2_json_array(&r->j, "groups");
 		print_groups(r, p->vm, &p->c);
 		s2_json_end(&r->j);
 		s2_json_end(&r->j);
 		return NULL;
 	}
-	s2_report_format_size(s1, sizeof(s1), p->c.mapped);
+	s2_report_format_size(s1, sizeof(s1), p->c.sum.mapped);
 	s2_report_format_size(s2, sizeof(s2), s->size);
 	fprintf(r->out, "  mapped %s of %s (%u%%)\n", s1, s2,
-		s->size ? (unsigned int)((unsigned __int128)p->c.mapped * 100 / s->size) : 0);
+		s->size ? (unsigned int)((unsigned __int128)p->c.sum.mapped * 100 / s->size) : 0);
 	print_groups(r, p->vm, &p->c);
 	return NULL;
 }
@@ -636,7 +605,7 @@ static struct s2_error *prefault_vm(struct report *r, const struct s2_kvm_vm *vm
 		err = coverage_walk(r, vm, p->root, &p->c, p->prev_end, 1ULL << vm->mmu.ia_bits);
 		if (r->json && !err)
 			s2_json_end(&r->j);
-		p->outside += p->c.mapped;
+		p->outside += p->c.sum.mapped;
 		if (!err && r->json) {
 			s2_json_hex(&r->j, "outside_mapped", p->outside);
 		} else if (!err && p->outside) {
