@@ -4,10 +4,15 @@
  *
  * The generic "target from a host program" adapter (ARCHITECTURE.md, layer 2):
  * a struct s2_target whose operations call methods of a Python object, the
- * host, which converts them to its program's own calls (gdb's read_memory and
- * types, for s2dump-gdb.py). One Session per host (layouts resolved once);
- * run() executes one command line with the output streamed to a Python file
- * object's write().
+ * host, which converts them to its program's own calls. Its hosts: gdb
+ * (gdb/s2dump-gdb.py: gdb's read_memory and types) and drgn
+ * (libdrgn-contrib/s2dump_drgn/_host.py: a drgn.Program). One Session per host
+ * (layouts resolved once); run() executes one command line with the output
+ * streamed to a Python file object's write(). The helpers' entry points
+ * (vms, mmus, walk, translate, coverage, memslots) give the KVM model's and
+ * the walker's answers as Python values, for a host's helpers in its own
+ * style (s2dump_drgn.helpers); field_repair() is the CLI's repair of a dump
+ * from the field, for hosts that open dumps themselves.
  *
  * The host's methods, each returning a value or raising:
  *   read_phys(pa, n) -> bytes           required

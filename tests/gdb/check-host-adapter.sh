@@ -32,9 +32,12 @@ for key in linux-6.12/demo linux-7.2/nested linux-7.2/kaslr-va52 linux-7.3/neste
 	"$cli" -c "$d/vmcore" -s "$d/vmlinux" nesteds2 list >"$o/nested.out" 2>/dev/null
 	"$cli" -c "$d/vmcore" -s "$d/vmlinux" 0xffff000000001000 2>"$o/bogus.err" >/dev/null
 	S2_CLI=$cli /usr/bin/python3 "$top/tests/gdb/check_host_adapter.py" "$build/python" "$d/vmcore" "$d/vmlinux" "$o" \
-		"host-adapter/$key" 2>&1 | grep -v ' passed, '
+		"host-adapter/$key" >"$o/py.out" 2>&1
+	grep -v ' passed, ' "$o/py.out"
+	grep -q ' passed, ' "$o/py.out" ||
+		echo "FAIL host-adapter/$key/script: check_host_adapter.py stopped: $(tail -n 1 "$o/py.out")"
 	if [ "$key" = linux-7.2/nested ]; then
-		S2_ROUNDS=20 S2_NO_RSS=1 PYTHONMALLOC=malloc valgrind -q --error-exitcode=99 --errors-for-leak-kinds=none \
+		S2_CLI=$cli S2_ROUNDS=20 S2_NO_RSS=1 PYTHONMALLOC=malloc valgrind -q --error-exitcode=99 --errors-for-leak-kinds=none \
 			/usr/bin/python3 "$top/tests/gdb/check_host_adapter.py" "$build/python" "$d/vmcore" "$d/vmlinux" "$o" \
 			"host-adapter/$key/valgrind" >"$tmp/vg.out" 2>&1
 		rc=$?
