@@ -35,7 +35,9 @@
  * attributes kind ("fault", "lookup", "invalid-argument", "layout",
  * "corrupt", "io", "unsupported", "nomem", "other"), address (int or None)
  * and status (the exit status the CLI would use), for the front end to turn
- * into its own kind of error.
+ * into its own kind of error: or, given Session(..., convert_error=f), as
+ * the exception f(Error) returns (the walk's iterator and the listings'
+ * partial results too, so a host needs no wrapper around them).
  *
  * The limited API of 3.11 (stable ABI): one .abi3.so loads in gdb's Python
  * (Debian 12: 3.11) and in newer ones.
@@ -280,7 +282,34 @@ typedef struct {
 	struct s2_target target;
 	struct s2_session *session;
 	char backend[32];
+	PyObject *convert_error;  /* callable or NULL: the host's own exception for an Error */
 } SessionObject;
+
+/*
+ * Raise the core's error as the session's host wants it: _s2dump_host.Error, or what the host's
+ * convert_error(Error) returns (drgn's kinds for the drgn module: no Python wrapper on the hot
+ * paths, the walk iterator's included). Consumes err; returns NULL.
+ */
+static PyObject *session_raise(SessionObject *self, struct s2_error *err, int status)
+{
+	PyObject *type, *value, *tb, *converted;
+
+	raise_s2_error(err, status);
+	if (!self->convert_error || !PyErr_ExceptionMatches(host_error))
+		return NULL;
+	PyErr_Fetch(&type, &value, &tb);
+	PyErr_NormalizeException(&type, &value, &tb);
+	converted = value ? PyObject_CallFunctionObjArgs(self->convert_error, value, NULL) : NULL;
+	Py_XDECREF(type);
+	Py_XDECREF(value);
+	Py_XDECREF(tb);
+	if (converted && PyExceptionInstance_Check(converted))
+		PyErr_SetObject((PyObject *)Py_TYPE(converted), converted);
+	else if (converted)
+		PyErr_SetString(PyExc_TypeError, "convert_error must return an exception");
+	Py_XDECREF(converted);
+	return NULL;
+}
 
 static void Session_dealloc(SessionObject *self)
 {
@@ -290,6 +319,7 @@ static void Session_dealloc(SessionObject *self)
 	if (self->session)
 		s2_session_destroy(self->session);
 	Py_XDECREF(self->host);
+	Py_XDECREF(self->convert_error);
 	tp_free((PyObject *)self);
 	Py_DECREF((PyObject *)type);
 }
@@ -306,19 +336,25 @@ static bool has_method(PyObject *host, const char *name)
 
 static int Session_init(SessionObject *self, PyObject *args, PyObject *kwds)
 {
-	static char *kwlist[] = { "host", "backend", "live", NULL };
+	static char *kwlist[] = { "host", "backend", "live", "convert_error", NULL };
 	static const char *const required[] = { "read_phys", "symbol_address", "member_info", "type_size" };
 	const char *backend = "python";
-	PyObject *host;
+	PyObject *host, *convert_error = Py_None;
 	int live = 0;
 	struct s2_error *err;
 
-	if (!PyArg_ParseTupleAndKeywords(args, kwds, "O|sp:Session", kwlist, &host, &backend, &live))
+	if (!PyArg_ParseTupleAndKeywords(args, kwds, "O|spO:Session", kwlist, &host, &backend, &live, &convert_error))
 		return -1;
 	if (self->session) {
 		PyErr_SetString(PyExc_RuntimeError, "Session already initialised");
 		return -1;
 	}
+	if (convert_error != Py_None && !PyCallable_Check(convert_error)) {
+		PyErr_SetString(PyExc_TypeError, "convert_error must be callable or None");
+		return -1;
+	}
+	if (convert_error != Py_None)
+		self->convert_error = Py_NewRef(convert_error);
 	for (size_t i = 0; i < sizeof(required) / sizeof(required[0]); i++) {
 		if (!has_method(host, required[i])) {
 			PyErr_Format(PyExc_TypeError, "the host has no method %s", required[i]);
@@ -345,7 +381,7 @@ static int Session_init(SessionObject *self, PyObject *args, PyObject *kwds)
 	self->target.live = live;
 	err = s2_session_create(&self->target, &self->session);
 	if (err) {
-		raise_s2_error(err, S2_STATUS_ERROR);
+		session_raise(self, err, S2_STATUS_ERROR);
 		return -1;
 	}
 	return 0;
@@ -366,7 +402,7 @@ static PyObject *Session_run(SessionObject *self, PyObject *args)
 	if (s2_py_command_run(self->session, argv, file, &err, &status) < 0)
 		return NULL;
 	if (err)
-		return raise_s2_error(err, status);
+		return session_raise(self, err, status);
 	return PyLong_FromLong(status);
 }
 
@@ -388,14 +424,14 @@ static bool session_model(SessionObject *self, struct s2_kernel **k, const struc
 	}
 	err = s2_session_model(self->session, k, l);
 	if (err) {
-		raise_s2_error(err, S2_STATUS_ERROR);
+		session_raise(self, err, S2_STATUS_ERROR);
 		return false;
 	}
 	return true;
 }
 
 /* (list of results so far, the Error that stopped the listing or None); consumes list and err. */
-static PyObject *partial_result(PyObject *list, struct s2_error *err)
+static PyObject *partial_result(SessionObject *self, PyObject *list, struct s2_error *err)
 {
 	PyObject *type, *value, *tb, *r;
 
@@ -406,7 +442,7 @@ static PyObject *partial_result(PyObject *list, struct s2_error *err)
 		Py_DECREF(list);
 		return PyErr_Occurred() ? NULL : PyErr_NoMemory();
 	}
-	raise_s2_error(err, S2_STATUS_ERROR);
+	session_raise(self, err, S2_STATUS_ERROR);
 	PyErr_Fetch(&type, &value, &tb);
 	PyErr_NormalizeException(&type, &value, &tb);
 	if (tb && value)
@@ -443,7 +479,7 @@ static PyObject *Session_vms(SessionObject *self, PyObject *unused)
 	list = PyList_New(0);
 	if (!list)
 		return NULL;
-	return partial_result(list, s2_kvm_for_each_vm(k, l, vms_each, list));
+	return partial_result(self, list, s2_kvm_for_each_vm(k, l, vms_each, list));
 }
 
 static PyObject *Session_mmus(SessionObject *self, PyObject *args)
@@ -459,7 +495,7 @@ static PyObject *Session_mmus(SessionObject *self, PyObject *args)
 		return NULL;
 	err = s2_kvm_read_vm(k, l, kvm, &vm);
 	if (err)
-		return raise_s2_error(err, S2_STATUS_ERROR);
+		return session_raise(self, err, S2_STATUS_ERROR);
 	list = PyList_New(0);
 	if (!list)
 		return NULL;
@@ -471,7 +507,7 @@ static PyObject *Session_mmus(SessionObject *self, PyObject *args)
 		if (!err)
 			err = append_u64(list, m.addr);
 	}
-	return partial_result(list, err);
+	return partial_result(self, list, err);
 }
 
 /* The MMU at addr and its root (s2_kvm_find_mmu); raises and returns false on error. */
@@ -485,7 +521,7 @@ static bool find_mmu(SessionObject *self, uint64_t addr, struct s2_kernel **k, s
 		return false;
 	err = s2_kvm_find_mmu(*k, l, addr, mmu, root);
 	if (err) {
-		raise_s2_error(err, S2_STATUS_ERROR);
+		session_raise(self, err, S2_STATUS_ERROR);
 		return false;
 	}
 	return true;
@@ -670,7 +706,7 @@ static PyObject *WalkIter_raise_pending(WalkIterObject *self)
 	struct s2_error *err = self->pending;
 
 	self->pending = NULL;
-	return raise_s2_error(err, S2_STATUS_ERROR);
+	return session_raise(self->session, err, S2_STATUS_ERROR);
 }
 
 static PyObject *WalkIter_next(WalkIterObject *self)
@@ -690,7 +726,7 @@ static PyObject *WalkIter_next(WalkIterObject *self)
 		err = s2_walk(&self->mmu.geo, self->root, &mem, self->next, self->end, &w);
 		if (err) {
 			self->done = true;
-			return raise_s2_error(err, S2_STATUS_ERROR);
+			return session_raise(self->session, err, S2_STATUS_ERROR);
 		}
 		if (PyErr_Occurred())
 			return NULL;
@@ -789,7 +825,7 @@ static PyObject *Session_translate(SessionObject *self, PyObject *args)
 	mem = s2_kvm_host_mem(k);
 	err = s2_translate(&mmu.geo, root, &mem, ipa, &t);
 	if (err)
-		return raise_s2_error(err, S2_STATUS_ERROR);
+		return session_raise(self, err, S2_STATUS_ERROR);
 	mapped = t.fault.type == S2_FAULT_NONE || t.fault.type == S2_FAULT_ACCESS_FLAG;
 	fault = t.fault.type != S2_FAULT_NONE;
 	PyObject *v[17] = {
@@ -887,7 +923,7 @@ static PyObject *Session_coverage(SessionObject *self, PyObject *args)
 	if (!c)
 		return PyErr_NoMemory();
 	err = coverage_of(k, &mmu, root, start, end, c);
-	r = err ? raise_s2_error(err, S2_STATUS_ERROR) : coverage_list(c);
+	r = err ? session_raise(self, err, S2_STATUS_ERROR) : coverage_list(c);
 	PyMem_Free(c);
 	return r;
 }
@@ -947,10 +983,10 @@ static PyObject *Session_memslots(SessionObject *self, PyObject *args)
 		err = s2_kvm_vm_root(m->k, &vm, &m->root);
 	if (err) {
 		PyMem_Free(m);
-		return raise_s2_error(err, S2_STATUS_ERROR);
+		return session_raise(self, err, S2_STATUS_ERROR);
 	}
 	m->list = PyList_New(0);
-	r = m->list ? partial_result(m->list, s2_kvm_for_each_memslot(m->k, l, &vm, memslot_each, m)) : NULL;
+	r = m->list ? partial_result(self, m->list, s2_kvm_for_each_memslot(m->k, l, &vm, memslot_each, m)) : NULL;
 	PyMem_Free(m);
 	return r;
 }
@@ -983,7 +1019,8 @@ static PyMethodDef Session_methods[] = {
 };
 
 static PyType_Slot session_slots[] = {
-	{ Py_tp_doc, "Session(host, backend='python', live=False): the s2dump core on a host object's target" },
+	{ Py_tp_doc, "Session(host, backend='python', live=False, convert_error=None): the s2dump core on a host "
+		     "object's target; convert_error(Error) -> the exception to raise instead of an Error" },
 	{ Py_tp_new, PyType_GenericNew },
 	{ Py_tp_init, Session_init },
 	{ Py_tp_dealloc, Session_dealloc },
@@ -994,7 +1031,7 @@ static PyType_Slot session_slots[] = {
 static PyType_Spec session_spec = {
 	.name = "_s2dump_host.Session",
 	.basicsize = sizeof(SessionObject),
-	.flags = Py_TPFLAGS_DEFAULT,
+	.flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_BASETYPE, /* a host's own Session (s2dump_drgn's) */
 	.slots = session_slots,
 };
 

@@ -3,7 +3,8 @@
 The drgn module as a host of s2dump's generic host-program adapter (_s2dump_host, built from
 hostprog/s2dump_host.c): DrgnHost answers the adapter's target operations with a
 drgn.Program (prog.read, prog.symbol, prog.type, drgn.offsetof, prog.constant), and Session
-turns the adapter's errors into the drgn-style exceptions this package documents:
+is the adapter's Session on it, whose errors convert() turns into the drgn-style exceptions
+this package documents:
 
     kind "fault"                                    drgn.FaultError(message, address)
                                                     (address None for a summary of several)
@@ -34,17 +35,20 @@ _VALUE_KINDS = ("invalid-argument", "corrupt", "layout", "unsupported")
 
 
 def convert(e):
-    """The drgn-style exception for an _s2dump_host.Error."""
+    """The drgn-style exception for an _s2dump_host.Error, with the CLI's exit status in s2dump_status."""
     message = str(e)
     if e.kind == "fault":
-        return drgn.FaultError(message, e.address)
-    if e.kind == "lookup":
-        return LookupError(message)
-    if e.kind in _VALUE_KINDS:
-        return ValueError(message)
-    if e.kind == "nomem":
+        exc = drgn.FaultError(message, e.address)
+    elif e.kind == "lookup":
+        exc = LookupError(message)
+    elif e.kind in _VALUE_KINDS:
+        exc = ValueError(message)
+    elif e.kind == "nomem":
         return MemoryError()
-    return Error(message)
+    else:
+        exc = Error(message)
+    exc.s2dump_status = e.status
+    return exc
 
 
 def _kind(t):
@@ -139,95 +143,31 @@ class DrgnHost:
         return v
 
 
-class _Leaves:
-    """The adapter's walk iterator with its errors converted (next() goes on after a table)."""
-
-    __slots__ = ("_it",)
-
-    def __init__(self, it):
-        self._it = it
-
-    def __iter__(self):
-        return self
-
-    def __next__(self):
-        try:
-            return next(self._it)
-        except _s2dump_host.Error as e:
-            raise convert(e) from None
-
-
-def _call(method, *args):
-    """An adapter method's result, its Error converted."""
-    try:
-        return method(*args)
-    except _s2dump_host.Error as e:
-        raise convert(e) from None
-
-
-def _partial(result):
-    """(items, exception or None) of a listing, its Error converted."""
-    items, exc = result
-    return items, None if exc is None else convert(exc)
-
-
-class Session:
+class Session(_s2dump_host.Session):
     """
     Session(prog, vmcoreinfo=None, live=False)
 
     An s2dump session over a drgn.Program: kernel facts and struct layouts are resolved once.
     vmcoreinfo is the VMCOREINFO note text when drgn does not expose it.
+
+    run(argv, file) -> int runs one s2dump command line (argv[0] is 's2dump' or 'nesteds2'),
+    writing its output to file as it is produced, and returns the exit status (0 ok, 1
+    findings); the helpers' entry points are the adapter's (vms, mmus, walk, translate,
+    coverage, memslots). Errors are drgn.FaultError, LookupError, ValueError or
+    s2dump_drgn.Error, with the exit status the CLI would use in s2dump_status.
     """
+
+    __slots__ = ()
 
     def __init__(self, prog, vmcoreinfo=None, live=False):
         if vmcoreinfo is not None and not isinstance(vmcoreinfo, str):
             raise TypeError("vmcoreinfo must be str or None")
-        try:
-            self._s = _s2dump_host.Session(DrgnHost(prog, vmcoreinfo), "drgn", bool(live))
-        except _s2dump_host.Error as e:
-            raise convert(e) from None
-
-    def run(self, argv, file):
-        """
-        run(argv, file) -> int
-
-        Run one s2dump command line (argv[0] is 's2dump' or 'nesteds2'), writing its output to
-        file as it is produced. Returns the exit status (0 ok, 1 findings); raises
-        drgn.FaultError, LookupError, ValueError or s2dump_drgn.Error when the command stops on
-        an error, with the exit status the CLI would use in s2dump_status.
-        """
-        try:
-            return self._s.run(argv, file)
-        except _s2dump_host.Error as e:
-            exc = convert(e)
-            exc.s2dump_status = e.status
-        raise exc
-
-    def vms(self):
-        """vms() -> (list of struct kvm addresses on vm_list, exception or None)"""
-        return _partial(_call(self._s.vms))
-
-    def mmus(self, kvm):
-        """mmus(kvm) -> (list of kvm_s2_mmu addresses, exception or None)"""
-        return _partial(_call(self._s.mmus, kvm))
-
-    def memslots(self, kvm):
-        """memslots(kvm) -> ([(slot, id, gpa, size, uaddr, flags, mapped, coverage)], exception or None)"""
-        return _partial(_call(self._s.memslots, kvm))
-
-    def walk(self, mmu, start=0, end=None, invalid=False, batch=1024):
-        """walk(mmu, start=0, end=None, invalid=False, batch=1024) -> iterator of Leaf"""
-        return _Leaves(_call(self._s.walk, mmu, start, end, invalid, batch))
-
-    def translate(self, mmu, ipa):
-        """translate(mmu, ipa) -> Translation"""
-        return _call(self._s.translate, mmu, ipa)
-
-    def coverage(self, mmu, start, end):
-        """coverage(mmu, start, end) -> list of (level, 'block'|'page', count, bytes)"""
-        return _call(self._s.coverage, mmu, start, end)
+        super().__init__(DrgnHost(prog, vmcoreinfo), "drgn", bool(live), convert)
 
 
 def field_repair(path):
     """field_repair(path) -> None | (fd, notice): a repaired copy of a dump QEMU wrote with shifted RAM."""
-    return _call(_s2dump_host.field_repair, path)
+    try:
+        return _s2dump_host.field_repair(path)
+    except _s2dump_host.Error as e:
+        raise convert(e) from None

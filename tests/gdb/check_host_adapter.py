@@ -11,6 +11,8 @@
 #    raises (a fault naming the physical address), an output file that raises (that exception);
 #  - the helpers' entry points (vms, mmus, walk, translate, memslots, coverage) give what the
 #    CLI's JSON says (S2_CLI set: the CLI binary), and name a wrong address as a lookup error;
+#  - Session(convert_error=f) raises what f(Error) returns instead (a TypeError if that is no
+#    exception);
 #  - no leak: 2000 commands, errors included, do not grow the resident set (S2_ROUNDS: 1000
 #    rounds of two; S2_NO_RSS=1 skips the measure, for valgrind).
 import gc
@@ -240,6 +242,36 @@ if cli:
     e = error_of(lambda: session.mmus(0xffff000000001000))
     check("helpers/not-a-kvm", e is not None and e.kind in ("corrupt", "invalid-argument", "fault") and
           "\n" not in str(e), f"[{e}]")
+
+
+# convert_error: the host's own exception instead of Error, wherever the adapter raises one
+class Converted(Exception):
+    pass
+
+
+conv = _s2dump_host.Session(host, convert_error=lambda e: Converted(e.kind, str(e), e.status))
+try:
+    conv.translate(0xffff000000000123, 0)
+    check("convert-error/translate", False, "no exception")
+except Converted as e:
+    check("convert-error/translate", e.args[0] == "lookup" and "no VM's kvm_s2_mmu" in e.args[1], repr(e))
+try:
+    conv.run(["s2dump", "0xffff000000001000"], io.StringIO())
+    check("convert-error/run", False, "no exception")
+except Converted as e:
+    check("convert-error/run", f"s2dump: {e.args[1]}" == open(f"{cli_dir}/bogus.err").read().strip()
+          and e.args[2] == 2, repr(e))
+bad = _s2dump_host.Session(host, convert_error=lambda e: "not an exception")
+try:
+    bad.translate(0xffff000000000123, 0)
+    check("convert-error/not-an-exception", False, "no exception")
+except TypeError as e:
+    check("convert-error/not-an-exception", "convert_error" in str(e), str(e))
+try:
+    _s2dump_host.Session(host, convert_error=42)
+    check("convert-error/not-callable", False, "accepted 42")
+except TypeError as e:
+    check("convert-error/not-callable", "convert_error" in str(e), str(e))
 
 
 class NoRead:
