@@ -1,8 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 """
-The VMCOREINFO note of a dump file, for the Python hosts of the host-program adapter (the gdb
-script, the drgn package): one parser, installed beside each of them (s2dump-gdb.py's directory,
-the s2dump_drgn package).
+The VMCOREINFO note of a dump file, and the ELF header checks it needs, for the Python hosts of
+the host-program adapter (the gdb script, the drgn package): one parser, installed beside each of
+them (s2dump-gdb.py's directory, the s2dump_drgn package).
 
 Formats: the ELF64 core file (ELF specification: program headers of 56 bytes, PT_LOAD 1,
 PT_NOTE 4; notes are namesz, descsz, type, then name and desc each padded to 4 bytes; the
@@ -17,6 +17,18 @@ _ET_CORE, _EM_AARCH64 = 4, 183
 _NOTES_MAX = 1 << 20
 
 
+def elf_kind(header):
+    """(e_type, e_machine) of the ELF64 little-endian file whose first bytes are header, or None."""
+    if len(header) < 20 or header[:4] != b"\x7fELF" or header[4] != 2 or header[5] != 1:
+        return None
+    return struct.unpack_from("<HH", header, 16)
+
+
+def is_aarch64_core(header):
+    """Whether header starts an AArch64 ELF64 core file (ET_CORE, EM_AARCH64)."""
+    return elf_kind(header) == (_ET_CORE, _EM_AARCH64)
+
+
 def elf_core_headers(pread, path):
     """
     The program headers of an AArch64 ELF64 little-endian core file as (p_type, p_offset,
@@ -24,10 +36,9 @@ def elf_core_headers(pread, path):
     is not.
     """
     ident = pread(64, 0)
-    if len(ident) < 64 or ident[:4] != b"\x7fELF" or ident[4] != 2 or ident[5] != 1:
+    if len(ident) < 64 or elf_kind(ident) is None:
         raise ValueError(f"{path} is not a 64-bit little-endian ELF file")
-    e_type, e_machine = struct.unpack_from("<HH", ident, 16)
-    if e_type != _ET_CORE or e_machine != _EM_AARCH64:
+    if not is_aarch64_core(ident):
         raise ValueError(f"{path} is not an AArch64 ELF core")
     phoff, = struct.unpack_from("<Q", ident, 32)
     phentsize, phnum = struct.unpack_from("<HH", ident, 54)

@@ -25,12 +25,12 @@ Helpers in drgn's style (``s2dump_drgn.helpers``, re-exported here):
 """
 
 import os
-import struct
 import sys
 
 import drgn
 
 from ._host import Error, Leaf, Session, Translation, field_repair
+from . import s2dump_vmcoreinfo
 from .s2dump_vmcoreinfo import file_vmcoreinfo as _file_vmcoreinfo
 from .helpers import (MemslotCoverage, for_each_kvm, kvm_memslot_coverage, kvm_s2_mmus, s2_translate,
                       s2_walk)
@@ -128,28 +128,19 @@ def run(prog, argv, file=None):
     return session(prog).run(list(argv), sys.stdout if file is None else file)
 
 
-def _elf_kind(path):
-    """(e_type, e_machine) of an ELF file, or None."""
+def _header(path, n=20):
+    """The first n bytes of a file, or b"" if it cannot be read."""
     try:
         with open(path, "rb") as f:
-            h = f.read(20)
+            return f.read(n)
     except OSError:
-        return None
-    if len(h) < 20 or h[:4] != b"\x7fELF" or h[4] != 2 or h[5] != 1:
-        return None
-    return struct.unpack_from("<HH", h, 16)
+        return b""
 
 
 def _is_dump(path):
     """An AArch64 ELF core, or a kdump-compressed file (flattened or not)."""
-    if _elf_kind(path) == (4, 183):
-        return True
-    try:
-        with open(path, "rb") as f:
-            h = f.read(12)
-    except OSError:
-        return False
-    return h[:8] == b"KDUMP   " or h == b"makedumpfile"
+    h = _header(path)
+    return s2dump_vmcoreinfo.is_aarch64_core(h) or h[:8] == b"KDUMP   " or h[:12] == b"makedumpfile"
 
 
 def _open_files():
@@ -184,7 +175,8 @@ def _symbol_files():
     """drgn's -s/--symbols arguments, else the AArch64 executables it has open (the vmlinux)."""
     paths = [p for p in _drgn_args("-s", "--symbols") if os.path.isfile(p)]
     if not paths:
-        paths = [p for p in _open_files() if _elf_kind(p) in ((2, 183), (3, 183))]
+        # AArch64 ET_EXEC or ET_DYN
+        paths = [p for p in _open_files() if s2dump_vmcoreinfo.elf_kind(_header(p)) in ((2, 183), (3, 183))]
     return paths
 
 
