@@ -76,7 +76,7 @@ LIB_A := $(BUILD)/libs2dump.a
 all: lib
 
 include $(sort $(wildcard src/*/module.mk)) \
-	$(wildcard extensions/module.mk libdrgn-contrib/module.mk hostprog/module.mk gdb/module.mk) \
+	$(wildcard extensions/module.mk hostprog/module.mk libdrgn-contrib/module.mk gdb/module.mk) \
 	$(sort $(wildcard tests/*/module.mk))
 
 LIB_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(LIB_SRCS))

@@ -32,8 +32,7 @@ for _d in (_here, os.path.join(_here, os.pardir, "build", "share", "s2dump")):
         sys.path.insert(0, os.path.normpath(_d))
         break
 import _s2dump_host  # noqa: E402
-
-_PT_LOAD, _PT_NOTE = 1, 4
+import s2dump_vmcoreinfo  # noqa: E402
 
 
 class _ElfCore:
@@ -42,38 +41,18 @@ class _ElfCore:
     def __init__(self, path):
         self.path = path
         self.f = open(path, "rb", buffering=0)
-        ident = self.f.read(64)
-        if len(ident) < 64 or ident[:4] != b"\x7fELF" or ident[4] != 2 or ident[5] != 1:
-            raise gdb.GdbError(f"s2dump: {path} is not a 64-bit little-endian ELF file")
-        e_type, e_machine = struct.unpack_from("<HH", ident, 16)
-        if e_type != 4 or e_machine != 183:
-            raise gdb.GdbError(f"s2dump: {path} is not an AArch64 ELF core")
-        phoff, = struct.unpack_from("<Q", ident, 32)
-        phentsize, phnum = struct.unpack_from("<HH", ident, 54)
-        self.loads = []  # (p_paddr, p_filesz, p_offset)
-        self.vmcoreinfo = None
-        for i in range(phnum):
-            ph = os.pread(self.f.fileno(), 56, phoff + i * phentsize)
-            if len(ph) < 56:
-                raise gdb.GdbError(f"s2dump: {path}: program header {i} is cut off")
-            p_type, _, p_offset, _, p_paddr, p_filesz = struct.unpack_from("<IIQQQQ", ph)
-            # /proc/kcore's vmalloc and module segments have no physical address (p_paddr -1)
-            if p_type == _PT_LOAD and p_filesz and p_paddr != 0xFFFFFFFFFFFFFFFF:
-                self.loads.append((p_paddr, p_filesz, p_offset))
-            elif p_type == _PT_NOTE and self.vmcoreinfo is None:
-                self.vmcoreinfo = self._find_vmcoreinfo(p_offset, min(p_filesz, 1 << 20))
 
-    def _find_vmcoreinfo(self, offset, size):
-        notes = os.pread(self.f.fileno(), size, offset)
-        off = 0
-        while off + 12 <= len(notes):
-            namesz, descsz, _ = struct.unpack_from("<III", notes, off)
-            name = notes[off + 12:off + 12 + namesz].rstrip(b"\0")
-            desc = off + 12 + ((namesz + 3) & ~3)
-            if name == b"VMCOREINFO":
-                return notes[desc:desc + descsz].split(b"\0", 1)[0].decode("ascii", "replace")
-            off = desc + ((descsz + 3) & ~3)
-        return None
+        def pread(size, offset):
+            return os.pread(self.f.fileno(), size, offset)
+        try:
+            headers = s2dump_vmcoreinfo.elf_core_headers(pread, path)
+        except ValueError as e:
+            raise gdb.GdbError(f"s2dump: {e}") from None
+        # (p_paddr, p_filesz, p_offset); /proc/kcore's vmalloc and module segments have no
+        # physical address (p_paddr -1)
+        self.loads = [(p_paddr, p_filesz, p_offset) for p_type, p_offset, p_paddr, p_filesz in headers
+                      if p_type == s2dump_vmcoreinfo.PT_LOAD and p_filesz and p_paddr != 0xFFFFFFFFFFFFFFFF]
+        self.vmcoreinfo = s2dump_vmcoreinfo.elf_vmcoreinfo(pread, headers)
 
     def read_phys(self, pa, n):
         out = bytearray()
@@ -144,13 +123,6 @@ def _link_address(name):
         return None
 
 
-def _vmcoreinfo_value(text, key):
-    for line in text.splitlines():
-        if line.startswith(key + "="):
-            return line[len(key) + 1:]
-    return None
-
-
 class GdbHost:
     """The target the adapter calls: gdb's debug info, and memory of the core, kcore or gdbstub."""
 
@@ -200,7 +172,7 @@ class GdbHost:
     @staticmethod
     def _delta_from(text):
         """Run-time minus gdb's addresses: VMCOREINFO's swapper_pg_dir against gdb's (KASLR)."""
-        want = _vmcoreinfo_value(text, "SYMBOL(swapper_pg_dir)")
+        want = s2dump_vmcoreinfo.value(text, "SYMBOL(swapper_pg_dir)")
         have = _link_address("swapper_pg_dir")
         if want is None or have is None:
             return None
@@ -253,7 +225,7 @@ class GdbHost:
                 text = bytes(inferior.read_memory(ptr, n)).split(b"\0", 1)[0].decode("ascii", "replace")
             except gdb.MemoryError:
                 continue
-            want = _vmcoreinfo_value(text, "SYMBOL(swapper_pg_dir)")
+            want = s2dump_vmcoreinfo.value(text, "SYMBOL(swapper_pg_dir)")
             if want is not None and int(want, 16) == (swapper + delta) & 0xFFFFFFFFFFFFFFFF:
                 return text, delta
         return None
@@ -327,7 +299,7 @@ class GdbHost:
         return len(sym.type.fields())
 
     def vmcoreinfo(self, key):
-        v = _vmcoreinfo_value(self.text, key)
+        v = s2dump_vmcoreinfo.value(self.text, key)
         if v is None:
             raise LookupError(f"VMCOREINFO has no {key}")
         return v

@@ -1,9 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * What every Python front end of the core does the same way, in one place: the pending Python
- * exception as a message, a read's bytes taken into the core's buffer, and one command line run with its output streamed to a Python file
- * object. Used by the host-program adapter (hostprog/s2dump_host.c) and the drgn module
- * (libdrgn-contrib/s2dump_drgn/_core.c); each raises the core's errors in its own kinds.
+ * The Python glue of the host-program adapter (hostprog/s2dump_host.c): the pending Python
+ * exception as a message, a read's bytes taken into the core's buffer, and one command line run
+ * with its output streamed to a Python file object.
  * Include after <Python.h> (and its Py_LIMITED_API).
  */
 #ifndef S2DUMP_HOSTPROG_PYRUN_H

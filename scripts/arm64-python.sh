@@ -3,7 +3,7 @@
 # front end under qemu-aarch64-static here and inside the real arm64 guest
 # (tests/vmcores/real/run.sh --live): apt-get download of the arm64 .debs into
 # build/arm64/debs, dpkg-deb -x into build/arm64/sysroot (never installed).
-# The sysroot also gives the Python headers the arm64 _core build needs
+# The sysroot also gives the Python headers the arm64 build of the host-program adapter needs
 # (make drgn-arm64). Libraries this host already has as arm64 multiarch
 # packages (libdw1, libelf1, libkdumpfile10, zlib, ...) are taken from
 # /usr/lib/aarch64-linux-gnu when the guest's cpio is made.

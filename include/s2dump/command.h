@@ -25,6 +25,14 @@ struct s2_session;
 /* Open a session: reads kernel facts (release, page size, VA layout) and checks the target. */
 struct s2_error *s2_session_create(const struct s2_target *target, struct s2_session **out);
 void s2_session_destroy(struct s2_session *session);
+/*
+ * The session's kernel and KVM layouts (resolved on first use, shared with its commands), for a
+ * front end's helpers that call the KVM model (include/s2dump/kvm.h) directly.
+ */
+struct s2_kernel;
+struct s2_kvm_layout;
+struct s2_error *s2_session_model(struct s2_session *session, struct s2_kernel **kernel,
+				  const struct s2_kvm_layout **layout);
 
 /*
  * Run one command. argv[0] is the command name ("s2dump" or "nesteds2"),

@@ -91,6 +91,38 @@ struct s2_error *s2_kvm_vm_root(struct s2_kernel *kernel, const struct s2_kvm_vm
 /* VTTBR_EL2 as KVM programs it for the MMU (kvm_get_vttbr()): BADDR = pgd_phys, VMID in [63:48]. */
 uint64_t s2_kvm_mmu_vttbr(const struct s2_kvm_mmu *mmu);
 
+/*
+ * The MMU at addr (a VM's arch.mmu or one of its arch.nested_mmus, of any VM
+ * on vm_list) and the PA of its start-level table(s), or why not: not an MMU
+ * (S2_ERROR_LOOKUP), no page table, a pKVM VM's canonical MMU (as
+ * s2_kvm_vm_root), an unreadable nested_mmus entry.
+ */
+struct s2_error *s2_kvm_find_mmu(struct s2_kernel *kernel, const struct s2_kvm_layout *layout, uint64_t addr,
+				 struct s2_kvm_mmu *mmu, uint64_t *root);
+
+/*
+ * How much of [lo, hi) (hi clipped to the IPA space) an MMU's stage 2 maps
+ * (src/kvm/coverage.c): the valid leaves whose first IPA lies in the range,
+ * each with all its bytes (the rule of s2dump -p: ranges that tile the IPA
+ * space count each leaf once), summed by level, kind (0 block, 1 page),
+ * permissions (4 read, 2 write, 1 executable: S2AP and XN 0) and access flag.
+ * note (may be NULL) gets the walk's problems (every one, as the walker
+ * reports them clipped to the range) and the reserved-encoding leaves of the
+ * range; its error stops the walk.
+ */
+#define S2_KVM_COVERAGE_LEVELS (S2_LEVEL_MAX - S2_LEVEL_MIN + 1)
+struct s2_kvm_coverage {
+	uint64_t mapped;          /* bytes of the leaves counted */
+	struct {
+		uint32_t count;
+		uint64_t bytes;
+	} g[S2_KVM_COVERAGE_LEVELS][2][8][2]; /* [level - S2_LEVEL_MIN][page][perm][af] */
+};
+typedef struct s2_error *(*s2_kvm_coverage_note_fn)(void *arg, const struct s2_walk_entry *e);
+struct s2_error *s2_kvm_coverage(struct s2_kernel *kernel, const struct s2_kvm_mmu *mmu, uint64_t root,
+				 uint64_t lo, uint64_t hi, s2_kvm_coverage_note_fn note, void *arg,
+				 struct s2_kvm_coverage *coverage);
+
 /* Call fn for every struct kvm on vm_list; stops at the first error fn returns. */
 typedef struct s2_error *(*s2_kvm_vm_fn)(void *arg, const struct s2_kvm_vm *vm);
 struct s2_error *s2_kvm_for_each_vm(struct s2_kernel *kernel, const struct s2_kvm_layout *layout,

@@ -4,9 +4,11 @@ s2dump for drgn
 ---------------
 
 KVM arm64 stage-2 page tables from drgn, on vmcores and live kernels. The
-work is done by s2dump's C core (``s2dump_drgn._core``); this package only
-connects it to a :class:`drgn.Program` and keeps one session per program, so
-struct layouts are resolved once.
+work is done by s2dump's C core through its generic host-program adapter
+(``_s2dump_host``, shared with the gdb front end); this package is a host of
+that adapter: it answers the core's target operations with a
+:class:`drgn.Program` (``s2dump_drgn._host``) and keeps one session per
+program, so struct layouts are resolved once.
 
 >>> from s2dump_drgn import run
 >>> run(prog, ["s2dump", "-x", "0xffff800080000000"])   # debugfs text of one VM
@@ -23,12 +25,13 @@ Helpers in drgn's style (``s2dump_drgn.helpers``, re-exported here):
 """
 
 import os
-import struct
 import sys
 
 import drgn
 
-from ._core import Error, Leaf, Session, Translation, field_repair
+from ._host import Error, Leaf, Session, Translation, field_repair
+from . import s2dump_vmcoreinfo
+from .s2dump_vmcoreinfo import file_vmcoreinfo as _file_vmcoreinfo
 from .helpers import (MemslotCoverage, for_each_kvm, kvm_memslot_coverage, kvm_s2_mmus, s2_translate,
                       s2_walk)
 
@@ -39,61 +42,6 @@ __all__ = ("Error", "Leaf", "MemslotCoverage", "Session", "Translation", "field_
 _CACHE_KEY = "s2dump_drgn.session"
 _VMCOREINFO_KEY = "s2dump_drgn.vmcoreinfo"  # set by field_program() on a repaired copy
 _PROGRAM_KEY = "s2dump_drgn.program"  # the program s2dump reads (the repaired copy's, or prog)
-
-
-def _diskdump_vmcoreinfo(f, header):
-    """VMCOREINFO of a kdump-compressed (makedumpfile) file: kdump_sub_header.offset_vmcoreinfo."""
-    # disk_dump_header: signature[8], header_version, new_utsname (390 bytes), timeval, then
-    # status, block_size at 424/428; the sub-header starts one block in.
-    if len(header) < 432:
-        return None
-    block_size, = struct.unpack_from("<i", header, 428)
-    if not 0 < block_size <= (1 << 20):
-        return None
-    f.seek(block_size)
-    sub = f.read(48)
-    if len(sub) < 48:
-        return None
-    offset, size = struct.unpack_from("<qQ", sub, 32)
-    if offset <= 0 or not 0 < size <= (1 << 20):
-        return None
-    f.seek(offset)
-    return f.read(size).split(b"\0", 1)[0].decode("ascii", "replace")
-
-
-def _file_vmcoreinfo(path):
-    """The VMCOREINFO of an AArch64 ELF core or a kdump-compressed file, or None."""
-    try:
-        with open(path, "rb") as f:
-            ident = f.read(512)
-            if ident[:8] == b"KDUMP   ":
-                return _diskdump_vmcoreinfo(f, ident)
-            if len(ident) < 64 or ident[:4] != b"\x7fELF" or ident[4] != 2 or ident[5] != 1:
-                return None
-            e_type, e_machine = struct.unpack_from("<HH", ident, 16)
-            if e_type != 4 or e_machine != 183:  # ET_CORE, EM_AARCH64
-                return None
-            phoff, = struct.unpack_from("<Q", ident, 32)
-            phentsize, phnum = struct.unpack_from("<HH", ident, 54)
-            for i in range(phnum):
-                f.seek(phoff + i * phentsize)
-                ph = f.read(56)
-                p_type, _, p_offset, _, _, p_filesz = struct.unpack_from("<IIQQQQ", ph)
-                if p_type != 4:  # PT_NOTE
-                    continue
-                f.seek(p_offset)
-                notes = f.read(min(p_filesz, 1 << 20))
-                off = 0
-                while off + 12 <= len(notes):
-                    namesz, descsz, _ = struct.unpack_from("<III", notes, off)
-                    name = notes[off + 12:off + 12 + namesz].rstrip(b"\0")
-                    desc_off = off + 12 + ((namesz + 3) & ~3)
-                    if name == b"VMCOREINFO":
-                        return notes[desc_off:desc_off + descsz].decode("ascii", "replace")
-                    off = desc_off + ((descsz + 3) & ~3)
-    except OSError:
-        return None
-    return None
 
 
 def vmcoreinfo_text(prog):
@@ -180,28 +128,19 @@ def run(prog, argv, file=None):
     return session(prog).run(list(argv), sys.stdout if file is None else file)
 
 
-def _elf_kind(path):
-    """(e_type, e_machine) of an ELF file, or None."""
+def _header(path, n=20):
+    """The first n bytes of a file, or b"" if it cannot be read."""
     try:
         with open(path, "rb") as f:
-            h = f.read(20)
+            return f.read(n)
     except OSError:
-        return None
-    if len(h) < 20 or h[:4] != b"\x7fELF" or h[4] != 2 or h[5] != 1:
-        return None
-    return struct.unpack_from("<HH", h, 16)
+        return b""
 
 
 def _is_dump(path):
     """An AArch64 ELF core, or a kdump-compressed file (flattened or not)."""
-    if _elf_kind(path) == (4, 183):
-        return True
-    try:
-        with open(path, "rb") as f:
-            h = f.read(12)
-    except OSError:
-        return False
-    return h[:8] == b"KDUMP   " or h == b"makedumpfile"
+    h = _header(path)
+    return s2dump_vmcoreinfo.is_aarch64_core(h) or h[:8] == b"KDUMP   " or h[:12] == b"makedumpfile"
 
 
 def _open_files():
@@ -236,7 +175,8 @@ def _symbol_files():
     """drgn's -s/--symbols arguments, else the AArch64 executables it has open (the vmlinux)."""
     paths = [p for p in _drgn_args("-s", "--symbols") if os.path.isfile(p)]
     if not paths:
-        paths = [p for p in _open_files() if _elf_kind(p) in ((2, 183), (3, 183))]
+        # AArch64 ET_EXEC or ET_DYN
+        paths = [p for p in _open_files() if s2dump_vmcoreinfo.elf_kind(_header(p)) in ((2, 183), (3, 183))]
     return paths
 
 

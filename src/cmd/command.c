@@ -58,6 +58,17 @@ struct s2_error *s2_cmd_layout(struct s2_session *s)
 	return s2_kvm_layout_resolve(s->kernel, &s->layout);
 }
 
+struct s2_error *s2_session_model(struct s2_session *s, struct s2_kernel **kernel, const struct s2_kvm_layout **kvm_layout)
+{
+	struct s2_error *err = s2_cmd_layout(s);
+
+	if (err)
+		return err;
+	*kernel = s->kernel;
+	*kvm_layout = s->layout;
+	return NULL;
+}
+
 /* Options */
 
 

@@ -44,27 +44,42 @@ struct mmu_owner {
 	uint64_t addr, kvm;
 	long nested_index; /* -1: the canonical MMU */
 	bool found;
+	struct s2_kvm_vm vm;  /* the owner (when found) */
+	struct s2_kvm_mmu mmu;
 };
 
-static struct s2_error *find_mmu_owner(void *arg, const struct s2_kvm_vm *vm, struct s2_kernel *k,
-				       const struct s2_kvm_layout *l)
+/*
+ * strict: an unreadable nested_mmus entry stops the search with its error (the MMU asked
+ * about may be that one); else it is skipped, for a message that only adds a hint.
+ */
+static struct s2_error *find_mmu_owner(struct mmu_owner *o, const struct s2_kvm_vm *vm, struct s2_kernel *k,
+				       const struct s2_kvm_layout *l, bool strict)
 {
-	struct mmu_owner *o = arg;
-
 	if (vm->mmu.addr == o->addr) {
-		*o = (struct mmu_owner){ o->addr, vm->addr, -1, true };
+		o->kvm = vm->addr;
+		o->nested_index = -1;
+		o->found = true;
+		o->vm = *vm;
+		o->mmu = vm->mmu;
 		return NULL;
 	}
 	for (uint64_t i = 0; i < vm->nested_mmus_size && !o->found; i++) {
 		struct s2_kvm_mmu m;
 		struct s2_error *err = s2_kvm_read_nested_mmu(k, l, vm, i, &m);
 
+		if (err && strict)
+			return err;
 		if (err) {
 			s2_error_destroy(err); /* an unreadable entry is not the one asked about */
 			continue;
 		}
-		if (m.addr == o->addr)
-			*o = (struct mmu_owner){ o->addr, vm->addr, (long)i, true };
+		if (m.addr == o->addr) {
+			o->kvm = vm->addr;
+			o->nested_index = (long)i;
+			o->found = true;
+			o->vm = *vm;
+			o->mmu = m;
+		}
 	}
 	return NULL;
 }
@@ -73,13 +88,15 @@ struct mmu_owner_walk {
 	struct mmu_owner o;
 	struct s2_kernel *k;
 	const struct s2_kvm_layout *l;
+	bool strict;
 };
 
 static struct s2_error *mmu_owner_each(void *arg, const struct s2_kvm_vm *vm)
 {
 	struct mmu_owner_walk *w = arg;
+	struct s2_error *err = find_mmu_owner(&w->o, vm, w->k, w->l, w->strict);
 
-	return w->o.found ? NULL : find_mmu_owner(&w->o, vm, w->k, w->l);
+	return err ? err : w->o.found ? &s2_error_stop : NULL;
 }
 
 static struct s2_error *read_named_vm(struct s2_kernel *k, const struct s2_kvm_layout *l, uint64_t addr,
@@ -91,6 +108,8 @@ static struct s2_error *read_named_vm(struct s2_kernel *k, const struct s2_kvm_l
 	if (!err || err->code != S2_ERROR_INVALID_ARGUMENT)
 		return err;
 	walk = s2_kvm_for_each_vm(k, l, mmu_owner_each, &w);
+	if (walk == &s2_error_stop)
+		walk = NULL;
 	if (walk || !w.o.found) {
 		s2_error_destroy(walk);
 		return err;
@@ -293,4 +312,25 @@ struct s2_error *s2_kvm_find_nested_mmu(struct s2_kernel *k, const struct s2_kvm
 				      PRIx64 " pid %d, kvm 0x%" PRIx64 " pid %d): name it by its address (nesteds2 list)",
 				      arg, t->vm.addr, t->vm.pid, f.other_kvm, f.other_pid);
 	return err;
+}
+
+struct s2_error *s2_kvm_find_mmu(struct s2_kernel *k, const struct s2_kvm_layout *l, uint64_t addr,
+				 struct s2_kvm_mmu *mmu, uint64_t *root)
+{
+	struct mmu_owner_walk w = { .o = { .addr = addr }, .k = k, .l = l, .strict = true };
+	struct s2_error *err = s2_kvm_for_each_vm(k, l, mmu_owner_each, &w);
+
+	if (err == &s2_error_stop)
+		err = NULL;
+	if (err)
+		return err;
+	if (!w.o.found)
+		return s2_error_create(S2_ERROR_LOOKUP, "0x%" PRIx64 " is no VM's kvm_s2_mmu (neither arch.mmu nor "
+				       "one of arch.nested_mmus of a struct kvm on vm_list)", addr);
+	/* a pKVM VM's canonical pgd is garbage: refused by the VM's root */
+	err = w.o.nested_index < 0 ? s2_kvm_vm_root(k, &w.o.vm, root) : s2_kvm_mmu_root(k, &w.o.mmu, root);
+	if (err)
+		return err;
+	*mmu = w.o.mmu;
+	return NULL;
 }

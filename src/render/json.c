@@ -306,7 +306,7 @@ static void slot_pkvm(struct s2_render *r)
 }
 
 static void slot_coverage(struct s2_render *r, const struct s2_kvm_vm *vm, const struct s2_kvm_memslot *s,
-			  const struct s2_coverage_groups *c)
+			  const struct s2_kvm_coverage *c)
 {
 	struct s2_coverage_group g;
 

@@ -17,11 +17,11 @@ void s2_render_format_size(char *buf, size_t len, uint64_t bytes)
 	snprintf(buf, len, "%" PRIu64 "%c", v, *u);
 }
 
-bool s2_render_coverage_next(const struct s2_coverage_groups *c, unsigned int *pos, struct s2_coverage_group *g)
+bool s2_render_coverage_next(const struct s2_kvm_coverage *c, unsigned int *pos, struct s2_coverage_group *g)
 {
 	static const char *const perms[8] = { "---", "--x", "-w-", "-wx", "r--", "r-x", "rw-", "rwx" };
 
-	for (; *pos < S2_COVERAGE_LEVELS * 2 * 8 * 2; (*pos)++) {
+	for (; *pos < S2_KVM_COVERAGE_LEVELS * 2 * 8 * 2; (*pos)++) {
 		unsigned int lv = *pos / 32, page = *pos / 16 % 2, p = *pos / 2 % 8, af = *pos % 2;
 
 		if (!c->g[lv][page][p][af].count)

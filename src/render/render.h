@@ -36,7 +36,7 @@ struct s2_coverage_group {
 	uint64_t bytes;
 };
 /* The next non-empty group of c from *pos (0 to start); false after the last. */
-bool s2_render_coverage_next(const struct s2_coverage_groups *c, unsigned int *pos, struct s2_coverage_group *g);
+bool s2_render_coverage_next(const struct s2_kvm_coverage *c, unsigned int *pos, struct s2_coverage_group *g);
 
 /* Which stage 2 a vCPU last ran on (vcpu->arch.hw_mmu). */
 enum s2_render_hw_mmu { S2_RENDER_HW_MMU_NONE, S2_RENDER_HW_MMU_CANONICAL, S2_RENDER_HW_MMU_NESTED,
@@ -133,7 +133,7 @@ struct s2_render_ops {
 	void (*slot)(struct s2_render *r, const struct s2_kvm_memslot *slot);
 	void (*slot_pkvm)(struct s2_render *r);
 	void (*slot_coverage)(struct s2_render *r, const struct s2_kvm_vm *vm, const struct s2_kvm_memslot *slot,
-			      const struct s2_coverage_groups *c);
+			      const struct s2_kvm_coverage *c);
 	void (*outside)(struct s2_render *r, uint64_t mapped);
 	/* in_slot: inside a memslot (else in a gap or outside every memslot) */
 	void (*coverage_problem)(struct s2_render *r, const struct s2_walk_entry *problem, bool in_slot);

@@ -15,13 +15,6 @@
 
 #include "kvm/kvm.h"
 
-/* The coverage of one walk: leaves by level x kind x permissions x AF. */
-#define S2_COVERAGE_LEVELS (S2_LEVEL_MAX - S2_LEVEL_MIN + 1)
-struct s2_coverage_groups {
-	uint64_t mapped;
-	struct { uint32_t count; uint64_t bytes; } g[S2_COVERAGE_LEVELS][2][8][2]; /* [level][page][rwx][af] */
-};
-
 /* in_slot: the walk is of a memslot (else a gap, or above the last memslot). */
 struct s2_report_coverage_visitor {
 	/* an unreadable table, once even when it spans two walks */
@@ -36,8 +29,7 @@ struct s2_report_coverage {
 	const struct s2_kvm_vm *vm;
 	const struct s2_report_coverage_visitor *v;
 	bool in_slot;                /* set by the caller before each walk */
-	struct s2_coverage_groups groups; /* the last walk's */
-	uint64_t lo, hi;             /* the last walk's window */
+	struct s2_kvm_coverage groups; /* the last walk's (src/kvm/coverage.c) */
 	bool have_last_problem;      /* across the walks of one VM */
 	uint64_t last_problem_pa;
 	int last_problem_level;

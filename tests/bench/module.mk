@@ -17,6 +17,6 @@ build/bench/read_bytes: tests/bench/read_bytes.c
 	$(CC) $(S2_CFLAGS) -O2 -o $@ $<
 
 .PHONY: bench-drgn
-bench-drgn: build/bench/read_bytes $(DRGN_CORE_SO) $(DRGN_PY_FILES) $(CLI_BIN)
+bench-drgn: build/bench/read_bytes $(DRGN_HOST_SO) $(DRGN_PY_FILES) $(CLI_BIN)
 	@ls build/vmcores-bench/*/*/vmcore >/dev/null 2>&1 || $(MAKE) --no-print-directory vmcores-bench
 	tests/bench/bench_drgn.py

@@ -17,7 +17,7 @@ script=$top/libdrgn-contrib/s2dump.py
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-if [ ! -x "$cli" ] || ! ls "$build"/python/s2dump_drgn/_core*.so >/dev/null 2>&1; then
+if [ ! -x "$cli" ] || ! ls "$build"/python/s2dump_drgn/_s2dump_host*.so >/dev/null 2>&1; then
 	echo "FAIL drgn/build: $cli or the drgn module is not built"
 	exit 1
 fi

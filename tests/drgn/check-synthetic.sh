@@ -30,7 +30,7 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 cd "$top"
 
-if [ ! -x "$cli" ] || ! ls "$build"/python/s2dump_drgn/_core*.so >/dev/null 2>&1; then
+if [ ! -x "$cli" ] || ! ls "$build"/python/s2dump_drgn/_s2dump_host*.so >/dev/null 2>&1; then
 	echo "FAIL drgn-synthetic/build: $cli or the drgn module is not built"
 	exit 0
 fi

@@ -9,12 +9,18 @@
 #  - bad hosts give one clear error, never a crash: a missing required method (TypeError naming
 #    it), an answer of the wrong shape or kind (one line naming what was expected), a read that
 #    raises (a fault naming the physical address), an output file that raises (that exception);
+#  - the helpers' entry points (vms, mmus, walk, translate, memslots, coverage) give what the
+#    CLI's JSON says (S2_CLI set: the CLI binary), and name a wrong address as a lookup error;
+#  - Session(convert_error=f) raises what f(Error) returns instead (a TypeError if that is no
+#    exception);
 #  - no leak: 2000 commands, errors included, do not grow the resident set (S2_ROUNDS: 1000
 #    rounds of two; S2_NO_RSS=1 skips the measure, for valgrind).
 import gc
 import io
 import os
+import json
 import struct
+import subprocess
 import sys
 
 adapter_dir, vmcore, vmlinux, cli_dir, name = sys.argv[1:6]
@@ -144,6 +150,128 @@ try:
     check("drgn-host/usage", False, "no exception")
 except _s2dump_host.Error as e:
     check("drgn-host/usage", e.status == 3 and "\n" not in str(e), f"[{e}] status {e.status}")
+
+
+# The helpers' entry points (Session.vms, mmus, walk, translate, coverage, memslots) through this
+# host, against the CLI's JSON on the same dump (S2_CLI: the CLI binary, an independent front end).
+cli = os.environ.get("S2_CLI")
+
+
+def cli_json(*args):
+    r = subprocess.run([cli, "-c", vmcore, "-s", vmlinux, *args], capture_output=True, text=True)
+    return json.loads(r.stdout)
+
+
+def error_of(call):
+    try:
+        call()
+    except _s2dump_host.Error as e:
+        return e
+    return None
+
+
+def leaf_facts(leaf):
+    """What the CLI's -v -j says of a leaf, from a Leaf."""
+    return (leaf.ipa, leaf.size, leaf.level, leaf.kind, leaf.oa, leaf.desc, leaf.desc_pa, leaf.r, leaf.w,
+            leaf.xn, leaf.af, leaf.sh, leaf.memattr, leaf.contiguous, leaf.dbm, leaf.sw)
+
+
+def json_leaf_facts(e):
+    n = lambda k: int(e[k], 16)  # noqa: E731
+    return (n("ipa"), n("size"), e["level"], e["kind"], n("oa"), n("desc"), n("desc_pa"), e["perm"][0] == "r",
+            e["perm"][1] == "w", e["xn"], bool(e["af"]), e["sh"], n("memattr"), e["contiguous"], e["dbm"], n("sw"))
+
+
+def sum_groups(groups):
+    """The CLI's -p groups (level, kind, perm, AF) summed by level and kind, as coverage() gives them."""
+    sums = {}
+    for g in groups:
+        c, b = sums.get((g["level"], g["kind"]), (0, 0))
+        sums[(g["level"], g["kind"])] = (c + g["count"], b + int(g["bytes"], 16))
+    return [(lv, k, c, b) for (lv, k), (c, b) in sorted(sums.items(), key=lambda i: (i[0][0], i[0][1] == "page"))]
+
+
+if cli:
+    every = cli_json("s2dump", "-j")
+    nested = {v["kvm"]: [m["addr"] for m in v["nested_mmus"]] for v in cli_json("nesteds2", "list", "-j")["vms"]}
+    got, exc = session.vms()
+    want = [v["kvm"] for v in every["vms"]]
+    check("helpers/vms", [hex(a) for a in got] == want and want and exc is None, f"{got} {exc}, the CLI's {want}")
+    for vm in every["vms"]:
+        k = vm["kvm"]
+        got, exc = session.mmus(int(k, 16))
+        want = [vm["mmu"]["addr"]] + nested.get(k, [])
+        check(f"helpers/{k}/mmus", [hex(a) for a in got] == want and exc is None, f"{got} {exc}, the CLI's {want}")
+        if vm["pkvm"]["host_view_only"]:
+            continue
+        mmu = int(vm["mmu"]["addr"], 16)
+        want = [json_leaf_facts(e) for e in cli_json("s2dump", "-v", "-j", k)["vms"][0]["entries"]
+                if e["type"] == "leaf"]
+        got = [leaf_facts(leaf) for leaf in session.walk(mmu)]
+        check(f"helpers/{k}/walk", got == want and want, f"{len(got)} leaves, the CLI's {len(want)}")
+        small = [leaf_facts(leaf) for leaf in session.walk(mmu, batch=3)]
+        check(f"helpers/{k}/walk-batches", small == want, f"{len(small)} leaves in batches of 3, {len(want)} in one")
+        if want:
+            mid = want[len(want) // 2]
+            part = [leaf_facts(leaf) for leaf in session.walk(mmu, mid[0], mid[0] + mid[1])]
+            check(f"helpers/{k}/walk-range", part == [mid], f"{part}, the CLI's {mid}")
+        # a few leaves (an access flag fault among them where the dump has one) and an IPA below them
+        for ipa in dict.fromkeys([leaf[0] + leaf[1] // 2 for leaf in want[:3] + want[-2:]] +
+                                   [want[0][0] - 1] * (want[0][0] > 0)):
+            t = session.translate(mmu, ipa)
+            w = cli_json("s2dump", "-t", hex(ipa), "-j", k)["vms"][0]["translation"]
+            fault = w["fault"]
+            same = (t.fault, t.fsc) == ((fault["type"], int(fault["fsc"], 16)) if fault else (None, 0)) \
+                and t.level == (fault["level"] if fault else w["level"])
+            if "desc" in w:  # (a translation fault's JSON names no descriptor)
+                same = same and t.desc == int(w["desc"], 16) and t.desc_pa == int(w["desc_pa"], 16)
+            if w.get("pa") is not None:
+                same = same and t.oa == int(w["pa"], 16) and t.kind == w["kind"] \
+                    and t.size == int(w["block_size"], 16)
+            check(f"helpers/{k}/translate-{ipa:#x}", same, f"{t}, the CLI's {w}")
+        prefault = cli_json("s2dump", "-p", "-j", k)["vms"][0]
+        got, exc = session.memslots(int(k, 16))
+        want = [(int(m["addr"], 16), m["id"], int(m["gpa"], 16), int(m["size"], 16), int(m["uaddr"], 16), m["flags"],
+                 int(m["mapped"], 16), sum_groups(m["groups"])) for m in prefault["memslots"]]
+        check(f"helpers/{k}/memslots", got == want and exc is None, f"{got} {exc}, the CLI's {want}")
+        for slot in got:
+            cov = session.coverage(mmu, slot[2], slot[2] + slot[3])
+            check(f"helpers/{k}/coverage-{slot[2]:#x}", cov == slot[7], f"{cov}, the CLI's {slot[7]}")
+    e = error_of(lambda: session.translate(0xffff000000000123, 0))
+    check("helpers/not-an-mmu", e is not None and e.kind == "lookup" and "no VM's kvm_s2_mmu" in str(e), f"[{e}]")
+    e = error_of(lambda: session.mmus(0xffff000000001000))
+    check("helpers/not-a-kvm", e is not None and e.kind in ("corrupt", "invalid-argument", "fault") and
+          "\n" not in str(e), f"[{e}]")
+
+
+# convert_error: the host's own exception instead of Error, wherever the adapter raises one
+class Converted(Exception):
+    pass
+
+
+conv = _s2dump_host.Session(host, convert_error=lambda e: Converted(e.kind, str(e), e.status))
+try:
+    conv.translate(0xffff000000000123, 0)
+    check("convert-error/translate", False, "no exception")
+except Converted as e:
+    check("convert-error/translate", e.args[0] == "lookup" and "no VM's kvm_s2_mmu" in e.args[1], repr(e))
+try:
+    conv.run(["s2dump", "0xffff000000001000"], io.StringIO())
+    check("convert-error/run", False, "no exception")
+except Converted as e:
+    check("convert-error/run", f"s2dump: {e.args[1]}" == open(f"{cli_dir}/bogus.err").read().strip()
+          and e.args[2] == 2, repr(e))
+bad = _s2dump_host.Session(host, convert_error=lambda e: "not an exception")
+try:
+    bad.translate(0xffff000000000123, 0)
+    check("convert-error/not-an-exception", False, "no exception")
+except TypeError as e:
+    check("convert-error/not-an-exception", "convert_error" in str(e), str(e))
+try:
+    _s2dump_host.Session(host, convert_error=42)
+    check("convert-error/not-callable", False, "accepted 42")
+except TypeError as e:
+    check("convert-error/not-callable", "convert_error" in str(e), str(e))
 
 
 class NoRead:

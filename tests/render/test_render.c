@@ -56,7 +56,7 @@ static void sizes_and_flags(void)
 /* Groups come in level, then block before page, then permission (---..rwx), then AF order. */
 static void coverage_order(void)
 {
-	struct s2_coverage_groups *c = calloc(1, sizeof(*c));
+	struct s2_kvm_coverage *c = calloc(1, sizeof(*c));
 	struct s2_coverage_group g[4];
 	unsigned int pos = 0, n = 0;
 

@@ -153,7 +153,7 @@ if [ $live -eq 1 ]; then
 		# (from the sysroot, else this host's arm64 multiarch packages).
 		top=$(cd "$here/../../.." && pwd)
 		sr=$top/build/arm64/sysroot
-		for f in "$sr/.stamp" "$top/build/arm64/python/s2dump_drgn/_core.abi3.so" "$top/build/arm64/share/s2dump.py"; do
+		for f in "$sr/.stamp" "$top/build/arm64/python/s2dump_drgn/_s2dump_host.abi3.so" "$top/build/arm64/share/s2dump.py"; do
 			[ -e "$f" ] || { echo "run.sh: $f missing: make drgn-arm64 first" >&2; exit 2; }
 		done
 		py=$x/opt/s2dump/py
