@@ -15,18 +15,23 @@ ALL_TARGETS += $(DRGN_HOST_SO) $(DRGN_PY_FILES)
 INSTALL_TARGETS += install-drgn
 endif
 
-$(DRGN_HOST_SO): $(HOSTPROG_SO)
-	@mkdir -p $(dir $@)
-	rm -f $(DRGN_PKG_DIR)/_core*.so # an older build's module
-	cp $< $@
+# The package in a directory ($(1)) from the adapter built for that machine ($(2)): the same
+# rules for the host's build and the arm64 one below.
+define drgn_package_rules
+$(1)/_s2dump_host.abi3.so: $(2)
+	@mkdir -p $$(dir $$@)
+	rm -f $(1)/_core*.so # an older build's module
+	cp $$< $$@
 
-$(DRGN_PKG_DIR)/%.py: libdrgn-contrib/s2dump_drgn/%.py
-	@mkdir -p $(dir $@)
-	cp $< $@
+$(1)/%.py: libdrgn-contrib/s2dump_drgn/%.py
+	@mkdir -p $$(dir $$@)
+	cp $$< $$@
 
-$(DRGN_PKG_DIR)/s2dump_vmcoreinfo.py: hostprog/s2dump_vmcoreinfo.py
-	@mkdir -p $(dir $@)
-	cp $< $@
+$(1)/s2dump_vmcoreinfo.py: hostprog/s2dump_vmcoreinfo.py
+	@mkdir -p $$(dir $$@)
+	cp $$< $$@
+endef
+$(eval $(call drgn_package_rules,$(DRGN_PKG_DIR),$(HOSTPROG_SO)))
 
 # Where Debian's python3 finds packages under PREFIX: /usr/lib/python3/dist-packages
 # for /usr, $(PREFIX)/lib/python3.X/dist-packages otherwise (/usr/local is on its path).
@@ -56,18 +61,7 @@ DRGN_ARM64_PY_FILES := $(DRGN_ARM64_PKG_DIR)/__init__.py $(DRGN_ARM64_PKG_DIR)/h
 # build/python first on sys.path: the arm64 package comes from PYTHONPATH.
 DRGN_ARM64_SCRIPT := build/arm64/share/s2dump.py
 
-$(DRGN_ARM64_HOST_SO): $(HOSTPROG_ARM64_SO)
-	@mkdir -p $(dir $@)
-	rm -f $(DRGN_ARM64_PKG_DIR)/_core*.so # an older build's module
-	cp $< $@
-
-$(DRGN_ARM64_PKG_DIR)/%.py: libdrgn-contrib/s2dump_drgn/%.py
-	@mkdir -p $(dir $@)
-	cp $< $@
-
-$(DRGN_ARM64_PKG_DIR)/s2dump_vmcoreinfo.py: hostprog/s2dump_vmcoreinfo.py
-	@mkdir -p $(dir $@)
-	cp $< $@
+$(eval $(call drgn_package_rules,$(DRGN_ARM64_PKG_DIR),$(HOSTPROG_ARM64_SO)))
 
 .PHONY: drgn-arm64
 drgn-arm64: $(DRGN_ARM64_HOST_SO) $(DRGN_ARM64_PY_FILES) $(DRGN_ARM64_SCRIPT)
